@@ -1,0 +1,90 @@
+// Command rockit-edge-mock serves the mock ROCKIT Edge Backend API on a local address, for
+// trying the provider without a real Edge host.
+//
+//	go run ./cmd/rockit-edge-mock -addr 127.0.0.1:0 -admin-token TOKEN
+//
+// The first line on stdout is the URL it listens on; it runs until interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "rockit-edge-mock:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("rockit-edge-mock", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+	adminToken := fs.String("admin-token", os.Getenv("ROCKIT_ADMIN_TOKEN"), "Edge administrator token accepted on /be/v1/orgs (default $ROCKIT_ADMIN_TOKEN)")
+	authTTL := fs.Duration("auth-token-ttl", 5*time.Minute, "lifetime of auth tokens")
+	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "lifetime of session tokens")
+	verbose := fs.Bool("v", false, "log every request (method, path, status) to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *adminToken == "" {
+		return errors.New("-admin-token (or ROCKIT_ADMIN_TOKEN) is required")
+	}
+
+	srv := mockserver.New(mockserver.Options{
+		AdminToken:   *adminToken,
+		AuthTokenTTL: *authTTL,
+		SessionTTL:   *sessionTTL,
+	})
+	var handler http.Handler = srv
+	if *verbose {
+		logger := log.New(os.Stderr, "rockit-edge-mock: ", log.LstdFlags)
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			srv.ServeHTTP(rec, r)
+			logger.Printf("%s %s -> %d", r.Method, r.URL.Path, rec.status)
+		})
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("http://%s\n", ln.Addr().String())
+
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutdownCtx)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}

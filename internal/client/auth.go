@@ -1,0 +1,121 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// sessionAuth holds the session and auth tokens of a human user's login. One mutex makes
+// concurrent requests share one login and one renewal.
+type sessionAuth struct {
+	client *Client
+
+	mu            sync.Mutex
+	sessionToken  string
+	sessionExpiry time.Time
+	token         string
+	tokenExpiry   time.Time
+}
+
+// LoginRequest is the body of POST /be/v1/login.
+type LoginRequest struct {
+	OrgName  string `json:"orgName"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// Session is the answer to a login.
+type Session struct {
+	SessionToken string         `json:"sessionToken"`
+	ExpiresIn    int            `json:"expiresIn"`
+	Permissions  map[string]int `json:"permissions,omitempty"`
+}
+
+// AuthToken is the answer to POST /be/v1/auth.
+type AuthToken struct {
+	AuthToken string `json:"authToken"`
+	ExpiresIn int    `json:"expiresIn"`
+}
+
+// Contract lifetimes, used when an answer does not say.
+const (
+	defaultSessionTTL = 24 * time.Hour
+	defaultAuthTTL    = 5 * time.Minute
+)
+
+// renewMargin is how long before its expiry a token is renewed: a tenth of its lifetime, at most
+// 30 seconds, so that a request never leaves with a token about to expire.
+func renewMargin(ttl time.Duration) time.Duration {
+	return min(ttl/10, 30*time.Second)
+}
+
+// authToken returns a valid auth token, logging in or renewing as needed.
+func (s *sessionAuth) authToken(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.client.cfg.Now()
+	if s.token != "" && now.Before(s.tokenExpiry) {
+		return s.token, nil
+	}
+	for tries := 0; ; tries++ {
+		if s.sessionToken == "" || !now.Before(s.sessionExpiry) {
+			if err := s.login(ctx); err != nil {
+				return "", err
+			}
+		}
+		var tok AuthToken
+		_, err := s.client.do(ctx, request{
+			method:  http.MethodPost,
+			path:    "/be/v1/auth",
+			auth:    authNone,
+			headers: http.Header{HeaderSessionToken: []string{s.sessionToken}},
+		}, &tok)
+		if err != nil {
+			// The session ended early on the server: log in once more.
+			if IsUnauthorized(err) && tries == 0 {
+				s.sessionToken = ""
+				continue
+			}
+			return "", err
+		}
+		ttl := time.Duration(tok.ExpiresIn) * time.Second
+		if ttl <= 0 {
+			ttl = defaultAuthTTL
+		}
+		s.token = tok.AuthToken
+		s.tokenExpiry = s.client.cfg.Now().Add(ttl - renewMargin(ttl))
+		return s.token, nil
+	}
+}
+
+func (s *sessionAuth) login(ctx context.Context) error {
+	var sess Session
+	cfg := s.client.cfg
+	if _, err := s.client.do(ctx, request{
+		method: http.MethodPost,
+		path:   "/be/v1/login",
+		auth:   authNone,
+		body:   LoginRequest{OrgName: cfg.OrgName, Username: cfg.Username, Password: cfg.Password},
+	}, &sess); err != nil {
+		return err
+	}
+	ttl := time.Duration(sess.ExpiresIn) * time.Second
+	if ttl <= 0 {
+		ttl = defaultSessionTTL
+	}
+	s.sessionToken = sess.SessionToken
+	s.sessionExpiry = s.client.cfg.Now().Add(ttl - renewMargin(ttl))
+	return nil
+}
+
+// invalidate drops the auth token after the server refused it, unless a concurrent request
+// already replaced it.
+func (s *sessionAuth) invalidate(used string) {
+	s.mu.Lock()
+	if s.token == used {
+		s.token = ""
+	}
+	s.mu.Unlock()
+}

@@ -1,0 +1,85 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// APIError is an error answer of the ROCKIT Edge API: any status outside 2xx.
+type APIError struct {
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Message is the server's explanation, read from the body's "message" or "error" field,
+	// or the raw body when neither exists.
+	Message string
+	// Method and Path name the request that failed (the path never carries secrets).
+	Method string
+	Path   string
+	// MayBeOwnCreate is set on a 409 answer to a POST that was retried after an earlier attempt
+	// may have created the object without its answer arriving: the conflict may be our own.
+	MayBeOwnCreate bool
+}
+
+func (e *APIError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+}
+
+// StatusOf returns the HTTP status of an *APIError in err's chain, or 0.
+func StatusOf(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports whether err is an API answer 404: the object does not exist.
+func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+
+// IsConflict reports whether err is an API answer 409: the name exists already or the object is in use.
+func IsConflict(err error) bool { return StatusOf(err) == http.StatusConflict }
+
+// IsUnauthorized reports whether err is an API answer 401: the credentials were not accepted.
+func IsUnauthorized(err error) bool { return StatusOf(err) == http.StatusUnauthorized }
+
+// IsForbidden reports whether err is an API answer 403: the caller's roles lack a permission.
+func IsForbidden(err error) bool { return StatusOf(err) == http.StatusForbidden }
+
+// IsBadRequest reports whether err is an API answer 400: a parameter was invalid.
+func IsBadRequest(err error) bool { return StatusOf(err) == http.StatusBadRequest }
+
+// Credential names one credential the client was asked to use but was not given.
+type Credential string
+
+// The credentials the client can miss.
+const (
+	CredentialEndpoint   Credential = "endpoint"
+	CredentialAdminToken Credential = "admin_token"
+	CredentialOrgName    Credential = "org_name"
+	CredentialUsername   Credential = "username"
+	CredentialSecret     Credential = "password or api_key"
+)
+
+// MissingCredentialError says that a call needed a credential that is not configured.
+// The provider turns it into a message naming its attribute and environment variable.
+type MissingCredentialError struct {
+	Credential Credential
+	// Purpose says what the credential was needed for, e.g. "organization requests".
+	Purpose string
+}
+
+func (e *MissingCredentialError) Error() string {
+	return fmt.Sprintf("%s is not configured; it is needed for %s", e.Credential, e.Purpose)
+}
+
+// MayBeOwnCreate reports whether err is a 409 that may answer our own earlier attempt of the
+// same create, whose answer was lost (see APIError.MayBeOwnCreate).
+func MayBeOwnCreate(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.MayBeOwnCreate
+}

@@ -1,0 +1,54 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// CreateOrganizationRequest is the body of POST /be/v1/orgs.
+type CreateOrganizationRequest struct {
+	Name          string `json:"name"`
+	AdminUsername string `json:"adminUsername,omitempty"`
+	AdminEmail    string `json:"adminEmail,omitempty"`
+	// PublicKey is a PEM RSA public key; when set, the initial password comes back encrypted.
+	PublicKey string `json:"publicKey,omitempty"`
+}
+
+// Organization is the answer to a create. Exactly one of InitialPassword and
+// InitialPasswordEncrypted is set.
+type Organization struct {
+	Name                     string `json:"name"`
+	AdminUsername            string `json:"adminUsername"`
+	InitialPassword          string `json:"initialPassword,omitempty"`
+	InitialPasswordEncrypted string `json:"initialPasswordEncrypted,omitempty"`
+}
+
+// CreateOrganization creates an organization with its Administrators role and primary
+// administrator (admin token).
+func (c *Client) CreateOrganization(ctx context.Context, in CreateOrganizationRequest) (*Organization, error) {
+	var out Organization
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/be/v1/orgs", body: in, auth: authAdmin}, &out); err != nil {
+		return nil, err
+	}
+	if out.Name == "" {
+		out.Name = in.Name
+	}
+	if out.AdminUsername == "" {
+		out.AdminUsername = in.AdminUsername
+	}
+	return &out, nil
+}
+
+// DeleteOrganization deletes all data of an organization (admin token). With prune the files
+// published to its deployment origins are removed too.
+func (c *Client) DeleteOrganization(ctx context.Context, name string, prune bool) error {
+	_, err := c.do(ctx, request{
+		method: http.MethodDelete,
+		path:   "/be/v1/orgs/" + seg(name),
+		query:  url.Values{"prune": []string{strconv.FormatBool(prune)}},
+		auth:   authAdmin,
+	}, nil)
+	return err
+}

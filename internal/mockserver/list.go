@@ -1,0 +1,96 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// List paging of the contract: offset (>= 0, default 0), limit (>= 1, default 10, capped at
+// maxLimit), order[] (field, "-field" for descending), fields[] (the fields to return).
+const (
+	defaultLimit = 10
+	maxLimit     = 100
+)
+
+// writePage answers one page of items (already filtered), honouring offset, limit, order[] and
+// fields[]. Items are encoded to JSON objects first, so that any field can be sorted on.
+func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
+	q := r.URL.Query()
+	offset, limit := 0, defaultLimit
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "invalid parameter 'offset': must be an integer >= 0")
+			return
+		}
+		offset = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "invalid parameter 'limit': must be an integer >= 1")
+			return
+		}
+		limit = min(n, maxLimit)
+	}
+	objs := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		b, err := json.Marshal(it)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		objs = append(objs, m)
+	}
+	for i := len(q["order[]"]) - 1; i >= 0; i-- {
+		field := q["order[]"][i]
+		desc := strings.HasPrefix(field, "-")
+		field = strings.TrimPrefix(strings.TrimPrefix(field, "-"), "+")
+		sort.SliceStable(objs, func(a, b int) bool {
+			less := compareValues(objs[a][field], objs[b][field])
+			if desc {
+				return less > 0
+			}
+			return less < 0
+		})
+	}
+	total := len(objs)
+	page := []map[string]any{}
+	if offset < total {
+		page = objs[offset:min(offset+limit, total)]
+	}
+	if fields := q["fields[]"]; len(fields) > 0 {
+		for i, m := range page {
+			sel := map[string]any{}
+			for _, f := range fields {
+				if v, ok := m[f]; ok {
+					sel[f] = v
+				}
+			}
+			page[i] = sel
+		}
+	}
+	writeList(w, page, total)
+}
+
+// compareValues orders JSON values: numbers numerically, everything else as text.
+func compareValues(a, b any) int {
+	fa, aNum := a.(float64)
+	fb, bNum := b.(float64)
+	if aNum && bNum {
+		switch {
+		case fa < fb:
+			return -1
+		case fa > fb:
+			return 1
+		}
+		return 0
+	}
+	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
+}

@@ -1,0 +1,175 @@
+package mockserver
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+func (s *Server) orgRoutes() {
+	s.mux.HandleFunc("POST /be/v1/orgs", s.handleCreateOrg)
+	s.mux.HandleFunc("DELETE /be/v1/orgs/{name}", s.handleDeleteOrg)
+}
+
+type createOrgBody struct {
+	Name          string `json:"name"`
+	AdminUsername string `json:"adminUsername"`
+	AdminEmail    string `json:"adminEmail"`
+	PublicKey     string `json:"publicKey"`
+}
+
+// handleCreateOrg: POST /be/v1/orgs (admin token).
+func (s *Server) handleCreateOrg(w http.ResponseWriter, r *http.Request) {
+	if !s.requireAdmin(w, r) {
+		return
+	}
+	var in createOrgBody
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	if in.AdminUsername == "" {
+		in.AdminUsername = "admin"
+	}
+	if !checkName(w, "name", in.Name, nameRE) || !checkName(w, "adminUsername", in.AdminUsername, nameRE) {
+		return
+	}
+	if in.AdminEmail != "" && !validEmail(in.AdminEmail) {
+		writeError(w, http.StatusBadRequest, "invalid parameter 'adminEmail': not an email address")
+		return
+	}
+	var pub *rsa.PublicKey
+	if in.PublicKey != "" {
+		var err error
+		if pub, err = parseRSAPublicKey(in.PublicKey); err != nil {
+			writeError(w, http.StatusBadRequest, "invalid parameter 'publicKey': "+err.Error())
+			return
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, exists := s.orgs[in.Name]; exists {
+		writeError(w, http.StatusConflict, "organization '"+in.Name+"' already exists")
+		return
+	}
+	password := newSecret("pw_", 12)
+	out := map[string]any{"name": in.Name, "adminUsername": in.AdminUsername}
+	if pub != nil {
+		ct, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, pub, []byte(password), nil)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "invalid parameter 'publicKey': "+err.Error())
+			return
+		}
+		out["initialPasswordEncrypted"] = base64.StdEncoding.EncodeToString(ct)
+	} else {
+		out["initialPassword"] = password
+	}
+	now := s.opts.Now()
+	o := newOrg(in.Name, now)
+	o.users[in.AdminUsername] = &user{
+		Username: in.AdminUsername, Type: UserTypeHuman, Email: in.AdminEmail,
+		Roles: []string{AdministratorsRole}, Created: now, Updated: now, password: password,
+	}
+	s.orgs[in.Name] = o
+	writeData(w, http.StatusOK, out)
+}
+
+// handleDeleteOrg: DELETE /be/v1/orgs/{name}?prune=true|false (admin token).
+func (s *Server) handleDeleteOrg(w http.ResponseWriter, r *http.Request) {
+	if !s.requireAdmin(w, r) {
+		return
+	}
+	name := r.PathValue("name")
+	if !checkName(w, "ORG_NAME", name, nameRE) {
+		return
+	}
+	switch r.URL.Query().Get("prune") {
+	case "", "true", "false":
+	default:
+		writeError(w, http.StatusBadRequest, "invalid parameter 'prune': must be true or false")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.orgs[name]; !ok {
+		writeError(w, http.StatusNotFound, "organization '"+name+"' not found")
+		return
+	}
+	delete(s.orgs, name)
+	for _, m := range []map[string]*token{s.sessions, s.authTokens} {
+		for k, t := range m {
+			if t.org == name {
+				delete(m, k)
+			}
+		}
+	}
+	writeMessage(w, "organization deleted")
+}
+
+func parseRSAPublicKey(p string) (*rsa.PublicKey, error) {
+	block, _ := pem.Decode([]byte(p))
+	if block == nil {
+		return nil, errors.New("not a PEM block")
+	}
+	if block.Type == "RSA PUBLIC KEY" {
+		return x509.ParsePKCS1PublicKey(block.Bytes)
+	}
+	key, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, err
+	}
+	rsaKey, ok := key.(*rsa.PublicKey)
+	if !ok {
+		return nil, errors.New("not an RSA public key")
+	}
+	return rsaKey, nil
+}
+
+func validEmail(s string) bool {
+	at := strings.LastIndex(s, "@")
+	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n") && strings.Contains(s[at:], ".")
+}
+
+// --- Go helpers for tests (in-process) ---
+
+// OrgExists reports whether the organization exists.
+func (s *Server) OrgExists(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.orgs[name]
+	return ok
+}
+
+// SeedOrg creates an organization with its Administrators role and an administrator user and
+// returns the administrator's password, as POST /be/v1/orgs would, without a request.
+func (s *Server) SeedOrg(name, adminUsername string) (password string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.Now()
+	o := newOrg(name, now)
+	password = newSecret("pw_", 12)
+	o.users[adminUsername] = &user{
+		Username: adminUsername, Type: UserTypeHuman, Roles: []string{AdministratorsRole},
+		Created: now, Updated: now, password: password,
+	}
+	s.orgs[name] = o
+	return password
+}
+
+// UserPassword returns the current password of a human user, as the mock stores it.
+func (s *Server) UserPassword(orgName, username string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.orgs[orgName]; o != nil {
+		if u := o.users[username]; u != nil {
+			return u.password, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,216 @@
+// Package mockserver is an in-memory ROCKIT Edge Backend API that follows the project's API
+// contract (shared/api/rockit-edge-api.md). The acceptance tests run it in-process with
+// httptest; cmd/rockit-edge-mock serves it as a binary for trying the provider locally.
+//
+// Besides the contract it offers test-only introspection under /_mock/: the request log, a
+// health check, and seeding of objects the Backend API cannot create.
+package mockserver
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	// AdminToken is the Edge administrator token that /be/v1/orgs accepts. Required.
+	AdminToken string
+	// SessionTTL is the lifetime of a login's session token (default 24h).
+	SessionTTL time.Duration
+	// AuthTokenTTL is the lifetime of an auth token (default 5m).
+	AuthTokenTTL time.Duration
+	// Now replaces the clock in tests (default time.Now).
+	Now func() time.Time
+}
+
+// Server is the mock ROCKIT Edge. It is safe for concurrent requests.
+type Server struct {
+	opts Options
+	mux  *http.ServeMux
+
+	mu         sync.Mutex
+	orgs       map[string]*org
+	sessions   map[string]*token // session token -> identity
+	authTokens map[string]*token // auth token -> identity
+
+	logMu    sync.Mutex
+	requests []RequestRecord
+}
+
+// token is an issued session or auth token.
+type token struct {
+	org      string
+	username string
+	expires  time.Time
+}
+
+// RequestRecord is one request the server received, as GET /_mock/requests shows it.
+type RequestRecord struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Query  string `json:"query,omitempty"`
+	// Body is the request body as received (JSON), if any.
+	Body   json.RawMessage `json:"body,omitempty"`
+	Status int             `json:"status"`
+	Time   time.Time       `json:"time"`
+}
+
+// New makes a Server with an empty store.
+func New(opts Options) *Server {
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 24 * time.Hour
+	}
+	if opts.AuthTokenTTL <= 0 {
+		opts.AuthTokenTTL = 5 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{
+		opts:       opts,
+		mux:        http.NewServeMux(),
+		orgs:       map[string]*org{},
+		sessions:   map[string]*token{},
+		authTokens: map[string]*token{},
+	}
+	s.routes()
+	return s
+}
+
+// routes registers every endpoint. Each resource family adds its own in its file.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /_mock/health", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "message": "ok"})
+	})
+	s.mux.HandleFunc("GET /_mock/requests", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": s.Requests()})
+	})
+	s.mux.HandleFunc("DELETE /_mock/requests", func(w http.ResponseWriter, _ *http.Request) {
+		s.ResetRequests()
+		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "message": "request log cleared"})
+	})
+	s.orgRoutes()
+	s.authRoutes()
+	s.roleRoutes()
+	s.userRoutes()
+}
+
+// ServeHTTP records the request and dispatches it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(rec, r)
+	if len(r.URL.Path) >= 7 && r.URL.Path[:7] == "/_mock/" {
+		return
+	}
+	entry := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status, Time: s.opts.Now()}
+	if len(body) > 0 && json.Valid(body) {
+		entry.Body = json.RawMessage(body)
+	}
+	s.logMu.Lock()
+	s.requests = append(s.requests, entry)
+	s.logMu.Unlock()
+}
+
+// Requests returns a copy of the request log (the /_mock/ endpoints are not logged).
+func (s *Server) Requests() []RequestRecord {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return append([]RequestRecord(nil), s.requests...)
+}
+
+// ResetRequests clears the request log.
+func (s *Server) ResetRequests() {
+	s.logMu.Lock()
+	s.requests = nil
+	s.logMu.Unlock()
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Flush lets a wrapped writer still stream.
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// --- the envelope ---
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeData answers {"status":"success","data":...}.
+func writeData(w http.ResponseWriter, status int, data any) {
+	writeJSON(w, status, map[string]any{"status": "success", "data": data})
+}
+
+// writeList answers {"status":"success","data":[...],"total":N}.
+func writeList(w http.ResponseWriter, items any, total int) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": items, "total": total})
+}
+
+// writeMessage answers {"status":"success","message":...}.
+func writeMessage(w http.ResponseWriter, msg string) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "message": msg})
+}
+
+// writeError answers {"status":"error","message":...}.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]any{"status": "error", "message": msg})
+}
+
+// --- validation ---
+
+var (
+	nameRE           = regexp.MustCompile(`^[A-Za-z0-9_]{2,50}$`)
+	deploymentNameRE = regexp.MustCompile(`^[A-Za-z0-9_\[\]]{2,50}$`)
+)
+
+// decodeBody reads a JSON object body into v; on failure it answers 400 and returns false.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid parameter: body must be a JSON object: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// checkName answers 400 naming the parameter when name does not match the name pattern.
+func checkName(w http.ResponseWriter, param, name string, re *regexp.Regexp) bool {
+	if !re.MatchString(name) {
+		writeError(w, http.StatusBadRequest, "invalid parameter '"+param+"': must match "+re.String())
+		return false
+	}
+	return true
+}
+
+// newSecret returns a random token of n bytes, hex-encoded, with a prefix that says its kind.
+func newSecret(prefix string, n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}

@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the terraform CLI.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"rockit": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAdminToken is the administrator token every test's mock accepts.
+const testAdminToken = "test-admin-token-5ec2e7"
+
+// testServer is one test's own mock ROCKIT Edge, served in-process on a loopback port.
+type testServer struct {
+	*mockserver.Server
+	URL string
+}
+
+// newTestServer starts a mock for one test; it stops when the test ends.
+func newTestServer(t *testing.T, opts ...func(*mockserver.Options)) *testServer {
+	t.Helper()
+	o := mockserver.Options{AdminToken: testAdminToken}
+	for _, f := range opts {
+		f(&o)
+	}
+	m := mockserver.New(o)
+	hs := httptest.NewServer(m)
+	t.Cleanup(hs.Close)
+	return &testServer{Server: m, URL: hs.URL}
+}
+
+// adminProvider is a provider block with the endpoint and the admin token only.
+func (ts *testServer) adminProvider() string {
+	return fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  admin_token = %q
+  max_retries = 0
+}
+`, ts.URL, testAdminToken)
+}
+
+// orgProvider seeds an organization with an administrator and returns a provider block that
+// manages it as that administrator (password login), with the admin token too.
+func (ts *testServer) orgProvider(t *testing.T, org string) string {
+	t.Helper()
+	pw := ts.SeedOrg(org, "admin")
+	return fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  admin_token = %q
+  org_name    = %q
+  username    = "admin"
+  password    = %q
+  max_retries = 0
+}
+`, ts.URL, testAdminToken, org, pw)
+}
+
+// requestsMatching returns the logged requests with this method whose path starts with prefix
+// ("" matches any method).
+func (ts *testServer) requestsMatching(method, prefix string) []mockserver.RequestRecord {
+	var out []mockserver.RequestRecord
+	for _, r := range ts.Requests() {
+		if (method == "" || r.Method == method) && strings.HasPrefix(r.Path, prefix) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// checkNoRequests fails when the mock received any request since the log was last reset.
+func (ts *testServer) checkNoRequests() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if reqs := ts.Requests(); len(reqs) > 0 {
+			return fmt.Errorf("expected no API requests, the mock received %d: %s", len(reqs), describeRequests(reqs))
+		}
+		return nil
+	}
+}
+
+// resetRequests clears the mock's request log, as a check step.
+func (ts *testServer) resetRequests() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ts.ResetRequests()
+		return nil
+	}
+}
+
+func describeRequests(reqs []mockserver.RequestRecord) string {
+	parts := make([]string, 0, len(reqs))
+	for _, r := range reqs {
+		q := ""
+		if r.Query != "" {
+			q = "?" + r.Query
+		}
+		parts = append(parts, fmt.Sprintf("%s %s%s -> %d", r.Method, r.Path, q, r.Status))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writeRequests counts the requests that would change something (everything but GET), the
+// login and auth calls excluded.
+func writeRequests(reqs []mockserver.RequestRecord) []mockserver.RequestRecord {
+	var out []mockserver.RequestRecord
+	for _, r := range reqs {
+		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// expectError compiles a regular expression that tolerates Terraform's line wrapping of
+// error texts: every space in text matches any run of white space.
+func expectError(text string) *regexp.Regexp {
+	parts := strings.Fields(text)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+}
