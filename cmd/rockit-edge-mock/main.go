@@ -64,7 +64,7 @@ func run(args []string) error {
 	}
 	fmt.Printf("http://%s\n", ln.Addr().String())
 
-	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ConnState: srv.ConnState}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +43,8 @@ type Server struct {
 
 	logMu    sync.Mutex
 	requests []RequestRecord
+
+	conns atomic.Int64 // accepted connections, see ConnState
 }
 
 // token is an issued session or auth token.
@@ -96,6 +99,7 @@ func (s *Server) routes() {
 		s.ResetRequests()
 		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "message": "request log cleared"})
 	})
+	s.statsRoutes()
 	s.orgRoutes()
 	s.authRoutes()
 	s.roleRoutes()
