@@ -35,7 +35,7 @@ func run(args []string) error {
 	adminToken := fs.String("admin-token", os.Getenv("ROCKIT_ADMIN_TOKEN"), "Edge administrator token accepted on /be/v1/orgs (default $ROCKIT_ADMIN_TOKEN)")
 	authTTL := fs.Duration("auth-token-ttl", 5*time.Minute, "lifetime of auth tokens")
 	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "lifetime of session tokens")
-	verbose := fs.Bool("v", false, "log every request (method, path, status) to stderr")
+	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func run(args []string) error {
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 			srv.ServeHTTP(rec, r)
-			logger.Printf("%s %s -> %d", r.Method, r.URL.Path, rec.status)
+			logger.Printf("%s %s -> %d", r.Method, r.URL.RequestURI(), rec.status)
 		})
 	}
 
