@@ -68,7 +68,6 @@ type Logger interface {
 type Client struct {
 	cfg     Config
 	base    *url.URL
-	baseErr error
 	http    *http.Client
 	session *sessionAuth
 	limiter *rateLimiter
@@ -117,11 +116,19 @@ func New(cfg Config) (*Client, error) {
 		}
 		tlsCfg.RootCAs = pool
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.TLSClientConfig = tlsCfg
-	transport.MaxIdleConns = 100
-	transport.MaxIdleConnsPerHost = 32
-	transport.IdleConnTimeout = 90 * time.Second
+	// One pooled transport per provider configuration: keep-alive connections are reused by
+	// every resource (Terraform runs up to 10 operations at once).
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSClientConfig:       tlsCfg,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
 
 	c := &Client{
 		cfg:     cfg,
