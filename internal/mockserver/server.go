@@ -104,6 +104,10 @@ func (s *Server) routes() {
 	s.authRoutes()
 	s.roleRoutes()
 	s.userRoutes()
+	s.deploymentRoutes()
+	s.appRoutes()
+	s.subscriptionRoutes()
+	s.taskRoutes()
 }
 
 // ServeHTTP records the request and dispatches it.

@@ -39,6 +39,11 @@ type org struct {
 	created time.Time
 	roles   map[string]*role
 	users   map[string]*user
+
+	apps          map[string]*app
+	deployments   map[string]*deployment
+	subscriptions map[string]*subscription
+	tasks         map[string]*Task
 }
 
 // role is a named set of permission bitmasks.
@@ -82,6 +87,11 @@ func newOrg(name string, now time.Time) *org {
 		created: now,
 		roles:   map[string]*role{AdministratorsRole: admin},
 		users:   map[string]*user{},
+
+		apps:          map[string]*app{},
+		deployments:   map[string]*deployment{},
+		subscriptions: map[string]*subscription{},
+		tasks:         map[string]*Task{},
 	}
 }
 

@@ -1,0 +1,75 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// Subscription is an event subscription as the API returns it.
+type Subscription struct {
+	Name string `json:"name"`
+	// Type is "webhook" or "slack".
+	Type string `json:"type"`
+	URL  string `json:"url"`
+	// Events are the subscribed events; none means all events.
+	Events []SubscriptionEvent `json:"events,omitempty"`
+	// Secret verifies the JWT of each webhook call; only the subscribe answer carries it.
+	Secret  string `json:"secret,omitempty"`
+	Created string `json:"created,omitempty"`
+}
+
+// SubscriptionEvent is one event: a task type (dltar, mkraw, deploy) and its event (submit,
+// begin, end, error).
+type SubscriptionEvent struct {
+	Type  string `json:"type"`
+	Event string `json:"event"`
+}
+
+// CreateSubscriptionRequest is the body of POST /be/v1/subscriptions. No events: all events.
+type CreateSubscriptionRequest struct {
+	Name   string              `json:"name"`
+	Type   string              `json:"type"`
+	URL    string              `json:"url"`
+	Events []SubscriptionEvent `json:"events,omitempty"`
+}
+
+// CreateSubscription subscribes; the answer carries the secret, once.
+func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRequest) (*Subscription, error) {
+	var out Subscription
+	if err := c.post(ctx, "/be/v1/subscriptions", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListSubscriptions pages through all subscriptions of the organization, sorted by name.
+func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
+	return listAll[Subscription](ctx, c, "/be/v1/subscriptions", url.Values{"order[]": []string{"name"}})
+}
+
+// GetSubscription finds a subscription by name in the list, since the API has no endpoint for
+// one subscription. When the list does not hold it, the error is an *APIError 404 (IsNotFound)
+// like that of the other types.
+func (c *Client) GetSubscription(ctx context.Context, name string) (*Subscription, error) {
+	all, err := c.ListSubscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].Name == name {
+			return &all[i], nil
+		}
+	}
+	return nil, &APIError{
+		StatusCode: http.StatusNotFound,
+		Message:    "subscription '" + name + "' is not in the organization's list of subscriptions",
+		Method:     http.MethodGet,
+		Path:       "/be/v1/subscriptions",
+	}
+}
+
+// DeleteSubscription unsubscribes.
+func (c *Client) DeleteSubscription(ctx context.Context, name string) error {
+	return c.del(ctx, "/be/v1/subscriptions/"+seg(name))
+}

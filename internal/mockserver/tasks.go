@@ -1,0 +1,136 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+const tasksResourceName = "tasks"
+
+// Task is a processing task of an app (dltar, mkraw, deploy). The Backend API offers no way
+// for this provider to create one, so tests seed them with SeedTask or POST /_mock/tasks.
+type Task struct {
+	Name      string          `json:"name"`
+	Type      string          `json:"type"`
+	AppName   string          `json:"appName"`
+	Status    string          `json:"status"`
+	Warnings  []string        `json:"warnings"`
+	Exception json.RawMessage `json:"exception,omitempty"`
+	Created   time.Time       `json:"created"`
+	Updated   time.Time       `json:"updated"`
+}
+
+func (t *Task) copy() Task {
+	c := *t
+	c.Warnings = append([]string{}, t.Warnings...)
+	return c
+}
+
+func (s *Server) taskRoutes() {
+	s.mux.HandleFunc("GET /be/v1/tasks", s.handleListTasks)
+	s.mux.HandleFunc("GET /be/v1/tasks/{name}", s.handleGetTask)
+	s.mux.HandleFunc("POST /_mock/tasks", s.handleSeedTasks)
+}
+
+// handleListTasks: GET /be/v1/tasks?appName=&status=&type= (tasks Read).
+func (s *Server) handleListTasks(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	o, _, ok := s.authorize(w, r, tasksResourceName, PermRead)
+	if !ok {
+		s.mu.Unlock()
+		return
+	}
+	if v := q.Get("status"); v != "" && !taskStatuses[v] {
+		s.mu.Unlock()
+		writeError(w, http.StatusBadRequest, "invalid parameter 'status': must be one of pending, running, done, failed")
+		return
+	}
+	if v := q.Get("type"); v != "" && !taskTypes[v] {
+		s.mu.Unlock()
+		writeError(w, http.StatusBadRequest, "invalid parameter 'type': must be one of dltar, mkraw, deploy")
+		return
+	}
+	items := []Task{}
+	for _, name := range sortedKeys(o.tasks) {
+		t := o.tasks[name]
+		if (q.Get("appName") == "" || t.AppName == q.Get("appName")) &&
+			(q.Get("status") == "" || t.Status == q.Get("status")) &&
+			(q.Get("type") == "" || t.Type == q.Get("type")) {
+			items = append(items, t.copy())
+		}
+	}
+	s.mu.Unlock()
+	writePage(w, r, items)
+}
+
+// handleGetTask: GET /be/v1/tasks/{name} (tasks Read).
+func (s *Server) handleGetTask(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, _, ok := s.authorize(w, r, tasksResourceName, PermRead)
+	if !ok {
+		return
+	}
+	t := o.tasks[r.PathValue("name")]
+	if t == nil {
+		writeError(w, http.StatusNotFound, "task '"+r.PathValue("name")+"' not found")
+		return
+	}
+	writeData(w, http.StatusOK, t.copy())
+}
+
+type seedTasksBody struct {
+	OrgName string `json:"orgName"`
+	Tasks   []Task `json:"tasks"`
+}
+
+// handleSeedTasks: POST /_mock/tasks {"orgName", "tasks": [...]} (test-only, no auth).
+func (s *Server) handleSeedTasks(w http.ResponseWriter, r *http.Request) {
+	var in seedTasksBody
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	for _, t := range in.Tasks {
+		if err := s.SeedTask(in.OrgName, t); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	writeMessage(w, "tasks seeded")
+}
+
+// SeedTask adds (or replaces) a task of an organization. Type and status must be values of
+// the contract; created and updated default to now.
+func (s *Server) SeedTask(orgName string, t Task) error {
+	switch {
+	case t.Name == "":
+		return errString("invalid parameter 'name': required")
+	case !taskTypes[t.Type]:
+		return errString("invalid parameter 'type': must be one of dltar, mkraw, deploy")
+	case !taskStatuses[t.Status]:
+		return errString("invalid parameter 'status': must be one of pending, running, done, failed")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgs[orgName]
+	if o == nil {
+		return errString("invalid parameter 'orgName': organization '" + orgName + "' does not exist")
+	}
+	if t.Created.IsZero() {
+		t.Created = s.opts.Now()
+	}
+	if t.Updated.IsZero() {
+		t.Updated = t.Created
+	}
+	if t.Warnings == nil {
+		t.Warnings = []string{}
+	}
+	o.tasks[t.Name] = &t
+	return nil
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
