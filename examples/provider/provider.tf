@@ -1,0 +1,23 @@
+# The Edge administrator creates organizations. Set the token through the environment
+# (ROCKIT_ADMIN_TOKEN) rather than in the configuration.
+provider "rockit" {
+  endpoint = "https://edge.example.com" # or ROCKIT_ENDPOINT
+}
+
+# Inside an organization, act as a machine user with an API key (ROCKIT_API_KEY) ...
+provider "rockit" {
+  alias    = "ci"
+  endpoint = "https://edge.example.com"
+  org_name = "ExampleOrg"
+  username = "ci_pipeline"
+}
+
+# ... or as a human backend user with a password (ROCKIT_PASSWORD).
+provider "rockit" {
+  alias           = "ops"
+  endpoint        = "https://edge.example.com"
+  org_name        = "ExampleOrg"
+  username        = "ops_admin"
+  request_timeout = "45s"
+  max_retries     = 8
+}

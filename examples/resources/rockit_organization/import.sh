@@ -1,0 +1,2 @@
+# An organization is imported by its name.
+terraform import rockit_organization.example ExampleOrg
