@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,6 +64,11 @@ type RequestRecord struct {
 	Body   json.RawMessage `json:"body,omitempty"`
 	Status int             `json:"status"`
 	Time   time.Time       `json:"time"`
+	// Auth is the kind of credentials the request carried (never the secret itself):
+	// "apiKey", "authToken", "session", "admin" or "" for none.
+	Auth string `json:"auth,omitempty"`
+	// UserAgent is the client's User-Agent header.
+	UserAgent string `json:"userAgent,omitempty"`
 }
 
 // New makes a Server with an empty store.
@@ -122,13 +128,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(r.URL.Path) >= 7 && r.URL.Path[:7] == "/_mock/" {
 		return
 	}
-	entry := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status, Time: s.opts.Now()}
+	entry := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status, Time: s.opts.Now(), Auth: authKind(r), UserAgent: r.UserAgent()}
 	if len(body) > 0 && json.Valid(body) {
 		entry.Body = json.RawMessage(body)
 	}
 	s.logMu.Lock()
 	s.requests = append(s.requests, entry)
 	s.logMu.Unlock()
+}
+
+// authKind names the kind of credentials a request carried, for the request log.
+func authKind(r *http.Request) string {
+	switch {
+	case r.Header.Get(headerAPIKey) != "":
+		return "apiKey"
+	case r.Header.Get(headerSessionToken) != "":
+		return "session"
+	case r.Header.Get(headerAuthToken) != "" && strings.HasPrefix(r.URL.Path, "/be/v1/orgs"):
+		return "admin"
+	case r.Header.Get(headerAuthToken) != "":
+		return "authToken"
+	}
+	return ""
 }
 
 // Requests returns a copy of the request log (the /_mock/ endpoints are not logged).

@@ -1,0 +1,145 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+)
+
+// User types of the API.
+const (
+	UserTypeHuman   = "user"
+	UserTypeMachine = "machine"
+)
+
+// User is a human backend user or a machine user. Fields that do not apply to its type are
+// empty. InitialPassword (human) or APIKey (machine) are only set in the answer to a create
+// or to a credentials reset.
+type User struct {
+	Username  string   `json:"username"`
+	Type      string   `json:"type"`
+	Email     string   `json:"email,omitempty"`
+	Firstname string   `json:"firstname,omitempty"`
+	Surname   string   `json:"surname,omitempty"`
+	Title     string   `json:"title,omitempty"`
+	Label     string   `json:"label,omitempty"`
+	Roles     []string `json:"roles"`
+	Created   string   `json:"created,omitempty"`
+	Updated   string   `json:"updated,omitempty"`
+
+	InitialPassword string `json:"initialPassword,omitempty"`
+	APIKey          string `json:"apiKey,omitempty"`
+}
+
+// CreateUserRequest is the body of POST /be/v1/users. A human user has Email, Firstname,
+// Surname and optionally Title; a machine user has Label instead.
+type CreateUserRequest struct {
+	Username  string   `json:"username"`
+	Email     string   `json:"email,omitempty"`
+	Firstname string   `json:"firstname,omitempty"`
+	Surname   string   `json:"surname,omitempty"`
+	Title     string   `json:"title,omitempty"`
+	Label     string   `json:"label,omitempty"`
+	Roles     []string `json:"roles"`
+}
+
+// UpdateUserRequest is the body of PATCH /be/v1/users: only the fields to change are sent.
+// A nil pointer leaves a field as it is; a pointer to "" clears it (sent as null). Roles nil
+// leaves the roles as they are; a non-nil slice (even empty) replaces them.
+type UpdateUserRequest struct {
+	Username   string
+	Email      *string
+	Firstname  *string
+	Surname    *string
+	Title      *string
+	Label      *string
+	Roles      []string
+	ResetCreds bool
+}
+
+// MarshalJSON writes the target username and the changed fields only.
+func (r UpdateUserRequest) MarshalJSON() ([]byte, error) {
+	body := map[string]any{"username": r.Username}
+	for name, v := range map[string]*string{
+		"email": r.Email, "firstname": r.Firstname, "surname": r.Surname, "title": r.Title, "label": r.Label,
+	} {
+		switch {
+		case v == nil:
+		case *v == "":
+			body[name] = nil
+		default:
+			body[name] = *v
+		}
+	}
+	if r.Roles != nil {
+		body["roles"] = r.Roles
+	}
+	if r.ResetCreds {
+		body["resetCreds"] = true
+	}
+	return json.Marshal(body)
+}
+
+// Changes reports whether the request changes anything besides naming its target.
+func (r UpdateUserRequest) Changes() bool {
+	return r.Email != nil || r.Firstname != nil || r.Surname != nil || r.Title != nil || r.Label != nil ||
+		r.Roles != nil || r.ResetCreds
+}
+
+// ListUsersOptions filter GET /be/v1/users.
+type ListUsersOptions struct {
+	// Type is "user", "machine" or "" for all.
+	Type string
+}
+
+// CreateUser creates a human or machine user (beUsers Create). The answer carries the
+// initial password or the API key, once.
+func (c *Client) CreateUser(ctx context.Context, in CreateUserRequest) (*User, error) {
+	if in.Roles == nil {
+		in.Roles = []string{}
+	}
+	var out User
+	if err := c.post(ctx, "/be/v1/users", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetUser reads one user (beUsers Read).
+func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
+	var out User
+	if err := c.get(ctx, "/be/v1/users/"+seg(username), &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListUsers reads every user of the organization, paging through the list (beUsers Read).
+func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
+	q := url.Values{}
+	if opts.Type != "" {
+		q.Set("type", opts.Type)
+	}
+	return listAll[User](ctx, c, "/be/v1/users", q)
+}
+
+// UpdateUser changes a user (beUsers Update, or the user itself for its own profile). With
+// ResetCreds the answer carries the new initial password or API key.
+func (c *Client) UpdateUser(ctx context.Context, in UpdateUserRequest) (*User, error) {
+	var out User
+	if err := c.patch(ctx, "/be/v1/users", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ResetUserCredentials issues new credentials for a user: the answer carries the new initial
+// password (human) or API key (machine).
+func (c *Client) ResetUserCredentials(ctx context.Context, username string) (*User, error) {
+	return c.UpdateUser(ctx, UpdateUserRequest{Username: username, ResetCreds: true})
+}
+
+// DeleteUser deletes a user (beUsers Delete).
+func (c *Client) DeleteUser(ctx context.Context, username string) error {
+	return c.del(ctx, "/be/v1/users/"+seg(username))
+}

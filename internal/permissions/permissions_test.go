@@ -1,0 +1,52 @@
+package permissions
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestBitsRoundTrip(t *testing.T) {
+	for bits := 0; bits < 32; bits++ {
+		if got := ToBits(FromBits(bits)); got != bits {
+			t.Errorf("ToBits(FromBits(%d)) = %d", bits, got)
+		}
+	}
+	if got := FromBits(6); !reflect.DeepEqual(got, []string{"read", "update"}) {
+		t.Errorf("FromBits(6) = %v", got)
+	}
+	if got := ToBits([]string{"execute", "create"}); got != 17 {
+		t.Errorf("ToBits(execute, create) = %d", got)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	if err := Check("tasks", "execute"); err != nil {
+		t.Errorf("tasks execute: %v", err)
+	}
+	for _, c := range []struct{ res, op, want string }{
+		{"consumption", "update", `operation "update" is not allowed on resource "consumption"; it allows read`},
+		{"apps", "execute", `operation "execute" is not allowed on resource "apps"`},
+		{"widgets", "read", `unknown resource id "widgets"`},
+		{"apps", "fly", `unknown operation "fly"`},
+	} {
+		err := Check(c.res, c.op)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Check(%s, %s) = %v, want %q", c.res, c.op, err, c.want)
+		}
+	}
+}
+
+// The table matches the contract's maxima.
+func TestTableMaxima(t *testing.T) {
+	want := map[string]int{"apps": 15, "beUsers": 15, "bundles": 15, "consumption": 2, "dependencies": 15, "deployments": 15,
+		"keys": 15, "roles": 15, "sources": 15, "subscriptions": 15, "tasks": 31, "trainings": 6}
+	for res, max := range want {
+		if got := ToBits(ResourceOperations[res]); got != max {
+			t.Errorf("%s: %d, want %d", res, got, max)
+		}
+	}
+	if len(ResourceOperations) != len(want) {
+		t.Errorf("%d resource ids, want %d", len(ResourceOperations), len(want))
+	}
+}
