@@ -203,8 +203,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			return env, nil
 		}
 		// A 401 on an org-scoped request in session mode: the auth token was revoked or
-		// expired early. Obtain a new one and try once more.
-		if r.auth == authOrg && IsUnauthorized(err) && !reauthed && c.usesSession() {
+		// expired early. Obtain a new one and try once more. (A 401 of the login itself, e.g.
+		// a wrong password, carries no token and is final.)
+		if r.auth == authOrg && IsUnauthorized(err) && !reauthed && c.usesSession() && retry.token != "" {
 			reauthed = true
 			c.session.invalidate(retry.token)
 			attempt--
@@ -219,7 +220,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 				"method": r.method, "path": r.path, "attempt": attempt, "wait_ms": wait.Milliseconds(), "error": err.Error(),
 			})
 			if serr := c.cfg.Sleep(ctx, wait); serr != nil {
-				return nil, err
+				return nil, fmt.Errorf("%w (stopped retrying: %w)", err, serr)
 			}
 			continue
 		}
@@ -289,7 +290,7 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		}
 		return nil, transportRetry(err), fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	fields["status"] = resp.StatusCode
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // APIError is an error answer of the ROCKIT Edge API: any status outside 2xx.
@@ -83,3 +84,30 @@ func MayBeOwnCreate(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.MayBeOwnCreate
 }
+
+// UnconfirmedCreateError says that a create may have succeeded on the server without its answer
+// arriving, and that the object the retry found (409) could not be confirmed as the one
+// requested. It wraps the 409 *APIError, so IsConflict and MayBeOwnCreate still hold.
+type UnconfirmedCreateError struct {
+	Method, Path string
+	// Name is the name (or username) of the object in the request.
+	Name string
+	// Reason says why the object was not adopted.
+	Reason string
+	// Mismatches lists the fields whose value differs, e.g. "label: requested \"a\", found \"b\"".
+	Mismatches []string
+	// Cause is the 409 answer of the retry.
+	Cause error
+}
+
+func (e *UnconfirmedCreateError) Error() string {
+	msg := fmt.Sprintf("%s %s: the answer to creating %q was lost and the retry answered that it exists already (%v); "+
+		"it may have been created by the lost attempt, but it is not adopted: %s",
+		e.Method, e.Path, e.Name, e.Cause, e.Reason)
+	if len(e.Mismatches) > 0 {
+		msg += " (" + strings.Join(e.Mismatches, "; ") + ")"
+	}
+	return msg
+}
+
+func (e *UnconfirmedCreateError) Unwrap() error { return e.Cause }

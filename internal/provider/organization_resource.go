@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -193,6 +194,15 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 				fmt.Sprintf("An organization named %q exists already on the ROCKIT Edge host (%s). To manage it with Terraform, import it:\n\n"+
 					"  terraform import rockit_organization.<resource name> %s\n\nor add an import block with id = %q.",
 					plan.Name.ValueString(), err, plan.Name.ValueString(), plan.Name.ValueString()))
+			return
+		}
+		var unconfirmed *client.UnconfirmedCreateError
+		if errors.As(err, &unconfirmed) {
+			name := plan.Name.ValueString()
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization may have been created, but its answer was lost",
+				fmt.Sprintf("%s.\n\nThe organization %q probably exists now, without its initial administrator password. "+
+					"If you can log in to it, import it:\n\n  terraform import rockit_organization.<resource name> %s\n\n"+
+					"Otherwise delete it with the administrator token (DELETE /be/v1/orgs/%s) and apply again.", err, name, name, name))
 			return
 		}
 		addClientError(&resp.Diagnostics, "Error creating organization", err)
