@@ -230,9 +230,17 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewOrganizationResource,
+		NewRoleResource,
+		NewUserResource,
+		NewMachineUserResource,
 	}
 }
 
 func (p *rockitProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewRoleDataSource,
+		NewRolesDataSource,
+		NewUserDataSource,
+		NewUsersDataSource,
+	}
 }

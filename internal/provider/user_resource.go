@@ -1,0 +1,386 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &userResource{}
+	_ resource.ResourceWithImportState = &userResource{}
+	_ resource.ResourceWithModifyPlan  = &userResource{}
+)
+
+// NewUserResource is the rockit_user resource.
+func NewUserResource() resource.Resource {
+	return &userResource{}
+}
+
+type userResource struct {
+	client *client.Client
+}
+
+type userResourceModel struct {
+	ID                 types.String `tfsdk:"id"`
+	Username           types.String `tfsdk:"username"`
+	Email              types.String `tfsdk:"email"`
+	Firstname          types.String `tfsdk:"firstname"`
+	Surname            types.String `tfsdk:"surname"`
+	Title              types.String `tfsdk:"title"`
+	Roles              types.Set    `tfsdk:"roles"`
+	InitialPassword    types.String `tfsdk:"initial_password"`
+	CredentialsVersion types.Int64  `tfsdk:"credentials_version"`
+}
+
+func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user"
+}
+
+func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A human backend user of a ROCKIT Edge organization, who logs in with a password. " +
+			"The API issues an initial password at creation, kept in `initial_password` (in state, sensitive); " +
+			"changing `credentials_version` issues a new one. For automation use `rockit_machine_user`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The user's username.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "Username: 2 to 50 letters, digits and underscores. Changing it creates a new user (and deletes the old one).",
+				Required:            true,
+				Validators:          []validator.String{validators.Name()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Email address of the user.",
+				Required:            true,
+				Validators:          []validator.String{validators.Email()},
+			},
+			"firstname": schema.StringAttribute{
+				MarkdownDescription: "First name of the user.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"surname": schema.StringAttribute{
+				MarkdownDescription: "Surname of the user.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"title": schema.StringAttribute{
+				MarkdownDescription: "Title of the user, e.g. `Dr.`. Removing it clears the title.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"roles": rolesAttribute("the user"),
+			"initial_password": schema.StringAttribute{
+				MarkdownDescription: "Initial password issued by the API when the user was created, or when `credentials_version` last " +
+					"changed. The API returns it only once: it is **stored in state in clear text** (sensitive), so protect the " +
+					"state. It stays the same when the user changes the password. Not importable: null after an import.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"credentials_version": schema.Int64Attribute{
+				MarkdownDescription: "Any number; changing it to a new value resets the user's credentials (`resetCreds`): the " +
+					"API issues a new initial password, stored in `initial_password`, and the old password stops working. " +
+					"The user is updated in place, nothing else changes. Removing the attribute does not reset. " +
+					"Not importable: after an import the configured value is adopted without a reset.",
+				Optional: true,
+			},
+		},
+	}
+}
+
+func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan plans a new initial_password when credentials_version asks for a reset.
+func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state userResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	reset, diags := rotationRequested(ctx, plan.CredentialsVersion, state.CredentialsVersion, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if reset {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("initial_password"), types.StringUnknown())...)
+	}
+}
+
+func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := r.client.CreateUser(ctx, userToAPI(plan))
+	if err != nil {
+		addUserCreateError(&resp.Diagnostics, "rockit_user", plan.Username.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(userFromAPI(u, &plan)...)
+	tflog.Info(ctx, "created user", map[string]any{"username": u.Username})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, ok := readUser(ctx, r.client, state.Username.ValueString(), client.UserTypeHuman, resp)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(userFromAPI(u, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update sends the changed profile fields and roles, and resetCreds when credentials_version
+// asks for it, in one PATCH.
+func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state userResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	patch := client.UpdateUserRequest{Username: state.Username.ValueString()}
+	patch.Email = changedString(plan.Email, state.Email)
+	patch.Firstname = changedString(plan.Firstname, state.Firstname)
+	patch.Surname = changedString(plan.Surname, state.Surname)
+	patch.Title = changedString(plan.Title, state.Title)
+	if !plan.Roles.Equal(state.Roles) {
+		patch.Roles = rolesToAPI(plan.Roles)
+	}
+	reset, diags := rotationRequested(ctx, plan.CredentialsVersion, state.CredentialsVersion, req.Private)
+	resp.Diagnostics.Append(diags...)
+	patch.ResetCreds = reset
+	plan.InitialPassword = state.InitialPassword
+	if patch.Changes() {
+		u, err := r.client.UpdateUser(ctx, patch)
+		if err != nil {
+			addClientError(&resp.Diagnostics, "Error updating user", err)
+			return
+		}
+		resp.Diagnostics.Append(userFromAPI(u, &plan)...)
+		if reset && u.InitialPassword == "" {
+			resp.Diagnostics.AddError("No new password", "The API reset the credentials of user "+u.Username+
+				" but its answer carried no initialPassword; reset them again by changing credentials_version.")
+			plan.InitialPassword = types.StringNull()
+		}
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnknown, nil)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	deleteUser(ctx, r.client, state.Username.ValueString(), &resp.Diagnostics)
+}
+
+// ImportState imports a user by username. The initial password cannot be read back.
+func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importUser(ctx, req, resp)
+}
+
+// userToAPI maps the planned user to the create request.
+func userToAPI(m userResourceModel) client.CreateUserRequest {
+	return client.CreateUserRequest{
+		Username:  m.Username.ValueString(),
+		Email:     m.Email.ValueString(),
+		Firstname: m.Firstname.ValueString(),
+		Surname:   m.Surname.ValueString(),
+		Title:     m.Title.ValueString(),
+		Roles:     rolesToAPI(m.Roles),
+	}
+}
+
+// userFromAPI fills the model from a user of the API; a new initial password in the answer
+// (create, resetCreds) replaces the one in the model.
+func userFromAPI(u *client.User, m *userResourceModel) diag.Diagnostics {
+	m.ID = types.StringValue(u.Username)
+	m.Username = types.StringValue(u.Username)
+	m.Email = types.StringValue(u.Email)
+	m.Firstname = types.StringValue(u.Firstname)
+	m.Surname = types.StringValue(u.Surname)
+	m.Title = stringOrNull(u.Title)
+	if u.InitialPassword != "" {
+		m.InitialPassword = types.StringValue(u.InitialPassword)
+	} else if m.InitialPassword.IsUnknown() {
+		m.InitialPassword = types.StringNull()
+	}
+	roles, diags := rolesFromAPI(u.Roles)
+	m.Roles = roles
+	return diags
+}
+
+// --- helpers shared by rockit_user and rockit_machine_user ---
+
+// privateCredentialsUnknown is the private-state key ImportState sets: the secret and its
+// version attribute could not be imported, so the first configured version is adopted
+// without a reset.
+const privateCredentialsUnknown = "credentials_unknown"
+
+// rolesAttribute is the roles attribute of a user resource.
+func rolesAttribute(who string) schema.SetAttribute {
+	return schema.SetAttribute{
+		MarkdownDescription: "Names of the roles " + who + " holds (`rockit_role` names or `Administrators`). The API checks that " +
+			"they exist. Defaults to no roles. Changes are applied in place.",
+		ElementType: types.StringType,
+		Optional:    true,
+		Computed:    true,
+		Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+		Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.Name())},
+	}
+}
+
+// rolesToAPI returns the role names of a set, in order.
+func rolesToAPI(s types.Set) []string {
+	roles := []string{}
+	for _, e := range s.Elements() {
+		if v, ok := e.(types.String); ok {
+			roles = append(roles, v.ValueString())
+		}
+	}
+	sort.Strings(roles)
+	return roles
+}
+
+// rolesFromAPI returns the API's role list as a set.
+func rolesFromAPI(roles []string) (types.Set, diag.Diagnostics) {
+	elems := make([]attr.Value, 0, len(roles))
+	for _, r := range roles {
+		elems = append(elems, types.StringValue(r))
+	}
+	return types.SetValue(types.StringType, elems)
+}
+
+// changedString returns the value to PATCH for an attribute: nil when unchanged, a pointer
+// to "" (sent as null) when it was removed.
+func changedString(plan, state types.String) *string {
+	if plan.Equal(state) {
+		return nil
+	}
+	v := plan.ValueString()
+	return &v
+}
+
+// rotationRequested tells whether a change of a version attribute (credentials_version,
+// api_key_version) asks for new credentials: when it is set to a new value, unless the
+// resource was imported without one (the value is then adopted). An unknown value counts as
+// a request at plan time.
+func rotationRequested(ctx context.Context, plan, state types.Int64, private privateGetter) (bool, diag.Diagnostics) {
+	if plan.IsNull() || plan.Equal(state) {
+		return false, nil
+	}
+	if state.IsNull() {
+		v, diags := private.GetKey(ctx, privateCredentialsUnknown)
+		if diags.HasError() || string(v) == "true" {
+			return false, diags
+		}
+	}
+	return true, nil
+}
+
+// privateGetter is the part of the framework's private state that plans and updates read.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// addUserCreateError explains a failed create of a user or machine user.
+func addUserCreateError(diags *diag.Diagnostics, typ, username string, err error) {
+	if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
+		diags.AddAttributeError(path.Root("username"), "User already exists", fmt.Sprintf(
+			"A user named %q exists already in the organization (%s). To manage it with Terraform, import it:\n\n"+
+				"  terraform import %s.<resource name> %s\n\nor add an import block with id = %q.",
+			username, err, typ, username, username))
+		return
+	}
+	if client.IsBadRequest(err) {
+		diags.AddAttributeError(path.Root("roles"), "Error creating user", err.Error()+
+			"\n\nCheck that every role in roles exists (a rockit_role, or Administrators).")
+		return
+	}
+	addClientError(diags, "Error creating user", err)
+}
+
+// readUser reads a user for a resource's Read. A 404 warns and removes the resource; a user
+// of the other type is an error naming the right resource type.
+func readUser(ctx context.Context, c *client.Client, username, wantType string, resp *resource.ReadResponse) (*client.User, bool) {
+	u, err := c.GetUser(ctx, username)
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "user no longer exists, removing it from state", map[string]any{"username": username})
+		resp.State.RemoveResource(ctx)
+		return nil, false
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error reading user", err)
+		return nil, false
+	}
+	if u.Type != "" && u.Type != wantType {
+		right := "rockit_user"
+		if u.Type == client.UserTypeMachine {
+			right = "rockit_machine_user"
+		}
+		resp.Diagnostics.AddError("Wrong kind of user", fmt.Sprintf(
+			"The user %q is of type %q: manage it with %s.", username, u.Type, right))
+		return nil, false
+	}
+	return u, true
+}
+
+// deleteUser deletes a user; a 404 counts as already gone.
+func deleteUser(ctx context.Context, c *client.Client, username string, diags *diag.Diagnostics) {
+	err := c.DeleteUser(ctx, username)
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "user was already deleted", map[string]any{"username": username})
+		return
+	}
+	if err != nil {
+		addClientError(diags, "Error deleting user", err)
+	}
+}
+
+// importUser imports a user by username; Read fills the rest. The secret is not importable.
+func importUser(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validators.NamePattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a user by its username (2 to 50 letters, digits and underscores), got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), req.ID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnknown, []byte(`true`))...)
+}
