@@ -35,6 +35,11 @@ func run(args []string) error {
 	adminToken := fs.String("admin-token", os.Getenv("ROCKIT_ADMIN_TOKEN"), "Edge administrator token accepted on /be/v1/orgs (default $ROCKIT_ADMIN_TOKEN)")
 	authTTL := fs.Duration("auth-token-ttl", 5*time.Minute, "lifetime of auth tokens")
 	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "lifetime of session tokens")
+	failRate := fs.Float64("fail-rate", 0, "share of requests answered 500, 502 or 503 (0 to 1)")
+	latency := fs.Duration("latency", 0, "latency added to every request")
+	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted; beyond it 429 with Retry-After (0 = unlimited)")
+	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs whose answer is dropped after the object was created (0 to 1)")
+	seed := fs.Int64("seed", 0, "seed of the fault injection, for repeatable runs (0 = random)")
 	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -42,11 +47,25 @@ func run(args []string) error {
 	if *adminToken == "" {
 		return errors.New("-admin-token (or ROCKIT_ADMIN_TOKEN) is required")
 	}
+	for name, v := range map[string]float64{"-fail-rate": *failRate, "-lose-responses": *loseResponses} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("%s must be between 0 and 1, got %v", name, v)
+		}
+	}
+	if *rateLimit < 0 || *latency < 0 {
+		return errors.New("-rate-limit and -latency must not be negative")
+	}
 
 	srv := mockserver.New(mockserver.Options{
 		AdminToken:   *adminToken,
 		AuthTokenTTL: *authTTL,
 		SessionTTL:   *sessionTTL,
+
+		FailRate:      *failRate,
+		Latency:       *latency,
+		RateLimit:     *rateLimit,
+		LoseResponses: *loseResponses,
+		Seed:          *seed,
 	})
 	var handler http.Handler = srv
 	if *verbose {

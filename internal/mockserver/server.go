@@ -30,6 +30,20 @@ type Options struct {
 	AuthTokenTTL time.Duration
 	// Now replaces the clock in tests (default time.Now).
 	Now func() time.Time
+
+	// Fault injection (see faults.go); the /_mock/ endpoints are exempt.
+	// FailRate is the share of requests answered 500, 502 or 503 without being handled.
+	FailRate float64
+	// Latency is added to every request.
+	Latency time.Duration
+	// RateLimit is the most requests per second the server accepts; beyond it, 429 with
+	// Retry-After. 0 means unlimited.
+	RateLimit float64
+	// LoseResponses is the share of successful POSTs whose answer is dropped (the connection
+	// closed) after the object was created.
+	LoseResponses float64
+	// Seed makes the injected faults repeatable; 0 picks a random seed.
+	Seed int64
 }
 
 // Server is the mock ROCKIT Edge. It is safe for concurrent requests.
@@ -46,6 +60,8 @@ type Server struct {
 	requests []RequestRecord
 
 	conns atomic.Int64 // accepted connections, see ConnState
+
+	faults *faultInjector
 }
 
 // token is an issued session or auth token.
@@ -69,6 +85,9 @@ type RequestRecord struct {
 	Auth string `json:"auth,omitempty"`
 	// UserAgent is the client's User-Agent header.
 	UserAgent string `json:"userAgent,omitempty"`
+	// Fault is the fault injected into this request, if any (FaultServerError,
+	// FaultRateLimited, FaultLostResponse); see Options.FailRate and the others.
+	Fault string `json:"fault,omitempty"`
 }
 
 // New makes a Server with an empty store.
@@ -89,6 +108,7 @@ func New(opts Options) *Server {
 		sessions:   map[string]*token{},
 		authTokens: map[string]*token{},
 	}
+	s.faults = newFaultInjector(opts)
 	s.routes()
 	return s
 }
@@ -124,17 +144,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	s.mux.ServeHTTP(rec, r)
-	if len(r.URL.Path) >= 7 && r.URL.Path[:7] == "/_mock/" {
+	if strings.HasPrefix(r.URL.Path, "/_mock/") {
+		s.mux.ServeHTTP(rec, r)
 		return
 	}
-	entry := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status, Time: s.opts.Now(), Auth: authKind(r), UserAgent: r.UserAgent()}
+	fault := ""
+	if s.faults.active() {
+		fault = s.faults.serve(s.mux, rec, r)
+	} else {
+		s.mux.ServeHTTP(rec, r)
+	}
+	entry := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status, Time: s.opts.Now(), Auth: authKind(r), UserAgent: r.UserAgent(), Fault: fault}
 	if len(body) > 0 && json.Valid(body) {
 		entry.Body = json.RawMessage(body)
 	}
 	s.logMu.Lock()
 	s.requests = append(s.requests, entry)
 	s.logMu.Unlock()
+	if fault == FaultLostResponse {
+		panic(http.ErrAbortHandler) // drop the connection: the client never sees the answer
+	}
 }
 
 // authKind names the kind of credentials a request carried, for the request log.
