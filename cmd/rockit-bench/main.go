@@ -1,0 +1,144 @@
+// Command rockit-bench times the provider against Terraform's own floors and writes
+// BENCHMARKS.md and a chart (see internal/bench). `make bench` runs it through
+// scripts/with-terraform.sh, which resolves the terraform CLI:
+//
+//	go run ./cmd/rockit-bench -n 50,200,500 -latency 0,20ms -repeats 3
+//	go run ./cmd/rockit-bench -report-only   # redo BENCHMARKS.md and the chart from .bench/results.json
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/bench"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "rockit-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ns := flag.String("n", "50,200,500", "object counts, comma-separated")
+	lats := flag.String("latency", "0,20ms", "mock latencies per request for the provider, comma-separated Go durations")
+	repeats := flag.Int("repeats", 3, "cycles per measurement; the report shows the median")
+	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
+	types := flag.String("types", "", "restrict the mix to these resource types, comma-separated (default: every type of the mix the provider has)")
+	work := flag.String("work", ".bench", "scratch directory")
+	out := flag.String("out", "BENCHMARKS.md", "report to write")
+	chart := flag.String("chart", "BENCHMARKS.png", "chart to write (PNG)")
+	note := flag.String("note", os.Getenv("BENCH_NOTE"), "a remark for the report, e.g. that the machine was shared")
+	reportOnly := flag.Bool("report-only", false, "do not measure: write the report from the results of the last run")
+	flag.Parse()
+
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	workDir, err := filepath.Abs(*work)
+	if err != nil {
+		return err
+	}
+	resultsPath := filepath.Join(workDir, "results.json")
+
+	var res *bench.Results
+	if *reportOnly {
+		if res, err = bench.ReadResults(resultsPath); err != nil {
+			return err
+		}
+	} else {
+		o := bench.Options{Root: root, Work: workDir, Repeats: *repeats, Parallelism: *parallelism, Log: os.Stderr}
+		if o.Ns, err = parseInts(*ns); err != nil {
+			return err
+		}
+		if o.Latencies, err = parseDurations(*lats); err != nil {
+			return err
+		}
+		if *types != "" {
+			o.Types = strings.Split(*types, ",")
+		}
+		if o.Terraform, err = terraformPath(); err != nil {
+			return err
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		res, err = bench.Run(ctx, o)
+		if res != nil {
+			if werr := res.WriteJSON(resultsPath); werr != nil {
+				return errors.Join(err, werr)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(os.Stderr, "rockit-bench: results in", resultsPath)
+	}
+	if err := os.MkdirAll(filepath.Dir(*chart), 0o755); err != nil {
+		return err
+	}
+	if err := bench.WriteChart(res, *chart); err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(filepath.Dir(*out), *chart)
+	if err != nil {
+		rel = *chart
+	}
+	if err := bench.WriteReport(res, *out, filepath.ToSlash(rel), *note); err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "rockit-bench: wrote", *out, "and", *chart)
+	return nil
+}
+
+// terraformPath is the CLI that scripts/with-terraform.sh chose, else terraform on PATH.
+func terraformPath() (string, error) {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		return "", errors.New("no terraform CLI: run through ./scripts/with-terraform.sh (make bench)")
+	}
+	return filepath.Abs(p)
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return nil, fmt.Errorf("-n: %q is not a positive count", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func parseDurations(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "0" {
+			out = append(out, 0)
+			continue
+		}
+		d, err := time.ParseDuration(f)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("-latency: %q is not a duration", f)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

@@ -1,0 +1,395 @@
+// Package bench is the performance benchmark of the provider (`make bench`, issue 6).
+//
+// It builds the provider, the mock (cmd/rockit-edge-mock) and a no-op framework provider
+// (internal/bench/noop), serves both providers through dev_overrides (no terraform init, no
+// download), and drives the terraform CLI with terraform-exec. For each N it times four phases,
+// each one terraform command: create (apply), refresh (plan, must show no changes), update
+// (apply with 10% of the objects changed in place) and destroy. It does the same for two
+// floors: N terraform_data resources (no plugin) and N noop_thing resources (the plugin
+// protocol and nothing else). From the mock's request log it counts requests per object by
+// method and endpoint, authentication calls and new TCP connections per phase; it samples the
+// provider processes' peak RSS. Results go to a JSON file; the report (BENCHMARKS.md and a PNG
+// chart) is made from it.
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// Phases of one cycle, in order.
+var Phases = []string{"create", "refresh", "update", "destroy"}
+
+// Options of a run.
+type Options struct {
+	Root        string          // repository root (where go build runs)
+	Work        string          // scratch directory (binaries, working dirs, results)
+	Terraform   string          // terraform binary
+	Ns          []int           // object counts
+	Latencies   []time.Duration // mock latencies for ours
+	Repeats     int             // cycles per measurement
+	Parallelism int             // terraform -parallelism
+	Types       []string        // restrict the mix to these types (default: all registered)
+	Log         io.Writer       // progress
+}
+
+// Measurement is one timed phase.
+type Measurement struct {
+	Target    string         `json:"target"`
+	LatencyMS int64          `json:"latency_ms"`
+	N         int            `json:"n"`
+	Repeat    int            `json:"repeat"`
+	Phase     string         `json:"phase"`
+	Seconds   float64        `json:"seconds"`
+	Requests  map[string]int `json:"requests,omitempty"` // "METHOD /be/v1/x/{name}" -> count
+	Logins    int            `json:"logins"`
+	Renewals  int            `json:"renewals"`
+	Conns     int64          `json:"connections"`
+	Errors    int            `json:"error_responses"`
+	PeakRSS   int64          `json:"peak_rss_bytes,omitempty"`
+	Processes int            `json:"provider_processes,omitempty"`
+	Note      string         `json:"note,omitempty"`
+}
+
+// Results is what a run writes.
+type Results struct {
+	Started      time.Time      `json:"started"`
+	Finished     time.Time      `json:"finished"`
+	Terraform    string         `json:"terraform_version"`
+	GoVersion    string         `json:"go_version"`
+	CPUs         int            `json:"cpus"`
+	CPUModel     string         `json:"cpu_model"`
+	LoadBefore   string         `json:"load_before"`
+	LoadAfter    string         `json:"load_after"`
+	Parallelism  int            `json:"parallelism"`
+	Repeats      int            `json:"repeats"`
+	Ns           []int          `json:"ns"`
+	LatenciesMS  []int64        `json:"latencies_ms"`
+	Mix          map[int]string `json:"mix"`
+	Measurements []Measurement  `json:"measurements"`
+}
+
+// binaries the harness builds.
+type binaries struct {
+	pluginDir string // dev_overrides directory of both providers
+	rockit    string
+	noop      string
+	mock      string
+}
+
+func build(ctx context.Context, o Options) (binaries, error) {
+	b := binaries{pluginDir: filepath.Join(o.Work, "plugins")}
+	b.rockit = filepath.Join(b.pluginDir, "terraform-provider-rockit")
+	b.noop = filepath.Join(b.pluginDir, "terraform-provider-noop")
+	b.mock = filepath.Join(o.Work, "bin", "rockit-edge-mock")
+	for _, t := range []struct{ out, pkg string }{{b.rockit, "."}, {b.noop, "./internal/bench/noop"}, {b.mock, "./cmd/rockit-edge-mock"}} {
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", t.out, t.pkg)
+		cmd.Dir = o.Root
+		cmd.Stdout, cmd.Stderr = o.Log, o.Log
+		if err := cmd.Run(); err != nil {
+			return b, fmt.Errorf("go build %s: %w", t.pkg, err)
+		}
+	}
+	return b, nil
+}
+
+// writeCLIConfig writes the terraform CLI configuration that serves both providers from
+// pluginDir.
+func writeCLIConfig(path, pluginDir string) error {
+	cfg := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "rockitplay/rockit" = %q
+    "bench/noop"        = %q
+  }
+  direct {}
+}
+`, pluginDir, pluginDir)
+	return os.WriteFile(path, []byte(cfg), 0o644)
+}
+
+// Run builds everything, runs the measurements and returns the results.
+func Run(ctx context.Context, o Options) (*Results, error) {
+	if o.Repeats < 1 {
+		o.Repeats = 1
+	}
+	if o.Parallelism < 1 {
+		o.Parallelism = 10
+	}
+	if err := os.MkdirAll(o.Work, 0o755); err != nil {
+		return nil, err
+	}
+	bins, err := build(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	cliConfig := filepath.Join(o.Work, "terraformrc")
+	if err := writeCLIConfig(cliConfig, bins.pluginDir); err != nil {
+		return nil, err
+	}
+	kinds := chooseMix(ctx, o.Types)
+
+	res := &Results{
+		Started: time.Now().UTC(), Parallelism: o.Parallelism, Repeats: o.Repeats, Ns: o.Ns,
+		Mix: map[int]string{}, CPUs: numCPU(), CPUModel: cpuModel(), LoadBefore: loadAvg(), GoVersion: goVersion(),
+	}
+	for _, n := range o.Ns {
+		res.Mix[n] = mixDescription(n, kinds)
+	}
+	mockLog, err := os.Create(filepath.Join(o.Work, "mock.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer mockLog.Close()
+	mocks := map[time.Duration]*mock{}
+	defer func() {
+		for _, m := range mocks {
+			m.stop()
+		}
+	}()
+	for _, lat := range o.Latencies {
+		m, err := startMock(ctx, bins.mock, lat, mockLog)
+		if err != nil {
+			return nil, err
+		}
+		mocks[lat] = m
+		res.LatenciesMS = append(res.LatenciesMS, lat.Milliseconds())
+	}
+
+	env := terraformEnv(cliConfig)
+	maxN := 0
+	for _, n := range o.Ns {
+		maxN = max(maxN, n)
+	}
+	// Each repeat runs every N and every target once, interleaved, so that a slow spell of a
+	// shared machine spreads over all of them rather than hitting one.
+	for rep := 1; rep <= o.Repeats; rep++ {
+		for _, n := range o.Ns {
+			type job struct {
+				target string
+				m      *mock
+			}
+			jobs := []job{{TargetData, nil}, {TargetNoop, nil}}
+			for _, lat := range o.Latencies {
+				jobs = append(jobs, job{TargetRockit, mocks[lat]})
+			}
+			for _, j := range jobs {
+				c := cycle{
+					o: o, env: env, target: j.target, n: n, repeat: rep, kinds: kinds, mock: j.m,
+					sampleRSS: n == maxN && j.target != TargetData,
+				}
+				switch j.target {
+				case TargetRockit:
+					c.exe = bins.rockit
+				case TargetNoop:
+					c.exe = bins.noop
+				}
+				ms, err := c.run(ctx)
+				res.Measurements = append(res.Measurements, ms...)
+				if err != nil {
+					return res, err
+				}
+				if res.Terraform == "" {
+					res.Terraform = c.tfVersion
+				}
+			}
+		}
+	}
+	res.Finished = time.Now().UTC()
+	res.LoadAfter = loadAvg()
+	return res, nil
+}
+
+// terraformEnv is the environment of every terraform command: ours, minus what terraform-exec
+// manages, with the benchmark's CLI configuration.
+func terraformEnv(cliConfig string) map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	env = tfexec.CleanEnv(env)
+	env["TF_CLI_CONFIG_FILE"] = cliConfig
+	env["CHECKPOINT_DISABLE"] = "1"
+	delete(env, "TF_PLUGIN_CACHE_DIR")
+	return env
+}
+
+// cycle is one create/refresh/update/destroy sequence of one target at one N.
+type cycle struct {
+	o         Options
+	env       map[string]string
+	target    string
+	n         int
+	repeat    int
+	kinds     []kind
+	mock      *mock
+	exe       string // provider binary whose processes are sampled for RSS
+	sampleRSS bool
+	tfVersion string
+}
+
+func (c *cycle) latency() time.Duration {
+	if c.mock == nil {
+		return 0
+	}
+	return c.mock.Latency
+}
+
+func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
+	name := fmt.Sprintf("%s-%dms-%d", c.target, c.latency().Milliseconds(), c.n)
+	if c.target != TargetRockit {
+		name = fmt.Sprintf("%s-%d", c.target, c.n)
+	}
+	dir := filepath.Join(c.o.Work, "runs", name)
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	tf, err := tfexec.NewTerraform(dir, c.o.Terraform)
+	if err != nil {
+		return nil, err
+	}
+	if err := tf.SetEnv(c.env); err != nil {
+		return nil, err
+	}
+	// terraform-exec checks the version before some commands; read it now so that the check
+	// is cached and not timed.
+	v, _, err := tf.Version(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	c.tfVersion = v.String()
+	writeCfg := func(version int) error {
+		return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configFor(c.target, c.n, version, c.kinds, c.mock)), 0o644)
+	}
+	if err := writeCfg(0); err != nil {
+		return nil, err
+	}
+	if c.mock != nil {
+		if err := c.mock.reset(); err != nil {
+			return nil, err
+		}
+	}
+	var out []Measurement
+	for _, phase := range Phases {
+		if phase == "update" {
+			if err := writeCfg(1); err != nil {
+				return out, err
+			}
+		}
+		m := Measurement{Target: c.target, LatencyMS: c.latency().Milliseconds(), N: c.n, Repeat: c.repeat, Phase: phase}
+		var sampler *rssSampler
+		if c.sampleRSS {
+			sampler = startRSSSampler(c.exe)
+		}
+		start := time.Now()
+		var changes bool
+		switch phase {
+		case "create", "update":
+			err = tf.Apply(ctx, tfexec.Parallelism(c.o.Parallelism))
+		case "refresh":
+			changes, err = tf.Plan(ctx, tfexec.Parallelism(c.o.Parallelism))
+		case "destroy":
+			err = tf.Destroy(ctx, tfexec.Parallelism(c.o.Parallelism))
+		}
+		m.Seconds = time.Since(start).Seconds()
+		if sampler != nil {
+			m.PeakRSS, m.Processes = sampler.Stop()
+		}
+		if err != nil {
+			return out, fmt.Errorf("%s %s: %w", name, phase, err)
+		}
+		if changes {
+			m.Note = "plan after create was not empty"
+		}
+		if c.mock != nil {
+			reqs, conns, err := c.mock.collect()
+			if err != nil {
+				return out, err
+			}
+			m.Conns = conns
+			m.Requests, m.Logins, m.Renewals, m.Errors = countRequests(reqs)
+		}
+		fmt.Fprintf(c.o.Log, "rep %d  %-16s %4dms  N=%-4d %-8s %7.2fs  reqs=%d logins=%d renewals=%d conns=%d rss=%.1fMiB procs=%d %s\n",
+			c.repeat, c.target, m.LatencyMS, c.n, phase, m.Seconds, sum(m.Requests), m.Logins, m.Renewals, m.Conns,
+			float64(m.PeakRSS)/(1<<20), m.Processes, m.Note)
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+var nameSegment = regexp.MustCompile(`^(/be/v1/[a-z]+)/[^/]+$`)
+
+// endpoint names a request by method and path pattern, e.g. "GET /be/v1/roles/{name}".
+func endpoint(r mockserver.RequestRecord) string {
+	p := r.Path
+	if m := nameSegment.FindStringSubmatch(p); m != nil {
+		p = m[1] + "/{name}"
+	}
+	if r.Query != "" && r.Method == "GET" {
+		p += "?…" // a list page
+	}
+	return r.Method + " " + p
+}
+
+// countRequests sorts the logged requests by endpoint, and counts logins, auth-token renewals
+// and error answers.
+func countRequests(reqs []mockserver.RequestRecord) (by map[string]int, logins, renewals, errs int) {
+	by = map[string]int{}
+	for _, r := range reqs {
+		switch r.Path {
+		case "/be/v1/login":
+			logins++
+		case "/be/v1/auth":
+			renewals++
+		default:
+			by[endpoint(r)]++
+		}
+		if r.Status >= 400 {
+			errs++
+		}
+	}
+	return by, logins, renewals, errs
+}
+
+func sum(m map[string]int) int {
+	t := 0
+	for _, v := range m {
+		t += v
+	}
+	return t
+}
+
+// WriteJSON saves results.
+func (r *Results) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// ReadResults loads results saved by WriteJSON.
+func ReadResults(path string) (*Results, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Results
+	return &r, json.Unmarshal(b, &r)
+}

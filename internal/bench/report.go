@@ -1,0 +1,362 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Targets of issue 6.
+const (
+	targetRatio    = 1.2       // time within 1.2x of the plugin floor (latency 0) or of the latency bound
+	targetRSSBytes = 100 << 20 // provider peak RSS at the largest N
+	connsHeadroom  = 2         // new connections per run at most parallelism + 2
+	authTokenLifeS = 300       // the contract's auth token lifetime
+)
+
+// key selects the measurements of one target, latency, N and phase.
+type key struct {
+	target  string
+	latency int64
+	n       int
+	phase   string
+}
+
+// index groups the measurements by key.
+func index(r *Results) map[key][]Measurement {
+	out := map[key][]Measurement{}
+	for _, m := range r.Measurements {
+		k := key{m.Target, m.LatencyMS, m.N, m.Phase}
+		if m.Target != TargetRockit {
+			k.latency = 0
+		}
+		out[k] = append(out[k], m)
+	}
+	return out
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// medianSeconds is the median time of a key, NaN when not measured.
+func medianSeconds(ix map[key][]Measurement, k key) float64 {
+	var xs []float64
+	for _, m := range ix[k] {
+		xs = append(xs, m.Seconds)
+	}
+	return median(xs)
+}
+
+// objectsOf counts the objects each endpoint collection addresses at n, from the mix text.
+func objectsOf(mix string) map[string]int {
+	out := map[string]int{}
+	for _, part := range strings.Split(mix, ", ") {
+		var n int
+		var typ string
+		if _, err := fmt.Sscanf(part, "%d %s", &n, &typ); err != nil {
+			continue
+		}
+		switch typ {
+		case "rockit_role":
+			out["roles"] += n
+		case "rockit_user", "rockit_machine_user":
+			out["users"] += n
+		case "rockit_app":
+			out["apps"] += n
+		case "rockit_organization":
+			out["orgs"] += n
+		}
+	}
+	return out
+}
+
+// collection returns the collection an endpoint addresses ("roles" of "GET /be/v1/roles/{name}").
+func collection(ep string) string {
+	_, p, _ := strings.Cut(ep, " ")
+	p = strings.TrimPrefix(p, "/be/v1/")
+	p, _, _ = strings.Cut(p, "/")
+	p, _, _ = strings.Cut(p, "?")
+	return p
+}
+
+func fmtS(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func fmtX(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2fx", v)
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+// requestsPerObject is the median over repeats of (requests in the phase / N).
+func requestsPerObject(ms []Measurement) float64 {
+	var xs []float64
+	for _, m := range ms {
+		if m.N > 0 {
+			xs = append(xs, float64(sum(m.Requests))/float64(m.N))
+		}
+	}
+	return median(xs)
+}
+
+// WriteReport writes BENCHMARKS.md: the setup, the time tables, the targets at the largest N,
+// the requests per object, authentication calls, connections and memory. A hand-written
+// section that starts with "## Reading" in the existing file is kept.
+func WriteReport(r *Results, path, chart, note string) error {
+	ix := index(r)
+	maxN := 0
+	for _, n := range r.Ns {
+		maxN = max(maxN, n)
+	}
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	w("# Benchmarks\n\n")
+	w("How long Terraform takes with this provider, against the floor that Terraform itself sets. Made by `make bench` ")
+	w("(`cmd/rockit-bench`, `internal/bench`); regenerate the report without measuring with ")
+	w("`go run ./cmd/rockit-bench -report-only`.\n\n")
+	w("![Time against N](%s)\n\n", chart)
+
+	w("## Setup\n\n")
+	w("- Run %s to %s (UTC), Terraform %s, %s, %d CPUs (%s); load average before %s, after %s.\n",
+		r.Started.Format("2006-01-02 15:04"), r.Finished.Format("15:04"), r.Terraform, r.GoVersion, r.CPUs, r.CPUModel, r.LoadBefore, r.LoadAfter)
+	if note != "" {
+		w("- **%s**\n", note)
+	}
+	w("- Every phase is one terraform command, timed from start to exit: **create** = `apply` of N new objects, ")
+	w("**refresh** = `plan` of the unchanged configuration (reads everything; must show no changes), ")
+	w("**update** = `apply` with every tenth object changed in place (it refreshes all N first), ")
+	w("**destroy** = `destroy` (refreshes all N, then deletes). `-parallelism=%d`. ", r.Parallelism)
+	w("Each cycle of four phases was repeated %d times; tables show the median.\n", r.Repeats)
+	w("- Providers are served with `dev_overrides` (no `terraform init`); terraform-exec drives the CLI.\n")
+	w("- **Floor 1** `terraform_data`: N built-in resources, no plugin. **Floor 2** `noop`: N `noop_thing` resources of ")
+	w("`internal/bench/noop`, a terraform-plugin-framework provider with one resource, no API calls and framework defaults: the ")
+	w("plugin protocol cost and nothing else. **Ours**: the rockit provider against `cmd/rockit-edge-mock` on loopback, ")
+	w("logged in as the organization's administrator (password, session + auth token), at a mock latency of ")
+	var lats []string
+	for _, l := range r.LatenciesMS {
+		lats = append(lats, fmt.Sprintf("%d ms", l))
+	}
+	w("%s per request.\n", strings.Join(lats, " and "))
+	w("- The mix of our objects, all in one organization:\n")
+	for _, n := range r.Ns {
+		w("  - N = %d: %s\n", n, r.Mix[n])
+	}
+	w("\n")
+
+	// Time tables.
+	w("## Time (median seconds)\n\n")
+	w("| N | phase | terraform_data | noop | ")
+	for _, l := range r.LatenciesMS {
+		w("ours %d ms | ", l)
+	}
+	w("ours 0 ms / terraform_data | ours 0 ms / noop |\n")
+	w("|---:|---|---:|---:|")
+	for range r.LatenciesMS {
+		w("---:|")
+	}
+	w("---:|---:|\n")
+	for _, n := range r.Ns {
+		for _, ph := range Phases {
+			data := medianSeconds(ix, key{TargetData, 0, n, ph})
+			noop := medianSeconds(ix, key{TargetNoop, 0, n, ph})
+			w("| %d | %s | %s | %s | ", n, ph, fmtS(data), fmtS(noop))
+			for _, l := range r.LatenciesMS {
+				w("%s | ", fmtS(medianSeconds(ix, key{TargetRockit, l, n, ph})))
+			}
+			ours0 := medianSeconds(ix, key{TargetRockit, 0, n, ph})
+			w("%s | %s |\n", fmtX(ours0/data), fmtX(ours0/noop))
+		}
+	}
+	w("\n")
+
+	// Targets at the largest N.
+	w("## Targets at N = %d\n\n", maxN)
+	w("Time at latency 0: ours within %.1fx of the plugin floor (noop). Time at latency L: ours within %.1fx of ", targetRatio, targetRatio)
+	w("the bound noop + N x requests-per-object x L / parallelism (requests per object as measured in that phase).\n\n")
+	w("| phase | ours / terraform_data | ours / noop (0 ms) | target 0 ms |")
+	for _, l := range r.LatenciesMS {
+		if l > 0 {
+			w(" ours %d ms | bound | ours / bound | target %d ms |", l, l)
+		}
+	}
+	w("\n|---|---:|---:|---|")
+	for _, l := range r.LatenciesMS {
+		if l > 0 {
+			w("---:|---:|---:|---|")
+		}
+	}
+	w("\n")
+	for _, ph := range Phases {
+		data := medianSeconds(ix, key{TargetData, 0, maxN, ph})
+		noop := medianSeconds(ix, key{TargetNoop, 0, maxN, ph})
+		ours0 := medianSeconds(ix, key{TargetRockit, 0, maxN, ph})
+		w("| %s | %s | %s | %s |", ph, fmtX(ours0/data), fmtX(ours0/noop), mark(ours0/noop <= targetRatio))
+		for _, l := range r.LatenciesMS {
+			if l == 0 {
+				continue
+			}
+			k := key{TargetRockit, l, maxN, ph}
+			ours := medianSeconds(ix, k)
+			rpo := requestsPerObject(ix[k])
+			bound := noop + float64(maxN)*rpo*(float64(l)/1000)/float64(r.Parallelism)
+			w(" %s | %s | %s | %s |", fmtS(ours), fmtS(bound), fmtX(ours/bound), mark(ours/bound <= targetRatio))
+		}
+		w("\n")
+	}
+	w("\n")
+
+	// Requests per object.
+	w("## Requests per object\n\n")
+	w("From the mock's request log, at N = %d and latency 0 (the counts are the same at every latency and in every repeat ", maxN)
+	w("unless noted). \"per object\" divides by the objects of the endpoint's collection (users: users and machine users).\n\n")
+	w("| phase | endpoint | requests | per object |\n|---|---|---:|---:|\n")
+	objs := objectsOf(r.Mix[maxN])
+	varies := false
+	for _, ph := range Phases {
+		ms := ix[key{TargetRockit, 0, maxN, ph}]
+		if len(ms) == 0 {
+			continue
+		}
+		first := ms[0].Requests
+		for _, m := range ix[key{TargetRockit, 0, maxN, ph}][1:] {
+			if fmt.Sprint(m.Requests) != fmt.Sprint(first) {
+				varies = true
+			}
+		}
+		eps := make([]string, 0, len(first))
+		for ep := range first {
+			eps = append(eps, ep)
+		}
+		sort.Strings(eps)
+		if len(eps) == 0 {
+			w("| %s | (none) | 0 | 0 |\n", ph)
+		}
+		for _, ep := range eps {
+			per := "n/a"
+			if n := objs[collection(ep)]; n > 0 {
+				per = fmt.Sprintf("%.2f", float64(first[ep])/float64(n))
+			}
+			w("| %s | `%s` | %d | %s |\n", ph, ep, first[ep], per)
+		}
+		w("| %s | **all (per N)** | %d | %.2f |\n", ph, sum(first), float64(sum(first))/float64(maxN))
+	}
+	if varies {
+		w("\nThe counts differed between repeats; the table shows the first repeat.\n")
+	}
+	w("\n")
+
+	// Auth, connections, errors per run.
+	w("## Authentication and connections per run\n\n")
+	w("Each phase is one terraform run. Target: at most 1 login and ceil(run time / %d s) + 1 auth-token requests; ", authTokenLifeS)
+	w("new TCP connections at most parallelism + %d = %d. Maximum over repeats.\n\n", connsHeadroom, r.Parallelism+connsHeadroom)
+	w("| latency | N | phase | logins | auth tokens | new connections | error answers | provider processes | target |\n")
+	w("|---:|---:|---|---:|---:|---:|---:|---:|---|\n")
+	for _, l := range r.LatenciesMS {
+		for _, n := range r.Ns {
+			for _, ph := range Phases {
+				ms := ix[key{TargetRockit, l, n, ph}]
+				if len(ms) == 0 {
+					continue
+				}
+				var logins, auths, errs, procs int
+				var conns int64
+				var secs float64
+				for _, m := range ms {
+					logins, auths, errs = max(logins, m.Logins), max(auths, m.Renewals), max(errs, m.Errors)
+					conns, procs, secs = max(conns, m.Conns), max(procs, m.Processes), max(secs, m.Seconds)
+				}
+				ok := logins <= 1 && float64(auths) <= math.Ceil(secs/authTokenLifeS)+1 && conns <= int64(r.Parallelism+connsHeadroom) && errs == 0
+				p := "-"
+				if procs > 0 {
+					p = fmt.Sprint(procs)
+				}
+				w("| %d ms | %d | %s | %d | %d | %d | %d | %s | %s |\n", l, n, ph, logins, auths, conns, errs, p, mark(ok))
+			}
+		}
+	}
+	w("\n")
+
+	// Memory.
+	w("## Memory at N = %d\n\n", maxN)
+	w("Peak RSS (VmHWM) of the provider processes terraform started, the highest of any process in the phase, median over repeats. ")
+	w("Target: ours under %d MiB.\n\n", targetRSSBytes>>20)
+	w("| phase | noop | ")
+	for _, l := range r.LatenciesMS {
+		w("ours %d ms | ", l)
+	}
+	w("target |\n|---|---:|")
+	for range r.LatenciesMS {
+		w("---:|")
+	}
+	w("---|\n")
+	for _, ph := range Phases {
+		rss := func(k key) (float64, bool) {
+			var xs []float64
+			for _, m := range ix[k] {
+				if m.PeakRSS > 0 {
+					xs = append(xs, float64(m.PeakRSS)/(1<<20))
+				}
+			}
+			v := median(xs)
+			return v, !math.IsNaN(v)
+		}
+		nv, _ := rss(key{TargetNoop, 0, maxN, ph})
+		w("| %s | %s MiB | ", ph, fmtS(nv))
+		ok := true
+		for _, l := range r.LatenciesMS {
+			v, has := rss(key{TargetRockit, l, maxN, ph})
+			if has && v*(1<<20) >= targetRSSBytes {
+				ok = false
+			}
+			w("%s MiB | ", fmtS(v))
+		}
+		w("%s |\n", mark(ok))
+	}
+	w("\n")
+
+	w("Raw measurements: `.bench/results.json` of the run (not committed).\n\n")
+	reading := keptReading(path)
+	if reading == "" {
+		reading = "## Reading\n\n(To be written after a measured run.)\n"
+	}
+	b.WriteString(reading)
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// keptReading returns the "## Reading" section (to the end) of an existing report, or "".
+func keptReading(path string) string {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	s := string(old)
+	i := strings.Index(s, "\n## Reading")
+	if i < 0 {
+		return ""
+	}
+	return s[i+1:]
+}
