@@ -26,7 +26,9 @@ func (permissionsValidator) Description(context.Context) string {
 		"), values non-empty sets of the operations the resource allows"
 }
 
-func (v permissionsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v permissionsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (permissionsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

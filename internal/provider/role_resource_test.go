@@ -1,0 +1,271 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// checkWrites asserts the write requests (all but GET, login and auth) the mock received
+// since the log was last reset: "METHOD path body" each, in order.
+func checkWrites(ts *testServer, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var got []string
+		for _, r := range writeRequests(ts.Requests()) {
+			got = append(got, strings.TrimSpace(fmt.Sprintf("%s %s %s", r.Method, r.Path, canonicalJSON(r.Body))))
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			return fmt.Errorf("the mock received the writes\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		}
+		return nil
+	}
+}
+
+// canonicalJSON re-encodes a body with sorted keys, so that bodies compare as text.
+func canonicalJSON(b json.RawMessage) string {
+	if len(b) == 0 {
+		return ""
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return string(b)
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// checkRole compares a role in the mock with the wanted non-zero bitmasks (nil: must not exist).
+func checkRole(ts *testServer, org, name string, want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, ok := ts.RolePermissions(org, name)
+		if want == nil {
+			if ok {
+				return fmt.Errorf("role %s still exists in the mock: %v", name, got)
+			}
+			return nil
+		}
+		if !ok {
+			return fmt.Errorf("role %s does not exist in the mock", name)
+		}
+		for res, bits := range got {
+			if bits != want[res] {
+				return fmt.Errorf("role %s in the mock has %s=%d, want %d (all: %v)", name, res, bits, want[res], got)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccRole_lifecycle(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	created := prov + `
+resource "rockit_role" "dev" {
+  name = "Developers"
+  permissions = {
+    apps  = ["read", "update"]
+    tasks = ["read", "execute"]
+  }
+}
+`
+	updated := prov + `
+resource "rockit_role" "dev" {
+  name = "Developers"
+  permissions = {
+    apps        = ["read"]
+    consumption = ["read"]
+  }
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		CheckDestroy:             checkRole(ts, "Acme", "Developers", nil),
+		Steps: []resource.TestStep{
+			{
+				Config: created,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("rockit_role.dev", tfjsonpath.New("id"), knownvalue.StringExact("Developers")),
+					// Only the granted resources: the API's zeros for the other ten do not show up.
+					statecheck.ExpectKnownValue("rockit_role.dev", tfjsonpath.New("permissions"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps":  knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read"), knownvalue.StringExact("update")}),
+						"tasks": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read"), knownvalue.StringExact("execute")}),
+					})),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkWrites(ts, `POST /be/v1/roles {"name":"Developers","permissions":{"apps":6,"tasks":18}}`),
+					checkRole(ts, "Acme", "Developers", map[string]int{"apps": 6, "tasks": 18}),
+					ts.resetRequests(),
+				),
+			},
+			{
+				Config:           created,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ResourceName:      "rockit_role.dev",
+				ImportState:       true,
+				ImportStateId:     "Developers",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    "rockit_role.dev",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "Developers",
+			},
+			// Permissions added and removed: one PATCH with the whole new map, in place.
+			{
+				PreConfig: ts.ResetRequests,
+				Config:    updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_role.dev", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkWrites(ts, `PATCH /be/v1/roles {"name":"Developers","permissions":{"apps":2,"consumption":2}}`),
+					checkRole(ts, "Acme", "Developers", map[string]int{"apps": 2, "consumption": 2}),
+					resource.TestCheckResourceAttr("rockit_role.dev", "permissions.%", "2"),
+				),
+			},
+			// Deleted outside Terraform: the next plan creates it again.
+			{
+				PreConfig: func() {
+					if !ts.RemoveRole("Acme", "Developers") {
+						t.Fatal("the role to delete out of band does not exist")
+					}
+				},
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_role.dev", plancheck.ResourceActionCreate),
+				}},
+				Check: checkRole(ts, "Acme", "Developers", map[string]int{"apps": 2, "consumption": 2}),
+			},
+		},
+	})
+}
+
+// A role without permissions, and permissions changed in the mock outside Terraform (drift).
+func TestAccRole_noPermissionsAndDrift(t *testing.T) {
+	ts := newTestServer(t)
+	cfg := ts.orgProvider(t, "Acme") + `
+resource "rockit_role" "empty" {
+  name = "Nobody"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkRole(ts, "Acme", "Nobody", nil),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("rockit_role.empty", tfjsonpath.New("permissions"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+				Check: checkRole(ts, "Acme", "Nobody", map[string]int{}),
+			},
+			{
+				PreConfig: func() { ts.SeedRole("Acme", "Nobody", map[string]int{"keys": 8}) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_role.empty", plancheck.ResourceActionUpdate),
+				}},
+				Check: checkRole(ts, "Acme", "Nobody", map[string]int{}),
+			},
+		},
+	})
+}
+
+// Bad input fails at plan time naming the resource id and operation, without any request.
+func TestAccRole_invalidInputAtPlanTime(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	cases := []struct{ body, want string }{
+		{`name = "R1"` + "\n" + `permissions = { consumption = ["update"] }`, `operation "update" is not allowed on resource "consumption"; it allows read`},
+		{`name = "R1"` + "\n" + `permissions = { apps = ["execute"] }`, `operation "execute" is not allowed on resource "apps"; it allows create, read, update, delete`},
+		{`name = "R1"` + "\n" + `permissions = { widgets = ["read"] }`, `unknown resource id "widgets"`},
+		{`name = "R1"` + "\n" + `permissions = { apps = [] }`, `is an empty set: leave the resource id "apps" out of permissions for no access`},
+		{`name = "Administrators"`, `Administrators is built in`},
+		{`name = "x"`, `Attribute name must be 2 to 50 characters`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      prov + "resource \"rockit_role\" \"bad\" {\n" + c.body + "\n}\n",
+			PlanOnly:    true,
+			ExpectError: expectError(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if n := len(ts.Requests()); n != 0 {
+		t.Fatalf("invalid input reached the API: %s", describeRequests(ts.Requests()))
+	}
+}
+
+// Deleting a role that users still hold fails naming them; once they are gone it succeeds.
+func TestAccRole_deleteInUseNamesUsers(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	withRole := prov + `
+resource "rockit_role" "ops" {
+  name        = "Ops"
+  permissions = { deployments = ["read"] }
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkRole(ts, "Acme", "Ops", nil),
+		Steps: []resource.TestStep{
+			{
+				Config: withRole,
+				Check: func(*terraform.State) error {
+					ts.SeedUser("Acme", "bob", false, "Ops")
+					ts.SeedUser("Acme", "deployer", true, "Ops")
+					return nil
+				},
+			},
+			{
+				Config:      prov,
+				ExpectError: expectError(`The role "Ops" cannot be deleted while users hold it: DELETE /be/v1/roles/Ops: HTTP 409: role 'Ops' is still held by users: bob, deployer`),
+			},
+			{
+				PreConfig: func() {
+					ts.RemoveUser("Acme", "bob")
+					ts.RemoveUser("Acme", "deployer")
+				},
+				Config: prov,
+				Check:  checkRole(ts, "Acme", "Ops", nil),
+			},
+		},
+	})
+}
+
+func TestAccRole_alreadyExists(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	ts.SeedRole("Acme", "Taken", nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      prov + `resource "rockit_role" "r" { name = "Taken" }`,
+			ExpectError: expectError(`A role named "Taken" exists already in the organization (POST /be/v1/roles: HTTP 409: role 'Taken' already exists). To manage it with Terraform, import it: terraform import rockit_role.<resource name> Taken`),
+		}},
+	})
+}
+
+// seedRoles creates n roles R000... directly in the mock's store.
+func seedRoles(ts *testServer, org string, n int) {
+	for i := 0; i < n; i++ {
+		ts.SeedRole(org, fmt.Sprintf("R%03d", i), map[string]int{"apps": mockserver.PermRead})
+	}
+}
