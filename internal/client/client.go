@@ -397,6 +397,13 @@ func retryableStatus(status int) bool {
 // transportRetry: a connection that failed while dialing sent nothing; any other transport
 // failure (reset, timeout) may have happened after the server acted.
 func transportRetry(err error) retryDecision {
+	// A certificate that is not trusted stays untrusted: retrying only delays the error.
+	var certErr *tls.CertificateVerificationError
+	var authErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr) {
+		return retryDecision{}
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return retryDecision{ok: true}

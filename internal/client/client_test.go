@@ -2,10 +2,13 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
+	"encoding/pem"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -335,5 +338,33 @@ func TestNewRejectsBadEndpointAndCA(t *testing.T) {
 	}
 	if _, err := New(Config{Endpoint: "https://edge.example.com", CACertPEM: "not a certificate"}); err == nil || !strings.Contains(err.Error(), "ca_cert_pem") {
 		t.Errorf("bad CA: error = %v", err)
+	}
+}
+
+func TestTLSVerification(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeJSONAnswer(w, http.StatusOK, success(nil))
+	}))
+	t.Cleanup(srv.Close)
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+
+	clock := newFakeClock()
+	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { cfg.AdminToken = "adm" })
+	err := c.DeleteOrganization(context.Background(), "Acme", false)
+	var certErr *tls.CertificateVerificationError
+	if !errors.As(err, &certErr) || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("an untrusted certificate must fail verification, got %v", err)
+	}
+	if len(clock.Waits()) != 0 {
+		t.Errorf("a certificate error must not be retried (%d retries)", len(clock.Waits()))
+	}
+	for name, tweak := range map[string]func(*Config){
+		"ca_cert_pem":          func(cfg *Config) { cfg.AdminToken = "adm"; cfg.CACertPEM = caPEM },
+		"insecure_skip_verify": func(cfg *Config) { cfg.AdminToken = "adm"; cfg.InsecureSkipVerify = true },
+	} {
+		c := newTestClient(t, srv.URL, newFakeClock(), tweak)
+		if err := c.DeleteOrganization(context.Background(), "Acme", false); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

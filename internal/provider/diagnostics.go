@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
@@ -35,6 +37,10 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 			") for organizations, and `org_name`, `username` and `password` or `api_key` for everything inside an organization."
 	case client.IsForbidden(err):
 		detail += "\n\nThe user the provider acts as lacks a permission: grant it through one of its roles."
+	case isCertificateError(err):
+		detail += "\n\nThe ROCKIT Edge host's TLS certificate is not trusted. For a host with its own certificate authority, " +
+			"set `ca_cert_pem` (or " + envCACertPEM + ") to that CA's PEM certificate; `insecure_skip_verify = true` turns " +
+			"verification off and is only for test hosts."
 	}
 	diags.AddError(summary, detail)
 }
@@ -50,4 +56,12 @@ func getClient(data any, diags *diag.Diagnostics) *client.Client {
 		return nil
 	}
 	return c
+}
+
+// isCertificateError reports whether err is a failed TLS certificate verification.
+func isCertificateError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var authErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	return errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr)
 }
