@@ -1,0 +1,305 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// stateAttr reads one attribute of a resource from state.
+func stateAttr(s *terraform.State, res, attr string) string {
+	if rs, ok := s.RootModule().Resources[res]; ok {
+		return rs.Primary.Attributes[attr]
+	}
+	return ""
+}
+
+// checkUserGone is a CheckDestroy: the mock no longer has the users.
+func checkUserGone(ts *testServer, org string, usernames ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, u := range usernames {
+			if _, ok := ts.UserInfo(org, u); ok {
+				return fmt.Errorf("user %s still exists in the mock after destroy", u)
+			}
+		}
+		return nil
+	}
+}
+
+// checkUserField compares one field of a user in the mock (nil: absent).
+func checkUserField(ts *testServer, org, username, field string, want any) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		info, ok := ts.UserInfo(org, username)
+		if !ok {
+			return fmt.Errorf("user %s does not exist in the mock", username)
+		}
+		if fmt.Sprint(info[field]) != fmt.Sprint(want) {
+			return fmt.Errorf("user %s in the mock has %s = %v, want %v", username, field, info[field], want)
+		}
+		return nil
+	}
+}
+
+func TestAccUser_lifecycle(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	roles := `
+resource "rockit_role" "dev" {
+  name        = "Developers"
+  permissions = { apps = ["read"] }
+}
+resource "rockit_role" "ops" {
+  name        = "Ops"
+  permissions = { deployments = ["read"] }
+}
+`
+	user := func(body string) string {
+		return prov + roles + `
+resource "rockit_user" "alice" {
+  username  = "alice"
+  email     = "alice@example.com"
+  firstname = "Alice"
+` + body + `
+}
+`
+	}
+	created := user(`  surname = "Jones"
+  title   = "Dr"
+  roles   = [rockit_role.dev.name]`)
+	updated := user(`  surname = "Smith"
+  roles   = [rockit_role.ops.name, "Administrators"]`)
+	rotated := user(`  surname = "Smith"
+  roles   = [rockit_role.ops.name, "Administrators"]
+  credentials_version = 1`)
+
+	var firstPassword string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkUserGone(ts, "Acme", "alice"),
+			checkRole(ts, "Acme", "Developers", nil),
+			checkRole(ts, "Acme", "Ops", nil),
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: created,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("id"), knownvalue.StringExact("alice")),
+					statecheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Developers")})),
+					statecheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("title"), knownvalue.StringExact("Dr")),
+					statecheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("credentials_version"), knownvalue.Null()),
+				},
+				Check: func(s *terraform.State) error {
+					firstPassword = stateAttr(s, "rockit_user.alice", "initial_password")
+					if want, _ := ts.UserPassword("Acme", "alice"); firstPassword == "" || firstPassword != want {
+						return fmt.Errorf("initial_password in state %q is not the password the mock issued %q", firstPassword, want)
+					}
+					posts := ts.requestsMatching("POST", "/be/v1/users")
+					if len(posts) != 1 || canonicalJSON(posts[0].Body) != `{"email":"alice@example.com","firstname":"Alice","roles":["Developers"],"surname":"Jones","title":"Dr","username":"alice"}` {
+						return fmt.Errorf("unexpected create requests: %s %s", describeRequests(posts), posts[0].Body)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           created,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			// The initial password cannot be read back: not importable.
+			{
+				ResourceName:            "rockit_user.alice",
+				ImportState:             true,
+				ImportStateId:           "alice",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"initial_password"},
+			},
+			{
+				ResourceName:    "rockit_user.alice",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "alice",
+			},
+			// Profile and roles change in place; title removed is sent as null; the password stays.
+			{
+				PreConfig: ts.ResetRequests,
+				Config:    updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_user.alice", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("initial_password"), knownvalue.NotNull()),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkWrites(ts, `PATCH /be/v1/users {"roles":["Administrators","Ops"],"surname":"Smith","title":null,"username":"alice"}`),
+					checkUserField(ts, "Acme", "alice", "surname", "Smith"),
+					checkUserField(ts, "Acme", "alice", "title", nil),
+					checkUserField(ts, "Acme", "alice", "roles", []any{"Administrators", "Ops"}),
+					func(s *terraform.State) error {
+						if got := stateAttr(s, "rockit_user.alice", "initial_password"); got != firstPassword {
+							return fmt.Errorf("a profile change changed initial_password")
+						}
+						return nil
+					},
+				),
+			},
+			// credentials_version: one PATCH with resetCreds only; a new password, nothing else changes.
+			{
+				PreConfig: ts.ResetRequests,
+				Config:    rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_user.alice", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("rockit_user.alice", tfjsonpath.New("initial_password")),
+					plancheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("surname"), knownvalue.StringExact("Smith")),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkWrites(ts, `PATCH /be/v1/users {"resetCreds":true,"username":"alice"}`),
+					checkUserField(ts, "Acme", "alice", "surname", "Smith"),
+					func(s *terraform.State) error {
+						got := stateAttr(s, "rockit_user.alice", "initial_password")
+						want, _ := ts.UserPassword("Acme", "alice")
+						if got == firstPassword || got != want {
+							return fmt.Errorf("after the reset initial_password is %q, want the mock's new password %q (old %q)", got, want, firstPassword)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config:           rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			// Deleted outside Terraform: the next plan creates it again.
+			{
+				PreConfig: func() {
+					if !ts.RemoveUser("Acme", "alice") {
+						t.Fatal("the user to delete out of band does not exist")
+					}
+				},
+				Config: rotated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_user.alice", plancheck.ResourceActionCreate),
+				}},
+				Check: checkUserField(ts, "Acme", "alice", "surname", "Smith"),
+			},
+		},
+	})
+}
+
+// Importing with credentials_version in the configuration adopts it without a reset.
+func TestAccUser_importAdoptsCredentialsVersion(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	pw := ts.SeedUser("Acme", "carol", false)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{{
+			PreConfig: ts.ResetRequests,
+			Config: prov + `
+import {
+  to = rockit_user.carol
+  id = "carol"
+}
+resource "rockit_user" "carol" {
+  username            = "carol"
+  email               = "carol@example.com"
+  firstname           = "Seeded"
+  surname             = "carol"
+  credentials_version = 3
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("rockit_user.carol", "credentials_version", "3"),
+				resource.TestCheckNoResourceAttr("rockit_user.carol", "initial_password"),
+				checkWrites(ts),
+				func(*terraform.State) error {
+					if now, _ := ts.UserPassword("Acme", "carol"); now != pw {
+						return fmt.Errorf("importing reset carol's password")
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// Bad input fails at plan time without any request; an unknown role fails at apply naming it.
+func TestAccUser_invalidInput(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	user := func(username, email, extra string) string {
+		return prov + fmt.Sprintf(`
+resource "rockit_user" "u" {
+  username  = %q
+  email     = %q
+  firstname = "A"
+  surname   = "B"
+  %s
+}
+`, username, email, extra)
+	}
+	steps := []resource.TestStep{}
+	for _, c := range []struct{ cfg, want string }{
+		{user("ok_name", "not-an-email", ""), `Attribute email must be an email address`},
+		{user("a-b", "a@example.com", ""), `Attribute username must be 2 to 50 characters`},
+		{user("ok_name", "a@example.com", `roles = ["bad role"]`), `must be 2 to 50 characters`},
+		{user("ok_name", "a@example.com", `title = ""`), `Attribute title string length must be at least 1`},
+	} {
+		steps = append(steps, resource.TestStep{Config: c.cfg, PlanOnly: true, ExpectError: expectError(c.want)})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if n := len(ts.Requests()); n != 0 {
+		t.Fatalf("invalid input reached the API: %s", describeRequests(ts.Requests()))
+	}
+}
+
+func TestAccUser_unknownRole(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUserGone(ts, "Acme", "dave"),
+		Steps: []resource.TestStep{{
+			Config: prov + `
+resource "rockit_user" "u" {
+  username  = "dave"
+  email     = "dave@example.com"
+  firstname = "Dave"
+  surname   = "D"
+  roles     = ["Ghost"]
+}
+`,
+			ExpectError: expectError(`HTTP 400: invalid parameter 'roles': role 'Ghost' does not exist`),
+		}},
+	})
+}
+
+// A machine user cannot be managed as rockit_user: the import says which type to use.
+func TestAccUser_importWrongType(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Acme")
+	ts.SeedUser("Acme", "robot", true)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: prov + `
+resource "rockit_user" "u" {
+  username  = "robot"
+  email     = "r@example.com"
+  firstname = "R"
+  surname   = "R"
+}
+`,
+			ResourceName:  "rockit_user.u",
+			ImportState:   true,
+			ImportStateId: "robot",
+			ExpectError:   expectError(`The user "robot" is of type "machine": manage it with rockit_machine_user.`),
+		}},
+	})
+}
