@@ -233,6 +233,9 @@ func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource
 		NewRoleResource,
 		NewUserResource,
 		NewMachineUserResource,
+		NewDeploymentResource,
+		NewAppResource,
+		NewSubscriptionResource,
 	}
 }
 
@@ -242,5 +245,12 @@ func (p *rockitProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewRolesDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
+		NewAppDataSource,
+		NewAppsDataSource,
+		NewDeploymentDataSource,
+		NewDeploymentsDataSource,
+		NewSubscriptionsDataSource,
+		NewTaskDataSource,
+		NewTasksDataSource,
 	}
 }

@@ -1,0 +1,326 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &appResource{}
+	_ resource.ResourceWithImportState = &appResource{}
+	_ resource.ResourceWithModifyPlan  = &appResource{}
+)
+
+// NewAppResource is the rockit_app resource.
+func NewAppResource() resource.Resource {
+	return &appResource{}
+}
+
+type appResource struct {
+	client *client.Client
+}
+
+// appModel holds the attributes the API returns; the data sources use it as it is.
+type appModel struct {
+	Name         types.String `tfsdk:"name"`
+	Label        types.String `tfsdk:"label"`
+	MaxBuilds    types.Int64  `tfsdk:"max_builds"`
+	Deployments  types.Set    `tfsdk:"deployments"`
+	CurrentBuild types.Int64  `tfsdk:"current_build"`
+	SizeBytes    types.Int64  `tfsdk:"size_bytes"`
+	Processing   types.Bool   `tfsdk:"processing"`
+	Created      types.String `tfsdk:"created"`
+	Updated      types.String `tfsdk:"updated"`
+}
+
+type appResourceModel struct {
+	appModel
+	ID                 types.String `tfsdk:"id"`
+	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
+}
+
+func (r *appResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_app"
+}
+
+func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An app: a game whose builds ROCKIT Edge turns into images and patches and publishes to the " +
+			"organization's deployments. Builds are uploaded outside Terraform; this resource manages the app's settings " +
+			"and where it is published.\n\n" +
+			"Deleting an app deletes all its images and patches irreversibly: set `deletion_protection = true` to make " +
+			"Terraform refuse any plan that would destroy or replace it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The app's name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the app: 2 to 50 letters, digits and underscores. Changing it creates a new app " +
+					"(the old one is deleted with all its builds).",
+				Required:      true,
+				Validators:    []validator.String{validators.Name()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"label": schema.StringAttribute{
+				MarkdownDescription: "Human-readable label of the app.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"max_builds": schema.Int64Attribute{
+				MarkdownDescription: "How many builds the app keeps, at least 1. Defaults to `5`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(5),
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"deployments": schema.SetAttribute{
+				MarkdownDescription: "Names of the deployments the app is published to. **An empty set (the default) means the " +
+					"app is published to all deployments of the organization.** Reference `rockit_deployment` resources here " +
+					"so that Terraform creates them first and removes them only after the app no longer registers them.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.DeploymentName())},
+			},
+			"deletion_protection": schema.BoolAttribute{
+				MarkdownDescription: "When `true`, any plan that would destroy or replace the app fails at plan time. " +
+					"Deleting an app deletes all its images and patches. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"current_build": schema.Int64Attribute{
+				MarkdownDescription: "Number of the app's current build (the API's `iCurBuild`); `0` before the first build.",
+				Computed:            true,
+			},
+			"size_bytes": schema.Int64Attribute{
+				MarkdownDescription: "Storage the app's images and patches take, in bytes.",
+				Computed:            true,
+			},
+			"processing": schema.BoolAttribute{
+				MarkdownDescription: "Whether a build of the app is being processed.",
+				Computed:            true,
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "When the app was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated": schema.StringAttribute{
+				MarkdownDescription: "When the app was last changed (RFC 3339).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan enforces deletion_protection on destroy and on replacement.
+func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state appResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.DeletionProtection.ValueBool() {
+		return
+	}
+	action := "destroy"
+	if !req.Plan.Raw.IsNull() {
+		var name types.String
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+		if name.Equal(state.Name) {
+			return
+		}
+		action = "replace (because of a change of name)"
+	}
+	resp.Diagnostics.AddError("App is protected from deletion",
+		fmt.Sprintf("The plan would %s the app %q, which deletes all its images and patches irreversibly, but its deletion_protection is true. "+
+			"To go ahead, set deletion_protection = false and apply that first.", action, state.Name.ValueString()))
+}
+
+func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan appResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a, err := r.client.CreateApp(ctx, appToAPI(plan))
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error creating app", err)
+		return
+	}
+	tflog.Info(ctx, "created app", map[string]any{"name": a.Name})
+	// Registering deployments is a change of the app (PATCH), not part of the create.
+	want := setStrings(plan.Deployments)
+	if len(want) > 0 {
+		updated, err := r.client.UpdateApp(ctx, client.UpdateAppRequest{Name: a.Name, Deployments: &want})
+		if err != nil {
+			// The app exists: keep it in state (Terraform marks it tainted) so nothing is lost.
+			addClientError(&resp.Diagnostics, "Error registering the app's deployments", err)
+		} else {
+			a = updated
+		}
+	}
+	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
+	plan.ID = types.StringValue(a.Name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a, err := r.client.GetApp(ctx, state.Name.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error reading app", err)
+		return
+	}
+	resp.Diagnostics.Append(appFromAPI(ctx, a, &state.appModel)...)
+	state.ID = types.StringValue(a.Name)
+	if state.DeletionProtection.IsNull() {
+		state.DeletionProtection = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state appResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	patch := client.UpdateAppRequest{Name: plan.Name.ValueString()}
+	changed := false
+	if !plan.Label.Equal(state.Label) {
+		v := plan.Label.ValueString()
+		patch.Label, changed = &v, true
+	}
+	if !plan.MaxBuilds.Equal(state.MaxBuilds) {
+		v := plan.MaxBuilds.ValueInt64()
+		patch.MaxBuilds, changed = &v, true
+	}
+	if !plan.Deployments.Equal(state.Deployments) {
+		v := setStrings(plan.Deployments)
+		patch.Deployments, changed = &v, true
+	}
+	plan.ID = state.ID
+	if !changed {
+		// Only deletion_protection changed: a setting of this resource alone, no API call.
+		deletionProtection := plan.DeletionProtection
+		plan = state
+		plan.DeletionProtection = deletionProtection
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	a, err := r.client.UpdateApp(ctx, patch)
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error updating app", err)
+		return
+	}
+	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state appResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.client.DeleteApp(ctx, state.Name.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "app was already deleted", map[string]any{"name": state.Name.ValueString()})
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error deleting app", err)
+	}
+}
+
+// ImportState imports by name; Read fills the rest, deletion_protection starts false.
+func (r *appResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validators.NamePattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import an app by its name (2 to 50 letters, digits and underscores), got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+}
+
+// appToAPI maps the planned resource to the create request (deployments are registered with
+// a PATCH afterwards).
+func appToAPI(m appResourceModel) client.CreateAppRequest {
+	in := client.CreateAppRequest{Name: m.Name.ValueString(), Label: m.Label.ValueString()}
+	if !m.MaxBuilds.IsNull() && !m.MaxBuilds.IsUnknown() {
+		v := m.MaxBuilds.ValueInt64()
+		in.MaxBuilds = &v
+	}
+	return in
+}
+
+// appFromAPI fills the model from the API's answer.
+func appFromAPI(ctx context.Context, a *client.App, m *appModel) diag.Diagnostics {
+	m.Name = types.StringValue(a.Name)
+	m.Label = types.StringValue(a.Label)
+	m.MaxBuilds = types.Int64Value(a.MaxBuilds)
+	m.CurrentBuild = types.Int64Value(a.ICurBuild)
+	m.SizeBytes = types.Int64Value(a.SizeBytes)
+	m.Processing = types.BoolValue(a.Processing)
+	m.Created = stringOrNull(a.Created)
+	m.Updated = stringOrNull(a.Updated)
+	deployments := append([]string{}, a.Deployments...)
+	sort.Strings(deployments)
+	var diags diag.Diagnostics
+	m.Deployments, diags = types.SetValueFrom(ctx, types.StringType, deployments)
+	return diags
+}
+
+// setStrings returns the elements of a known set of strings (empty, not nil, for none).
+func setStrings(s types.Set) []string {
+	out := []string{}
+	for _, e := range s.Elements() {
+		if v, ok := e.(types.String); ok {
+			out = append(out, v.ValueString())
+		}
+	}
+	sort.Strings(out)
+	return out
+}

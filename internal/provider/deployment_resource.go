@@ -1,0 +1,528 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &deploymentResource{}
+	_ resource.ResourceWithImportState    = &deploymentResource{}
+	_ resource.ResourceWithValidateConfig = &deploymentResource{}
+)
+
+// NewDeploymentResource is the rockit_deployment resource.
+func NewDeploymentResource() resource.Resource {
+	return &deploymentResource{}
+}
+
+type deploymentResource struct {
+	client *client.Client
+}
+
+// deploymentOriginModel holds the origin attributes the API returns; the data sources use it
+// as it is.
+type deploymentOriginModel struct {
+	Type        types.String `tfsdk:"type"`
+	Endpoint    types.String `tfsdk:"endpoint"`
+	Bucket      types.String `tfsdk:"bucket"`
+	Prefix      types.String `tfsdk:"prefix"`
+	AccessKeyID types.String `tfsdk:"access_key_id"`
+}
+
+// deploymentOriginResourceModel adds the secret, which the API never returns.
+type deploymentOriginResourceModel struct {
+	deploymentOriginModel
+	SecretAccessKey          types.String `tfsdk:"secret_access_key"`
+	SecretAccessKeyWO        types.String `tfsdk:"secret_access_key_wo"`
+	SecretAccessKeyWOVersion types.Int64  `tfsdk:"secret_access_key_wo_version"`
+}
+
+type deploymentDownloadAuthModel struct {
+	Provider types.String `tfsdk:"provider"`
+}
+
+type deploymentDownloadAuthResourceModel struct {
+	deploymentDownloadAuthModel
+	Key          types.String `tfsdk:"key"`
+	KeyWO        types.String `tfsdk:"key_wo"`
+	KeyWOVersion types.Int64  `tfsdk:"key_wo_version"`
+}
+
+type deploymentResourceModel struct {
+	ID           types.String                         `tfsdk:"id"`
+	Name         types.String                         `tfsdk:"name"`
+	Origin       *deploymentOriginResourceModel       `tfsdk:"origin"`
+	DownloadAuth *deploymentDownloadAuthResourceModel `tfsdk:"download_auth"`
+	Status       types.String                         `tfsdk:"status"`
+	Message      types.String                         `tfsdk:"message"`
+}
+
+// Paths of the write-only attributes, read from the configuration.
+var (
+	pathSecretAccessKeyWO = path.Root("origin").AtName("secret_access_key_wo")
+	pathDownloadAuthKeyWO = path.Root("download_auth").AtName("key_wo")
+)
+
+func (r *deploymentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_deployment"
+}
+
+func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A deployment: a publishing target of the organization's apps, made of an S3 origin storage that " +
+			"acts as the CDN origin and an optional CDN download authentication (Akamai or Gcore).\n\n" +
+			"The API never returns the storage secret or the download authentication key. Terraform keeps the configured " +
+			"values (in state, for `secret_access_key` and `key`), or, with the write-only variants `secret_access_key_wo` " +
+			"and `key_wo` (Terraform 1.11 and later), does not store them at all and sends them again when their " +
+			"`..._wo_version` changes. Deleting a deployment removes all files published to its origin; the API refuses it " +
+			"while an app still registers the deployment.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The deployment's name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the deployment: 2 to 50 letters, digits, underscores and square brackets. " +
+					"Changing it creates a new deployment.",
+				Required:      true,
+				Validators:    []validator.String{validators.DeploymentName()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"origin": schema.SingleNestedAttribute{
+				MarkdownDescription: "The origin storage that published files are written to.",
+				Required:            true,
+				Attributes: map[string]schema.Attribute{
+					"type": schema.StringAttribute{
+						MarkdownDescription: "Storage type; only `s3` is available. Defaults to `s3`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString("s3"),
+						Validators:          []validator.String{stringvalidator.OneOf("s3")},
+					},
+					"endpoint": schema.StringAttribute{
+						MarkdownDescription: "S3 endpoint: a host name with the region and without the bucket, e.g. " +
+							"`s3.us-east-1.amazonaws.com`. No scheme (`https://`), no path, and not starting with the bucket name.",
+						Required:   true,
+						Validators: []validator.String{s3EndpointValidator{}},
+					},
+					"bucket": schema.StringAttribute{
+						MarkdownDescription: "Name of the S3 bucket.",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"prefix": schema.StringAttribute{
+						MarkdownDescription: "Key prefix inside the bucket that files are published under. Defaults to `\"\"` (the bucket's root).",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString(""),
+					},
+					"access_key_id": schema.StringAttribute{
+						MarkdownDescription: "Access key ID of the storage credentials.",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"secret_access_key": schema.StringAttribute{
+						MarkdownDescription: "Secret access key of the storage credentials. The API never returns it: Terraform " +
+							"keeps the configured value **in state** and sends it when it changes. Exactly one of `secret_access_key` " +
+							"and `secret_access_key_wo` is required.",
+						Optional:  true,
+						Sensitive: true,
+						Validators: []validator.String{
+							stringvalidator.LengthAtLeast(1),
+						},
+					},
+					"secret_access_key_wo": schema.StringAttribute{
+						MarkdownDescription: "Write-only secret access key (Terraform 1.11 and later): sent to the API but never " +
+							"stored in plan or state. It is sent at creation and whenever `secret_access_key_wo_version` changes; " +
+							"change the version to rotate the secret.",
+						Optional:  true,
+						Sensitive: true,
+						WriteOnly: true,
+						Validators: []validator.String{
+							stringvalidator.LengthAtLeast(1),
+							stringvalidator.AlsoRequires(path.MatchRoot("origin").AtName("secret_access_key_wo_version")),
+						},
+					},
+					"secret_access_key_wo_version": schema.Int64Attribute{
+						MarkdownDescription: "Version of `secret_access_key_wo`. Terraform cannot see a change of a write-only " +
+							"value: change this number to send the current `secret_access_key_wo` again.",
+						Optional: true,
+						Validators: []validator.Int64{
+							int64validator.AlsoRequires(path.MatchRoot("origin").AtName("secret_access_key_wo")),
+						},
+					},
+				},
+			},
+			"download_auth": schema.SingleNestedAttribute{
+				MarkdownDescription: "CDN download authentication. Leave it out for public downloads; removing it sends `null` " +
+					"and turns download authentication off.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"provider": schema.StringAttribute{
+						MarkdownDescription: "CDN provider: `akamai` or `gcore`.",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.OneOf("akamai", "gcore")},
+					},
+					"key": schema.StringAttribute{
+						MarkdownDescription: "Download authentication key. The API never returns it: Terraform keeps the configured " +
+							"value **in state**. Exactly one of `key` and `key_wo` is required.",
+						Optional:  true,
+						Sensitive: true,
+						Validators: []validator.String{
+							stringvalidator.LengthAtLeast(1),
+						},
+					},
+					"key_wo": schema.StringAttribute{
+						MarkdownDescription: "Write-only download authentication key (Terraform 1.11 and later): never stored in " +
+							"plan or state; sent when `download_auth` is created or changed and whenever `key_wo_version` changes.",
+						Optional:  true,
+						Sensitive: true,
+						WriteOnly: true,
+						Validators: []validator.String{
+							stringvalidator.LengthAtLeast(1),
+							stringvalidator.AlsoRequires(path.MatchRoot("download_auth").AtName("key_wo_version")),
+						},
+					},
+					"key_wo_version": schema.Int64Attribute{
+						MarkdownDescription: "Version of `key_wo`: change it to send the current `key_wo` again.",
+						Optional:            true,
+						Validators: []validator.Int64{
+							int64validator.AlsoRequires(path.MatchRoot("download_auth").AtName("key_wo")),
+						},
+					},
+				},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Status of the deployment as the API reports it, e.g. `ready`.",
+				Computed:            true,
+			},
+			"message": schema.StringAttribute{
+				MarkdownDescription: "The API's description of the deployment's status.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *deploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig applies the rules that need two attributes: exactly one of a secret and its
+// write-only variant, and an endpoint that does not start with the bucket name (a
+// virtual-hosted-style endpoint).
+func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	exactlyOne := func(parent, plain, writeOnly string) {
+		var p, wo types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(parent).AtName(plain), &p)...)
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(parent).AtName(writeOnly), &wo)...)
+		if p.IsUnknown() || wo.IsUnknown() {
+			return
+		}
+		switch {
+		case !p.IsNull() && !wo.IsNull():
+			resp.Diagnostics.AddAttributeError(path.Root(parent).AtName(plain), "Conflicting secrets",
+				fmt.Sprintf("Set exactly one of %[1]s.%[2]s and %[1]s.%[3]s, not both: %[3]s is the write-only variant that stays out of state.",
+					parent, plain, writeOnly))
+		case p.IsNull() && wo.IsNull():
+			resp.Diagnostics.AddAttributeError(path.Root(parent).AtName(plain), "Missing secret",
+				fmt.Sprintf("Set exactly one of %[1]s.%[2]s and %[1]s.%[3]s (the write-only variant, Terraform 1.11 and later).",
+					parent, plain, writeOnly))
+		}
+	}
+	var origin, downloadAuth types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("origin"), &origin)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("download_auth"), &downloadAuth)...)
+	if !origin.IsNull() && !origin.IsUnknown() {
+		exactlyOne("origin", "secret_access_key", "secret_access_key_wo")
+	}
+	if !downloadAuth.IsNull() && !downloadAuth.IsUnknown() {
+		exactlyOne("download_auth", "key", "key_wo")
+	}
+
+	var endpoint, bucket types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("origin").AtName("endpoint"), &endpoint)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("origin").AtName("bucket"), &bucket)...)
+	if resp.Diagnostics.HasError() || endpoint.IsNull() || endpoint.IsUnknown() || bucket.IsNull() || bucket.IsUnknown() || bucket.ValueString() == "" {
+		return
+	}
+	if strings.HasPrefix(strings.ToLower(endpoint.ValueString()), strings.ToLower(bucket.ValueString())+".") {
+		resp.Diagnostics.AddAttributeError(path.Root("origin").AtName("endpoint"), "Invalid attribute value",
+			fmt.Sprintf("Attribute origin.endpoint must not contain the bucket name: %q starts with the bucket %q. "+
+				"Use the regional endpoint without the bucket, e.g. s3.us-east-1.amazonaws.com, and set the bucket in origin.bucket.",
+				endpoint.ValueString(), bucket.ValueString()))
+	}
+}
+
+func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan deploymentResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secretWO, keyWO := r.writeOnlyValues(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d, err := r.client.CreateDeployment(ctx, deploymentToAPI(plan, secretWO, keyWO))
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error creating deployment", err)
+		return
+	}
+	deploymentFromAPI(d, &plan)
+	tflog.Info(ctx, "created deployment", map[string]any{"name": d.Name})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state deploymentResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d, err := r.client.GetDeployment(ctx, state.Name.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "deployment no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error reading deployment", err)
+		return
+	}
+	deploymentFromAPI(d, &state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state deploymentResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secretWO, keyWO := r.writeOnlyValues(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	patch := deploymentPatch(plan, state, secretWO, keyWO)
+	d, err := r.client.UpdateDeployment(ctx, patch)
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error updating deployment", err)
+		return
+	}
+	deploymentFromAPI(d, &plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state deploymentResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.client.DeleteDeployment(ctx, state.Name.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "deployment was already deleted", map[string]any{"name": state.Name.ValueString()})
+		return
+	}
+	if err != nil {
+		if client.IsConflict(err) {
+			resp.Diagnostics.AddError("Error deleting deployment", fmt.Sprintf(
+				"The deployment %q is still in use: %s\n\nRemove it from the deployments of these apps (rockit_app.deployments) "+
+					"first, or delete them in the same run so that Terraform deregisters them before the deployment goes.",
+				state.Name.ValueString(), err))
+			return
+		}
+		addClientError(&resp.Diagnostics, "Error deleting deployment", err)
+	}
+}
+
+// ImportState imports by name. The secrets cannot be read: they stay null, and the configured
+// values are sent by the next apply.
+func (r *deploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validators.DeploymentNamePattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a deployment by its name (2 to 50 letters, digits, underscores and square brackets), got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// writeOnlyValues reads the write-only secrets from the configuration (null when not set).
+func (r *deploymentResource) writeOnlyValues(ctx context.Context, config interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}, diags *diag.Diagnostics) (secretWO, keyWO types.String) {
+	diags.Append(config.GetAttribute(ctx, pathSecretAccessKeyWO, &secretWO)...)
+	var da types.Object
+	diags.Append(config.GetAttribute(ctx, path.Root("download_auth"), &da)...)
+	keyWO = types.StringNull()
+	if !da.IsNull() && !da.IsUnknown() {
+		diags.Append(config.GetAttribute(ctx, pathDownloadAuthKeyWO, &keyWO)...)
+	}
+	return secretWO, keyWO
+}
+
+// deploymentToAPI maps the planned resource (with the write-only values from the
+// configuration) to the create request.
+func deploymentToAPI(m deploymentResourceModel, secretWO, keyWO types.String) client.CreateDeploymentRequest {
+	in := client.CreateDeploymentRequest{
+		Name: m.Name.ValueString(),
+		Origin: client.Origin{
+			Type:            m.Origin.Type.ValueString(),
+			Endpoint:        m.Origin.Endpoint.ValueString(),
+			Bucket:          m.Origin.Bucket.ValueString(),
+			Prefix:          m.Origin.Prefix.ValueString(),
+			AccessKeyID:     m.Origin.AccessKeyID.ValueString(),
+			SecretAccessKey: firstKnown(m.Origin.SecretAccessKey, secretWO),
+		},
+	}
+	if m.DownloadAuth != nil {
+		in.DownloadAuth = &client.DownloadAuth{
+			Provider: m.DownloadAuth.Provider.ValueString(),
+			Key:      firstKnown(m.DownloadAuth.Key, keyWO),
+		}
+	}
+	return in
+}
+
+// deploymentPatch compares plan and state and sends only what changed. A secret is sent when
+// its value (or the version of its write-only variant) changed; download_auth is sent whole
+// when anything in it changed, and null when it was removed.
+func deploymentPatch(plan, state deploymentResourceModel, secretWO, keyWO types.String) client.UpdateDeploymentRequest {
+	in := client.UpdateDeploymentRequest{Name: plan.Name.ValueString()}
+	p, s := plan.Origin, state.Origin
+	op := client.OriginPatch{}
+	for _, f := range []struct {
+		dst        **string
+		planV, stV types.String
+	}{
+		{&op.Type, p.Type, s.Type}, {&op.Endpoint, p.Endpoint, s.Endpoint}, {&op.Bucket, p.Bucket, s.Bucket},
+		{&op.Prefix, p.Prefix, s.Prefix}, {&op.AccessKeyID, p.AccessKeyID, s.AccessKeyID},
+	} {
+		if !f.planV.Equal(f.stV) {
+			v := f.planV.ValueString()
+			*f.dst = &v
+		}
+	}
+	switch {
+	case !p.SecretAccessKey.IsNull() && !p.SecretAccessKey.Equal(s.SecretAccessKey):
+		v := p.SecretAccessKey.ValueString()
+		op.SecretAccessKey = &v
+	case !secretWO.IsNull() && !p.SecretAccessKeyWOVersion.Equal(s.SecretAccessKeyWOVersion):
+		v := secretWO.ValueString()
+		op.SecretAccessKey = &v
+	}
+	in.Origin = &op
+
+	pd, sd := plan.DownloadAuth, state.DownloadAuth
+	switch {
+	case pd == nil && sd != nil:
+		in.RemoveDownloadAuth = true
+	case pd != nil && (sd == nil || !pd.Provider.Equal(sd.Provider) ||
+		(!pd.Key.IsNull() && !pd.Key.Equal(sd.Key)) ||
+		(!keyWO.IsNull() && !pd.KeyWOVersion.Equal(sd.KeyWOVersion))):
+		in.DownloadAuth = &client.DownloadAuth{Provider: pd.Provider.ValueString(), Key: firstKnown(pd.Key, keyWO)}
+	}
+	return in
+}
+
+// deploymentFromAPI fills the model from the API's answer. The secrets are not in the answer:
+// the model keeps what it had (configuration or state).
+func deploymentFromAPI(d *client.Deployment, m *deploymentResourceModel) {
+	m.ID = types.StringValue(d.Name)
+	m.Name = types.StringValue(d.Name)
+	if m.Origin == nil {
+		m.Origin = &deploymentOriginResourceModel{
+			SecretAccessKey:          types.StringNull(),
+			SecretAccessKeyWO:        types.StringNull(),
+			SecretAccessKeyWOVersion: types.Int64Null(),
+		}
+	}
+	m.Origin.deploymentOriginModel = deploymentOriginModel{
+		Type:        types.StringValue(d.Origin.Type),
+		Endpoint:    types.StringValue(d.Origin.Endpoint),
+		Bucket:      types.StringValue(d.Origin.Bucket),
+		Prefix:      types.StringValue(d.Origin.Prefix),
+		AccessKeyID: types.StringValue(d.Origin.AccessKeyID),
+	}
+	m.Origin.SecretAccessKeyWO = types.StringNull()
+	switch {
+	case d.DownloadAuth == nil:
+		m.DownloadAuth = nil
+	case m.DownloadAuth == nil:
+		m.DownloadAuth = &deploymentDownloadAuthResourceModel{
+			Key: types.StringNull(), KeyWO: types.StringNull(), KeyWOVersion: types.Int64Null(),
+		}
+		fallthrough
+	default:
+		m.DownloadAuth.Provider = types.StringValue(d.DownloadAuth.Provider)
+		m.DownloadAuth.KeyWO = types.StringNull()
+	}
+	m.Status = types.StringValue(d.Status)
+	m.Message = types.StringValue(d.Message)
+}
+
+// firstKnown returns the value of the first non-null string.
+func firstKnown(vs ...types.String) string {
+	for _, v := range vs {
+		if !v.IsNull() && !v.IsUnknown() {
+			return v.ValueString()
+		}
+	}
+	return ""
+}
+
+// s3EndpointValidator rejects an S3 endpoint with a scheme or a path, naming the rule; the
+// bucket rule needs two attributes and lives in ValidateConfig.
+type s3EndpointValidator struct{}
+
+func (s3EndpointValidator) Description(context.Context) string {
+	return "must be a host name with the region, without scheme and path, e.g. s3.us-east-1.amazonaws.com"
+}
+
+func (v s3EndpointValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (s3EndpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	var rule string
+	switch {
+	case s == "":
+		rule = "must not be empty"
+	case strings.Contains(s, "://"):
+		rule = "must be a host name without a scheme (no https://)"
+	case strings.ContainsAny(s, "/?#"):
+		rule = "must be a host name without a path"
+	case strings.ContainsAny(s, " \t"):
+		rule = "must be a host name without spaces"
+	default:
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid attribute value",
+		fmt.Sprintf("Attribute %s %s, e.g. s3.us-east-1.amazonaws.com; got %q.", req.Path, rule, s))
+}

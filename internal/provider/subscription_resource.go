@@ -1,0 +1,259 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &subscriptionResource{}
+	_ resource.ResourceWithImportState = &subscriptionResource{}
+)
+
+// NewSubscriptionResource is the rockit_subscription resource.
+func NewSubscriptionResource() resource.Resource {
+	return &subscriptionResource{}
+}
+
+type subscriptionResource struct {
+	client *client.Client
+}
+
+// subscriptionModel holds the attributes the API returns in its list; the data source uses it
+// as it is.
+type subscriptionModel struct {
+	Name   types.String `tfsdk:"name"`
+	Type   types.String `tfsdk:"type"`
+	URL    types.String `tfsdk:"url"`
+	Events types.Set    `tfsdk:"events"`
+}
+
+type subscriptionResourceModel struct {
+	subscriptionModel
+	ID     types.String `tfsdk:"id"`
+	Secret types.String `tfsdk:"secret"`
+}
+
+// subscriptionEventType is the object type of one element of events.
+var subscriptionEventType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"type":  types.StringType,
+	"event": types.StringType,
+}}
+
+// The enumerations of the contract (section 9).
+var (
+	subscriptionTypes = []string{"webhook", "slack"}
+	taskTypes         = []string{"dltar", "mkraw", "deploy"}
+	eventNames        = []string{"submit", "begin", "end", "error"}
+	taskStatuses      = []string{"pending", "running", "done", "failed"}
+)
+
+func (r *subscriptionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_subscription"
+}
+
+func (r *subscriptionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An event subscription: ROCKIT Edge calls a webhook or posts to Slack when tasks of the " +
+			"organization's apps (`dltar`, `mkraw`, `deploy`) are submitted, begin, end or fail.\n\n" +
+			"The API cannot change a subscription: a change of any attribute unsubscribes and subscribes again, which " +
+			"issues a new `secret`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The subscription's name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the subscription: 2 to 50 letters, digits and underscores. Changing it forces a new subscription.",
+				Required:            true,
+				Validators:          []validator.String{validators.Name()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "Kind of receiver: `webhook` or `slack`. Changing it forces a new subscription.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(subscriptionTypes...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"url": schema.StringAttribute{
+				MarkdownDescription: "The https URL that is called (webhook) or posted to (Slack incoming webhook). Changing it forces a new subscription.",
+				Required:            true,
+				Validators:          []validator.String{validators.HTTPSURL()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"events": schema.SetNestedAttribute{
+				MarkdownDescription: "The events to be notified of. Leave it out to be notified of all events. Changing it forces a new subscription.",
+				Optional:            true,
+				Validators:          []validator.Set{setvalidator.SizeAtLeast(1)},
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.RequiresReplace()},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"type": schema.StringAttribute{
+							MarkdownDescription: "Task type: `dltar`, `mkraw` or `deploy`.",
+							Required:            true,
+							Validators:          []validator.String{stringvalidator.OneOf(taskTypes...)},
+						},
+						"event": schema.StringAttribute{
+							MarkdownDescription: "Event of the task: `submit`, `begin`, `end` or `error`.",
+							Required:            true,
+							Validators:          []validator.String{stringvalidator.OneOf(eventNames...)},
+						},
+					},
+				},
+			},
+			"secret": schema.StringAttribute{
+				MarkdownDescription: "Secret with which the receiver verifies the JWT in the `x-rockit-subscriptions` header of each " +
+					"webhook call. The API returns it once, when subscribing: it is kept **in state**, and is null after an import.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *subscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan subscriptionResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in, diags := subscriptionToAPI(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sub, err := r.client.CreateSubscription(ctx, in)
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error creating subscription", err)
+		return
+	}
+	tflog.Info(ctx, "created subscription", map[string]any{"name": sub.Name})
+	resp.Diagnostics.Append(subscriptionFromAPI(ctx, sub, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read finds the subscription in the paged list: the API has no endpoint for one.
+func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state subscriptionResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sub, err := r.client.GetSubscription(ctx, state.Name.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "subscription is no longer in the list; removing it from state", map[string]any{"name": state.Name.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error reading subscription", err)
+		return
+	}
+	resp.Diagnostics.Append(subscriptionFromAPI(ctx, sub, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called with a change: every attribute forces replacement.
+func (r *subscriptionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan subscriptionResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *subscriptionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state subscriptionResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.client.DeleteSubscription(ctx, state.Name.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "subscription was already deleted", map[string]any{"name": state.Name.ValueString()})
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "Error deleting subscription", err)
+	}
+}
+
+// ImportState imports by name; the secret cannot be read back and stays null.
+func (r *subscriptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validators.NamePattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a subscription by its name (2 to 50 letters, digits and underscores), got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// subscriptionToAPI maps the planned resource to the subscribe request.
+func subscriptionToAPI(ctx context.Context, m subscriptionResourceModel) (client.CreateSubscriptionRequest, diag.Diagnostics) {
+	in := client.CreateSubscriptionRequest{Name: m.Name.ValueString(), Type: m.Type.ValueString(), URL: m.URL.ValueString()}
+	var diags diag.Diagnostics
+	if !m.Events.IsNull() && !m.Events.IsUnknown() {
+		var events []struct {
+			Type  types.String `tfsdk:"type"`
+			Event types.String `tfsdk:"event"`
+		}
+		diags = m.Events.ElementsAs(ctx, &events, false)
+		for _, e := range events {
+			in.Events = append(in.Events, client.SubscriptionEvent{Type: e.Type.ValueString(), Event: e.Event.ValueString()})
+		}
+		sort.Slice(in.Events, func(i, j int) bool {
+			return in.Events[i].Type+"/"+in.Events[i].Event < in.Events[j].Type+"/"+in.Events[j].Event
+		})
+	}
+	return in, diags
+}
+
+// subscriptionFromAPI fills the model from a subscribe answer or a list entry. Only the
+// subscribe answer carries the secret; otherwise the model keeps its own.
+func subscriptionFromAPI(ctx context.Context, s *client.Subscription, m *subscriptionResourceModel) diag.Diagnostics {
+	m.ID = types.StringValue(s.Name)
+	m.Name = types.StringValue(s.Name)
+	m.Type = types.StringValue(s.Type)
+	m.URL = types.StringValue(s.URL)
+	if s.Secret != "" {
+		m.Secret = types.StringValue(s.Secret)
+	} else if m.Secret.IsUnknown() {
+		m.Secret = types.StringNull()
+	}
+	if len(s.Events) == 0 {
+		m.Events = types.SetNull(subscriptionEventType)
+		return nil
+	}
+	elems := make([]attr.Value, 0, len(s.Events))
+	for _, e := range s.Events {
+		elems = append(elems, types.ObjectValueMust(subscriptionEventType.AttrTypes, map[string]attr.Value{
+			"type": types.StringValue(e.Type), "event": types.StringValue(e.Event),
+		}))
+	}
+	var diags diag.Diagnostics
+	m.Events, diags = types.SetValue(subscriptionEventType, elems)
+	return diags
+}
