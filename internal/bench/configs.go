@@ -31,11 +31,11 @@ type kind struct {
 // apps and machine users. Only the types the provider registers are used.
 var mixKinds = []kind{
 	{typ: "rockit_role", weight: 2, body: func(name string, updated bool, _ string) string {
-		apps := 2
+		apps := `["read"]`
 		if updated {
-			apps = 6
+			apps = `["read", "update"]`
 		}
-		return fmt.Sprintf("  name = %q\n  permissions = {\n    apps    = %d\n    beUsers = 2\n    tasks   = 2\n  }\n", name, apps)
+		return fmt.Sprintf("  name = %q\n  permissions = {\n    apps    = %s\n    beUsers = [\"read\"]\n    tasks   = [\"read\"]\n  }\n", name, apps)
 	}},
 	{typ: "rockit_user", weight: 5, body: func(name string, updated bool, roleRef string) string {
 		first := "Ada"
