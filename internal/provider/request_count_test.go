@@ -52,6 +52,13 @@ var requestCountKinds = []struct {
 		}
 		return fmt.Sprintf("  username = \"rc_machine_%02d\"\n  label    = %q\n  roles    = [rockit_role.r%02d.name]\n", i, label, i)
 	}},
+	{"rockit_app", "apps", func(i int, changed bool) string {
+		label := "Game"
+		if changed {
+			label = "Game (renamed)"
+		}
+		return fmt.Sprintf("  name  = \"rc_app_%02d\"\n  label = %q\n", i, label)
+	}},
 }
 
 // requestCountConfig is the provider block and, unless empty, requestCountN objects of each
@@ -76,6 +83,8 @@ func labelPrefix(typ string) string {
 		return "r"
 	case "rockit_user":
 		return "u"
+	case "rockit_app":
+		return "a"
 	default:
 		return "m"
 	}
@@ -126,7 +135,7 @@ func checkRequestBudget(ts *testServer, phase string, writes func(collection, me
 		reqs := ts.Requests()
 		t := tally(reqs)
 		var errs []string
-		for _, coll := range []string{"roles", "users"} {
+		for _, coll := range []string{"roles", "users", "apps"} {
 			for _, method := range []string{"POST", "PATCH", "DELETE"} {
 				if got, want := t[method+" "+coll], writes(coll, method); got != want {
 					errs = append(errs, fmt.Sprintf("%s %s: %d requests, want %d", method, coll, got, want))
