@@ -1,0 +1,305 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// secretKeys are the JSON fields of requests and answers that carry secrets.
+var secretKeys = map[string]string{
+	"password": "password", "sessionToken": "session token", "authToken": "auth token",
+	"initialPassword": "initial password", "apiKey": "API key", "secret": "subscription secret",
+	"secretAccessKey": "storage secret", "key": "download auth key",
+}
+
+// secretCollector wraps the mock and remembers every secret that crosses the wire: in request
+// bodies and headers and in answers.
+type secretCollector struct {
+	next http.Handler
+	mu   sync.Mutex
+	// secrets maps each secret value to what it was first seen as; kinds holds every kind seen.
+	secrets map[string]string
+	kinds   map[string]bool
+}
+
+func (c *secretCollector) add(value, kind string) {
+	if len(value) < 6 { // too short to search for meaningfully; the mock's secrets are long
+		return
+	}
+	c.mu.Lock()
+	if _, ok := c.secrets[value]; !ok {
+		c.secrets[value] = kind
+	}
+	c.kinds[kind] = true
+	c.mu.Unlock()
+}
+
+func (c *secretCollector) collectJSON(raw []byte) {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if kind, ok := secretKeys[k]; ok {
+					if s, ok := e.(string); ok {
+						c.add(s, kind)
+					}
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+}
+
+func (c *secretCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	c.collectJSON(body)
+	for _, h := range []string{"x-rockit-beauth-token", "x-rockit-besession-token", "x-rockit-api-key"} {
+		c.add(r.Header.Get(h), h+" header")
+	}
+	rec := httptest.NewRecorder()
+	c.next.ServeHTTP(rec, r)
+	c.collectJSON(rec.Body.Bytes())
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+func (c *secretCollector) snapshot() map[string]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]string, len(c.secrets))
+	for k, v := range c.secrets {
+		out[k] = v
+	}
+	return out
+}
+
+// TestAccSecretsNeverReachTheLog applies and destroys an organization with everything in it,
+// with the provider's and Terraform's logs at TRACE in one file, and searches that file for
+// every secret that crossed the wire: the admin token, the administrator's password, session
+// and auth tokens, users' initial passwords, the machine user's API key, storage and download
+// keys and the subscription secret.
+func TestAccSecretsNeverReachTheLog(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
+	if p := os.Getenv("ROCKIT_LEAK_LOG"); p != "" {
+		logPath = p
+	}
+	// TF_ACC_LOG_PATH sends Terraform's log (terraform-exec) and the in-process provider's log
+	// (the terraform-plugin-log test sink) to the same file, at TRACE.
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG", "TRACE")
+
+	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
+	collector := &secretCollector{next: m, secrets: map[string]string{}, kinds: map[string]bool{}}
+	hs := httptest.NewServer(collector)
+	t.Cleanup(hs.Close)
+
+	storageSecret := "wJalrXUtnFEMI-storage-secret-7f3a9c"
+	downloadKey := "akamai-download-key-55e1b2"
+	adminPassword := m.SeedOrg("LeakTest", "admin")
+	botKey := m.SeedUser("LeakTest", "ci_bot", true, "Administrators")
+
+	// Phase 1: a backend user (password login: session and auth tokens) and the admin token
+	// manage one of everything. (One provider block: in-process test providers share one
+	// configuration between aliases, so each phase uses a single set of credentials.) The
+	// secrets come from the environment, as the guide recommends: the test framework logs the
+	// configuration text itself.
+	t.Setenv(envAdminToken, testAdminToken)
+	t.Setenv(envPassword, adminPassword)
+	t.Setenv("TF_VAR_storage_secret", storageSecret)
+	t.Setenv("TF_VAR_download_key", downloadKey)
+	withPassword := fmt.Sprintf(`
+variable "storage_secret" {
+  type      = string
+  sensitive = true
+}
+
+variable "download_key" {
+  type      = string
+  sensitive = true
+}
+
+provider "rockit" {
+  endpoint = %[1]q
+  org_name = "LeakTest"
+  username = "admin"
+}
+
+resource "rockit_organization" "other" {
+  name = "LeakOther"
+}
+
+resource "rockit_role" "apps" {
+  name = "AppManagers"
+  permissions = {
+    apps        = ["create", "read", "update", "delete"]
+    deployments = ["read"]
+  }
+}
+
+resource "rockit_user" "alice" {
+  username  = "alice"
+  email     = "alice@example.com"
+  firstname = "Alice"
+  surname   = "Liddell"
+  roles     = [rockit_role.apps.name]
+}
+
+resource "rockit_machine_user" "deployer" {
+  username = "deployer"
+  label    = "CI pipeline"
+  roles    = [rockit_role.apps.name]
+}
+
+resource "rockit_deployment" "eu" {
+  name = "Origin_EU"
+  origin = {
+    endpoint          = "s3.eu-central-1.amazonaws.com"
+    bucket            = "studio-builds"
+    access_key_id     = "AKIAEXAMPLE"
+    secret_access_key = var.storage_secret
+  }
+  download_auth = {
+    provider = "akamai"
+    key      = var.download_key
+  }
+}
+
+resource "rockit_subscription" "hook" {
+  name = "build_events"
+  type = "webhook"
+  url  = "https://hooks.example.com/rockit"
+}
+
+resource "rockit_app" "game" {
+  name        = "SpaceGame"
+  label       = "Space Game"
+  deployments = [rockit_deployment.eu.name]
+}
+`, hs.URL)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: withPassword,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrSet("rockit_organization.other", "admin_initial_password"),
+				resource.TestCheckResourceAttrSet("rockit_user.alice", "initial_password"),
+				resource.TestCheckResourceAttrSet("rockit_machine_user.deployer", "api_key"),
+				resource.TestCheckResourceAttrSet("rockit_subscription.hook", "secret"),
+				resource.TestCheckResourceAttr("rockit_app.game", "name", "SpaceGame"),
+			),
+		}},
+	})
+
+	// Phase 2: a machine user (API-key headers on every request).
+	t.Setenv(envPassword, "")
+	t.Setenv(envAPIKey, botKey)
+	withAPIKey := fmt.Sprintf(`
+provider "rockit" {
+  endpoint = %[1]q
+  org_name = "LeakTest"
+  username = "ci_bot"
+}
+
+resource "rockit_role" "viewers" {
+  name        = "Viewers"
+  permissions = { apps = ["read"] }
+}
+
+resource "rockit_app" "tool" {
+  name  = "Toolkit"
+  label = "Toolkit"
+}
+`, hs.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: withAPIKey,
+			Check: func(*terraform.State) error {
+				for _, r := range m.Requests() {
+					if r.Method == "POST" && r.Path == "/be/v1/apps" && r.Body != nil && strings.Contains(string(r.Body), "Toolkit") && r.Auth != "apiKey" {
+						return fmt.Errorf("the app was created with %q credentials, want apiKey", r.Auth)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+
+	raw, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading the log: %v", err)
+	}
+	logText := string(raw)
+	// The log must be the real thing, from both Terraform and the provider, or the search
+	// below proves nothing.
+	if len(raw) < 200_000 {
+		t.Fatalf("the log has only %d bytes: TRACE logging did not reach it", len(raw))
+	}
+	for _, marker := range []string{
+		"ROCKIT Edge request",                      // the provider's client
+		"path=/be/v1/auth",                         // ... logging the auth calls
+		"path=/be/v1/apps",                         // ... and the apps
+		"Calling provider defined Resource Create", // terraform-plugin-framework
+		"Terraform version: ",                      // Terraform CLI
+	} {
+		if !strings.Contains(logText, marker) {
+			t.Errorf("the log lacks %q: it does not hold what it should", marker)
+		}
+	}
+
+	secrets := collector.snapshot()
+	secrets[testAdminToken] = "admin token"
+	secrets[adminPassword] = "password"
+	secrets[botKey] = "API key"
+	secrets[storageSecret] = "storage secret"
+	secrets[downloadKey] = "download auth key"
+	kinds := collector.kinds
+	for _, want := range []string{"password", "session token", "auth token", "initial password", "API key", "subscription secret",
+		"x-rockit-api-key header", "storage secret", "download auth key"} {
+		if !kinds[want] {
+			t.Errorf("no %s crossed the wire: the test would not check it (%v)", want, kinds)
+		}
+	}
+	var leaked []string
+	for value, kind := range secrets {
+		if strings.Contains(logText, value) {
+			leaked = append(leaked, fmt.Sprintf("%s (%s...)", kind, value[:4]))
+		}
+	}
+	sort.Strings(leaked)
+	if len(leaked) > 0 {
+		t.Errorf("secrets found in the TRACE log %s: %s", logPath, strings.Join(leaked, ", "))
+	}
+	t.Logf("searched %d bytes of TRACE log for %d secrets (%v)", len(raw), len(secrets), kinds)
+}
