@@ -123,7 +123,9 @@ func TestAccDeployment_lifecycle(t *testing.T) {
 	noAuth := fmt.Sprintf(deploymentOriginEU, "v2", "s3cret-2")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDeploymentGone(ts, "Dep_Life", "Origin[EU]"),
+		// The import block step needs Terraform 1.5.
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		CheckDestroy:           checkDeploymentGone(ts, "Dep_Life", "Origin[EU]"),
 		Steps: []resource.TestStep{
 			{
 				Config: deploymentConfig(prov, withAuth),

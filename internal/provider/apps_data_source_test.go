@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// checkPaged fails unless the mock received a second page (offset=100) of the list at path.
+func (ts *testServer) checkPaged(path string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		reqs := ts.requestsMatching("GET", path)
+		for _, r := range reqs {
+			if q, _ := url.ParseQuery(r.Query); r.Path == path && q.Get("offset") == "100" {
+				return nil
+			}
+		}
+		return fmt.Errorf("no second page of %s was requested: %s", path, describeRequests(reqs))
+	}
+}
+
+// The plural data sources page through everything: 130 apps and 101 deployments.
+func TestAccAppsAndDeploymentsDataSources_paging(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "DS_Apps")
+	for i := range 101 {
+		ts.SeedDeployment("DS_Apps", fmt.Sprintf("Origin_%03d", i))
+	}
+	for i := range 130 {
+		ts.SeedApp("DS_Apps", fmt.Sprintf("Game_%03d", i), fmt.Sprintf("Game %d", i), i, int64(i)*1000)
+	}
+	ts.SeedApp("DS_Apps", "Zz_Published", "Published", 7, 123456, "Origin_000", "Origin_042")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: prov + `
+data "rockit_apps" "all" {}
+data "rockit_deployments" "all" {}
+data "rockit_app" "one" {
+  name = "Zz_Published"
+}
+data "rockit_deployment" "one" {
+  name = "Origin_042"
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.rockit_apps.all", "apps.#", "131"),
+				resource.TestCheckResourceAttr("data.rockit_apps.all", "apps.0.name", "Game_000"),
+				resource.TestCheckResourceAttr("data.rockit_apps.all", "apps.129.current_build", "129"),
+				resource.TestCheckResourceAttr("data.rockit_apps.all", "apps.129.size_bytes", "129000"),
+				resource.TestCheckResourceAttr("data.rockit_apps.all", "apps.130.name", "Zz_Published"),
+				resource.TestCheckResourceAttr("data.rockit_apps.all", "apps.130.deployments.#", "2"),
+				resource.TestCheckResourceAttr("data.rockit_deployments.all", "deployments.#", "101"),
+				resource.TestCheckResourceAttr("data.rockit_deployments.all", "deployments.100.name", "Origin_100"),
+				resource.TestCheckResourceAttr("data.rockit_deployments.all", "deployments.100.origin.endpoint", "s3.eu-central-1.amazonaws.com"),
+				resource.TestCheckResourceAttr("data.rockit_app.one", "label", "Published"),
+				resource.TestCheckResourceAttr("data.rockit_app.one", "current_build", "7"),
+				resource.TestCheckResourceAttr("data.rockit_app.one", "max_builds", "5"),
+				resource.TestCheckTypeSetElemAttr("data.rockit_app.one", "deployments.*", "Origin_042"),
+				resource.TestCheckResourceAttr("data.rockit_deployment.one", "origin.prefix", "Origin_042"),
+				resource.TestCheckResourceAttr("data.rockit_deployment.one", "status", "ready"),
+				resource.TestCheckNoResourceAttr("data.rockit_deployment.one", "download_auth"),
+				ts.checkPaged("/be/v1/apps"),
+				ts.checkPaged("/be/v1/deployments"),
+			),
+		}},
+	})
+}
+
+// A missing app is an error that names it.
+func TestAccAppDataSource_notFound(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "DS_Missing")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      prov + "data \"rockit_app\" \"x\" {\n  name = \"Nope\"\n}\n",
+			ExpectError: expectError("app 'Nope' not found"),
+		}},
+	})
+}
