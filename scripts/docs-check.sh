@@ -10,7 +10,7 @@ if [ -z "${TF_ACC_TERRAFORM_PATH:-}" ]; then
   exec ./scripts/with-terraform.sh "$0" "$@"
 fi
 
-v="$("$TF_ACC_TERRAFORM_PATH" version -json | sed -n 's/.*"terraform_version": *"\([0-9][0-9.]*\)".*/\1/p' | head -n1)"
+v="$("$TF_ACC_TERRAFORM_PATH" version -json | sed -n 's/.*"terraform_version": *"\([0-9][0-9.]*\)[^"]*".*/\1/p' | head -n1)"
 minor="${v#*.}"; minor="${minor%%.*}"
 if [ "${v%%.*}" -eq 1 ] && [ "$minor" -lt 11 ]; then
   echo "docs-check: skipped: terraform $v is older than 1.11, which generated the committed docs"

@@ -15,7 +15,7 @@ mkdir -p "$bin"
 
 version_ok() { # $1: path to a terraform binary; true when it is >= 1.8
   local v
-  v="$("$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9][0-9.]*\)".*/\1/p' | head -n1)"
+  v="$("$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9][0-9.]*\)[^"]*".*/\1/p' | head -n1)"
   [ -n "$v" ] || return 1
   local major minor
   major="${v%%.*}"; minor="${v#*.}"; minor="${minor%%.*}"
@@ -37,7 +37,7 @@ elif [ -x "$bin/terraform" ] && version_ok "$bin/terraform"; then
   tf="$bin/terraform"
 else
   echo "with-terraform: no terraform >= 1.8 found; building terraform v$fallback_version into bin/ (about 70 s)" >&2
-  GOBIN="$bin" GOFLAGS=-mod=mod go install "github.com/hashicorp/terraform@v$fallback_version"
+  GOBIN="$bin" go install "github.com/hashicorp/terraform@v$fallback_version"
   tf="$bin/terraform"
 fi
 tf="$(cd "$(dirname "$tf")" && pwd)/$(basename "$tf")"
