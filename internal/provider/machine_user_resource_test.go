@@ -165,8 +165,8 @@ resource "rockit_machine_user" "ci" {
 	})
 }
 
-// The key really works: a second provider configured with it reads data through the API-key
-// headers, before and after a rotation.
+// The key really works: a second provider configuration with it reads data through the
+// API-key headers, before and after a rotation.
 func TestAccMachineUser_keyAuthenticatesProvider(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
@@ -184,8 +184,7 @@ resource "rockit_machine_user" "ci" {
   api_key_version = %d
 }
 
-provider "rockit" {
-  alias       = "ci"
+provider "rockitci" {
   endpoint    = %q
   org_name    = "Acme"
   username    = rockit_machine_user.ci.username
@@ -194,7 +193,7 @@ provider "rockit" {
 }
 
 data "rockit_role" "via_ci" {
-  provider   = rockit.ci
+  provider   = rockitci
   name       = rockit_role.reader.name
   depends_on = [rockit_machine_user.ci]
 }
@@ -219,7 +218,9 @@ data "rockit_role" "via_ci" {
 	}
 	var oldKey string
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// The machine user's provider configuration is a second provider name, not an alias,
+		// only because of the in-process test harness (see twoProviderFactories).
+		ProtoV6ProviderFactories: twoProviderFactories("rockitci"),
 		CheckDestroy:             checkUserGone(ts, "Acme", "ci_reader"),
 		Steps: []resource.TestStep{
 			{

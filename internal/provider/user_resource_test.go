@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -301,5 +303,108 @@ resource "rockit_user" "u" {
 			ImportStateId: "robot",
 			ExpectError:   expectError(`The user "robot" is of type "machine": manage it with rockit_machine_user.`),
 		}},
+	})
+}
+
+// twoProviderFactories serves a second, independent instance of the provider under the local
+// name second. The in-process test harness attaches every configuration of one provider name
+// to one provider server, where the configuration configured last wins for all resources;
+// real Terraform starts one plugin process per provider configuration. Giving the second
+// configuration its own name gives it its own server, the way google-beta serves google_*
+// resources: resources pick it with `provider = <second>`.
+func twoProviderFactories(second string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"rockit": providerserver.NewProtocol6WithError(New("test")()),
+		second:   providerserver.NewProtocol6WithError(New("test")()),
+	}
+}
+
+// The bootstrap pattern in one apply: an organization, and a second provider configuration
+// built from its outputs creating a role, a user and a machine user in it; destroy removes
+// the users and the role before the organization. (The second configuration is a second
+// provider name instead of an alias only because of the test harness, see
+// twoProviderFactories.)
+func TestAccBootstrap_organizationWithRolesAndUsers(t *testing.T) {
+	ts := newTestServer(t)
+	cfg := ts.adminProvider() + fmt.Sprintf(`
+resource "rockit_organization" "studio" {
+  name = "Boot_Studio"
+}
+
+provider "rockitstudio" {
+  endpoint    = %q
+  org_name    = rockit_organization.studio.name
+  username    = rockit_organization.studio.admin_username
+  password    = rockit_organization.studio.admin_initial_password
+  max_retries = 0
+}
+
+resource "rockit_role" "release" {
+  provider    = rockitstudio
+  name        = "Release"
+  permissions = { apps = ["read", "update"], deployments = ["read"], tasks = ["read", "execute"] }
+}
+
+resource "rockit_user" "lead" {
+  provider  = rockitstudio
+  username  = "lead"
+  email     = "lead@example.com"
+  firstname = "Lea"
+  surname   = "Lead"
+  roles     = [rockit_role.release.name]
+}
+
+resource "rockit_machine_user" "ci" {
+  provider = rockitstudio
+  username = "ci"
+  label    = "CI"
+  roles    = [rockit_role.release.name]
+}
+`, ts.URL)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		CheckDestroy: func(s *terraform.State) error {
+			if err := checkOrgGone(ts, "Boot_Studio")(s); err != nil {
+				return err
+			}
+			// Users and role were deleted through the API before the organization.
+			var order []string
+			for _, r := range writeRequests(ts.Requests()) {
+				if r.Method == "DELETE" {
+					order = append(order, fmt.Sprintf("%s %d", r.Path, r.Status))
+				}
+			}
+			if len(order) != 4 || order[3] != "/be/v1/orgs/Boot_Studio 200" || order[2] != "/be/v1/roles/Release 200" {
+				return fmt.Errorf("destroy deleted in this order: %v", order)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRole(ts, "Boot_Studio", "Release", map[string]int{"apps": 6, "deployments": 2, "tasks": 18}),
+					checkUserField(ts, "Boot_Studio", "lead", "roles", []any{"Release"}),
+					checkAPIKey(ts, "Boot_Studio", "rockit_machine_user.ci", "ci"),
+					func(s *terraform.State) error {
+						want, _ := ts.UserPassword("Boot_Studio", "lead")
+						if got := stateAttr(s, "rockit_user.lead", "initial_password"); got == "" || got != want {
+							return fmt.Errorf("the user's initial_password is not the mock's")
+						}
+						// The org-scoped requests used the administrator's session.
+						for _, r := range ts.requestsMatching("POST", "/be/v1/roles") {
+							if r.Auth != "authToken" {
+								return fmt.Errorf("POST /be/v1/roles was sent with %q credentials", r.Auth)
+							}
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
 	})
 }
