@@ -40,7 +40,7 @@ type UpdateAppRequest struct {
 // CreateApp creates an app.
 func (c *Client) CreateApp(ctx context.Context, in CreateAppRequest) (*App, error) {
 	var out App
-	if err := c.post(ctx, "/be/v1/apps", in, &out); err != nil {
+	if _, err := c.create(ctx, "/be/v1/apps", in, &out, c.readPath("/be/v1/apps/"+seg(in.Name))); err != nil {
 		return nil, err
 	}
 	return &out, nil

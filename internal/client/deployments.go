@@ -101,7 +101,7 @@ func (r UpdateDeploymentRequest) MarshalJSON() ([]byte, error) {
 // CreateDeployment creates a deployment.
 func (c *Client) CreateDeployment(ctx context.Context, in CreateDeploymentRequest) (*Deployment, error) {
 	var out Deployment
-	if err := c.post(ctx, "/be/v1/deployments", in, &out); err != nil {
+	if _, err := c.create(ctx, "/be/v1/deployments", in, &out, c.readPath("/be/v1/deployments/"+deploymentSeg(in.Name))); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -33,7 +33,7 @@ func (c *Client) CreateRole(ctx context.Context, in CreateRoleRequest) (*Role, e
 		in.Permissions = map[string]int{}
 	}
 	var out Role
-	if err := c.post(ctx, "/be/v1/roles", in, &out); err != nil {
+	if _, err := c.create(ctx, "/be/v1/roles", in, &out, c.readPath("/be/v1/roles/"+seg(in.Name))); err != nil {
 		return nil, err
 	}
 	if out.Name == "" {

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -37,8 +39,31 @@ type CreateSubscriptionRequest struct {
 // CreateSubscription subscribes; the answer carries the secret, once.
 func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRequest) (*Subscription, error) {
 	var out Subscription
-	if err := c.post(ctx, "/be/v1/subscriptions", in, &out); err != nil {
+	read := func(ctx context.Context) (json.RawMessage, error) {
+		s, err := c.GetSubscription(ctx, in.Name)
+		if err != nil {
+			return nil, err
+		}
+		s.Secret = "" // the list never carries it; adoption compares the other fields
+		return json.Marshal(s) //nolint:gosec // the secret is cleared above
+	}
+	adopted, err := c.create(ctx, "/be/v1/subscriptions", in, &out, read)
+	if err != nil {
 		return nil, err
+	}
+	if adopted {
+		// The secret travelled only in the lost answer, and a subscription cannot be changed:
+		// unsubscribe the adopted (proven our own) subscription and subscribe once more.
+		if err := c.DeleteSubscription(ctx, in.Name); err != nil && !IsNotFound(err) {
+			return nil, fmt.Errorf("subscription %q was created but the answer carrying its secret was lost, and unsubscribing it to obtain a new secret failed: %w", in.Name, err)
+		}
+		out = Subscription{}
+		if adopted, err = c.create(ctx, "/be/v1/subscriptions", in, &out, read); err != nil {
+			return nil, err
+		}
+		if adopted {
+			return nil, fmt.Errorf("subscription %q: the answer carrying its secret was lost twice; unsubscribe it and apply again", in.Name)
+		}
 	}
 	return &out, nil
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 )
 
@@ -99,8 +100,17 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserRequest) (*User, e
 		in.Roles = []string{}
 	}
 	var out User
-	if err := c.post(ctx, "/be/v1/users", in, &out); err != nil {
+	adopted, err := c.create(ctx, "/be/v1/users", in, &out, c.readPath("/be/v1/users/"+seg(in.Username)))
+	if err != nil {
 		return nil, err
+	}
+	if adopted {
+		// The initial password or API key travelled only in the lost answer: issue new ones.
+		creds, err := c.ResetUserCredentials(ctx, in.Username)
+		if err != nil {
+			return nil, fmt.Errorf("user %q was created but the answer carrying its credentials was lost, and resetting them failed: %w", in.Username, err)
+		}
+		out.InitialPassword, out.APIKey = creds.InitialPassword, creds.APIKey
 	}
 	return &out, nil
 }
