@@ -44,7 +44,7 @@ func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRe
 		if err != nil {
 			return nil, err
 		}
-		s.Secret = "" // the list never carries it; adoption compares the other fields
+		s.Secret = ""          // the list never carries it; adoption compares the other fields
 		return json.Marshal(s) //nolint:gosec // the secret is cleared above
 	}
 	adopted, err := c.create(ctx, "/be/v1/subscriptions", in, &out, read)
