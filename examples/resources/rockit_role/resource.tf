@@ -1,0 +1,11 @@
+# A role for the release team: sees apps and their tasks, publishes through deployments and
+# runs tasks. Resources left out (keys, roles, beUsers, ...) mean no access.
+resource "rockit_role" "release" {
+  name = "Release"
+  permissions = {
+    apps        = ["read", "update"]
+    deployments = ["read"]
+    tasks       = ["read", "execute"]
+    consumption = ["read"]
+  }
+}
