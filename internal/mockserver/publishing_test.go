@@ -68,7 +68,9 @@ func TestDeploymentValidation(t *testing.T) {
 		{func(m map[string]any) { m["name"] = "bad name" }, "invalid parameter 'name'"},
 		{func(m map[string]any) { delete(m, "origin") }, "invalid parameter 'origin': required"},
 		{func(m map[string]any) { m["origin"].(map[string]any)["type"] = "gcs" }, "'origin.type': must be \"s3\""},
-		{func(m map[string]any) { m["origin"].(map[string]any)["endpoint"] = "https://s3.us-east-1.amazonaws.com" }, "without a scheme"},
+		{func(m map[string]any) {
+			m["origin"].(map[string]any)["endpoint"] = "https://s3.us-east-1.amazonaws.com"
+		}, "without a scheme"},
 		{func(m map[string]any) { m["origin"].(map[string]any)["endpoint"] = "s3.us-east-1.amazonaws.com/b" }, "without a path"},
 		{func(m map[string]any) { m["origin"].(map[string]any)["endpoint"] = "b.s3.us-east-1.amazonaws.com" }, "must not contain the bucket name"},
 		{func(m map[string]any) { delete(m["origin"].(map[string]any), "secretAccessKey") }, "'origin.secretAccessKey': required"},
