@@ -38,3 +38,47 @@ output "organization" {
 output "admin_username" {
   value = rockit_organization.studio.admin_username
 }
+
+# --- Access management: who may do what inside the organization ---
+
+# The release team sees apps and tasks, updates apps, reads deployments and runs tasks.
+resource "rockit_role" "release" {
+  provider = rockit.studio
+  name     = "Release"
+  permissions = {
+    apps        = ["read", "update"]
+    deployments = ["read"]
+    tasks       = ["read", "execute"]
+    consumption = ["read"]
+  }
+}
+
+# A human backend user of the release team. Bump credentials_version to issue a new password.
+resource "rockit_user" "lead" {
+  provider            = rockit.studio
+  username            = "release_lead"
+  email               = "lead@example.com"
+  firstname           = "Lea"
+  surname             = "Lindqvist"
+  roles               = [rockit_role.release.name]
+  credentials_version = 1
+}
+
+# The CI pipeline's machine user. Bump api_key_version to rotate its key.
+resource "rockit_machine_user" "ci" {
+  provider        = rockit.studio
+  username        = "ci_deploy"
+  label           = "CI deploy pipeline"
+  roles           = [rockit_role.release.name]
+  api_key_version = 1
+}
+
+output "release_lead_initial_password" {
+  value     = rockit_user.lead.initial_password
+  sensitive = true
+}
+
+output "ci_api_key" {
+  value     = rockit_machine_user.ci.api_key
+  sensitive = true
+}
