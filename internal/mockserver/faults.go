@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,8 @@ type faultInjector struct {
 	failRate, loseRate float64
 	latency            time.Duration
 	now                func() time.Time
+
+	paused atomic.Bool
 
 	mu     sync.Mutex
 	rng    *rand.Rand
@@ -53,10 +56,14 @@ func newFaultInjector(o Options) *faultInjector {
 	}
 }
 
-// active reports whether any fault is configured.
+// active reports whether any fault is configured and not paused.
 func (f *faultInjector) active() bool {
-	return f.failRate > 0 || f.loseRate > 0 || f.latency > 0 || f.rate > 0
+	return !f.paused.Load() && (f.failRate > 0 || f.loseRate > 0 || f.latency > 0 || f.rate > 0)
 }
+
+// PauseFaults turns fault injection off (true) or on again (false), e.g. while a test
+// inspects the store through the API.
+func (s *Server) PauseFaults(paused bool) { s.faults.paused.Store(paused) }
 
 // draw decides the faults of one request: the rate limit first, then a server error, then
 // (for a POST) whether its answer will be lost. Both random numbers are always drawn, so the

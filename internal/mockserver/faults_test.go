@@ -192,3 +192,18 @@ func TestNoFaultsByDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestPauseFaults(t *testing.T) {
+	s, url := faultServer(t, func(o *Options) { o.FailRate = 1; o.Seed = 3 })
+	if st, _ := send(t, http.MethodGet, url+"/be/v1/roles", nil, nil); st < 500 {
+		t.Fatalf("fail rate 1 answered %d", st)
+	}
+	s.PauseFaults(true)
+	if st, _ := send(t, http.MethodGet, url+"/be/v1/roles", nil, nil); st != http.StatusUnauthorized {
+		t.Fatalf("paused faults still injected: %d", st)
+	}
+	s.PauseFaults(false)
+	if st, _ := send(t, http.MethodGet, url+"/be/v1/roles", nil, nil); st < 500 {
+		t.Fatalf("resumed faults not injected: %d", st)
+	}
+}
