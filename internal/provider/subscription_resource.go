@@ -152,7 +152,7 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	tflog.Info(ctx, "created subscription", map[string]any{"name": sub.Name})
-	resp.Diagnostics.Append(subscriptionFromAPI(ctx, sub, &plan)...)
+	resp.Diagnostics.Append(subscriptionFromAPI(sub, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -173,7 +173,7 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 		addClientError(&resp.Diagnostics, "Error reading subscription", err)
 		return
 	}
-	resp.Diagnostics.Append(subscriptionFromAPI(ctx, sub, &state)...)
+	resp.Diagnostics.Append(subscriptionFromAPI(sub, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -233,7 +233,7 @@ func subscriptionToAPI(ctx context.Context, m subscriptionResourceModel) (client
 
 // subscriptionFromAPI fills the model from a subscribe answer or a list entry. Only the
 // subscribe answer carries the secret; otherwise the model keeps its own.
-func subscriptionFromAPI(ctx context.Context, s *client.Subscription, m *subscriptionResourceModel) diag.Diagnostics {
+func subscriptionFromAPI(s *client.Subscription, m *subscriptionResourceModel) diag.Diagnostics {
 	m.ID = types.StringValue(s.Name)
 	m.Name = types.StringValue(s.Name)
 	m.Type = types.StringValue(s.Type)
