@@ -67,15 +67,15 @@ func parsePermissions(w http.ResponseWriter, raw json.RawMessage) (map[string]in
 		return nil, false
 	}
 	for _, res := range sortedKeys(in) {
-		max, known := ResourceMaxBits[res]
+		allowed, known := ResourceMaxBits[res]
 		if !known {
 			writeError(w, http.StatusBadRequest, "invalid parameter 'permissions."+res+"': unknown resource id")
 			return nil, false
 		}
 		n, err := in[res].Int64()
-		if err != nil || n < 0 || int(n)&^max != 0 {
+		if err != nil || n < 0 || int(n)&^allowed != 0 {
 			writeError(w, http.StatusBadRequest, "invalid parameter 'permissions."+res+"': bitmask "+in[res].String()+
-				" holds bits the resource does not allow (allowed: "+bitName(max)+")")
+				" holds bits the resource does not allow (allowed: "+bitName(allowed)+")")
 			return nil, false
 		}
 		perms[res] = int(n)

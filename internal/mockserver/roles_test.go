@@ -41,7 +41,7 @@ func (c mockCaller) do(method, path string, body any) answer {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var env struct {
 		Message string          `json:"message"`
 		Data    json.RawMessage `json:"data"`

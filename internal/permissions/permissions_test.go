@@ -41,9 +41,9 @@ func TestCheck(t *testing.T) {
 func TestTableMaxima(t *testing.T) {
 	want := map[string]int{"apps": 15, "beUsers": 15, "bundles": 15, "consumption": 2, "dependencies": 15, "deployments": 15,
 		"keys": 15, "roles": 15, "sources": 15, "subscriptions": 15, "tasks": 31, "trainings": 6}
-	for res, max := range want {
-		if got := ToBits(ResourceOperations[res]); got != max {
-			t.Errorf("%s: %d, want %d", res, got, max)
+	for res, maxBits := range want {
+		if got := ToBits(ResourceOperations[res]); got != maxBits {
+			t.Errorf("%s: %d, want %d", res, got, maxBits)
 		}
 	}
 	if len(ResourceOperations) != len(want) {
