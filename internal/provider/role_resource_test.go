@@ -1,11 +1,14 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -267,5 +270,45 @@ func TestAccRole_alreadyExists(t *testing.T) {
 func seedRoles(ts *testServer, org string, n int) {
 	for i := 0; i < n; i++ {
 		ts.SeedRole(org, fmt.Sprintf("R%03d", i), map[string]int{"apps": mockserver.PermRead})
+	}
+}
+
+// Every attribute of the access-management types has a description, and every secret is
+// sensitive.
+func TestAccessSchemas(t *testing.T) {
+	ctx := context.Background()
+	secrets := map[string]bool{"initial_password": true, "api_key": true}
+	for _, newRes := range []func() fwresource.Resource{NewRoleResource, NewUserResource, NewMachineUserResource} {
+		r := newRes()
+		var meta fwresource.MetadataResponse
+		r.Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "rockit"}, &meta)
+		var resp fwresource.SchemaResponse
+		r.Schema(ctx, fwresource.SchemaRequest{}, &resp)
+		if resp.Schema.MarkdownDescription == "" {
+			t.Errorf("%s has no description", meta.TypeName)
+		}
+		for name, a := range resp.Schema.Attributes {
+			if a.GetMarkdownDescription() == "" {
+				t.Errorf("%s.%s has no description", meta.TypeName, name)
+			}
+			if secrets[name] != a.IsSensitive() {
+				t.Errorf("%s.%s: sensitive = %t", meta.TypeName, name, a.IsSensitive())
+			}
+		}
+	}
+	for _, newDS := range []func() datasource.DataSource{NewRoleDataSource, NewRolesDataSource, NewUserDataSource, NewUsersDataSource} {
+		d := newDS()
+		var meta datasource.MetadataResponse
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "rockit"}, &meta)
+		var resp datasource.SchemaResponse
+		d.Schema(ctx, datasource.SchemaRequest{}, &resp)
+		if resp.Schema.MarkdownDescription == "" {
+			t.Errorf("%s has no description", meta.TypeName)
+		}
+		for name, a := range resp.Schema.Attributes {
+			if a.GetMarkdownDescription() == "" {
+				t.Errorf("data %s.%s has no description", meta.TypeName, name)
+			}
+		}
 	}
 }
