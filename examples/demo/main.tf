@@ -82,3 +82,70 @@ output "ci_api_key" {
   value     = rockit_machine_user.ci.api_key
   sensitive = true
 }
+
+# --- Publishing: where builds go, which apps exist, and who hears about it ---
+
+# The S3 origin the CDN serves from (the demo's mock never contacts the endpoint). Download
+# authentication with Akamai. In real use the secrets come from sensitive variables; with
+# Terraform 1.11+ prefer secret_access_key_wo / key_wo to keep them out of state.
+resource "rockit_deployment" "eu" {
+  provider = rockit.studio
+  name     = "Origin_EU"
+  origin = {
+    endpoint          = "s3.eu-central-1.amazonaws.com"
+    bucket            = "demo-studio-builds"
+    prefix            = "live"
+    access_key_id     = "AKIADEMOEXAMPLE"
+    secret_access_key = "demo-secret-access-key"
+  }
+  download_auth = {
+    provider = "akamai"
+    key      = "demo-akamai-download-key"
+  }
+}
+
+# Published to the EU deployment only; protected, since deleting it deletes all its builds.
+resource "rockit_app" "space_game" {
+  provider            = rockit.studio
+  name                = "Space_Game"
+  label               = "Space Game"
+  max_builds          = 10
+  deployments         = [rockit_deployment.eu.name]
+  deletion_protection = false # set to true outside the demo
+}
+
+# No deployments registered: published to all deployments.
+resource "rockit_app" "puzzle" {
+  provider = rockit.studio
+  name     = "Puzzle"
+  label    = "Puzzle"
+}
+
+# CI hears when a deploy ends or fails.
+resource "rockit_subscription" "ci" {
+  provider = rockit.studio
+  name     = "CI_Hook"
+  type     = "webhook"
+  url      = "https://ci.example.com/hooks/rockit"
+  events = [
+    { type = "deploy", event = "end" },
+    { type = "deploy", event = "error" },
+  ]
+}
+
+output "deployment_status" {
+  value = "${rockit_deployment.eu.status}: ${rockit_deployment.eu.message}"
+}
+
+output "apps" {
+  value = {
+    (rockit_app.space_game.name) = rockit_app.space_game.deployments
+    (rockit_app.puzzle.name)     = "all deployments"
+  }
+}
+
+# The webhook receiver verifies the JWT of each call with this secret.
+output "ci_hook_secret" {
+  value     = rockit_subscription.ci.secret
+  sensitive = true
+}
