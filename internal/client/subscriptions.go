@@ -47,22 +47,24 @@ func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRe
 		s.Secret = ""          // the list never carries it; adoption compares the other fields
 		return json.Marshal(s) //nolint:gosec // the secret is cleared above
 	}
-	adopted, err := c.create(ctx, "/be/v1/subscriptions", in, &out, read)
-	if err != nil {
-		return nil, err
-	}
-	if adopted {
-		// The secret travelled only in the lost answer, and a subscription cannot be changed:
-		// unsubscribe the adopted (proven our own) subscription and subscribe once more.
+	// The secret travels only in the answer, and a subscription cannot be changed: when the
+	// answer was lost and the subscription adopted (proven our own), unsubscribe it and
+	// subscribe once more, up to the retry budget. On giving up, the subscription is removed,
+	// so that nothing is left on the server that state does not know.
+	for lost := 1; ; lost++ {
+		out = Subscription{}
+		adopted, err := c.create(ctx, "/be/v1/subscriptions", in, &out, read)
+		if err != nil {
+			return nil, err
+		}
+		if !adopted {
+			break
+		}
 		if err := c.DeleteSubscription(ctx, in.Name); err != nil && !IsNotFound(err) {
 			return nil, fmt.Errorf("subscription %q was created but the answer carrying its secret was lost, and unsubscribing it to obtain a new secret failed: %w", in.Name, err)
 		}
-		out = Subscription{}
-		if adopted, err = c.create(ctx, "/be/v1/subscriptions", in, &out, read); err != nil {
-			return nil, err
-		}
-		if adopted {
-			return nil, fmt.Errorf("subscription %q: the answer carrying its secret was lost twice; unsubscribe it and apply again", in.Name)
+		if lost > c.cfg.MaxRetries {
+			return nil, fmt.Errorf("subscription %q: the answer carrying its secret was lost %d times; it was unsubscribed again, apply again", in.Name, lost)
 		}
 	}
 	return &out, nil

@@ -1,0 +1,412 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+	"github.com/rockitplay/terraform-provider-rockit/internal/permissions"
+)
+
+// chaosConfig manages 42 objects of every org-scoped type: 8 roles, 10 users, 6 machine
+// users, 6 deployments, 6 apps registering them and 6 subscriptions.
+const chaosConfig = `
+provider "rockit" {
+  endpoint    = %q
+  org_name    = "Chaos"
+  username    = "admin"
+  password    = %q
+  max_retries = 12
+}
+
+locals {
+  ops = [["read"], ["read", "update"], ["create", "read", "update", "delete"]]
+}
+
+resource "rockit_role" "r" {
+  count = 8
+  name  = "Role_${count.index}"
+  permissions = {
+    apps  = local.ops[count.index %% 3]
+    tasks = ["read", "execute"]
+  }
+}
+
+resource "rockit_user" "u" {
+  count     = 10
+  username  = "user_${count.index}"
+  email     = "user${count.index}@example.com"
+  firstname = "First${count.index}"
+  surname   = "Last${count.index}"
+  roles     = [rockit_role.r[count.index %% 8].name, rockit_role.r[(count.index + 3) %% 8].name]
+}
+
+resource "rockit_machine_user" "m" {
+  count    = 6
+  username = "bot_${count.index}"
+  label    = "Bot ${count.index}"
+  roles    = [rockit_role.r[count.index].name]
+}
+
+resource "rockit_deployment" "d" {
+  count = 6
+  name  = "Origin_${count.index}"
+  origin = {
+    endpoint          = "s3.eu-central-1.amazonaws.com"
+    bucket            = "bucket-${count.index}"
+    prefix            = "p${count.index}"
+    access_key_id     = "AKIAEXAMPLE${count.index}"
+    secret_access_key = "storage-secret-${count.index}"
+  }
+}
+
+resource "rockit_app" "a" {
+  count       = 6
+  name        = "App_${count.index}"
+  label       = "App ${count.index}"
+  max_builds  = count.index + 1
+  deployments = [rockit_deployment.d[count.index].name]
+}
+
+resource "rockit_subscription" "s" {
+  count  = 6
+  name   = "Hook_${count.index}"
+  type   = "webhook"
+  url    = "https://hooks.example.com/${count.index}"
+  events = [{ type = "deploy", event = "end" }]
+}
+`
+
+// chaosObjects is the number of objects chaosConfig manages.
+const chaosObjects = 8 + 10 + 6 + 6 + 6 + 6
+
+// TestAccChaos applies 42 objects against a mock that fails 20% of the requests (500/502/503),
+// loses the answer to 20% of the successful POSTs after creating the object, rate-limits with
+// 429 + Retry-After and issues auth tokens that live 3 seconds. The apply must succeed, state
+// and the mock's store must agree object for object, a re-plan must be empty, and destroy must
+// leave the organization empty.
+func TestAccChaos(t *testing.T) {
+	start := time.Now()
+	m := mockserver.New(mockserver.Options{
+		AdminToken:    testAdminToken,
+		AuthTokenTTL:  3 * time.Second,
+		FailRate:      0.2,
+		LoseResponses: 0.2,
+		RateLimit:     40,
+		Seed:          20261127,
+	})
+	hs := httptestServer(t, m)
+	password := m.SeedOrg("Chaos", "admin")
+	inspector, err := client.New(client.Config{Endpoint: hs, OrgName: "Chaos", Username: "admin", Password: password, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			m.PauseFaults(true)
+			defer m.PauseFaults(false)
+			return checkOrgEmpty(inspector)
+		},
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(chaosConfig, hs, password),
+			Check: func(s *terraform.State) error {
+				m.PauseFaults(true)
+				defer m.PauseFaults(false)
+				return checkStateMatchesStore(s, m, inspector)
+			},
+			// After the apply, the framework plans again and fails on a non-empty plan.
+		}},
+	})
+
+	// What the run went through, from the mock's request log.
+	injected := map[string]int{}
+	var unauthorized, adoptions, auths, requests int
+	for _, r := range m.Requests() {
+		requests++
+		if r.Fault != "" {
+			injected[r.Fault]++
+		}
+		switch {
+		case r.Status == http.StatusUnauthorized:
+			unauthorized++
+		case r.Method == http.MethodPost && r.Status == http.StatusConflict:
+			adoptions++
+		}
+		if r.Method == http.MethodPost && r.Path == "/be/v1/auth" && r.Status == http.StatusOK {
+			auths++
+		}
+	}
+	retries := injected[mockserver.FaultServerError] + injected[mockserver.FaultRateLimited] + injected[mockserver.FaultLostResponse] + unauthorized
+	elapsed := time.Since(start)
+	t.Logf("chaos: %d objects, %d requests in %v; injected faults: %d server errors, %d rate limited (429), %d lost POST answers; "+
+		"%d re-authentications after a 401, %d auth tokens issued; retries observed: %d; creates adopted after a lost answer: %d",
+		chaosObjects, requests, elapsed.Round(100*time.Millisecond), injected[mockserver.FaultServerError], injected[mockserver.FaultRateLimited],
+		injected[mockserver.FaultLostResponse], unauthorized, auths, retries, adoptions)
+	if t.Failed() {
+		return
+	}
+	if injected[mockserver.FaultServerError] == 0 || injected[mockserver.FaultLostResponse] == 0 || injected[mockserver.FaultRateLimited] == 0 {
+		t.Errorf("every kind of fault must have been injected: %v", injected)
+	}
+	if adoptions == 0 {
+		t.Errorf("no create was adopted after a lost answer: the test did not exercise safe creates")
+	}
+	if auths < 3 {
+		t.Errorf("only %d auth tokens were issued: with a 3 s lifetime the run must have renewed them", auths)
+	}
+	if elapsed > 3*time.Minute {
+		t.Errorf("the chaos test took %v, more than 3 minutes", elapsed)
+	}
+}
+
+// checkStateMatchesStore compares every object in state with the mock's store, both ways.
+func checkStateMatchesStore(s *terraform.State, m *mockserver.Server, c *client.Client) error {
+	ctx := context.Background()
+	fromState := map[string]map[string]string{} // "type/name" -> normalized attributes
+	for addr, rs := range s.RootModule().Resources {
+		a := rs.Primary.Attributes
+		key, attrs := "", map[string]string{}
+		switch rs.Type {
+		case "rockit_role":
+			key = "role/" + a["name"]
+			attrs["permissions"] = statePermissions(a)
+		case "rockit_user":
+			key = "user/" + a["username"]
+			attrs["email"], attrs["firstname"], attrs["surname"] = a["email"], a["firstname"], a["surname"]
+			attrs["roles"] = stateSet(a, "roles")
+			if pw, _ := m.UserPassword("Chaos", a["username"]); pw != a["initial_password"] || pw == "" {
+				return fmt.Errorf("%s: initial_password in state does not log in (state %q, the mock holds another)", addr, a["initial_password"][:min(4, len(a["initial_password"]))])
+			}
+		case "rockit_machine_user":
+			key = "machine/" + a["username"]
+			attrs["label"], attrs["roles"] = a["label"], stateSet(a, "roles")
+			if k, _ := m.UserAPIKey("Chaos", a["username"]); k != a["api_key"] || k == "" {
+				return fmt.Errorf("%s: api_key in state is not the machine user's key", addr)
+			}
+		case "rockit_deployment":
+			key = "deployment/" + a["name"]
+			for _, f := range []string{"endpoint", "bucket", "prefix", "access_key_id"} {
+				attrs[f] = a["origin."+f]
+			}
+		case "rockit_app":
+			key = "app/" + a["name"]
+			attrs["label"], attrs["max_builds"], attrs["deployments"] = a["label"], a["max_builds"], stateSet(a, "deployments")
+		case "rockit_subscription":
+			key = "subscription/" + a["name"]
+			attrs["type"], attrs["url"] = a["type"], a["url"]
+			if a["secret"] == "" {
+				return fmt.Errorf("%s: no secret in state", addr)
+			}
+		default:
+			continue
+		}
+		if _, dup := fromState[key]; dup {
+			return fmt.Errorf("%s is in state twice", key)
+		}
+		fromState[key] = attrs
+	}
+	if len(fromState) != chaosObjects {
+		return fmt.Errorf("state holds %d objects, want %d", len(fromState), chaosObjects)
+	}
+
+	fromStore := map[string]map[string]string{}
+	add := func(key string, attrs map[string]string) error {
+		if _, dup := fromStore[key]; dup {
+			return fmt.Errorf("%s exists twice on the server", key)
+		}
+		fromStore[key] = attrs
+		return nil
+	}
+	roles, err := c.ListRoles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if r.Name == "Administrators" {
+			continue
+		}
+		if err := add("role/"+r.Name, map[string]string{"permissions": apiPermissions(r.Permissions)}); err != nil {
+			return err
+		}
+	}
+	users, err := c.ListUsers(ctx, client.ListUsersOptions{})
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		roles := append([]string(nil), u.Roles...)
+		sort.Strings(roles)
+		switch {
+		case u.Username == "admin":
+			continue
+		case u.Type == client.UserTypeMachine:
+			err = add("machine/"+u.Username, map[string]string{"label": u.Label, "roles": strings.Join(roles, ",")})
+		default:
+			err = add("user/"+u.Username, map[string]string{"email": u.Email, "firstname": u.Firstname, "surname": u.Surname, "roles": strings.Join(roles, ",")})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	deps, err := c.ListDeployments(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		if err := add("deployment/"+d.Name, map[string]string{"endpoint": d.Origin.Endpoint, "bucket": d.Origin.Bucket, "prefix": d.Origin.Prefix, "access_key_id": d.Origin.AccessKeyID}); err != nil {
+			return err
+		}
+	}
+	apps, err := c.ListApps(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		ds := append([]string(nil), a.Deployments...)
+		sort.Strings(ds)
+		if err := add("app/"+a.Name, map[string]string{"label": a.Label, "max_builds": strconv.FormatInt(a.MaxBuilds, 10), "deployments": strings.Join(ds, ",")}); err != nil {
+			return err
+		}
+	}
+	subs, err := c.ListSubscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sub := range subs {
+		if err := add("subscription/"+sub.Name, map[string]string{"type": sub.Type, "url": sub.URL}); err != nil {
+			return err
+		}
+	}
+
+	var problems []string
+	for key, want := range fromState {
+		got, ok := fromStore[key]
+		if !ok {
+			problems = append(problems, key+": in state, not on the server")
+			continue
+		}
+		for f, v := range want {
+			if got[f] != v {
+				problems = append(problems, fmt.Sprintf("%s: %s is %q in state, %q on the server", key, f, v, got[f]))
+			}
+		}
+	}
+	for key := range fromStore {
+		if _, ok := fromState[key]; !ok {
+			problems = append(problems, key+": on the server, not in state")
+		}
+	}
+	sort.Strings(problems)
+	if len(problems) > 0 {
+		return fmt.Errorf("state and server disagree:\n%s", strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// checkOrgEmpty fails unless only the built-in role and the administrator remain.
+func checkOrgEmpty(c *client.Client) error {
+	ctx := context.Background()
+	var left []string
+	roles, err := c.ListRoles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if r.Name != "Administrators" {
+			left = append(left, "role "+r.Name)
+		}
+	}
+	users, err := c.ListUsers(ctx, client.ListUsersOptions{})
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Username != "admin" {
+			left = append(left, "user "+u.Username)
+		}
+	}
+	apps, err := c.ListApps(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		left = append(left, "app "+a.Name)
+	}
+	deps, err := c.ListDeployments(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		left = append(left, "deployment "+d.Name)
+	}
+	subs, err := c.ListSubscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		left = append(left, "subscription "+s.Name)
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("destroy left %d objects: %s", len(left), strings.Join(left, ", "))
+	}
+	return nil
+}
+
+// stateSet returns the elements of a set of strings in flatmap state, sorted and joined.
+func stateSet(a map[string]string, name string) string {
+	n, _ := strconv.Atoi(a[name+".#"])
+	out := make([]string, 0, n)
+	for i := range n {
+		out = append(out, a[fmt.Sprintf("%s.%d", name, i)])
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// statePermissions renders a role's permissions from state as "resource=bits" pairs.
+func statePermissions(a map[string]string) string {
+	bits := map[string]int{}
+	for k := range a {
+		rest, ok := strings.CutPrefix(k, "permissions.")
+		if !ok || !strings.HasSuffix(rest, ".#") {
+			continue
+		}
+		res := strings.TrimSuffix(rest, ".#")
+		ops := strings.Split(stateSet(a, "permissions."+res), ",")
+		bits[res] = permissions.ToBits(ops)
+	}
+	return apiPermissions(bits)
+}
+
+// apiPermissions renders a permissions map as sorted "resource=bits" pairs, zeros left out.
+func apiPermissions(p map[string]int) string {
+	var out []string
+	for res, b := range p {
+		if b != 0 {
+			out = append(out, fmt.Sprintf("%s=%d", res, b))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+// httptestServer serves h on a loopback port until the test ends and returns its URL.
+func httptestServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
