@@ -312,3 +312,31 @@ func TestAccessSchemas(t *testing.T) {
 		}
 	}
 }
+
+// A provider acting as a user whose roles lack roles Create gets the API's 403 with a hint.
+func TestAccRole_forbiddenWithoutPermission(t *testing.T) {
+	ts := newTestServer(t)
+	ts.SeedOrg("Acme", "admin")
+	ts.SeedRole("Acme", "Viewer", map[string]int{"roles": mockserver.PermRead})
+	pw := ts.SeedUser("Acme", "viewer", false, "Viewer")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkRole(ts, "Acme", "Sneaky", nil),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  org_name    = "Acme"
+  username    = "viewer"
+  password    = %q
+  max_retries = 0
+}
+resource "rockit_role" "r" {
+  name        = "Sneaky"
+  permissions = { roles = ["create"] }
+}
+`, ts.URL, pw),
+			ExpectError: expectError(`HTTP 403: forbidden: the caller's roles lack the create permission on 'roles' The user the provider acts as lacks a permission`),
+		}},
+	})
+}
