@@ -291,3 +291,44 @@ func TestAccApp_invalidInputRejectedAtPlan(t *testing.T) {
 		Steps:                    steps,
 	})
 }
+
+// When registering the deployments fails after the app was created, the app stays in state
+// (tainted) instead of being lost, and the next apply replaces it.
+func TestAccApp_failedRegistrationKeepsTheApp(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "App_Taint")
+	cfg := appConfig(prov, "  name = \"Game_T\"\n  label = \"T\"\n  deployments = [\"Ghost\"]")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkAppGone(ts, "App_Taint", "Game_T"),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: expectError("Error registering the app's deployments"),
+			},
+			{
+				PreConfig: func() {
+					if !ts.AppExists("App_Taint", "Game_T") {
+						t.Error("the app created before the failed registration is not on the mock")
+					}
+					ts.SeedDeployment("App_Taint", "Ghost")
+					ts.ResetRequests()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_app.test", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckTypeSetElemAttr("rockit_app.test", "deployments.*", "Ghost"),
+					func(*terraform.State) error {
+						if got := describeRequests(writeRequests(ts.Requests())); got !=
+							"DELETE /be/v1/apps/Game_T -> 200, POST /be/v1/apps -> 200, PATCH /be/v1/apps -> 200" {
+							return fmt.Errorf("want the tainted app replaced, got %s", got)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
