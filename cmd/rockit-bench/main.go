@@ -41,6 +41,7 @@ func run() error {
 	chart := flag.String("chart", "BENCHMARKS.png", "chart to write (PNG)")
 	note := flag.String("note", os.Getenv("BENCH_NOTE"), "a remark for the report, e.g. that the machine was shared")
 	reportOnly := flag.Bool("report-only", false, "do not measure: write the report from the results of the last run")
+	profile := flag.Int("profile", 0, "instead of the benchmark: one cycle of ours at this N with the provider in-process (reattach), CPU and allocation profiles per phase into <work>/profile")
 	flag.Parse()
 
 	root, err := os.Getwd()
@@ -52,6 +53,26 @@ func run() error {
 		return err
 	}
 	resultsPath := filepath.Join(workDir, "results.json")
+
+	if *profile > 0 {
+		o := bench.Options{Root: root, Work: workDir, Parallelism: *parallelism, Log: os.Stderr}
+		if *types != "" {
+			o.Types = strings.Split(*types, ",")
+		}
+		if o.Terraform, err = terraformPath(); err != nil {
+			return err
+		}
+		lat, err := parseDurations(*lats)
+		if err != nil {
+			return err
+		}
+		dir := filepath.Join(workDir, "profile")
+		if err := bench.Profile(context.Background(), o, *profile, lat[0], dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "rockit-bench: profiles in %s (go tool pprof -top %s/cpu-refresh.pprof)\n", dir, dir)
+		return nil
+	}
 
 	var res *bench.Results
 	if *reportOnly {

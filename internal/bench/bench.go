@@ -60,7 +60,12 @@ type Measurement struct {
 	Errors    int            `json:"error_responses"`
 	PeakRSS   int64          `json:"peak_rss_bytes,omitempty"`
 	Processes int            `json:"provider_processes,omitempty"`
-	Note      string         `json:"note,omitempty"`
+	// CPU seconds (user + system) in the phase: terraform and its provider processes
+	// together, the provider processes alone, and the mock.
+	CPUTerraform float64 `json:"cpu_terraform_and_providers"`
+	CPUProvider  float64 `json:"cpu_providers"`
+	CPUMock      float64 `json:"cpu_mock"`
+	Note         string  `json:"note,omitempty"`
 }
 
 // Results is what a run writes.
@@ -168,10 +173,6 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	}
 
 	env := terraformEnv(cliConfig)
-	maxN := 0
-	for _, n := range o.Ns {
-		maxN = max(maxN, n)
-	}
 	// Each repeat runs every N and every target once, interleaved, so that a slow spell of a
 	// shared machine spreads over all of them rather than hitting one.
 	for rep := 1; rep <= o.Repeats; rep++ {
@@ -187,7 +188,6 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 			for _, j := range jobs {
 				c := cycle{
 					o: o, env: env, target: j.target, n: n, repeat: rep, kinds: kinds, mock: j.m,
-					sampleRSS: n == maxN && j.target != TargetData,
 				}
 				switch j.target {
 				case TargetRockit:
@@ -236,8 +236,7 @@ type cycle struct {
 	repeat    int
 	kinds     []kind
 	mock      *mock
-	exe       string // provider binary whose processes are sampled for RSS
-	sampleRSS bool
+	exe       string // provider binary whose processes are sampled for RSS and CPU
 	tfVersion string
 }
 
@@ -246,6 +245,15 @@ func (c *cycle) latency() time.Duration {
 		return 0
 	}
 	return c.mock.Latency
+}
+
+// mockCPU is the CPU time the mock has used so far, 0 without a mock.
+func (c *cycle) mockCPU() float64 {
+	if c.mock == nil || c.mock.cmd.Process == nil {
+		return 0
+	}
+	t, _ := cpuTicks(c.mock.cmd.Process.Pid)
+	return float64(t) / clockTicks
 }
 
 func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
@@ -294,9 +302,10 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 		}
 		m := Measurement{Target: c.target, LatencyMS: c.latency().Milliseconds(), N: c.n, Repeat: c.repeat, Phase: phase}
 		var sampler *rssSampler
-		if c.sampleRSS {
+		if c.exe != "" {
 			sampler = startRSSSampler(c.exe)
 		}
+		cpuBefore, mockBefore := childrenCPU(), c.mockCPU()
 		start := time.Now()
 		var changes bool
 		switch phase {
@@ -308,8 +317,9 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 			err = tf.Destroy(ctx, tfexec.Parallelism(c.o.Parallelism))
 		}
 		m.Seconds = time.Since(start).Seconds()
+		m.CPUTerraform, m.CPUMock = childrenCPU()-cpuBefore, c.mockCPU()-mockBefore
 		if sampler != nil {
-			m.PeakRSS, m.Processes = sampler.Stop()
+			m.PeakRSS, m.Processes, m.CPUProvider = sampler.Stop()
 		}
 		if err != nil {
 			return out, fmt.Errorf("%s %s: %w", name, phase, err)
@@ -325,9 +335,9 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 			m.Conns = conns
 			m.Requests, m.Logins, m.Renewals, m.Errors = countRequests(reqs)
 		}
-		fmt.Fprintf(c.o.Log, "rep %d  %-16s %4dms  N=%-4d %-8s %7.2fs  reqs=%d logins=%d renewals=%d conns=%d rss=%.1fMiB procs=%d %s\n",
-			c.repeat, c.target, m.LatencyMS, c.n, phase, m.Seconds, sum(m.Requests), m.Logins, m.Renewals, m.Conns,
-			float64(m.PeakRSS)/(1<<20), m.Processes, m.Note)
+		fmt.Fprintf(c.o.Log, "rep %d  %-14s %3dms N=%-4d %-8s %6.2fs  cpu tf+prov=%.2fs prov=%.2fs mock=%.2fs  reqs=%d logins=%d auth=%d conns=%d rss=%.1fMiB procs=%d %s\n",
+			c.repeat, c.target, m.LatencyMS, c.n, phase, m.Seconds, m.CPUTerraform, m.CPUProvider, m.CPUMock,
+			sum(m.Requests), m.Logins, m.Renewals, m.Conns, float64(m.PeakRSS)/(1<<20), m.Processes, m.Note)
 		out = append(out, m)
 	}
 	return out, nil

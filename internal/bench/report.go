@@ -229,6 +229,43 @@ func WriteReport(r *Results, path, chart, note string) error {
 	}
 	w("\n")
 
+	// CPU time: less sensitive than wall time to other work on a shared machine.
+	w("## CPU time at N = %d (median seconds, user + system)\n\n", maxN)
+	w("Terraform and the provider processes it started, together (from the harness's rusage of its waited-for children), ")
+	w("and the provider processes alone (from /proc, last reading before each exits). On a shared machine these move less ")
+	w("than wall time. The mock's own CPU is not included.\n\n")
+	w("| phase | terraform_data | noop: all | noop: provider | ")
+	for _, l := range r.LatenciesMS {
+		w("ours %d ms: all | ours %d ms: provider | ", l, l)
+	}
+	w("ours 0 ms / noop (all) | ours 0 ms / noop (provider) |\n|---|---:|---:|---:|")
+	for range r.LatenciesMS {
+		w("---:|---:|")
+	}
+	w("---:|---:|\n")
+	cpu := func(k key, provider bool) float64 {
+		var xs []float64
+		for _, m := range ix[k] {
+			if provider {
+				xs = append(xs, m.CPUProvider)
+			} else {
+				xs = append(xs, m.CPUTerraform)
+			}
+		}
+		return median(xs)
+	}
+	for _, ph := range Phases {
+		nk := key{TargetNoop, 0, maxN, ph}
+		w("| %s | %s | %s | %s | ", ph, fmtS(cpu(key{TargetData, 0, maxN, ph}, false)), fmtS(cpu(nk, false)), fmtS(cpu(nk, true)))
+		for _, l := range r.LatenciesMS {
+			k := key{TargetRockit, l, maxN, ph}
+			w("%s | %s | ", fmtS(cpu(k, false)), fmtS(cpu(k, true)))
+		}
+		k0 := key{TargetRockit, 0, maxN, ph}
+		w("%s | %s |\n", fmtX(cpu(k0, false)/cpu(nk, false)), fmtX(cpu(k0, true)/cpu(nk, true)))
+	}
+	w("\n")
+
 	// Requests per object.
 	w("## Requests per object\n\n")
 	w("From the mock's request log, at N = %d and latency 0 (the counts are the same at every latency and in every repeat ", maxN)

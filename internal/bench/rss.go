@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -23,10 +24,11 @@ type rssSampler struct {
 	mu    sync.Mutex
 	peak  int64 // KiB
 	procs map[int]bool
+	cpu   map[int]int64 // pid -> last utime+stime seen, in clock ticks
 }
 
 func startRSSSampler(exe string) *rssSampler {
-	s := &rssSampler{exe: exe, stop: make(chan struct{}), done: make(chan struct{}), procs: map[int]bool{}}
+	s := &rssSampler{exe: exe, stop: make(chan struct{}), done: make(chan struct{}), procs: map[int]bool{}, cpu: map[int]int64{}}
 	go s.loop()
 	return s
 }
@@ -48,10 +50,14 @@ func (s *rssSampler) loop() {
 				delete(watched, pid)
 				continue
 			}
+			ticks, tok := cpuTicks(pid)
 			s.mu.Lock()
 			s.procs[pid] = true
 			if kib > s.peak {
 				s.peak = kib
+			}
+			if tok {
+				s.cpu[pid] = ticks
 			}
 			s.mu.Unlock()
 		}
@@ -63,13 +69,53 @@ func (s *rssSampler) loop() {
 	}
 }
 
-// Stop ends sampling and returns the peak RSS in bytes and how many processes were seen.
-func (s *rssSampler) Stop() (peakBytes int64, processes int) {
+// Stop ends sampling and returns the peak RSS in bytes, how many processes were seen and the
+// CPU time they used (as last seen, so a few milliseconds of shutdown may be missing).
+func (s *rssSampler) Stop() (peakBytes int64, processes int, cpuSeconds float64) {
 	close(s.stop)
 	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.peak * 1024, len(s.procs)
+	var ticks int64
+	for _, t := range s.cpu {
+		ticks += t
+	}
+	return s.peak * 1024, len(s.procs), float64(ticks) / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of the CPU times in /proc/<pid>/stat (100 on Linux).
+const clockTicks = 100
+
+// cpuTicks reads utime+stime of pid from /proc/<pid>/stat.
+func cpuTicks(pid int) (int64, bool) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) may hold spaces; the fields after its closing parenthesis
+	// start at field 3 (state). utime and stime are fields 14 and 15.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	return u + st, err1 == nil && err2 == nil
+}
+
+// childrenCPU is the CPU time (user + system) of this process's waited-for children and their
+// waited-for descendants: terraform and the provider processes it ran.
+func childrenCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // findExe lists the pids whose executable is exe.
