@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -409,4 +410,164 @@ func httptestServer(t *testing.T, h http.Handler) string {
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	return hs.URL
+}
+
+// TestAccOrganizationLostCreateAnswer: the answer to creating an organization is lost after
+// the organization was made; the retry answers 409. The API cannot read organizations and the
+// initial password is gone, so the apply fails and says what to do.
+func TestAccOrganizationLostCreateAnswer(t *testing.T) {
+	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken, LoseResponses: 1, Seed: 1})
+	url := httptestServer(t, m)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  admin_token = %q
+}
+
+resource "rockit_organization" "o" {
+  name = "Lost"
+}
+`, url, testAdminToken),
+			ExpectError: expectError(`the retry answered that it exists already (POST /be/v1/orgs: HTTP 409: organization 'Lost' already exists); ` +
+				`it may have been created by the lost attempt, but it is not adopted: the API cannot read organizations to confirm it is ` +
+				`this request's, and the administrator's initial password travelled only in the lost answer. ` +
+				`The organization "Lost" probably exists now, without its initial administrator password. If you can log in to it, ` +
+				`import it: terraform import rockit_organization.<resource name> Lost Otherwise delete it with the administrator ` +
+				`token (DELETE /be/v1/orgs/Lost) and apply again.`),
+		}},
+	})
+	var posts []string
+	for _, r := range m.Requests() {
+		if r.Method == http.MethodPost {
+			posts = append(posts, fmt.Sprintf("%d/%s", r.Status, r.Fault))
+		}
+	}
+	if strings.Join(posts, " ") != "200/lost_response 409/" {
+		t.Errorf("POST /be/v1/orgs attempts = %v, want the lost one and the 409", posts)
+	}
+	if !m.OrgExists("Lost") {
+		t.Error("the organization should exist on the server")
+	}
+}
+
+// losingFirstAnswers serves m but drops the answer to the first successful POST to each of
+// paths, after the mock acted on it.
+func losingFirstAnswers(t *testing.T, m *mockserver.Server, paths ...string) string {
+	t.Helper()
+	var mu sync.Mutex
+	pending := map[string]bool{}
+	for _, p := range paths {
+		pending[p] = true
+	}
+	return httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, r)
+		mu.Lock()
+		drop := r.Method == http.MethodPost && rec.Code < 300 && pending[r.URL.Path]
+		delete(pending, r.URL.Path)
+		mu.Unlock()
+		if drop {
+			panic(http.ErrAbortHandler)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+}
+
+// TestAccCreatesAdoptedAfterLostAnswers: the first create answer of each type is lost after
+// the object was made. Each resource adopts its own object; the user and the machine user come
+// out with working credentials (reset after adoption) and the subscription with a secret.
+func TestAccCreatesAdoptedAfterLostAnswers(t *testing.T) {
+	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
+	password := m.SeedOrg("Adopt", "admin")
+	url := losingFirstAnswers(t, m, "/be/v1/roles", "/be/v1/users", "/be/v1/apps", "/be/v1/deployments", "/be/v1/subscriptions")
+	cfg := fmt.Sprintf(`
+provider "rockit" {
+  endpoint = %q
+  org_name = "Adopt"
+  username = "admin"
+  password = %q
+}
+
+resource "rockit_role" "r" {
+  name        = "Ops"
+  permissions = { apps = ["read"] }
+}
+
+resource "rockit_user" "u" {
+  username  = "alice"
+  email     = "alice@example.com"
+  firstname = "Alice"
+  surname   = "Liddell"
+  roles     = [rockit_role.r.name]
+}
+
+resource "rockit_machine_user" "m" {
+  username   = "ci_bot"
+  label      = "CI"
+  depends_on = [rockit_user.u] # one lost users answer each, in turn
+}
+
+resource "rockit_deployment" "d" {
+  name = "Origin_EU"
+  origin = {
+    endpoint          = "s3.eu-central-1.amazonaws.com"
+    bucket            = "builds"
+    access_key_id     = "AKIAEXAMPLE"
+    secret_access_key = "s3cret"
+  }
+}
+
+resource "rockit_app" "a" {
+  name        = "Game"
+  label       = "Game"
+  deployments = [rockit_deployment.d.name]
+}
+
+resource "rockit_subscription" "s" {
+  name = "hook"
+  type = "webhook"
+  url  = "https://hooks.example.com/x"
+}
+`, url, password)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("rockit_role.r", "permissions.apps.#", "1"),
+				resource.TestCheckResourceAttr("rockit_app.a", "deployments.#", "1"),
+				resource.TestCheckResourceAttrSet("rockit_subscription.s", "secret"),
+				func(s *terraform.State) error {
+					user := s.RootModule().Resources["rockit_user.u"].Primary.Attributes
+					if pw, _ := m.UserPassword("Adopt", "alice"); pw == "" || pw != user["initial_password"] {
+						return fmt.Errorf("alice's initial_password in state is not her password on the server")
+					}
+					bot := s.RootModule().Resources["rockit_machine_user.m"].Primary.Attributes
+					if key, _ := m.UserAPIKey("Adopt", "ci_bot"); key == "" || key != bot["api_key"] {
+						return fmt.Errorf("ci_bot's api_key in state is not its key on the server")
+					}
+					// Every create was answered 409 once: the proof that each was adopted.
+					conflicts := map[string]int{}
+					for _, r := range m.Requests() {
+						if r.Method == http.MethodPost && r.Status == http.StatusConflict {
+							conflicts[r.Path]++
+						}
+					}
+					for _, p := range []string{"/be/v1/roles", "/be/v1/users", "/be/v1/apps", "/be/v1/deployments", "/be/v1/subscriptions"} {
+						if conflicts[p] != 1 {
+							return fmt.Errorf("POST %s answered 409 %d times, want once (the retry after the lost answer)", p, conflicts[p])
+						}
+					}
+					return nil
+				},
+			),
+		}},
+	})
 }
