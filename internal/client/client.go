@@ -245,8 +245,14 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		return nil, retryDecision{}, err
 	}
 	u := *c.base
-	u.Path = c.base.Path + r.path
+	// r.path holds escaped segments: RawPath keeps them as they are, Path is their decoding
+	// (a RawPath is only used when it encodes Path).
 	u.RawPath = c.base.EscapedPath() + r.path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	} else {
+		u.Path, u.RawPath = c.base.Path+r.path, ""
+	}
 	if len(r.query) > 0 {
 		u.RawQuery = r.query.Encode()
 	}

@@ -4,22 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"regexp"
 )
-
-// deploymentNamePattern is the contract's deployment name pattern.
-var deploymentNamePattern = regexp.MustCompile(`^[A-Za-z0-9_\[\]]{2,50}$`)
-
-// deploymentSeg is the path segment of a deployment name. A valid name goes as it is: '[' and
-// ']' are allowed in a path, and the request builder keeps an escaped segment (%5B) only when
-// it decodes to the same path, which it does not for a pre-escaped one; anything else is
-// escaped.
-func deploymentSeg(name string) string {
-	if deploymentNamePattern.MatchString(name) {
-		return name
-	}
-	return seg(name)
-}
 
 // Deployment is a publishing target as the API returns it: an origin storage and an optional
 // CDN download authentication. The API never returns the secrets.
@@ -101,7 +86,7 @@ func (r UpdateDeploymentRequest) MarshalJSON() ([]byte, error) {
 // CreateDeployment creates a deployment.
 func (c *Client) CreateDeployment(ctx context.Context, in CreateDeploymentRequest) (*Deployment, error) {
 	var out Deployment
-	if _, err := c.create(ctx, "/be/v1/deployments", in, &out, c.readPath("/be/v1/deployments/"+deploymentSeg(in.Name))); err != nil {
+	if _, err := c.create(ctx, "/be/v1/deployments", in, &out, c.readPath("/be/v1/deployments/"+seg(in.Name))); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -110,7 +95,7 @@ func (c *Client) CreateDeployment(ctx context.Context, in CreateDeploymentReques
 // GetDeployment reads one deployment.
 func (c *Client) GetDeployment(ctx context.Context, name string) (*Deployment, error) {
 	var out Deployment
-	if err := c.get(ctx, "/be/v1/deployments/"+deploymentSeg(name), &out); err != nil {
+	if err := c.get(ctx, "/be/v1/deployments/"+seg(name), &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -133,5 +118,5 @@ func (c *Client) UpdateDeployment(ctx context.Context, in UpdateDeploymentReques
 // DeleteDeployment deletes a deployment and the files published to its origin. The API answers
 // 409 while an app still registers it.
 func (c *Client) DeleteDeployment(ctx context.Context, name string) error {
-	return c.del(ctx, "/be/v1/deployments/"+deploymentSeg(name))
+	return c.del(ctx, "/be/v1/deployments/"+seg(name))
 }
