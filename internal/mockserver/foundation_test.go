@@ -47,7 +47,9 @@ func foundationCall(t *testing.T, s *Server, method, target string, headers map[
 	return rec.Code, env
 }
 
-func adminHeaders() map[string]string { return map[string]string{headerAuthToken: foundationAdminToken} }
+func adminHeaders() map[string]string {
+	return map[string]string{headerAuthToken: foundationAdminToken}
+}
 
 // expectEnvelope checks status code, envelope status and (a part of) the message.
 func expectEnvelope(t *testing.T, code int, env map[string]any, wantCode int, wantMsg string) {
@@ -151,7 +153,7 @@ func TestCreateOrganizationWithPublicKey(t *testing.T) {
 	code, env := foundationCall(t, s, "POST", "/be/v1/orgs", adminHeaders(), map[string]any{"name": "Sealed", "publicKey": pub})
 	expectEnvelope(t, code, env, 200, "")
 	data := env["data"].(map[string]any)
-	if _, clear := data["initialPassword"]; clear {
+	if _, inClear := data["initialPassword"]; inClear {
 		t.Fatal("the clear-text password was returned although a public key was given")
 	}
 	ct, err := base64.StdEncoding.DecodeString(data["initialPasswordEncrypted"].(string))
