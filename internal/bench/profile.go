@@ -40,6 +40,14 @@ func Profile(ctx context.Context, o Options, n int, latency time.Duration, dir s
 	}
 	defer m.stop()
 
+	// As main.go does when Terraform discards provider logs.
+	if os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == "" {
+		for _, env := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_ROCKIT"} {
+			if _, set := os.LookupEnv(env); !set {
+				_ = os.Setenv(env, "off")
+			}
+		}
+	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	reattachCh := make(chan *plugin.ReattachConfig, 1)
