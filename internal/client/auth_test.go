@@ -209,3 +209,34 @@ func TestUnauthorizedReauthenticatesExactlyOnce(t *testing.T) {
 		}
 	})
 }
+
+// maskingLogger records the secrets the client registers.
+type maskingLogger struct {
+	recordingLogger
+	mu      sync.Mutex
+	secrets []string
+}
+
+func (l *maskingLogger) AddSecret(s string) {
+	l.mu.Lock()
+	l.secrets = append(l.secrets, s)
+	l.mu.Unlock()
+}
+
+func TestSessionAndAuthTokensAreHandedToTheMasker(t *testing.T) {
+	srv := newSessionServer(t)
+	clock := newFakeClock()
+	log := &maskingLogger{}
+	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { sessionConfig(cfg); cfg.Logger = log })
+	for range 2 {
+		if err := c.get(context.Background(), "/be/v1/roles", nil); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(290 * time.Second)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if fmt.Sprint(log.secrets) != "[sess-1 auth-1 auth-2]" {
+		t.Errorf("secrets handed to the masker = %v, want the session and both auth tokens", log.secrets)
+	}
+}

@@ -64,6 +64,19 @@ type Logger interface {
 	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
+// SecretMasker is implemented by a Logger that masks secrets: the client hands it every
+// session and auth token it obtains, so that none could ever appear in a record.
+type SecretMasker interface {
+	AddSecret(secret string)
+}
+
+// maskSecret registers a secret with the Logger, if it masks secrets.
+func (c *Client) maskSecret(s string) {
+	if m, ok := c.cfg.Logger.(SecretMasker); ok && s != "" {
+		m.AddSecret(s)
+	}
+}
+
 // Client talks to one ROCKIT Edge host.
 type Client struct {
 	cfg     Config
