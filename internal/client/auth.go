@@ -84,7 +84,6 @@ func (s *sessionAuth) authToken(ctx context.Context) (string, error) {
 		if ttl <= 0 {
 			ttl = defaultAuthTTL
 		}
-		s.client.maskSecret(tok.AuthToken)
 		s.token = tok.AuthToken
 		s.tokenExpiry = s.client.cfg.Now().Add(ttl - renewMargin(ttl))
 		return s.token, nil
@@ -106,7 +105,6 @@ func (s *sessionAuth) login(ctx context.Context) error {
 	if ttl <= 0 {
 		ttl = defaultSessionTTL
 	}
-	s.client.maskSecret(sess.SessionToken)
 	s.sessionToken = sess.SessionToken
 	s.sessionExpiry = s.client.cfg.Now().Add(ttl - renewMargin(ttl))
 	return nil

@@ -240,3 +240,27 @@ func TestSessionAndAuthTokensAreHandedToTheMasker(t *testing.T) {
 		t.Errorf("secrets handed to the masker = %v, want the session and both auth tokens", log.secrets)
 	}
 }
+
+func TestAnswerSecretsAreHandedToTheMasker(t *testing.T) {
+	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost:
+			writeJSONAnswer(w, http.StatusOK, success(map[string]any{"username": "ci", "apiKey": "key-0123456789", "label": "CI"}))
+		default:
+			writeJSONAnswer(w, http.StatusOK, success(map[string]any{"username": "ci", "apiKey": "never-masked-read"}))
+		}
+	})
+	log := &maskingLogger{}
+	c := newTestClient(t, srv.URL, nil, func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = log })
+	if _, err := c.CreateUser(context.Background(), CreateUserRequest{Username: "ci", Label: "CI"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.get(context.Background(), "/be/v1/users/ci", nil); err != nil {
+		t.Fatal(err)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if fmt.Sprint(log.secrets) != "[key-0123456789]" {
+		t.Errorf("secrets handed to the masker = %v, want the new API key", log.secrets)
+	}
+}

@@ -77,6 +77,26 @@ func (c *Client) maskSecret(s string) {
 	}
 }
 
+// answerSecretFields are the answer fields that carry secrets: tokens, initial passwords, API
+// keys, subscription secrets.
+var answerSecretFields = []string{"sessionToken", "authToken", "initialPassword", "apiKey", "secret"}
+
+// maskAnswerSecrets hands the secrets of a write's answer to the Logger, if it masks secrets.
+func (c *Client) maskAnswerSecrets(data json.RawMessage) {
+	if _, ok := c.cfg.Logger.(SecretMasker); !ok || len(data) == 0 {
+		return
+	}
+	var fields map[string]any
+	if json.Unmarshal(data, &fields) != nil {
+		return
+	}
+	for _, k := range answerSecretFields {
+		if s, ok := fields[k].(string); ok {
+			c.maskSecret(s)
+		}
+	}
+}
+
 // Client talks to one ROCKIT Edge host.
 type Client struct {
 	cfg     Config
@@ -208,6 +228,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			apiErr.MayBeOwnCreate = true
 		}
 		if err == nil {
+			if r.method != http.MethodGet {
+				c.maskAnswerSecrets(env.Data)
+			}
 			if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
 				if err := json.Unmarshal(env.Data, out); err != nil {
 					return env, fmt.Errorf("decoding answer of %s %s: %w", r.method, r.path, err)
