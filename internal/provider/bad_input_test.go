@@ -235,11 +235,29 @@ var badInputs = []badInput{
   url    = "https://hooks.example.com/x"
   events = []
 }`, want: `Attribute events set must contain at least 1 elements`},
+
+	// Data sources.
+	{name: "role data source bad name", config: `data "rockit_role" "r" { name = "Role Name" }`,
+		want: `Attribute name must be 2 to 50 characters of letters, digits and underscores`},
+	{name: "user data source bad username", config: `data "rockit_user" "u" { username = "a" }`,
+		want: `Attribute username must be 2 to 50 characters of letters, digits and underscores`},
+	{name: "users data source unknown type", config: `data "rockit_users" "u" { type = "robot" }`,
+		want: `Attribute type value must be one of: ["user" "machine"], got: "robot"`},
+	{name: "app data source bad name", config: `data "rockit_app" "a" { name = "my-game" }`,
+		want: `Attribute name must be 2 to 50 characters of letters, digits and underscores`},
+	{name: "deployment data source bad name", config: `data "rockit_deployment" "d" { name = "Origin{EU}" }`,
+		want: `Attribute name must be 2 to 50 characters of letters, digits, underscores and square brackets`},
+	{name: "task data source empty name", config: `data "rockit_task" "t" { name = "" }`,
+		want: `Attribute name string length must be at least 1`},
+	{name: "tasks data source unknown status", config: `data "rockit_tasks" "t" { status = "stuck" }`,
+		want: `Attribute status value must be one of`},
+	{name: "tasks data source unknown type", config: `data "rockit_tasks" "t" { type = "build" }`,
+		want: `Attribute type value must be one of: ["dltar" "mkraw" "deploy"], got: "build"`},
 }
 
-// TestAccBadInputCatalogue runs every invalid configuration: each must fail at validate or
-// plan time with an error naming its attribute, and the mock must not receive one request
-// that changes anything.
+// TestAccBadInputCatalogue runs every invalid configuration (the provider block, every
+// resource and data source): each must fail at validate or plan time with an error naming its
+// attribute, and the mock must not receive one request that changes anything.
 func TestAccBadInputCatalogue(t *testing.T) {
 	ts := newTestServer(t)
 	orgProvider := ts.orgProvider(t, "BadInput")
