@@ -181,7 +181,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 				target string
 				m      *mock
 			}
-			jobs := []job{{TargetData, nil}, {TargetNoop, nil}}
+			jobs := []job{{TargetData, nil}, {TargetNoop, nil}, {TargetShaped, nil}}
 			for _, lat := range o.Latencies {
 				jobs = append(jobs, job{TargetRockit, mocks[lat]})
 			}
@@ -189,10 +189,13 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 				c := cycle{
 					o: o, env: env, target: j.target, n: n, repeat: rep, kinds: kinds, mock: j.m,
 				}
+				if j.target == TargetShaped {
+					c.env = quietEnv(env)
+				}
 				switch j.target {
 				case TargetRockit:
 					c.exe = bins.rockit
-				case TargetNoop:
+				case TargetNoop, TargetShaped:
 					c.exe = bins.noop
 				}
 				ms, err := c.run(ctx)
@@ -225,6 +228,22 @@ func terraformEnv(cliConfig string) map[string]string {
 	env["CHECKPOINT_DISABLE"] = "1"
 	delete(env, "TF_PLUGIN_CACHE_DIR")
 	return env
+}
+
+// quietEnv is env with the SDK and provider log levels off, as terraform-provider-rockit's
+// main sets them for itself when Terraform discards provider logs, so that the shaped floor
+// differs from ours only in the API work.
+func quietEnv(env map[string]string) map[string]string {
+	out := make(map[string]string, len(env)+4)
+	for k, v := range env {
+		out[k] = v
+	}
+	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_NOOP"} {
+		if _, set := out[k]; !set {
+			out[k] = "off"
+		}
+	}
+	return out
 }
 
 // cycle is one create/refresh/update/destroy sequence of one target at one N.

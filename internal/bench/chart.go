@@ -36,6 +36,7 @@ func WriteChart(r *Results, path string) error {
 	ss := []series{
 		{"terraform_data (no plugin)", color.RGBA{120, 120, 120, 255}, TargetData, 0},
 		{"noop framework provider", color.RGBA{31, 119, 180, 255}, TargetNoop, 0},
+		{"noop with our schemas", color.RGBA{23, 190, 207, 255}, TargetShaped, 0},
 	}
 	oursColors := []color.RGBA{{214, 39, 40, 255}, {255, 127, 14, 255}, {148, 103, 189, 255}, {44, 160, 44, 255}}
 	for i, l := range r.LatenciesMS {

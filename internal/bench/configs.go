@@ -16,6 +16,7 @@ const (
 	TargetData   = "terraform_data" // floor 1: Terraform's built-in resource, no plugin
 	TargetNoop   = "noop"           // floor 2: the no-op framework provider
 	TargetRockit = "rockit"         // ours, against the mock
+	TargetShaped = "noop_shaped"    // floor 2b: our schemas in the no-op provider, no API
 )
 
 // kind is one resource type of the realistic mix.
@@ -169,8 +170,10 @@ func configFor(target string, n int, version int, kinds []kind, m *mock) string 
 			}
 			fmt.Fprintf(&b, "resource \"noop_thing\" \"r%04d\" {\n  name  = \"t%04d\"\n  value = \"%s\"\n}\n\n", i, i, v)
 		}
-	case TargetRockit:
-		fmt.Fprintf(&b, `terraform {
+	case TargetRockit, TargetShaped:
+		prefix := "rockit_"
+		if target == TargetRockit {
+			fmt.Fprintf(&b, `terraform {
   required_providers {
     rockit = { source = "rockitplay/rockit" }
   }
@@ -185,6 +188,10 @@ provider "rockit" {
 }
 
 `, m.URL, benchAdminToken, benchOrg, m.Password)
+		} else {
+			prefix = "noop_"
+			b.WriteString("terraform {\n  required_providers {\n    noop = { source = \"bench/noop\" }\n  }\n}\n\nprovider \"noop\" {}\n\n")
+		}
 		objs := layout(n, kinds)
 		roles := 0
 		for _, o := range objs {
@@ -195,10 +202,11 @@ provider "rockit" {
 		for i, o := range objs {
 			ref := ""
 			if roles > 0 && (o.kind.typ == "rockit_user" || o.kind.typ == "rockit_machine_user") {
-				ref = fmt.Sprintf("rockit_role.role_%04d.name", o.index%roles)
+				ref = fmt.Sprintf("%srole.role_%04d.name", prefix, o.index%roles)
 			}
 			label := strings.TrimPrefix(o.name, "b_")
-			fmt.Fprintf(&b, "resource %q %q {\n%s}\n\n", o.kind.typ, label, o.kind.body(o.name, version == 1 && updated(i), ref))
+			typ := prefix + strings.TrimPrefix(o.kind.typ, "rockit_")
+			fmt.Fprintf(&b, "resource %q %q {\n%s}\n\n", typ, label, o.kind.body(o.name, version == 1 && updated(i), ref))
 		}
 	}
 	return b.String()

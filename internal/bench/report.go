@@ -163,7 +163,10 @@ func WriteReport(r *Results, path, chart, note string) error {
 	w("- Providers are served with `dev_overrides` (no `terraform init`); terraform-exec drives the CLI.\n")
 	w("- **Floor 1** `terraform_data`: N built-in resources, no plugin. **Floor 2** `noop`: N `noop_thing` resources of ")
 	w("`internal/bench/noop`, a terraform-plugin-framework provider with one resource, no API calls and framework defaults: the ")
-	w("plugin protocol cost and nothing else. **Ours**: the rockit provider against `cmd/rockit-edge-mock` on loopback, ")
+	w("plugin protocol cost and nothing else. **Floor 2b** `noop_shaped`: the same provider binary serving, for each of our ")
+	w("resource types, a twin with the very same schema (attributes, validators, plan modifiers, defaults, sensitivity) that ")
+	w("stores the plan and makes no API call, in the same mix as ours, with the SDK logs off as ours has them: what the width ")
+	w("of our schemas costs in Terraform and the framework, without our client, authentication, HTTP and mapping. **Ours**: the rockit provider against `cmd/rockit-edge-mock` on loopback, ")
 	w("logged in as the organization's administrator (password, session + auth token), at a mock latency of ")
 	var lats []string
 	for _, l := range r.LatenciesMS {
@@ -178,14 +181,14 @@ func WriteReport(r *Results, path, chart, note string) error {
 
 	// Time tables.
 	w("## Time (median seconds)\n\n")
-	w("| N | phase | terraform_data | noop | ")
+	w("| N | phase | terraform_data | noop | noop_shaped | ")
 	for _, l := range r.LatenciesMS {
 		w("ours %d ms | ", l)
 	}
 	for _, l := range r.LatenciesMS {
 		w("ours %d ms / terraform_data | ours %d ms / noop | ", l, l)
 	}
-	w("\n|---:|---|---:|---:|")
+	w("\n|---:|---|---:|---:|---:|")
 	for range r.LatenciesMS {
 		w("---:|---:|---:|")
 	}
@@ -194,7 +197,8 @@ func WriteReport(r *Results, path, chart, note string) error {
 		for _, ph := range Phases {
 			data := medianSeconds(ix, key{TargetData, 0, n, ph})
 			noop := medianSeconds(ix, key{TargetNoop, 0, n, ph})
-			w("| %d | %s | %s | %s | ", n, ph, fmtS(data), fmtS(noop))
+			shaped := medianSeconds(ix, key{TargetShaped, 0, n, ph})
+			w("| %d | %s | %s | %s | %s | ", n, ph, fmtS(data), fmtS(noop), fmtS(shaped))
 			for _, l := range r.LatenciesMS {
 				w("%s | ", fmtS(medianSeconds(ix, key{TargetRockit, l, n, ph})))
 			}
@@ -211,13 +215,13 @@ func WriteReport(r *Results, path, chart, note string) error {
 	w("## Targets at N = %d\n\n", maxN)
 	w("Time at latency 0: ours within %.1fx of the plugin floor (noop). Time at latency L: ours within %.1fx of ", targetRatio, targetRatio)
 	w("the bound noop + N x requests-per-object x L / parallelism (requests per object as measured in that phase).\n\n")
-	w("| phase | ours / terraform_data | ours / noop (0 ms) | target 0 ms | CPU ours / noop (0 ms) |")
+	w("| phase | ours / terraform_data | ours / noop (0 ms) | target 0 ms | CPU ours / noop | ours / noop_shaped | CPU ours / noop_shaped |")
 	for _, l := range r.LatenciesMS {
 		if l > 0 {
 			w(" ours %d ms | bound | ours / bound | target %d ms |", l, l)
 		}
 	}
-	w("\n|---|---:|---:|---|---:|")
+	w("\n|---|---:|---:|---|---:|---:|---:|")
 	for _, l := range r.LatenciesMS {
 		if l > 0 {
 			w("---:|---:|---:|---|")
@@ -229,7 +233,10 @@ func WriteReport(r *Results, path, chart, note string) error {
 		noop := medianSeconds(ix, key{TargetNoop, 0, maxN, ph})
 		ours0 := medianSeconds(ix, key{TargetRockit, 0, maxN, ph})
 		cpuRatio := medianCPU(ix, key{TargetRockit, 0, maxN, ph}) / medianCPU(ix, key{TargetNoop, 0, maxN, ph})
-		w("| %s | %s | %s | %s | %s |", ph, fmtX(ours0/data), fmtX(ours0/noop), mark(ours0/noop <= targetRatio), fmtX(cpuRatio))
+		shaped := medianSeconds(ix, key{TargetShaped, 0, maxN, ph})
+		cpuShaped := medianCPU(ix, key{TargetRockit, 0, maxN, ph}) / medianCPU(ix, key{TargetShaped, 0, maxN, ph})
+		w("| %s | %s | %s | %s | %s | %s | %s |", ph, fmtX(ours0/data), fmtX(ours0/noop), mark(ours0/noop <= targetRatio),
+			fmtX(cpuRatio), fmtX(ours0/shaped), fmtX(cpuShaped))
 		for _, l := range r.LatenciesMS {
 			if l == 0 {
 				continue
@@ -249,15 +256,15 @@ func WriteReport(r *Results, path, chart, note string) error {
 	w("Terraform and the provider processes it started, together (from the harness's rusage of its waited-for children), ")
 	w("and the provider processes alone (from /proc, last reading before each exits). On a shared machine these move less ")
 	w("than wall time. The mock's own CPU is not included.\n\n")
-	w("| phase | terraform_data | noop: all | noop: provider | ")
+	w("| phase | terraform_data | noop: all | noop: provider | noop_shaped: all | noop_shaped: provider | ")
 	for _, l := range r.LatenciesMS {
 		w("ours %d ms: all | ours %d ms: provider | ", l, l)
 	}
-	w("ours 0 ms / noop (all) | ours 0 ms / noop (provider) |\n|---|---:|---:|---:|")
+	w("ours 0 ms / noop (all) | ours 0 ms / noop (provider) | ours 0 ms / noop_shaped (all) | ours 0 ms / noop_shaped (provider) |\n|---|---:|---:|---:|---:|---:|")
 	for range r.LatenciesMS {
 		w("---:|---:|")
 	}
-	w("---:|---:|\n")
+	w("---:|---:|---:|---:|\n")
 	cpu := func(k key, provider bool) float64 {
 		var xs []float64
 		for _, m := range ix[k] {
@@ -271,13 +278,16 @@ func WriteReport(r *Results, path, chart, note string) error {
 	}
 	for _, ph := range Phases {
 		nk := key{TargetNoop, 0, maxN, ph}
-		w("| %s | %s | %s | %s | ", ph, fmtS(cpu(key{TargetData, 0, maxN, ph}, false)), fmtS(cpu(nk, false)), fmtS(cpu(nk, true)))
+		sk := key{TargetShaped, 0, maxN, ph}
+		w("| %s | %s | %s | %s | %s | %s | ", ph, fmtS(cpu(key{TargetData, 0, maxN, ph}, false)), fmtS(cpu(nk, false)), fmtS(cpu(nk, true)),
+			fmtS(cpu(sk, false)), fmtS(cpu(sk, true)))
 		for _, l := range r.LatenciesMS {
 			k := key{TargetRockit, l, maxN, ph}
 			w("%s | %s | ", fmtS(cpu(k, false)), fmtS(cpu(k, true)))
 		}
 		k0 := key{TargetRockit, 0, maxN, ph}
-		w("%s | %s |\n", fmtX(cpu(k0, false)/cpu(nk, false)), fmtX(cpu(k0, true)/cpu(nk, true)))
+		w("%s | %s | %s | %s |\n", fmtX(cpu(k0, false)/cpu(nk, false)), fmtX(cpu(k0, true)/cpu(nk, true)),
+			fmtX(cpu(k0, false)/cpu(sk, false)), fmtX(cpu(k0, true)/cpu(sk, true)))
 	}
 	w("\n")
 
@@ -369,11 +379,11 @@ func WriteReport(r *Results, path, chart, note string) error {
 	w("## Memory at N = %d\n\n", maxN)
 	w("Peak RSS (VmHWM) of the provider processes terraform started, the highest of any process in the phase, median over repeats. ")
 	w("Target: ours under %d MiB.\n\n", targetRSSBytes>>20)
-	w("| phase | noop | ")
+	w("| phase | noop | noop_shaped | ")
 	for _, l := range r.LatenciesMS {
 		w("ours %d ms | ", l)
 	}
-	w("target |\n|---|---:|")
+	w("target |\n|---|---:|---:|")
 	for range r.LatenciesMS {
 		w("---:|")
 	}
@@ -390,7 +400,8 @@ func WriteReport(r *Results, path, chart, note string) error {
 			return v, !math.IsNaN(v)
 		}
 		nv, _ := rss(key{TargetNoop, 0, maxN, ph})
-		w("| %s | %s MiB | ", ph, fmtS(nv))
+		sv, _ := rss(key{TargetShaped, 0, maxN, ph})
+		w("| %s | %s MiB | %s MiB | ", ph, fmtS(nv), fmtS(sv))
 		ok := true
 		for _, l := range r.LatenciesMS {
 			v, has := rss(key{TargetRockit, l, maxN, ph})

@@ -3,11 +3,19 @@
 // It pays the same plugin-protocol cost as terraform-provider-rockit (process start, gRPC,
 // schema, state encoding) and nothing else. The harness in internal/bench builds it and serves
 // it under dev_overrides as registry.terraform.io/bench/noop.
+//
+// It also serves a second, shaped floor: for every resource type of the rockit provider a
+// noop_<name> twin (noop_role, noop_user, ...) with the very same schema (attributes,
+// validators, plan modifiers, defaults, sensitivity) whose Create and Update store the plan,
+// Read and Delete do nothing. Ours against the shaped floor is what our client, authentication,
+// HTTP and mapping cost; the shaped floor against noop_thing is what the width of our schemas
+// costs in Terraform and the framework.
 package main
 
 import (
 	"context"
 	"log"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -17,6 +25,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	rockit "github.com/rockitplay/terraform-provider-rockit/internal/provider"
 )
 
 func main() {
@@ -38,8 +49,15 @@ func (p *noopProvider) Schema(context.Context, provider.SchemaRequest, *provider
 func (p *noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
 }
 
-func (p *noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &thingResource{} }}
+func (p *noopProvider) Resources(ctx context.Context) []func() resource.Resource {
+	out := []func() resource.Resource{func() resource.Resource { return &thingResource{} }}
+	for _, f := range rockit.New("noop")().Resources(ctx) {
+		var md resource.MetadataResponse
+		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "rockit"}, &md)
+		typ := "noop_" + strings.TrimPrefix(md.TypeName, "rockit_")
+		out = append(out, func() resource.Resource { return &shapedResource{inner: f(), typ: typ} })
+	}
+	return out
 }
 
 func (p *noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
@@ -89,3 +107,44 @@ func (r *thingResource) Update(ctx context.Context, req resource.UpdateRequest, 
 }
 
 func (r *thingResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// shapedResource has the schema of one of our resources and no behaviour: Create and Update
+// store the plan with unknown (computed) values as null, Read and Delete do nothing.
+type shapedResource struct {
+	inner resource.Resource
+	typ   string
+}
+
+func (r *shapedResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = r.typ
+}
+
+func (r *shapedResource) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	r.inner.Schema(ctx, req, resp)
+}
+
+func (r *shapedResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.State.Raw = knownOrNull(req.Plan.Raw)
+}
+
+func (r *shapedResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (r *shapedResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = knownOrNull(req.Plan.Raw)
+}
+
+func (r *shapedResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// knownOrNull replaces every unknown value with null.
+func knownOrNull(v tftypes.Value) tftypes.Value {
+	out, err := tftypes.Transform(v, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		return v
+	}
+	return out
+}
