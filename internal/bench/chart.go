@@ -45,12 +45,12 @@ func WriteChart(r *Results, path string) error {
 	ix := index(r)
 
 	// Title and legend.
-	text(img, 20, 22, fmt.Sprintf("terraform-provider-rockit: median seconds per terraform command against N (parallelism %d, %d repeats)", r.Parallelism, r.Repeats), color.Black)
+	text(img, 20, 22, fmt.Sprintf("terraform-provider-rockit: seconds per terraform command against N objects (median of %d, parallelism %d)", r.Repeats, r.Parallelism), color.Black)
 	x := 20
 	for _, s := range ss {
 		fill(img, image.Rect(x, 36, x+24, 40), s.color)
 		text(img, x+30, 43, s.label, color.Black)
-		x += 30 + 7*len(s.label) + 30
+		x += 30 + 7*len(s.label) + 16
 	}
 
 	panelW, panelH := width/cols, (height-top)/rows
@@ -72,7 +72,7 @@ func WriteChart(r *Results, path string) error {
 		for _, n := range r.Ns {
 			xmax = max(xmax, n)
 		}
-		toX := func(n int) int { return plot.Min.X + int(float64(n)/float64(xmax)*float64(plot.Dx())) }
+		toX := func(n int) int { return plot.Min.X + int(float64(n)/(1.05*float64(xmax))*float64(plot.Dx())) }
 		toY := func(v float64) int { return plot.Max.Y - int(v/ymax*float64(plot.Dy())) }
 
 		text(img, px+70, py+20, ph, color.Black)
