@@ -106,7 +106,7 @@ func run() error {
 		}
 		fmt.Fprintln(os.Stderr, "rockit-bench: results in", resultsPath)
 	}
-	if err := os.MkdirAll(filepath.Dir(*chart), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(*chart), 0o750); err != nil {
 		return err
 	}
 	if err := bench.WriteChart(res, *chart); err != nil {

@@ -100,7 +100,7 @@ func build(ctx context.Context, o Options) (binaries, error) {
 	b.noop = filepath.Join(b.pluginDir, "terraform-provider-noop")
 	b.mock = filepath.Join(o.Work, "bin", "rockit-edge-mock")
 	for _, t := range []struct{ out, pkg string }{{b.rockit, "."}, {b.noop, "./internal/bench/noop"}, {b.mock, "./cmd/rockit-edge-mock"}} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", t.out, t.pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", t.out, t.pkg) //nolint:gosec // our own packages into our scratch directory
 		cmd.Dir = o.Root
 		cmd.Stdout, cmd.Stderr = o.Log, o.Log
 		if err := cmd.Run(); err != nil {
@@ -121,7 +121,7 @@ func writeCLIConfig(path, pluginDir string) error {
   direct {}
 }
 `, pluginDir, pluginDir)
-	return os.WriteFile(path, []byte(cfg), 0o644)
+	return os.WriteFile(path, []byte(cfg), 0o600)
 }
 
 // Run builds everything, runs the measurements and returns the results.
@@ -132,7 +132,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	if o.Parallelism < 1 {
 		o.Parallelism = 10
 	}
-	if err := os.MkdirAll(o.Work, 0o755); err != nil {
+	if err := os.MkdirAll(o.Work, 0o750); err != nil {
 		return nil, err
 	}
 	bins, err := build(ctx, o)
@@ -156,7 +156,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer mockLog.Close()
+	defer func() { _ = mockLog.Close() }()
 	mocks := map[time.Duration]*mock{}
 	defer func() {
 		for _, m := range mocks {
@@ -284,7 +284,7 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
 	tf, err := tfexec.NewTerraform(dir, c.o.Terraform)
@@ -302,7 +302,7 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 	}
 	c.tfVersion = v.String()
 	writeCfg := func(version int) error {
-		return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configFor(c.target, c.n, version, c.kinds, c.mock)), 0o644)
+		return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configFor(c.target, c.n, version, c.kinds, c.mock)), 0o600)
 	}
 	if err := writeCfg(0); err != nil {
 		return nil, err
@@ -354,7 +354,7 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 			m.Conns = conns
 			m.Requests, m.Logins, m.Renewals, m.Errors = countRequests(reqs)
 		}
-		fmt.Fprintf(c.o.Log, "rep %d  %-14s %3dms N=%-4d %-8s %6.2fs  cpu tf+prov=%.2fs prov=%.2fs mock=%.2fs  reqs=%d logins=%d auth=%d conns=%d rss=%.1fMiB procs=%d %s\n",
+		_, _ = fmt.Fprintf(c.o.Log, "rep %d  %-14s %3dms N=%-4d %-8s %6.2fs  cpu tf+prov=%.2fs prov=%.2fs mock=%.2fs  reqs=%d logins=%d auth=%d conns=%d rss=%.1fMiB procs=%d %s\n",
 			c.repeat, c.target, m.LatencyMS, c.n, phase, m.Seconds, m.CPUTerraform, m.CPUProvider, m.CPUMock,
 			sum(m.Requests), m.Logins, m.Renewals, m.Conns, float64(m.PeakRSS)/(1<<20), m.Processes, m.Note)
 		out = append(out, m)
@@ -410,7 +410,7 @@ func (r *Results) WriteJSON(path string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	return os.WriteFile(path, b, 0o600)
 }
 
 // ReadResults loads results saved by WriteJSON.

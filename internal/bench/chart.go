@@ -114,7 +114,7 @@ func WriteChart(r *Results, path string) error {
 		return err
 	}
 	if err := png.Encode(f, img); err != nil {
-		f.Close()
+		_ = f.Close()
 		return err
 	}
 	return f.Close()

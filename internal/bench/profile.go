@@ -23,7 +23,7 @@ import (
 // starting a process per walk, so times differ a little from Run; the profile shows where the
 // provider's own CPU goes. The mock runs as a binary, as in Run.
 func Profile(ctx context.Context, o Options, n int, latency time.Duration, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
 	bins, err := build(ctx, o)
@@ -57,7 +57,7 @@ func Profile(ctx context.Context, o Options, n int, latency time.Duration, dir s
 			providerserver.NewProtocol6(provider.New("bench")()),
 			tf6server.WithDebug(srvCtx, reattachCh, closeCh), tf6server.WithoutLogStderrOverride())
 		if err != nil {
-			fmt.Fprintln(o.Log, "provider server:", err)
+			_, _ = fmt.Fprintln(o.Log, "provider server:", err)
 		}
 	}()
 	var rc *plugin.ReattachConfig
@@ -76,7 +76,7 @@ func Profile(ctx context.Context, o Options, n int, latency time.Duration, dir s
 	if err := os.RemoveAll(runDir); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
+	if err := os.MkdirAll(runDir, 0o750); err != nil {
 		return err
 	}
 	tf, err := tfexec.NewTerraform(runDir, o.Terraform)
@@ -87,7 +87,7 @@ func Profile(ctx context.Context, o Options, n int, latency time.Duration, dir s
 		return err
 	}
 	write := func(version int) error {
-		return os.WriteFile(filepath.Join(runDir, "main.tf"), []byte(configFor(TargetRockit, n, version, c.kinds, m)), 0o644)
+		return os.WriteFile(filepath.Join(runDir, "main.tf"), []byte(configFor(TargetRockit, n, version, c.kinds, m)), 0o600)
 	}
 	if err := write(0); err != nil {
 		return err
@@ -116,21 +116,23 @@ func Profile(ctx context.Context, o Options, n int, latency time.Duration, dir s
 			err = tf.Destroy(ctx, p, tfexec.Reattach(reattach))
 		}
 		pprof.StopCPUProfile()
-		f.Close()
+		_ = f.Close()
 		if err != nil {
 			return fmt.Errorf("profile %s: %w", phase, err)
 		}
-		fmt.Fprintf(o.Log, "profile %-8s N=%d %.2fs\n", phase, n, time.Since(start).Seconds())
+		_, _ = fmt.Fprintf(o.Log, "profile %-8s N=%d %.2fs\n", phase, n, time.Since(start).Seconds())
 		runtime.GC()
 		hf, err := os.Create(filepath.Join(dir, "heap-"+phase+".pprof"))
 		if err != nil {
 			return err
 		}
 		if err := pprof.Lookup("allocs").WriteTo(hf, 0); err != nil {
-			hf.Close()
+			_ = hf.Close()
 			return err
 		}
-		hf.Close()
+		if err := hf.Close(); err != nil {
+			return err
+		}
 	}
 	cancel()
 	select {
