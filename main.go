@@ -37,7 +37,7 @@ func main() {
 // keeps their log lines only when TF_LOG or TF_LOG_PROVIDER is set; otherwise every line the
 // framework writes (at trace level by default: several per attribute, validator and plan
 // modifier of every resource) is encoded here and decoded by Terraform for nothing. That was
-// 35-40% of the provider's CPU time in a plan (issue 6, BENCHMARKS.md). Any level set
+// about 35% of the provider's CPU time in a plan (issue 6, BENCHMARKS.md). Any level set
 // explicitly is kept.
 func quietWhenTerraformDiscards() {
 	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
