@@ -17,8 +17,18 @@ if [ "${v%%.*}" -eq 1 ] && [ "$minor" -lt 11 ]; then
   exit 0
 fi
 
-go tool tfplugindocs generate --provider-name rockit --rendered-provider-name "ROCKIT Edge" >/dev/null
-go tool tfplugindocs validate --provider-name rockit
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+if ! go tool tfplugindocs generate --provider-name rockit --rendered-provider-name "ROCKIT Edge" >"$out" 2>&1; then
+  cat "$out" >&2
+  echo "docs-check: tfplugindocs generate failed" >&2
+  exit 1
+fi
+if ! go tool tfplugindocs validate --provider-name rockit >"$out" 2>&1; then
+  cat "$out" >&2
+  echo "docs-check: tfplugindocs validate failed" >&2
+  exit 1
+fi
 
 changes="$(git status --porcelain -- docs/)"
 if [ -n "$changes" ]; then
