@@ -98,7 +98,8 @@ const chaosObjects = 8 + 10 + 6 + 6 + 6 + 6
 // and the mock's store must agree object for object, a re-plan must be empty, and destroy must
 // leave the organization empty.
 func TestAccChaos(t *testing.T) {
-	start := time.Now()
+	t.Parallel()
+	start := time.Now() // after the wait for a parallel slot: the run time of this test alone
 	m := mockserver.New(mockserver.Options{
 		AdminToken:    testAdminToken,
 		AuthTokenTTL:  3 * time.Second,
@@ -114,7 +115,7 @@ func TestAccChaos(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			m.PauseFaults(true)
