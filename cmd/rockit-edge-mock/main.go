@@ -38,6 +38,7 @@ func run(args []string) error {
 	failRate := fs.Float64("fail-rate", 0, "share of requests answered 500, 502 or 503 (0 to 1)")
 	latency := fs.Duration("latency", 0, "latency added to every request")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted; beyond it 429 with Retry-After (0 = unlimited)")
+	rateBurst := fs.Int("rate-burst", 0, "requests accepted at once under -rate-limit (0 = one second's worth)")
 	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs whose answer is dropped after the object was created (0 to 1)")
 	seed := fs.Int64("seed", 0, "seed of the fault injection, for repeatable runs (0 = random)")
 	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
@@ -52,8 +53,8 @@ func run(args []string) error {
 			return fmt.Errorf("%s must be between 0 and 1, got %v", name, v)
 		}
 	}
-	if *rateLimit < 0 || *latency < 0 {
-		return errors.New("-rate-limit and -latency must not be negative")
+	if *rateLimit < 0 || *latency < 0 || *rateBurst < 0 {
+		return errors.New("-rate-limit, -rate-burst and -latency must not be negative")
 	}
 
 	srv := mockserver.New(mockserver.Options{
@@ -64,6 +65,7 @@ func run(args []string) error {
 		FailRate:      *failRate,
 		Latency:       *latency,
 		RateLimit:     *rateLimit,
+		RateBurst:     *rateBurst,
 		LoseResponses: *loseResponses,
 		Seed:          *seed,
 	})

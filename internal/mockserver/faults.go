@@ -36,6 +36,7 @@ type faultInjector struct {
 	mu     sync.Mutex
 	rng    *rand.Rand
 	rate   float64 // requests per second; 0 = unlimited
+	burst  float64 // bucket size
 	tokens float64
 	last   time.Time
 }
@@ -45,6 +46,10 @@ func newFaultInjector(o Options) *faultInjector {
 	if o.Seed == 0 {
 		seed = uint64(time.Now().UnixNano()) //nolint:gosec // a seed
 	}
+	burst := max(1, o.RateLimit)
+	if o.RateBurst > 0 {
+		burst = float64(o.RateBurst)
+	}
 	return &faultInjector{
 		failRate: o.FailRate,
 		loseRate: o.LoseResponses,
@@ -52,7 +57,8 @@ func newFaultInjector(o Options) *faultInjector {
 		now:      o.Now,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), //nolint:gosec // fault injection, not security
 		rate:     o.RateLimit,
-		tokens:   max(1, o.RateLimit),
+		burst:    burst,
+		tokens:   burst,
 	}
 }
 
@@ -75,7 +81,7 @@ func (f *faultInjector) draw(method string) (retryAfter time.Duration, failStatu
 	if f.rate > 0 {
 		now := f.now()
 		if !f.last.IsZero() {
-			f.tokens = min(max(1, f.rate), f.tokens+now.Sub(f.last).Seconds()*f.rate)
+			f.tokens = min(f.burst, f.tokens+now.Sub(f.last).Seconds()*f.rate)
 		}
 		f.last = now
 		if f.tokens < 1 {

@@ -39,6 +39,10 @@ type Options struct {
 	// RateLimit is the most requests per second the server accepts; beyond it, 429 with
 	// Retry-After. 0 means unlimited.
 	RateLimit float64
+	// RateBurst is how many requests may arrive at once before the rate limit answers 429
+	// (default: one second's worth, RateLimit). A small burst makes the limit bite even when
+	// requests come slowly on average, as Terraform's parallel operations arrive in bursts.
+	RateBurst int
 	// LoseResponses is the share of successful POSTs whose answer is dropped (the connection
 	// closed) after the object was created.
 	LoseResponses float64

@@ -106,7 +106,10 @@ func TestAccChaos(t *testing.T) {
 		FailRate:      0.2,
 		LoseResponses: 0.2,
 		RateLimit:     40,
-		Seed:          20261127,
+		// Terraform's parallel operations arrive in bursts: a bucket of 8 (Terraform runs 10 at once) makes the limit
+		// bite on every run, however slowly a loaded machine sends on average.
+		RateBurst: 8,
+		Seed:      20261127,
 	})
 	hs := httptestServer(t, m)
 	password := m.SeedOrg("Chaos", "admin")
