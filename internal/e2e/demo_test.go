@@ -1,0 +1,159 @@
+// Package e2e runs the provider the way users do: the real plugin binary, started by the
+// terraform CLI through dev_overrides, on the configuration of examples/demo. Unlike the
+// in-process acceptance tests, every provider configuration (the default one and the alias
+// configured from the new organization's outputs) is its own plugin process here, so this is
+// the test of the one-apply bootstrap pattern exactly as users write it.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+const adminToken = "e2e-admin-token"
+
+func TestDemoWithRealPluginProcesses(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The provider binary, as `make build` makes it.
+	pluginDir := t.TempDir()
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-rockit"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	mock := mockserver.New(mockserver.Options{AdminToken: adminToken})
+	hs := httptest.NewServer(mock)
+	defer hs.Close()
+
+	work := t.TempDir()
+	demo, err := filepath.Glob(filepath.Join(root, "examples", "demo", "*.tf"))
+	if err != nil || len(demo) == 0 {
+		t.Fatalf("no examples/demo/*.tf: %v", err)
+	}
+	for _, f := range demo {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(work, filepath.Base(f)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc := filepath.Join(work, "terraformrc")
+	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = %q\n  }\n  direct {}\n}\n", pluginDir)
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"ROCKIT_ENDPOINT=" + hs.URL, "ROCKIT_ADMIN_TOKEN=" + adminToken,
+		"PATH=" + os.Getenv("PATH"), "HOME=" + work,
+	}
+	terraform := func(args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, tf, append([]string{"-chdir=" + work}, args...)...)
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		code := 0
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			code = exitErr.ExitCode()
+		} else if err != nil {
+			t.Fatalf("terraform %s: %v", args[0], err)
+		}
+		return out.String(), code
+	}
+
+	// One apply: the organization, then everything inside it through the alias whose
+	// password is the organization's initial password, unknown while planning.
+	if out, code := terraform("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	const org = "Demo_Studio"
+	if !mock.OrgExists(org) {
+		t.Fatal("the organization was not created")
+	}
+	if _, ok := mock.RolePermissions(org, "Release"); !ok {
+		t.Error("the role Release was not created through the aliased provider")
+	}
+	if _, ok := mock.UserInfo(org, "release_lead"); !ok {
+		t.Error("the user release_lead was not created")
+	}
+	if !mock.AppExists(org, "Space_Game") || !mock.AppExists(org, "Puzzle") || !mock.DeploymentExists(org, "Origin_EU") {
+		t.Error("the apps and the deployment were not created")
+	}
+	if _, ok := mock.SubscriptionSecret(org, "CI_Hook"); !ok {
+		t.Error("the subscription CI_Hook was not created")
+	}
+	// The alias logged in as the organization's administrator: session auth, not the admin token.
+	loggedIn := false
+	for _, r := range mock.Requests() {
+		if r.Path == "/be/v1/login" && r.Status == 200 && strings.Contains(string(r.Body), `"orgName":"Demo_Studio"`) {
+			loggedIn = true
+		}
+	}
+	if !loggedIn {
+		t.Error("the aliased provider never logged in to the new organization")
+	}
+	key, code := terraform("output", "-raw", "ci_api_key")
+	if want, _ := mock.UserAPIKey(org, "ci_deploy"); code != 0 || key != want || want == "" {
+		t.Errorf("output ci_api_key %q (exit %d) is not the machine user's key on the server", key, code)
+	}
+
+	// Nothing to change on a second plan.
+	if out, code := terraform("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("the re-plan was not empty (exit %d):\n%s", code, out)
+	}
+
+	// Destroy removes the contents through the alias, then the organization with prune=true.
+	mock.ResetRequests()
+	if out, code := terraform("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy failed (%d):\n%s", code, out)
+	}
+	if mock.OrgExists(org) {
+		t.Fatal("the organization still exists after destroy")
+	}
+	reqs := mock.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Method != "DELETE" || last.Path != "/be/v1/orgs/"+org || last.Query != "prune=true" || last.Status != 200 {
+		t.Errorf("the last request of the destroy was %s %s?%s -> %d, want DELETE /be/v1/orgs/%s?prune=true -> 200",
+			last.Method, last.Path, last.Query, last.Status, org)
+	}
+	deletes := 0
+	for _, r := range reqs {
+		if r.Method == "DELETE" && r.Status == 200 {
+			deletes++
+		}
+	}
+	// role, user, machine user, deployment, two apps, subscription, organization
+	if deletes != 8 {
+		t.Errorf("destroy sent %d successful DELETEs, want 8 (seven objects, then the organization)", deletes)
+	}
+}
