@@ -263,26 +263,14 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.client.DeleteApp(ctx, state.Name.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "app was already deleted", map[string]any{"name": state.Name.ValueString()})
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "Error deleting app", err)
-	}
+	checkDelete(ctx, &resp.Diagnostics, "app", state.Name.ValueString(), r.client.DeleteApp(ctx, state.Name.ValueString()), "")
 }
 
 // ImportState imports by name; Read fills the rest, deletion_protection starts false.
 func (r *appResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !validators.NamePattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import an app by its name (2 to 50 letters, digits and underscores), got %q.", req.ID))
-		return
+	if importByName(ctx, req, resp, "app", "name", plainName) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 }
 
 // appToAPI maps the planned resource to the create request (deployments are registered with

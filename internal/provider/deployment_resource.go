@@ -340,33 +340,15 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.client.DeleteDeployment(ctx, state.Name.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "deployment was already deleted", map[string]any{"name": state.Name.ValueString()})
-		return
-	}
-	if err != nil {
-		if client.IsConflict(err) {
-			resp.Diagnostics.AddError("Error deleting deployment", fmt.Sprintf(
-				"The deployment %q is still in use: %s\n\nRemove it from the deployments of these apps (rockit_app.deployments) "+
-					"first, or delete them in the same run so that Terraform deregisters them before the deployment goes.",
-				state.Name.ValueString(), err))
-			return
-		}
-		addClientError(&resp.Diagnostics, "Error deleting deployment", err)
-	}
+	checkDelete(ctx, &resp.Diagnostics, "deployment", state.Name.ValueString(), r.client.DeleteDeployment(ctx, state.Name.ValueString()),
+		"Remove it from the deployments of these apps (rockit_app.deployments) first, or delete them in the same run so that "+
+			"Terraform deregisters them before the deployment goes.")
 }
 
 // ImportState imports by name. The secrets cannot be read: they stay null, and the configured
 // values are sent by the next apply.
 func (r *deploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !validators.DeploymentNamePattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a deployment by its name (2 to 50 letters, digits, underscores and square brackets), got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByName(ctx, req, resp, "deployment", "name", deploymentName)
 }
 
 // writeOnlyValues reads the write-only secrets from the configuration (null when not set).

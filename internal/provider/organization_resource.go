@@ -250,21 +250,13 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	err := r.client.DeleteOrganization(ctx, state.Name.ValueString(), state.Prune.ValueBool())
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "organization was already deleted", map[string]any{"name": state.Name.ValueString()})
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "Error deleting organization", err)
-	}
+	checkDelete(ctx, &resp.Diagnostics, "organization", state.Name.ValueString(), err, "")
 }
 
 // ImportState imports by name. The create-only attributes and the initial password cannot be
 // read from the API: they stay null, and configured values are adopted on the next apply.
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !validators.NamePattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import an organization by its name (2 to 50 letters, digits and underscores), got %q.", req.ID))
+	if !importByName(ctx, req, resp, "organization", "name", plainName) {
 		return
 	}
 	state := organizationResourceModel{

@@ -165,33 +165,18 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.client.DeleteRole(ctx, state.Name.ValueString())
-	switch {
-	case client.IsNotFound(err):
-		tflog.Warn(ctx, "role was already deleted", map[string]any{"name": state.Name.ValueString()})
-	case client.IsConflict(err):
-		resp.Diagnostics.AddError("Role is still in use", fmt.Sprintf(
-			"The role %q cannot be deleted while users hold it: %s\n\n"+
-				"Take the role away from those users first (in their rockit_user / rockit_machine_user roles, or outside Terraform), then apply again.",
-			state.Name.ValueString(), err))
-	case err != nil:
-		addClientError(&resp.Diagnostics, "Error deleting role", err)
-	}
+	checkDelete(ctx, &resp.Diagnostics, "role", state.Name.ValueString(), r.client.DeleteRole(ctx, state.Name.ValueString()),
+		"A role cannot be deleted while users hold it. Take the role away from those users first (in their rockit_user / "+
+			"rockit_machine_user roles, or outside Terraform), then apply again.")
 }
 
 // ImportState imports a role by name; Read fills the rest.
 func (r *roleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !validators.NamePattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a role by its name (2 to 50 letters, digits and underscores), got %q.", req.ID))
-		return
-	}
 	if req.ID == builtInRole {
 		resp.Diagnostics.AddError("Built-in role", "The role "+builtInRole+" is built in and cannot be managed; read it with the rockit_role data source.")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	importByName(ctx, req, resp, "role", "name", plainName)
 }
 
 // roleToAPI maps the planned permissions to the API's bitmasks.

@@ -239,7 +239,7 @@ resource "rockit_role" "ops" {
 			},
 			{
 				Config:      prov,
-				ExpectError: expectError(`The role "Ops" cannot be deleted while users hold it: DELETE /be/v1/roles/Ops: HTTP 409: role 'Ops' is still held by users: bob, deployer`),
+				ExpectError: expectError(`The role "Ops" is still in use: DELETE /be/v1/roles/Ops: HTTP 409: role 'Ops' is still held by users: bob, deployer`),
 			},
 			{
 				PreConfig: func() {

@@ -2,14 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -190,25 +188,12 @@ func (r *subscriptionResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.client.DeleteSubscription(ctx, state.Name.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "subscription was already deleted", map[string]any{"name": state.Name.ValueString()})
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "Error deleting subscription", err)
-	}
+	checkDelete(ctx, &resp.Diagnostics, "subscription", state.Name.ValueString(), r.client.DeleteSubscription(ctx, state.Name.ValueString()), "")
 }
 
 // ImportState imports by name; the secret cannot be read back and stays null.
 func (r *subscriptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !validators.NamePattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a subscription by its name (2 to 50 letters, digits and underscores), got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByName(ctx, req, resp, "subscription", "name", plainName)
 }
 
 // subscriptionToAPI maps the planned resource to the subscribe request.

@@ -363,24 +363,12 @@ func readUser(ctx context.Context, c *client.Client, username, wantType string, 
 
 // deleteUser deletes a user; a 404 counts as already gone.
 func deleteUser(ctx context.Context, c *client.Client, username string, diags *diag.Diagnostics) {
-	err := c.DeleteUser(ctx, username)
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "user was already deleted", map[string]any{"username": username})
-		return
-	}
-	if err != nil {
-		addClientError(diags, "Error deleting user", err)
-	}
+	checkDelete(ctx, diags, "user", username, c.DeleteUser(ctx, username), "")
 }
 
 // importUser imports a user by username; Read fills the rest. The secret is not importable.
 func importUser(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !validators.NamePattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a user by its username (2 to 50 letters, digits and underscores), got %q.", req.ID))
-		return
+	if importByName(ctx, req, resp, "user", "username", plainName) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnknown, []byte(`true`))...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), req.ID)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnknown, []byte(`true`))...)
 }
