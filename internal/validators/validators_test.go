@@ -1,0 +1,74 @@
+package validators
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func validate(v validator.String, value types.String) (string, bool) {
+	req := validator.StringRequest{Path: path.Root("attr"), ConfigValue: value}
+	var resp validator.StringResponse
+	v.ValidateString(context.Background(), req, &resp)
+	if !resp.Diagnostics.HasError() {
+		return "", true
+	}
+	return resp.Diagnostics.Errors()[0].Detail(), false
+}
+
+func TestStringValidators(t *testing.T) {
+	cases := []struct {
+		name  string
+		v     validator.String
+		value string
+		ok    bool
+		rule  string
+	}{
+		{"name ok", Name(), "Studio_1", true, ""},
+		{"name too short", Name(), "S", false, "2 to 50 characters"},
+		{"name with a dash", Name(), "a-b", false, "2 to 50 characters"},
+		{"name 51 long", Name(), strings.Repeat("a", 51), false, "2 to 50 characters"},
+		{"name with brackets", Name(), "EU[1]", false, "2 to 50 characters"},
+		{"deployment name with brackets", DeploymentName(), "EU[1]", true, ""},
+		{"deployment name with a dot", DeploymentName(), "EU.1", false, "square brackets"},
+		{"http URL", HTTPURL(), "http://127.0.0.1:8080", true, ""},
+		{"https URL with path", HTTPURL(), "https://edge.example.com/base", true, ""},
+		{"ftp URL", HTTPURL(), "ftp://edge.example.com", false, "must be an http(s) URL"},
+		{"URL without scheme", HTTPURL(), "edge.example.com", false, "must be an http(s) URL"},
+		{"URL without host", HTTPURL(), "https://", false, "no host"},
+		{"https only", HTTPSURL(), "http://hooks.example.com", false, "must be an https URL"},
+		{"https ok", HTTPSURL(), "https://hooks.example.com/x", true, ""},
+		{"email ok", Email(), "ops@example.com", true, ""},
+		{"email without at", Email(), "ops.example.com", false, "must be an email address"},
+		{"email with a display name", Email(), "Ops <ops@example.com>", false, "without a display name"},
+		{"duration ok", Duration(), "45s", true, ""},
+		{"duration not a duration", Duration(), "soon", false, "must be a positive duration"},
+		{"duration zero", Duration(), "0s", false, "not positive"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			detail, ok := validate(c.v, types.StringValue(c.value))
+			if ok != c.ok {
+				t.Fatalf("%q: valid = %t, want %t (%s)", c.value, ok, c.ok, detail)
+			}
+			if !ok && (!strings.Contains(detail, c.rule) || !strings.Contains(detail, "attr")) {
+				t.Errorf("%q: message %q should name the attribute and the rule %q", c.value, detail, c.rule)
+			}
+		})
+	}
+}
+
+// Null and unknown values are not judged: a value known only at apply is checked then.
+func TestStringValidatorsSkipNullAndUnknown(t *testing.T) {
+	for _, v := range []validator.String{HTTPURL(), HTTPSURL(), Email(), Duration()} {
+		for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
+			if detail, ok := validate(v, value); !ok {
+				t.Errorf("%s on %s: %s", v.Description(context.Background()), value, detail)
+			}
+		}
+	}
+}
