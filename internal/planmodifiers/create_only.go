@@ -9,8 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// importedKey is the private-state key ImportState sets: the resource's create-only attributes
-// were not known when it was imported.
+// importedKey is the private-state key ImportState sets: attributes the API cannot read back
+// (create-only values, secrets and their version attributes) were unknown at the import, so
+// the first configured values are adopted rather than acted on.
 const importedKey = "imported"
 
 // PrivateSetter is the part of the framework's private state that ImportState can write.
@@ -21,6 +22,17 @@ type PrivateSetter interface {
 // MarkImported records in private state that the resource came from an import.
 func MarkImported(ctx context.Context, private PrivateSetter) diag.Diagnostics {
 	return private.SetKey(ctx, importedKey, []byte(`true`))
+}
+
+// ClearImported drops the import marker once the configured values have been adopted.
+func ClearImported(ctx context.Context, private PrivateSetter) diag.Diagnostics {
+	return private.SetKey(ctx, importedKey, nil)
+}
+
+// Imported reports whether the resource came from an import whose values are not adopted yet.
+func Imported(ctx context.Context, private PrivateGetter) (bool, diag.Diagnostics) {
+	v, diags := private.GetKey(ctx, importedKey)
+	return string(v) == "true", diags
 }
 
 // CreateOnly is for an Optional+Computed attribute that the API takes when the object is
@@ -82,8 +94,7 @@ func CreateOnlyRequiresReplace(ctx context.Context, config, state types.String, 
 		return false, nil
 	}
 	if state.IsNull() {
-		imported, diags := private.GetKey(ctx, importedKey)
-		if diags.HasError() || string(imported) == "true" {
+		if imported, diags := Imported(ctx, private); diags.HasError() || imported {
 			return false, diags
 		}
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -15,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/planmodifiers"
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
@@ -96,20 +96,7 @@ func (r *machineUserResource) Configure(_ context.Context, req resource.Configur
 
 // ModifyPlan plans a new api_key when api_key_version asks for a rotation.
 func (r *machineUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, state machineUserResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	rotate, diags := rotationRequested(ctx, plan.APIKeyVersion, state.APIKeyVersion, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if rotate {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("api_key"), types.StringUnknown())...)
-	}
+	planSecretRotation(ctx, req, resp, "api_key_version", "api_key")
 }
 
 func (r *machineUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -173,7 +160,7 @@ func (r *machineUserResource) Update(ctx context.Context, req resource.UpdateReq
 			plan.APIKey = types.StringNull()
 		}
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnknown, nil)...)
+	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/planmodifiers"
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
@@ -117,20 +118,7 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 
 // ModifyPlan plans a new initial_password when credentials_version asks for a reset.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, state userResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	reset, diags := rotationRequested(ctx, plan.CredentialsVersion, state.CredentialsVersion, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if reset {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("initial_password"), types.StringUnknown())...)
-	}
+	planSecretRotation(ctx, req, resp, "credentials_version", "initial_password")
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -197,7 +185,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			plan.InitialPassword = types.StringNull()
 		}
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnknown, nil)...)
+	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -248,11 +236,6 @@ func userFromAPI(u *client.User, m *userResourceModel) diag.Diagnostics {
 
 // --- helpers shared by rockit_user and rockit_machine_user ---
 
-// privateCredentialsUnknown is the private-state key ImportState sets: the secret and its
-// version attribute could not be imported, so the first configured version is adopted
-// without a reset.
-const privateCredentialsUnknown = "credentials_unknown"
-
 // rolesAttribute is the roles attribute of a user resource.
 func rolesAttribute(who string) schema.SetAttribute {
 	return schema.SetAttribute{
@@ -301,22 +284,35 @@ func changedString(plan, state types.String) *string {
 // api_key_version) asks for new credentials: when it is set to a new value, unless the
 // resource was imported without one (the value is then adopted). An unknown value counts as
 // a request at plan time.
-func rotationRequested(ctx context.Context, plan, state types.Int64, private privateGetter) (bool, diag.Diagnostics) {
+func rotationRequested(ctx context.Context, plan, state types.Int64, private planmodifiers.PrivateGetter) (bool, diag.Diagnostics) {
 	if plan.IsNull() || plan.Equal(state) {
 		return false, nil
 	}
 	if state.IsNull() {
-		v, diags := private.GetKey(ctx, privateCredentialsUnknown)
-		if diags.HasError() || string(v) == "true" {
+		if imported, diags := planmodifiers.Imported(ctx, private); diags.HasError() || imported {
 			return false, diags
 		}
 	}
 	return true, nil
 }
 
-// privateGetter is the part of the framework's private state that plans and updates read.
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+// planSecretRotation marks the secret secretAttr unknown in the plan when the version
+// attribute versionAttr asks for new credentials, so the plan shows it will change.
+func planSecretRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, versionAttr, secretAttr string) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, prior types.Int64
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(versionAttr), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(versionAttr), &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rotate, diags := rotationRequested(ctx, planned, prior, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if rotate {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(secretAttr), types.StringUnknown())...)
+	}
 }
 
 // addUserCreateError explains a failed create of a user or machine user.
@@ -369,6 +365,6 @@ func deleteUser(ctx context.Context, c *client.Client, username string, diags *d
 // importUser imports a user by username; Read fills the rest. The secret is not importable.
 func importUser(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if importByName(ctx, req, resp, "user", "username", plainName) {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnknown, []byte(`true`))...)
+		resp.Diagnostics.Append(planmodifiers.MarkImported(ctx, resp.Private)...)
 	}
 }
