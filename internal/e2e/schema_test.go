@@ -1,0 +1,143 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/provider"
+	"github.com/rockitplay/terraform-provider-rockit/internal/schemajson"
+)
+
+// The docs are rendered from the schema file that internal/schemajson writes from the provider
+// server (cmd/rockit-schema), not from `terraform providers schema -json`. This test proves that
+// file says what Terraform itself says, for every part that the CLI here prints; what only
+// Terraform 1.12+ prints (identity, list resources, actions) comes from the same code paths.
+func TestSchemaJSONMatchesTerraformProvidersSchema_TF111(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
+	}
+	if v := terraformVersion(t, tf); v < 11 {
+		t.Skipf("terraform 1.%d: the comparison needs 1.11+, which prints write-only attributes and ephemeral resources", v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pluginDir := t.TempDir()
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-rockit"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	work := t.TempDir()
+	rc := filepath.Join(work, "terraformrc")
+	mustWrite(t, rc, "provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = \""+pluginDir+"\"\n  }\n  direct {}\n}\n")
+	mustWrite(t, filepath.Join(work, "main.tf"), "terraform {\n  required_providers {\n    rockit = { source = \"rockitplay/rockit\" }\n  }\n}\n")
+	cmd := exec.CommandContext(ctx, tf, "-chdir="+work, "providers", "schema", "-json")
+	cmd.Env = []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "PATH=" + os.Getenv("PATH"), "HOME=" + work}
+	cliOut, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("terraform providers schema -json: %v", err)
+	}
+
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := schemajson.Generate(ctx, server, "rockit")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var cli, gen struct {
+		FormatVersion string                    `json:"format_version"`
+		Schemas       map[string]map[string]any `json:"provider_schemas"`
+	}
+	if err := json.Unmarshal(cliOut, &cli); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(ours, &gen); err != nil {
+		t.Fatal(err)
+	}
+	if cli.FormatVersion != gen.FormatVersion {
+		t.Errorf("format_version: terraform %q, ours %q", cli.FormatVersion, gen.FormatVersion)
+	}
+	want := cli.Schemas["registry.terraform.io/rockitplay/rockit"]
+	got := gen.Schemas["rockit"]
+	if want == nil || got == nil {
+		t.Fatalf("provider schema missing: terraform has %d providers, ours %d", len(cli.Schemas), len(gen.Schemas))
+	}
+	// What Terraform 1.11 does not print yet.
+	for _, key := range []string{"resource_identity_schemas", "list_resource_schemas", "action_schemas"} {
+		delete(got, key)
+	}
+	for key := range union(want, got) {
+		if !reflect.DeepEqual(want[key], got[key]) {
+			w, _ := json.MarshalIndent(want[key], "", " ")
+			g, _ := json.MarshalIndent(got[key], "", " ")
+			t.Errorf("%s differs from terraform providers schema -json:\nterraform: %.2000s\nours:      %.2000s", key, w, g)
+		}
+	}
+	for _, key := range []string{"provider", "resource_schemas", "data_source_schemas"} {
+		if want[key] == nil {
+			t.Errorf("terraform printed no %s: the comparison compared nothing", key)
+		}
+	}
+}
+
+func union(a, b map[string]any) map[string]bool {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
+}
+
+func mustWrite(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// terraformVersion returns the minor version of a 1.x terraform binary.
+func terraformVersion(t *testing.T, tf string) int {
+	t.Helper()
+	out, err := exec.Command(tf, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(v.Version, ".")
+	if len(parts) < 2 || parts[0] != "1" {
+		t.Fatalf("unexpected terraform version %q", v.Version)
+	}
+	minor := 0
+	for _, c := range parts[1] {
+		minor = minor*10 + int(c-'0')
+	}
+	return minor
+}
