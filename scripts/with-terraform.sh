@@ -2,7 +2,9 @@
 # Runs a command with the Terraform CLI resolved in one place:
 #   - `terraform` from PATH when it is 1.8 or newer,
 #   - else bin/terraform, built once with `go install github.com/hashicorp/terraform@v1.8.5`
-#     (from the Go module proxy; nothing is downloaded from HashiCorp's release site).
+#     (from the Go module proxy; nothing is downloaded from HashiCorp's release site);
+#   - with ROCKIT_TF_FALLBACK=1 always that 1.8.5 build, so CI also runs the oldest CLI the
+#     docs promise.
 # It exports TF_ACC_TERRAFORM_PATH (absolute), CHECKPOINT_DISABLE=1 and TF_CLI_CONFIG_FILE (an
 # empty file, so Terraform never reads or complains about ~/.terraformrc), puts the chosen
 # terraform first on PATH, and runs "$@".
@@ -29,7 +31,14 @@ if [ -z "${TF_CLI_CONFIG_FILE:-}" ] || [ ! -f "$TF_CLI_CONFIG_FILE" ]; then
 fi
 
 tf=""
-if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ] && [ -x "${TF_ACC_TERRAFORM_PATH}" ] && version_ok "$TF_ACC_TERRAFORM_PATH"; then
+if [ "${ROCKIT_TF_FALLBACK:-}" = "1" ]; then
+  # The oldest supported CLI, whatever is on PATH (make testacc-fallback, CI's second pass).
+  if [ ! -x "$bin/terraform" ] || ! "$bin/terraform" version -json | grep -q "\"$fallback_version\""; then
+    echo "with-terraform: building terraform v$fallback_version into bin/ (about 70 s)" >&2
+    GOBIN="$bin" go install "github.com/hashicorp/terraform@v$fallback_version"
+  fi
+  tf="$bin/terraform"
+elif [ -n "${TF_ACC_TERRAFORM_PATH:-}" ] && [ -x "${TF_ACC_TERRAFORM_PATH}" ] && version_ok "$TF_ACC_TERRAFORM_PATH"; then
   tf="$TF_ACC_TERRAFORM_PATH"
 elif command -v terraform >/dev/null 2>&1 && version_ok "$(command -v terraform)"; then
   tf="$(command -v terraform)"
