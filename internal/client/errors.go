@@ -111,3 +111,24 @@ func (e *UnconfirmedCreateError) Error() string {
 }
 
 func (e *UnconfirmedCreateError) Unwrap() error { return e.Cause }
+
+// CredentialsLostError says that a create was adopted as this call's own object after its
+// answer was lost, but obtaining the secret that only the lost answer carried (a new initial
+// password or API key through resetCreds, a subscription's secret by subscribing again) failed.
+// The object exists on the server: the create function returns it together with this error, so
+// that the caller can record it instead of losing track of it.
+type CredentialsLostError struct {
+	// Kind is the type of object ("user", "subscription"), Name its name.
+	Kind, Name string
+	// Secret names what was lost ("initial password or API key", "secret").
+	Secret string
+	// Cause is the error of the attempt to obtain a new secret.
+	Cause error
+}
+
+func (e *CredentialsLostError) Error() string {
+	return fmt.Sprintf("%s %q was created, but the answer carrying its %s was lost, and obtaining a new one failed: %v",
+		e.Kind, e.Name, e.Secret, e.Cause)
+}
+
+func (e *CredentialsLostError) Unwrap() error { return e.Cause }

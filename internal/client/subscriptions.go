@@ -36,7 +36,9 @@ type CreateSubscriptionRequest struct {
 	Events []SubscriptionEvent `json:"events,omitempty"`
 }
 
-// CreateSubscription subscribes; the answer carries the secret, once.
+// CreateSubscription subscribes; the answer carries the secret, once. When the answer was lost
+// and the subscription adopted but unsubscribing it (to subscribe again for a new secret)
+// fails, it returns the adopted subscription together with a *CredentialsLostError.
 func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRequest) (*Subscription, error) {
 	var out Subscription
 	read := func(ctx context.Context) (json.RawMessage, error) {
@@ -61,7 +63,9 @@ func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRe
 			break
 		}
 		if err := c.DeleteSubscription(ctx, in.Name); err != nil && !IsNotFound(err) {
-			return nil, fmt.Errorf("subscription %q was created but the answer carrying its secret was lost, and unsubscribing it to obtain a new secret failed: %w", in.Name, err)
+			adoptedSub := out
+			return &adoptedSub, &CredentialsLostError{Kind: "subscription", Name: in.Name, Secret: "secret",
+				Cause: fmt.Errorf("unsubscribing it to subscribe again failed: %w", err)}
 		}
 		if lost > c.cfg.MaxRetries {
 			return nil, fmt.Errorf("subscription %q: the answer carrying its secret was lost %d times; it was unsubscribed again, apply again", in.Name, lost)
