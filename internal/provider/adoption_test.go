@@ -68,10 +68,10 @@ resource "rockit_user" "u" {
 			{
 				Config: cfg,
 				ExpectError: regexp.MustCompile(`Error: Created without its initial_password(?s).*` + expectError(
-					`user "alice" was created, but the answer carrying its initial password or API key was lost, and obtaining a new one failed: ` +
-					`PATCH /be/v1/users: HTTP 403: forbidden: resetCreds needs the full beUsers permission. ` +
-					`The user "alice" exists and is saved in state with initial_password unknown (null); it is marked tainted, ` +
-					`so the next apply replaces it`).String()),
+					`user "alice" was created, but the answer carrying its initial password or API key was lost, and obtaining a new one failed: `+
+						`PATCH /be/v1/users: HTTP 403: forbidden: resetCreds needs the full beUsers permission. `+
+						`The user "alice" exists and is saved in state with initial_password unknown (null); it is marked tainted, `+
+						`so the next apply replaces it`).String()),
 			},
 			{
 				PreConfig: func() {
