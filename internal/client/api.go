@@ -44,11 +44,41 @@ func (c *Client) del(ctx context.Context, path string) error {
 	return err
 }
 
-// listAll pages through a list endpoint until it has every item: until it has `total` items,
-// or, where an answer carries no total, until a page comes back short.
+// listWalks bounds how often listAll walks a list: when the list changes under a walk (its
+// `total` moves, or a page comes back empty before `total` items), the walk starts over.
+const listWalks = 4
+
+// listMaxPages stops a walk over a server that never answers an empty page.
+const listMaxPages = 10000
+
+// listAll pages through a list endpoint until it has every item. query must carry an
+// `order[]`: without one the order is unspecified and may change between pages. A walk ends
+// when it has `total` items, or, where an answer carries no total, at the first empty page (a
+// server may cap `limit` below the client's pageSize, so a short page proves nothing). When the
+// total changes between pages, or a page is empty before the total is reached, items may have
+// shifted across a page boundary and one may have been skipped: the walk starts over, at most
+// listWalks times in all, after which the call fails rather than return a list that may lack a
+// live object.
 func listAll[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
-	var all []T
-	for offset := 0; ; {
+	if len(query["order[]"]) == 0 {
+		return nil, fmt.Errorf("listing %s: no order[] given; this is a bug in the provider", path)
+	}
+	for walk := 1; ; walk++ {
+		items, stable, err := listWalk[T](ctx, c, path, query)
+		if err != nil || stable {
+			return items, err
+		}
+		if walk >= listWalks {
+			return nil, fmt.Errorf("GET %s: the list changed while it was read, %d times in a row; try again", path, walk)
+		}
+		c.logWarn(ctx, "ROCKIT Edge list changed while paging; reading it again", map[string]any{"path": path, "walk": walk})
+	}
+}
+
+// listWalk reads a list once from offset 0. stable is false when the list changed under it.
+func listWalk[T any](ctx context.Context, c *Client, path string, query url.Values) (all []T, stable bool, err error) {
+	var total *int
+	for offset, pages := 0, 0; pages < listMaxPages; pages++ {
 		q := url.Values{}
 		for k, v := range query {
 			q[k] = v
@@ -58,14 +88,26 @@ func listAll[T any](ctx context.Context, c *Client, path string, query url.Value
 		var page []T
 		env, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, auth: authOrg}, &page)
 		if err != nil {
-			return nil, err
+			return nil, false, err
+		}
+		if env.Total != nil {
+			if total != nil && *env.Total != *total {
+				return nil, false, nil
+			}
+			total = env.Total
 		}
 		all = append(all, page...)
 		offset += len(page)
-		if len(page) == 0 || (env.Total != nil && offset >= *env.Total) || (env.Total == nil && len(page) < pageSize) {
-			return all, nil
+		switch {
+		case total != nil && offset >= *total:
+			return all, true, nil
+		case len(page) == 0 && total != nil:
+			return nil, false, nil // fewer items than the total: the list shrank under us
+		case len(page) == 0:
+			return all, true, nil
 		}
 	}
+	return nil, false, fmt.Errorf("GET %s: the list did not end after %d pages", path, listMaxPages)
 }
 
 // readFunc reads the object a create may have made, as the raw JSON of the answer's data.

@@ -283,7 +283,8 @@ func TestListAllPagesUntilTotalOrShortPage(t *testing.T) {
 		{"total over three pages", 250, true, 100, 3},
 		{"exact page multiple", 200, true, 100, 2},
 		{"server caps pages below the limit", 90, true, 40, 3},
-		{"no total: stop at the short page", 237, false, 100, 3},
+		{"no total: a short page is not the end, an empty page is", 237, false, 100, 4},
+		{"no total and a server cap below the limit", 90, false, 40, 4},
 		{"empty", 0, true, 100, 1},
 	}
 	for _, tc := range cases {

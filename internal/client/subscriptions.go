@@ -80,21 +80,24 @@ func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) 
 }
 
 // GetSubscription finds a subscription by name in the list, since the API has no endpoint for
-// one subscription. When the list does not hold it, the error is an *APIError 404 (IsNotFound)
-// like that of the other types.
+// one subscription. A subscription missing from one walk of the list may only have shifted
+// across a page boundary, so absence is confirmed by a second walk; when that does not hold it
+// either, the error is an *APIError 404 (IsNotFound) like that of the other types.
 func (c *Client) GetSubscription(ctx context.Context, name string) (*Subscription, error) {
-	all, err := c.ListSubscriptions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].Name == name {
-			return &all[i], nil
+	for walk := 1; walk <= 2; walk++ {
+		all, err := c.ListSubscriptions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range all {
+			if all[i].Name == name {
+				return &all[i], nil
+			}
 		}
 	}
 	return nil, &APIError{
 		StatusCode: http.StatusNotFound,
-		Message:    "subscription '" + name + "' is not in the organization's list of subscriptions",
+		Message:    "subscription '" + name + "' is not in the organization's list of subscriptions (read twice)",
 		Method:     http.MethodGet,
 		Path:       "/be/v1/subscriptions",
 	}

@@ -128,7 +128,7 @@ func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
 
 // ListUsers reads every user of the organization, paging through the list (beUsers Read).
 func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
-	q := url.Values{}
+	q := url.Values{"order[]": []string{"username"}}
 	if opts.Type != "" {
 		q.Set("type", opts.Type)
 	}
