@@ -132,3 +132,45 @@ func (e *CredentialsLostError) Error() string {
 }
 
 func (e *CredentialsLostError) Unwrap() error { return e.Cause }
+
+// UndecodableAnswerError says that a call that needs the answer's data got a 2xx answer without
+// usable data: an HTML page from a proxy, an empty body, a JSON body of another shape. The
+// request may have taken effect on the server all the same. It names the method, the URL
+// (without the query) and what came back: status, content type, size and, for a body that is
+// not JSON, its first bytes (a JSON body is never quoted, since it could carry secrets).
+type UndecodableAnswerError struct {
+	Method, URL string
+	StatusCode  int
+	ContentType string
+	Size        int
+	// Head is the first bytes of a body that is not JSON.
+	Head string
+	// Reason says what was wrong ("it carries no data").
+	Reason string
+	// Cause is the decoding error, if any.
+	Cause error
+}
+
+func (e *UndecodableAnswerError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "none"
+	}
+	got := fmt.Sprintf("HTTP %d, content type %s, %d bytes", e.StatusCode, ct, e.Size)
+	if e.Head != "" {
+		got += fmt.Sprintf(", starting %q", e.Head)
+	}
+	msg := fmt.Sprintf("%s %s: the answer reported success, but %s (%s)", e.Method, e.URL, e.Reason, got)
+	if e.Cause != nil {
+		msg += ": " + e.Cause.Error()
+	}
+	return msg + "; the request may have taken effect on the server all the same. Check what answers at the endpoint " +
+		"(a proxy or gateway in front of ROCKIT Edge?)"
+}
+
+func (e *UndecodableAnswerError) Unwrap() error { return e.Cause }
+
+func undecodable(method string, a answerInfo, reason string, cause error) error {
+	return &UndecodableAnswerError{Method: method, URL: a.url, StatusCode: a.status, ContentType: a.contentType,
+		Size: a.size, Head: a.head, Reason: reason, Cause: cause}
+}
