@@ -89,12 +89,12 @@ func TestListAllRestartsWhenAPageIsEmptyBeforeTheTotal(t *testing.T) {
 	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		page := []map[string]any{}
-		if !(off == 100 && empty) {
+		if off == 100 && empty {
+			empty = false
+		} else {
 			for i := off; i < 150 && i < off+100; i++ {
 				page = append(page, map[string]any{"name": fmt.Sprintf("s%03d", i)})
 			}
-		} else {
-			empty = false
 		}
 		writeJSONAnswer(w, http.StatusOK, map[string]any{"status": "success", "data": page, "total": 150})
 	})
