@@ -39,7 +39,7 @@ func run(args []string) error {
 	latency := fs.Duration("latency", 0, "latency added to every request")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted; beyond it 429 with Retry-After (0 = unlimited)")
 	rateBurst := fs.Int("rate-burst", 0, "requests accepted at once under -rate-limit (0 = one second's worth)")
-	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs whose answer is dropped after the object was created (0 to 1)")
+	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs and PATCHes whose answer is dropped after the server acted (0 to 1)")
 	seed := fs.Int64("seed", 0, "seed of the fault injection, for repeatable runs (0 = random)")
 	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
 	if err := fs.Parse(args); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // createServer stores POSTed objects by name. firstFault decides what happens to the answer
@@ -18,11 +19,17 @@ type createServer struct {
 	mu      sync.Mutex
 	objects map[string]map[string]any
 	posts   int
+	// clock is the server's and the client's clock: objects are stored with its time as
+	// `created`, as a real server would.
+	clock *fakeClock
 }
 
 func newCreateServer(t *testing.T, firstFault string, preexisting map[string]any, stored func(map[string]any) map[string]any) *createServer {
-	s := &createServer{objects: map[string]map[string]any{}}
+	s := &createServer{objects: map[string]map[string]any{}, clock: newFakeClock()}
 	if preexisting != nil {
+		if _, ok := preexisting["created"]; !ok {
+			preexisting["created"] = s.clock.Now().Add(-30 * 24 * time.Hour).Format(time.RFC3339)
+		}
 		s.objects[preexisting["name"].(string)] = preexisting
 	}
 	s.recordingServer = newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -34,11 +41,14 @@ func newCreateServer(t *testing.T, firstFault string, preexisting map[string]any
 			var in map[string]any
 			_ = json.NewDecoder(r.Body).Decode(&in)
 			name, _ := in["name"].(string)
+			if u, ok := in["username"].(string); ok {
+				name = u
+			}
 			if _, ok := s.objects[name]; ok {
 				writeJSONAnswer(w, http.StatusConflict, map[string]any{"status": "error", "message": "'" + name + "' exists already"})
 				return
 			}
-			obj := map[string]any{"created": "2026-01-01T00:00:00Z"}
+			obj := map[string]any{"created": s.clock.Now().Format(time.RFC3339)}
 			for k, v := range in {
 				if k != "password" {
 					obj[k] = v
@@ -95,7 +105,7 @@ func TestCreateAdoptsItsOwnObjectAfterALostAnswer(t *testing.T) {
 		t.Run(fault, func(t *testing.T) {
 			srv := newCreateServer(t, fault, nil, nil)
 			log := &recordingLogger{}
-			c := newTestClient(t, srv.URL, newFakeClock(), func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = log })
+			c := newTestClient(t, srv.URL, srv.clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = log })
 			out, adopted, err := createRole(c, testRole{Name: "Ops", Permissions: map[string]int{"apps": 15, "roles": 2}})
 			if err != nil {
 				t.Fatalf("create: %v", err)
@@ -124,7 +134,7 @@ func TestCreateComparesSetsAndIgnoresSecrets(t *testing.T) {
 		obj["type"] = "user"
 		return obj
 	})
-	c := newTestClient(t, srv.URL, newFakeClock(), apiKeyConfig)
+	c := newTestClient(t, srv.URL, srv.clock, apiKeyConfig)
 	body := map[string]any{"name": "alice", "email": "a@example.com", "roles": []string{"A", "B"}, "password": "pw", "title": ""}
 	var out map[string]any
 	adopted, err := c.create(context.Background(), "/be/v1/users", body, &out, c.readPath("/be/v1/users/alice"))
@@ -139,7 +149,7 @@ func TestCreateRefusesAnObjectThatDiffers(t *testing.T) {
 		obj["permissions"] = map[string]any{"apps": 3, "roles": 2}
 		return obj
 	})
-	c := newTestClient(t, srv.URL, newFakeClock(), apiKeyConfig)
+	c := newTestClient(t, srv.URL, srv.clock, apiKeyConfig)
 	_, adopted, err := createRole(c, testRole{Name: "Ops", Permissions: map[string]int{"apps": 15, "roles": 2}})
 	var unconfirmed *UnconfirmedCreateError
 	if adopted || !errors.As(err, &unconfirmed) {
@@ -160,7 +170,7 @@ func TestCreateRefusesAnObjectThatDiffers(t *testing.T) {
 
 func TestCreateNeverAdoptsAFirstAttemptConflict(t *testing.T) {
 	srv := newCreateServer(t, "", map[string]any{"name": "Ops", "permissions": map[string]any{"apps": 15, "roles": 2}}, nil)
-	c := newTestClient(t, srv.URL, newFakeClock(), apiKeyConfig)
+	c := newTestClient(t, srv.URL, srv.clock, apiKeyConfig)
 	_, adopted, err := createRole(c, testRole{Name: "Ops", Permissions: map[string]int{"apps": 15, "roles": 2}})
 	if adopted || !IsConflict(err) || MayBeOwnCreate(err) {
 		t.Fatalf("adopted=%v err=%v: an identical object found at the first attempt is still someone else's", adopted, err)
@@ -173,7 +183,7 @@ func TestCreateNeverAdoptsAFirstAttemptConflict(t *testing.T) {
 func TestCreateDoesNotAdoptAfterA429(t *testing.T) {
 	// A 429 means the server refused before acting: the 409 that follows is not ours.
 	srv := newCreateServer(t, "429", nil, nil)
-	c := newTestClient(t, srv.URL, newFakeClock(), apiKeyConfig)
+	c := newTestClient(t, srv.URL, srv.clock, apiKeyConfig)
 	_, adopted, err := createRole(c, testRole{Name: "Ops", Permissions: map[string]int{"apps": 15}})
 	if adopted || !IsConflict(err) || MayBeOwnCreate(err) {
 		t.Fatalf("adopted=%v err=%v", adopted, err)
@@ -182,7 +192,7 @@ func TestCreateDoesNotAdoptAfterA429(t *testing.T) {
 
 func TestCreateWithoutReadFailsClearly(t *testing.T) {
 	srv := newCreateServer(t, "lose", nil, nil)
-	c := newTestClient(t, srv.URL, newFakeClock(), apiKeyConfig)
+	c := newTestClient(t, srv.URL, srv.clock, apiKeyConfig)
 	adopted, err := c.create(context.Background(), "/be/v1/subscriptions", map[string]any{"name": "hook"}, nil, nil)
 	var unconfirmed *UnconfirmedCreateError
 	if adopted || !errors.As(err, &unconfirmed) || !strings.Contains(err.Error(), "cannot read") {
@@ -192,7 +202,7 @@ func TestCreateWithoutReadFailsClearly(t *testing.T) {
 
 func TestCreateOrganizationAfterALostAnswerFailsClearly(t *testing.T) {
 	srv := newCreateServer(t, "lose", nil, nil)
-	c := newTestClient(t, srv.URL, newFakeClock(), func(cfg *Config) { cfg.AdminToken = "adm" })
+	c := newTestClient(t, srv.URL, srv.clock, func(cfg *Config) { cfg.AdminToken = "adm" })
 	_, err := c.CreateOrganization(context.Background(), CreateOrganizationRequest{Name: "Acme"})
 	var unconfirmed *UnconfirmedCreateError
 	if !errors.As(err, &unconfirmed) || unconfirmed.Name != "Acme" {

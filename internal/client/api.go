@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // pageSize is the limit the client asks for when it pages through a list; the contract caps
@@ -42,11 +44,41 @@ func (c *Client) del(ctx context.Context, path string) error {
 	return err
 }
 
-// listAll pages through a list endpoint until it has every item: until it has `total` items,
-// or, where an answer carries no total, until a page comes back short.
+// listWalks bounds how often listAll walks a list: when the list changes under a walk (its
+// `total` moves, or a page comes back empty before `total` items), the walk starts over.
+const listWalks = 4
+
+// listMaxPages stops a walk over a server that never answers an empty page.
+const listMaxPages = 10000
+
+// listAll pages through a list endpoint until it has every item. query must carry an
+// `order[]`: without one the order is unspecified and may change between pages. A walk ends
+// when it has `total` items, or, where an answer carries no total, at the first empty page (a
+// server may cap `limit` below the client's pageSize, so a short page proves nothing). When the
+// total changes between pages, or a page is empty before the total is reached, items may have
+// shifted across a page boundary and one may have been skipped: the walk starts over, at most
+// listWalks times in all, after which the call fails rather than return a list that may lack a
+// live object.
 func listAll[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
-	var all []T
-	for offset := 0; ; {
+	if len(query["order[]"]) == 0 {
+		return nil, fmt.Errorf("listing %s: no order[] given; this is a bug in the provider", path)
+	}
+	for walk := 1; ; walk++ {
+		items, stable, err := listWalk[T](ctx, c, path, query)
+		if err != nil || stable {
+			return items, err
+		}
+		if walk >= listWalks {
+			return nil, fmt.Errorf("GET %s: the list changed while it was read, %d times in a row; try again", path, walk)
+		}
+		c.logWarn(ctx, "ROCKIT Edge list changed while paging; reading it again", map[string]any{"path": path, "walk": walk})
+	}
+}
+
+// listWalk reads a list once from offset 0. stable is false when the list changed under it.
+func listWalk[T any](ctx context.Context, c *Client, path string, query url.Values) (all []T, stable bool, err error) {
+	var total *int
+	for offset, pages := 0, 0; pages < listMaxPages; pages++ {
 		q := url.Values{}
 		for k, v := range query {
 			q[k] = v
@@ -56,14 +88,26 @@ func listAll[T any](ctx context.Context, c *Client, path string, query url.Value
 		var page []T
 		env, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, auth: authOrg}, &page)
 		if err != nil {
-			return nil, err
+			return nil, false, err
+		}
+		if env.Total != nil {
+			if total != nil && *env.Total != *total {
+				return nil, false, nil
+			}
+			total = env.Total
 		}
 		all = append(all, page...)
 		offset += len(page)
-		if len(page) == 0 || (env.Total != nil && offset >= *env.Total) || (env.Total == nil && len(page) < pageSize) {
-			return all, nil
+		switch {
+		case total != nil && offset >= *total:
+			return all, true, nil
+		case len(page) == 0 && total != nil:
+			return nil, false, nil // fewer items than the total: the list shrank under us
+		case len(page) == 0:
+			return all, true, nil
 		}
 	}
+	return nil, false, fmt.Errorf("GET %s: the list did not end after %d pages", path, listMaxPages)
 }
 
 // readFunc reads the object a create may have made, as the raw JSON of the answer's data.
@@ -78,48 +122,159 @@ func (c *Client) readPath(path string) readFunc {
 	}
 }
 
+// adoptionClockSkew is how much earlier than the first attempt of a create the server's
+// `created` may lie and still count as made by that attempt: the client's and the server's
+// clocks differ a little. An object created earlier than that existed before this apply and is
+// never adopted.
+const adoptionClockSkew = 2 * time.Second
+
 // create POSTs body to path and decodes the answer's data into out, like post. It adds the
 // safe-create rule of the retry policy: when an earlier attempt may have created the object
 // without its answer arriving (a 5xx, a timeout or a reset after sending) and the retry answers
-// 409, the object may be our own. create then reads it with read and adopts it when every field
-// of the request (secrets excepted, see secretFields) has the value the server holds: it logs a
-// warning, decodes the object into out and returns adopted = true. Secrets that only the lost
-// answer carried (initial passwords, API keys, subscription secrets) are not in out then: the
-// caller must obtain new ones (e.g. resetCreds) or report them as lost. When the object differs,
-// or read is nil (the type cannot be read), create returns an *UnconfirmedCreateError.
-// A 409 on the first attempt is a real conflict and is returned unchanged.
+// 409, the object may be our own. create then reads it with read and adopts it only when it is
+// proven to be this call's: its `created` is not before the first attempt was sent (less
+// adoptionClockSkew), and it equals the request in both directions (see objectMismatches).
+// It then logs a warning, decodes the object into out and returns adopted = true. Secrets that
+// only the lost answer carried (initial passwords, API keys, subscription secrets) are not in
+// out then: the caller must obtain new ones (e.g. resetCreds) or report them as lost. When the
+// object differs, is older, has no readable `created`, or read is nil (the type cannot be
+// read), create returns an *UnconfirmedCreateError. A 409 on the first attempt is a real
+// conflict and is returned unchanged.
 func (c *Client) create(ctx context.Context, path string, body, out any, read readFunc) (adopted bool, err error) {
+	sent := c.cfg.Now()
 	err = c.post(ctx, path, body, out)
 	if err == nil || !MayBeOwnCreate(err) {
 		return false, err
 	}
 	name := requestName(body)
+	unconfirmed := func(reason string, diffs []string) error {
+		return &UnconfirmedCreateError{Method: http.MethodPost, Path: path, Name: name, Cause: err, Mismatches: diffs, Reason: reason}
+	}
 	if read == nil {
-		return false, &UnconfirmedCreateError{Method: http.MethodPost, Path: path, Name: name, Cause: err,
-			Reason: "the API cannot read this type of object, so it cannot be compared with the request"}
+		return false, unconfirmed("the API cannot read this type of object, so it cannot be compared with the request", nil)
 	}
 	got, rerr := read(ctx)
 	if rerr != nil {
-		return false, &UnconfirmedCreateError{Method: http.MethodPost, Path: path, Name: name, Cause: err,
-			Reason: "reading the existing object failed: " + rerr.Error()}
+		return false, unconfirmed("reading the existing object failed: "+rerr.Error(), nil)
+	}
+	if reason := createdBefore(got, sent.Add(-adoptionClockSkew)); reason != "" {
+		return false, unconfirmed(reason, nil)
 	}
 	want, merr := json.Marshal(body)
 	if merr != nil {
 		return false, merr
 	}
-	if diffs := jsonMismatches(want, got); len(diffs) > 0 {
-		return false, &UnconfirmedCreateError{Method: http.MethodPost, Path: path, Name: name, Cause: err, Mismatches: diffs,
-			Reason: "the existing object differs from the request, so it was probably made by someone else"}
+	if diffs := objectMismatches(reflect.TypeOf(body), want, got); len(diffs) > 0 {
+		return false, unconfirmed("the existing object differs from the request, so it was probably made by someone else", diffs)
 	}
 	if out != nil {
 		if uerr := json.Unmarshal(got, out); uerr != nil {
 			return false, fmt.Errorf("decoding the adopted object of %s %s: %w", http.MethodPost, path, uerr)
 		}
 	}
-	c.logWarn(ctx, "ROCKIT Edge create answer was lost; adopted the object the retry found, which matches the request", map[string]any{
+	c.logWarn(ctx, "ROCKIT Edge create answer was lost; adopted the object the retry found, which this create made", map[string]any{
 		"method": http.MethodPost, "path": path, "name": name,
 	})
 	return true, nil
+}
+
+// createdBefore returns why the object got cannot be this create's: its `created` is missing,
+// unreadable, or earlier than notBefore. It returns "" when the object may be this create's.
+func createdBefore(got json.RawMessage, notBefore time.Time) string {
+	var obj struct {
+		Created string `json:"created"`
+	}
+	if json.Unmarshal(got, &obj) != nil || obj.Created == "" {
+		return "the existing object carries no creation time, so it cannot be told apart from an object that existed before"
+	}
+	created, err := time.Parse(time.RFC3339Nano, obj.Created)
+	if err != nil {
+		return fmt.Sprintf("the existing object's creation time %q is not an RFC 3339 time, so it cannot be told apart from an object that existed before", obj.Created)
+	}
+	if created.Before(notBefore) {
+		return fmt.Sprintf("the existing object was created at %s, before this create was first sent, so it existed already (someone else's object)",
+			created.UTC().Format(time.RFC3339))
+	}
+	return ""
+}
+
+// objectMismatches compares the request want with the object got in both directions: every
+// field of the request must hold the server's value (jsonMismatches), and every optional field
+// of the request's type that the request left out must be empty on the server too
+// (reverseMismatches). typ is the request's Go type; a map body has no known optional fields.
+func objectMismatches(typ reflect.Type, want, got json.RawMessage) []string {
+	diffs := jsonMismatches(want, got)
+	var w, g map[string]any
+	for typ != nil && typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	if typ != nil && typ.Kind() == reflect.Struct && json.Unmarshal(want, &w) == nil && json.Unmarshal(got, &g) == nil {
+		reverseMismatches("", typ, w, g, &diffs)
+	}
+	sort.Strings(diffs)
+	return diffs
+}
+
+// reverseMismatches adds a difference for each field that the request type can carry, that the
+// request w left out (a field sent empty is compared by jsonMismatches), and that the server's object g holds with a value: a
+// non-empty string, object or array, or true. Numbers the request left out are server defaults
+// (maxBuilds) and not compared. Map fields (permissions) compare their keys the same way: a key
+// the request did not name must be zero on the server. Secrets are never compared.
+func reverseMismatches(at string, typ reflect.Type, w, g map[string]any, out *[]string) {
+	for typ != nil && typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	if typ == nil {
+		return
+	}
+	switch typ.Kind() {
+	case reflect.Map:
+		for k, gv := range g {
+			if _, named := w[k]; !named && !secretFields[k] && holdsValue(gv, true) {
+				*out = append(*out, fmt.Sprintf("%s: requested nothing, found %s", joinPath(at, k), compactJSON(gv)))
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" || secretFields[name] || serverFields[name] {
+				continue
+			}
+			p := joinPath(at, name)
+			wv, present := w[name]
+			gv := g[name]
+			if !present {
+				if holdsValue(gv, false) {
+					*out = append(*out, fmt.Sprintf("%s: requested nothing, found %s", p, compactJSON(gv)))
+				}
+				continue
+			}
+			wm, wok := wv.(map[string]any)
+			gm, gok := gv.(map[string]any)
+			if wok && gok {
+				reverseMismatches(p, f.Type, wm, gm, out)
+			}
+		}
+	}
+}
+
+// holdsValue reports whether a server value counts as set where the request had none.
+func holdsValue(v any, numbers bool) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case float64:
+		return numbers && x != 0
+	}
+	return !isEmptyJSON(v)
+}
+
+func joinPath(at, k string) string {
+	if at == "" {
+		return k
+	}
+	return at + "." + k
 }
 
 // secretFields are request fields that the server never returns; adoption does not compare them.
@@ -127,6 +282,9 @@ var secretFields = map[string]bool{
 	"password": true, "apiKey": true, "secret": true, "secretAccessKey": true, "key": true,
 	"publicKey": true, "initialPassword": true, "oldPW": true, "newPW": true,
 }
+
+// serverFields are fields the server sets on every object; no request carries them.
+var serverFields = map[string]bool{"created": true, "updated": true}
 
 // requestName returns the name or username field of a request body, for messages.
 func requestName(body any) string {

@@ -203,6 +203,20 @@ type envelope struct {
 	Error   string          `json:"error"`
 	Data    json.RawMessage `json:"data"`
 	Total   *int            `json:"total"`
+
+	// answer describes a 2xx answer, for an *UndecodableAnswerError when its data is needed.
+	answer answerInfo
+}
+
+// answerInfo is what an error may tell about a 2xx answer: never a JSON body, which could
+// carry secrets.
+type answerInfo struct {
+	url         string
+	status      int
+	contentType string
+	size        int
+	isJSON      bool
+	head        string // the first bytes of a body that is not JSON
 }
 
 // do sends r, retrying where that is safe, and decodes the answer's data into out (if not nil).
@@ -231,9 +245,14 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			if r.method != http.MethodGet {
 				c.maskAnswerSecrets(env.Data)
 			}
-			if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
+			if out != nil {
+				// The caller needs the answer's data: a 2xx without it (an HTML page of a
+				// proxy, an empty 201) must not pass as a zero-valued object.
+				if len(env.Data) == 0 || string(env.Data) == "null" {
+					return env, undecodable(r.method, env.answer, "it carries no data", nil)
+				}
 				if err := json.Unmarshal(env.Data, out); err != nil {
-					return env, fmt.Errorf("decoding answer of %s %s: %w", r.method, r.path, err)
+					return env, undecodable(r.method, env.answer, "its data has an unexpected shape", err)
 				}
 			}
 			return env, nil
@@ -344,9 +363,14 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	env := &envelope{}
 	jsonErr := json.Unmarshal(raw, env)
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if jsonErr != nil && len(bytes.TrimSpace(raw)) > 0 {
+		if jsonErr != nil {
 			// Any 2xx is success; a body we cannot read only matters if we need its data.
 			env = &envelope{}
+		}
+		env.answer = answerInfo{url: u.Scheme + "://" + u.Host + u.EscapedPath(), status: resp.StatusCode,
+			contentType: resp.Header.Get("Content-Type"), size: len(raw), isJSON: json.Valid(raw)}
+		if !env.answer.isJSON {
+			env.answer.head = string(raw[:min(len(raw), 64)])
 		}
 		return env, retryDecision{}, nil
 	}

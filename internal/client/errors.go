@@ -111,3 +111,66 @@ func (e *UnconfirmedCreateError) Error() string {
 }
 
 func (e *UnconfirmedCreateError) Unwrap() error { return e.Cause }
+
+// CredentialsLostError says that a create was adopted as this call's own object after its
+// answer was lost, but obtaining the secret that only the lost answer carried (a new initial
+// password or API key through resetCreds, a subscription's secret by subscribing again) failed.
+// The object exists on the server: the create function returns it together with this error, so
+// that the caller can record it instead of losing track of it.
+type CredentialsLostError struct {
+	// Kind is the type of object ("user", "subscription"), Name its name.
+	Kind, Name string
+	// Secret names what was lost ("initial password or API key", "secret").
+	Secret string
+	// Cause is the error of the attempt to obtain a new secret.
+	Cause error
+}
+
+func (e *CredentialsLostError) Error() string {
+	return fmt.Sprintf("%s %q was created, but the answer carrying its %s was lost, and obtaining a new one failed: %v",
+		e.Kind, e.Name, e.Secret, e.Cause)
+}
+
+func (e *CredentialsLostError) Unwrap() error { return e.Cause }
+
+// UndecodableAnswerError says that a call that needs the answer's data got a 2xx answer without
+// usable data: an HTML page from a proxy, an empty body, a JSON body of another shape. The
+// request may have taken effect on the server all the same. It names the method, the URL
+// (without the query) and what came back: status, content type, size and, for a body that is
+// not JSON, its first bytes (a JSON body is never quoted, since it could carry secrets).
+type UndecodableAnswerError struct {
+	Method, URL string
+	StatusCode  int
+	ContentType string
+	Size        int
+	// Head is the first bytes of a body that is not JSON.
+	Head string
+	// Reason says what was wrong ("it carries no data").
+	Reason string
+	// Cause is the decoding error, if any.
+	Cause error
+}
+
+func (e *UndecodableAnswerError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "none"
+	}
+	got := fmt.Sprintf("HTTP %d, content type %s, %d bytes", e.StatusCode, ct, e.Size)
+	if e.Head != "" {
+		got += fmt.Sprintf(", starting %q", e.Head)
+	}
+	msg := fmt.Sprintf("%s %s: the answer reported success, but %s (%s)", e.Method, e.URL, e.Reason, got)
+	if e.Cause != nil {
+		msg += ": " + e.Cause.Error()
+	}
+	return msg + "; the request may have taken effect on the server all the same. Check what answers at the endpoint " +
+		"(a proxy or gateway in front of ROCKIT Edge?)"
+}
+
+func (e *UndecodableAnswerError) Unwrap() error { return e.Cause }
+
+func undecodable(method string, a answerInfo, reason string, cause error) error {
+	return &UndecodableAnswerError{Method: method, URL: a.url, StatusCode: a.status, ContentType: a.contentType,
+		Size: a.size, Head: a.head, Reason: reason, Cause: cause}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -151,3 +152,9 @@ func (l *recordingLogger) Lines() []string {
 	defer l.mu.Unlock()
 	return append([]string(nil), l.lines...)
 }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
+
+func copyBody(w io.Writer, resp *http.Response) (int64, error) { return io.Copy(w, resp.Body) }

@@ -54,7 +54,7 @@ func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 
 // ListRoles reads every role of the organization, paging through the list (roles Read).
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
-	return listAll[Role](ctx, c, "/be/v1/roles", url.Values{})
+	return listAll[Role](ctx, c, "/be/v1/roles", url.Values{"order[]": []string{"name"}})
 }
 
 // UpdateRole replaces the permissions of a role (roles Update).

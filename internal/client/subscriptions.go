@@ -36,7 +36,9 @@ type CreateSubscriptionRequest struct {
 	Events []SubscriptionEvent `json:"events,omitempty"`
 }
 
-// CreateSubscription subscribes; the answer carries the secret, once.
+// CreateSubscription subscribes; the answer carries the secret, once. When the answer was lost
+// and the subscription adopted but unsubscribing it (to subscribe again for a new secret)
+// fails, it returns the adopted subscription together with a *CredentialsLostError.
 func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRequest) (*Subscription, error) {
 	var out Subscription
 	read := func(ctx context.Context) (json.RawMessage, error) {
@@ -61,7 +63,9 @@ func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRe
 			break
 		}
 		if err := c.DeleteSubscription(ctx, in.Name); err != nil && !IsNotFound(err) {
-			return nil, fmt.Errorf("subscription %q was created but the answer carrying its secret was lost, and unsubscribing it to obtain a new secret failed: %w", in.Name, err)
+			adoptedSub := out
+			return &adoptedSub, &CredentialsLostError{Kind: "subscription", Name: in.Name, Secret: "secret",
+				Cause: fmt.Errorf("unsubscribing it to subscribe again failed: %w", err)}
 		}
 		if lost > c.cfg.MaxRetries {
 			return nil, fmt.Errorf("subscription %q: the answer carrying its secret was lost %d times; it was unsubscribed again, apply again", in.Name, lost)
@@ -76,21 +80,24 @@ func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) 
 }
 
 // GetSubscription finds a subscription by name in the list, since the API has no endpoint for
-// one subscription. When the list does not hold it, the error is an *APIError 404 (IsNotFound)
-// like that of the other types.
+// one subscription. A subscription missing from one walk of the list may only have shifted
+// across a page boundary, so absence is confirmed by a second walk; when that does not hold it
+// either, the error is an *APIError 404 (IsNotFound) like that of the other types.
 func (c *Client) GetSubscription(ctx context.Context, name string) (*Subscription, error) {
-	all, err := c.ListSubscriptions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].Name == name {
-			return &all[i], nil
+	for walk := 1; walk <= 2; walk++ {
+		all, err := c.ListSubscriptions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range all {
+			if all[i].Name == name {
+				return &all[i], nil
+			}
 		}
 	}
 	return nil, &APIError{
 		StatusCode: http.StatusNotFound,
-		Message:    "subscription '" + name + "' is not in the organization's list of subscriptions",
+		Message:    "subscription '" + name + "' is not in the organization's list of subscriptions (read twice)",
 		Method:     http.MethodGet,
 		Path:       "/be/v1/subscriptions",
 	}

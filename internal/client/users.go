@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 )
 
@@ -94,7 +93,9 @@ type ListUsersOptions struct {
 }
 
 // CreateUser creates a human or machine user (beUsers Create). The answer carries the
-// initial password or the API key, once.
+// initial password or the API key, once. When the answer was lost and the user adopted (see
+// create), its credentials are reset; if that fails, CreateUser returns the adopted user
+// together with a *CredentialsLostError.
 func (c *Client) CreateUser(ctx context.Context, in CreateUserRequest) (*User, error) {
 	if in.Roles == nil {
 		in.Roles = []string{}
@@ -106,9 +107,10 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserRequest) (*User, e
 	}
 	if adopted {
 		// The initial password or API key travelled only in the lost answer: issue new ones.
+		// create adopts only an object proven to be this call's, so resetting is safe.
 		creds, err := c.ResetUserCredentials(ctx, in.Username)
 		if err != nil {
-			return nil, fmt.Errorf("user %q was created but the answer carrying its credentials was lost, and resetting them failed: %w", in.Username, err)
+			return &out, &CredentialsLostError{Kind: "user", Name: in.Username, Secret: "initial password or API key", Cause: err}
 		}
 		out.InitialPassword, out.APIKey = creds.InitialPassword, creds.APIKey
 	}
@@ -126,7 +128,7 @@ func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
 
 // ListUsers reads every user of the organization, paging through the list (beUsers Read).
 func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
-	q := url.Values{}
+	q := url.Values{"order[]": []string{"username"}}
 	if opts.Type != "" {
 		q.Set("type", opts.Type)
 	}

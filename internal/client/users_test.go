@@ -124,7 +124,7 @@ func TestListUsersPagesAndFilters(t *testing.T) {
 		}
 	}
 	sort.Strings(queries)
-	want := "limit=100&offset=0,limit=100&offset=0&type=machine,limit=100&offset=100"
+	want := "limit=100&offset=0&order%5B%5D=username,limit=100&offset=0&order%5B%5D=username&type=machine,limit=100&offset=100&order%5B%5D=username"
 	if strings.Join(queries, ",") != want {
 		t.Fatalf("list requests %v, want %s", queries, want)
 	}

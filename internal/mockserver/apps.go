@@ -128,7 +128,7 @@ func (s *Server) handleListApps(w http.ResponseWriter, r *http.Request) {
 		items = append(items, o.apps[name].copy())
 	}
 	s.mu.Unlock()
-	writePage(w, r, items)
+	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetApp: GET /be/v1/apps/{name} (apps Read).

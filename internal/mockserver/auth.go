@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Header names of the contract.
@@ -53,6 +54,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "login failed: unknown organization, username or wrong password")
 		return
 	}
+	s.sweepTokens()
 	tok := newSecret("sess_", 24)
 	s.sessions[tok] = &token{org: o.name, username: u.Username, expires: s.opts.Now().Add(s.opts.SessionTTL)}
 	writeData(w, http.StatusOK, map[string]any{
@@ -82,6 +84,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "the session's user no longer exists")
 		return
 	}
+	s.sweepTokens()
 	tok := newSecret("auth_", 24)
 	s.authTokens[tok] = &token{org: sess.org, username: sess.username, expires: s.opts.Now().Add(s.opts.AuthTokenTTL)}
 	writeData(w, http.StatusOK, map[string]any{"authToken": tok, "expiresIn": int(s.opts.AuthTokenTTL.Seconds())})
@@ -167,4 +170,25 @@ func bitName(bit int) string {
 		}
 	}
 	return strings.Join(names, "+")
+}
+
+// sweepEvery is how often sweepTokens looks for expired tokens, at most.
+const sweepEvery = time.Minute
+
+// sweepTokens drops every expired session and auth token, at most once a sweepEvery, so that a
+// long-running mock does not keep every token it ever issued. It runs whenever a token is
+// issued, which is the only way the maps grow. The caller must hold s.mu.
+func (s *Server) sweepTokens() {
+	now := s.opts.Now()
+	if now.Sub(s.lastSweep) < sweepEvery {
+		return
+	}
+	s.lastSweep = now
+	for _, m := range []map[string]*token{s.sessions, s.authTokens} {
+		for k, t := range m {
+			if !now.Before(t.expires) {
+				delete(m, k)
+			}
+		}
+	}
 }

@@ -208,7 +208,7 @@ func (s *Server) handleListDeployments(w http.ResponseWriter, r *http.Request) {
 		items = append(items, o.deployments[name].copy())
 	}
 	s.mu.Unlock()
-	writePage(w, r, items)
+	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetDeployment: GET /be/v1/deployments/{name} (deployments Read).

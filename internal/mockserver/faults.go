@@ -17,14 +17,14 @@ const (
 	FaultServerError = "server_error"
 	// FaultRateLimited: the request was over Options.RateLimit and answered 429 with Retry-After.
 	FaultRateLimited = "rate_limited"
-	// FaultLostResponse: a POST was handled (the object exists) but its answer was dropped and
-	// the connection closed.
+	// FaultLostResponse: a POST or PATCH was handled (the object exists or changed, e.g. new
+	// credentials after resetCreds) but its answer was dropped and the connection closed.
 	FaultLostResponse = "lost_response"
 )
 
 // faultInjector makes the mock behave like a cloud service behind load balancers: it adds
 // latency, rate-limits, fails a share of the requests and loses a share of the answers to
-// successful POSTs. The /_mock/ endpoints are exempt. With the same seed and the same order of
+// successful POSTs and PATCHes. The /_mock/ endpoints are exempt. With the same seed and the same order of
 // requests it injects the same faults.
 type faultInjector struct {
 	failRate, loseRate float64
@@ -72,7 +72,7 @@ func (f *faultInjector) active() bool {
 func (s *Server) PauseFaults(paused bool) { s.faults.paused.Store(paused) }
 
 // draw decides the faults of one request: the rate limit first, then a server error, then
-// (for a POST) whether its answer will be lost. Both random numbers are always drawn, so the
+// (for a POST or PATCH) whether its answer will be lost. Both random numbers are always drawn, so the
 // sequence of decisions depends only on the seed and the order of requests.
 func (f *faultInjector) draw(method string) (retryAfter time.Duration, failStatus int, lose bool) {
 	f.mu.Lock()
@@ -92,7 +92,7 @@ func (f *faultInjector) draw(method string) (retryAfter time.Duration, failStatu
 	if failDraw < f.failRate {
 		return 0, []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}[statusDraw], false
 	}
-	return 0, 0, method == http.MethodPost && loseDraw < f.loseRate
+	return 0, 0, (method == http.MethodPost || method == http.MethodPatch) && loseDraw < f.loseRate
 }
 
 // serve handles one request through h with the configured faults and returns the fault it

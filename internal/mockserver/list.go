@@ -1,8 +1,10 @@
 package mockserver
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"sort"
 	"strconv"
@@ -18,7 +20,10 @@ const (
 
 // writePage answers one page of items (already filtered), honouring offset, limit, order[] and
 // fields[]. Items are encoded to JSON objects first, so that any field can be sorted on.
-func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
+// Without order[] the order is unspecified, as the contract says: the mock then orders the
+// items by a hash of the seed and their name, which is repeatable for one seed but not the
+// name order, so that a client relying on an order it did not ask for fails in tests.
+func writePage[T any](w http.ResponseWriter, r *http.Request, seed int64, items []T) {
 	q := r.URL.Query()
 	offset, limit := 0, defaultLimit
 	if v := q.Get("offset"); v != "" {
@@ -47,6 +52,15 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 		var m map[string]any
 		_ = json.Unmarshal(b, &m)
 		objs = append(objs, m)
+	}
+	if len(q["order[]"]) == 0 {
+		key := func(m map[string]any) uint64 {
+			h := fnv.New64a()
+			_ = binary.Write(h, binary.LittleEndian, seed)
+			_, _ = fmt.Fprint(h, m["name"], "/", m["username"])
+			return h.Sum64()
+		}
+		sort.SliceStable(objs, func(a, b int) bool { return key(objs[a]) < key(objs[b]) })
 	}
 	for i := len(q["order[]"]) - 1; i >= 0; i-- {
 		field := q["order[]"][i]

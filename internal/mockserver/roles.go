@@ -28,7 +28,7 @@ func (s *Server) handleListRoles(w http.ResponseWriter, r *http.Request) {
 		items = append(items, o.roles[name].copy())
 	}
 	s.mu.Unlock()
-	writePage(w, r, items)
+	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetRole: GET /be/v1/roles/{name} (roles Read).

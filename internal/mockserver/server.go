@@ -43,8 +43,9 @@ type Options struct {
 	// (default: one second's worth, RateLimit). A small burst makes the limit bite even when
 	// requests come slowly on average, as Terraform's parallel operations arrive in bursts.
 	RateBurst int
-	// LoseResponses is the share of successful POSTs whose answer is dropped (the connection
-	// closed) after the object was created.
+	// LoseResponses is the share of successful POSTs and PATCHes whose answer is dropped (the
+	// connection closed) after the server acted: the object exists, or the change (a
+	// credentials reset) took effect.
 	LoseResponses float64
 	// Seed makes the injected faults repeatable; 0 picks a random seed.
 	Seed int64
@@ -59,6 +60,7 @@ type Server struct {
 	orgs       map[string]*org
 	sessions   map[string]*token // session token -> identity
 	authTokens map[string]*token // auth token -> identity
+	lastSweep  time.Time         // when expired tokens were last dropped (sweepTokens)
 
 	logMu    sync.Mutex
 	requests []RequestRecord

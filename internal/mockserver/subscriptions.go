@@ -115,7 +115,7 @@ func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request)
 		items = append(items, o.subscriptions[name].copy())
 	}
 	s.mu.Unlock()
-	writePage(w, r, items)
+	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleUnsubscribe: DELETE /be/v1/subscriptions/{name} (subscriptions Delete).

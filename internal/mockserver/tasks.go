@@ -62,7 +62,7 @@ func (s *Server) handleListTasks(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	writePage(w, r, items)
+	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetTask: GET /be/v1/tasks/{name} (tasks Read).
@@ -86,11 +86,33 @@ type seedTasksBody struct {
 	Tasks   []Task `json:"tasks"`
 }
 
-// handleSeedTasks: POST /_mock/tasks {"orgName", "tasks": [...]} (test-only, no auth).
+// handleSeedTasks: POST /_mock/tasks {"orgName", "tasks": [...]} (test-only, no auth). A body
+// of another shape (unknown fields, no orgName, no tasks list, a task of the wrong type) is a
+// 400 and seeds nothing.
 func (s *Server) handleSeedTasks(w http.ResponseWriter, r *http.Request) {
 	var in seedTasksBody
-	if !decodeBody(w, r, &in) {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&in)
+	if err == nil && dec.More() {
+		err = errString("more than one JSON value")
+	}
+	switch {
+	case err != nil:
+		writeError(w, http.StatusBadRequest, `invalid body: want {"orgName": "...", "tasks": [...]}: `+err.Error())
 		return
+	case in.OrgName == "":
+		writeError(w, http.StatusBadRequest, "invalid parameter 'orgName': required")
+		return
+	case in.Tasks == nil:
+		writeError(w, http.StatusBadRequest, "invalid parameter 'tasks': required, a list of tasks")
+		return
+	}
+	for _, t := range in.Tasks {
+		if err := validateTask(t); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
 	}
 	for _, t := range in.Tasks {
 		if err := s.SeedTask(in.OrgName, t); err != nil {
@@ -104,13 +126,8 @@ func (s *Server) handleSeedTasks(w http.ResponseWriter, r *http.Request) {
 // SeedTask adds (or replaces) a task of an organization. Type and status must be values of
 // the contract; created and updated default to now.
 func (s *Server) SeedTask(orgName string, t Task) error {
-	switch {
-	case t.Name == "":
-		return errString("invalid parameter 'name': required")
-	case !taskTypes[t.Type]:
-		return errString("invalid parameter 'type': must be one of dltar, mkraw, deploy")
-	case !taskStatuses[t.Status]:
-		return errString("invalid parameter 'status': must be one of pending, running, done, failed")
+	if err := validateTask(t); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -128,6 +145,19 @@ func (s *Server) SeedTask(orgName string, t Task) error {
 		t.Warnings = []string{}
 	}
 	o.tasks[t.Name] = &t
+	return nil
+}
+
+// validateTask checks a task to seed: a name, and a type and status of the contract.
+func validateTask(t Task) error {
+	switch {
+	case t.Name == "":
+		return errString("invalid parameter 'name': required")
+	case !taskTypes[t.Type]:
+		return errString("invalid parameter 'type': must be one of dltar, mkraw, deploy")
+	case !taskStatuses[t.Status]:
+		return errString("invalid parameter 'status': must be one of pending, running, done, failed")
+	}
 	return nil
 }
 

@@ -34,7 +34,7 @@ func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	writePage(w, r, items)
+	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetUser: GET /be/v1/users/{username} (beUsers Read; a user may always read itself).

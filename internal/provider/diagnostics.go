@@ -31,7 +31,12 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 		return
 	}
 	detail := err.Error()
+	var unconfirmed *client.UnconfirmedCreateError
 	switch {
+	case errors.As(err, &unconfirmed):
+		detail += fmt.Sprintf("\n\nNothing was changed on the existing object. If it is the one you meant to create, import it "+
+			"by its name (`terraform import <resource address> %s`, or an import block with id = %q); otherwise choose "+
+			"another name, or delete the existing object first.", unconfirmed.Name, unconfirmed.Name)
 	case client.IsUnauthorized(err):
 		detail += "\n\nThe ROCKIT Edge host did not accept the credentials. Check `admin_token` (" + envAdminToken +
 			") for organizations, and `org_name`, `username` and `password` or `api_key` for everything inside an organization."
@@ -64,4 +69,26 @@ func isCertificateError(err error) bool {
 	var authErr x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	return errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr)
+}
+
+// credentialsLost handles a create whose answer was lost, whose object was adopted as this
+// apply's own, and whose secret (attribute secretAttr) could not be obtained again
+// (*client.CredentialsLostError). It adds an error saying so and reports true: the caller then
+// saves the object to state with the secret null, so that nothing exists on the server that
+// state does not know; Terraform marks the resource tainted because of the error, and the next
+// apply replaces it, which issues a new secret.
+func credentialsLost(diags *diag.Diagnostics, typ, secretAttr, rotation string, err error) bool {
+	var lost *client.CredentialsLostError
+	if !errors.As(err, &lost) {
+		return false
+	}
+	detail := fmt.Sprintf("%s.\n\nThe %s %q exists and is saved in state with %s unknown (null); it is marked "+
+		"tainted, so the next apply replaces it (deletes it and creates it again), which issues a new %s.",
+		err, lost.Kind, lost.Name, secretAttr, secretAttr)
+	if rotation != "" {
+		detail += fmt.Sprintf(" To keep it instead, run `terraform untaint %s.<resource name>` and change `%s` to issue a new %s.",
+			typ, rotation, secretAttr)
+	}
+	diags.AddError("Created without its "+secretAttr, detail)
+	return true
 }

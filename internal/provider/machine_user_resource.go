@@ -107,6 +107,11 @@ func (r *machineUserResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	u, err := r.client.CreateUser(ctx, machineUserToAPI(plan))
 	if err != nil {
+		if u != nil && credentialsLost(&resp.Diagnostics, "rockit_machine_user", "api_key", "api_key_version", err) {
+			resp.Diagnostics.Append(machineUserFromAPI(u, &plan)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		}
 		addUserCreateError(&resp.Diagnostics, "rockit_machine_user", plan.Username.ValueString(), err)
 		return
 	}

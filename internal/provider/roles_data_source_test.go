@@ -42,7 +42,7 @@ func TestAccRolesDataSource_pagesThroughAll(t *testing.T) {
 				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.150.permissions.apps.#", "1"),
 				resource.TestCheckTypeSetElemAttr("data.rockit_roles.all", "roles.150.permissions.apps.*", "read"),
 				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.150.permissions.%", "1"),
-				checkListQueries(ts, "/be/v1/roles", "limit=100&offset=0", "limit=100&offset=100"),
+				checkListQueries(ts, "/be/v1/roles", "limit=100&offset=0&order%5B%5D=name", "limit=100&offset=100&order%5B%5D=name"),
 			),
 		}},
 	})

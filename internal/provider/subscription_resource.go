@@ -146,6 +146,11 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	sub, err := r.client.CreateSubscription(ctx, in)
 	if err != nil {
+		if sub != nil && credentialsLost(&resp.Diagnostics, "rockit_subscription", "secret", "", err) {
+			resp.Diagnostics.Append(subscriptionFromAPI(sub, &plan)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		}
 		addClientError(&resp.Diagnostics, "Error creating subscription", err)
 		return
 	}

@@ -129,6 +129,11 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	u, err := r.client.CreateUser(ctx, userToAPI(plan))
 	if err != nil {
+		if u != nil && credentialsLost(&resp.Diagnostics, "rockit_user", "initial_password", "credentials_version", err) {
+			resp.Diagnostics.Append(userFromAPI(u, &plan)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		}
 		addUserCreateError(&resp.Diagnostics, "rockit_user", plan.Username.ValueString(), err)
 		return
 	}
