@@ -285,7 +285,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			return nil, err
 		}
 		if attempt > c.cfg.MaxRetries {
-			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("max_retries (%d) spent", c.cfg.MaxRetries))
+			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries))
 		}
 		if ctx.Err() != nil {
 			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")

@@ -210,7 +210,7 @@ func TestNeverAnsweringServerErrorNamesAttemptsTimeAndLastAnswer(t *testing.T) {
 		t.Errorf("a POST without an answer must have an unknown outcome: %v", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"POST /be/v1/roles failed after 3 attempts over ", "max_retries (2) spent",
+	for _, want := range []string{"POST /be/v1/roles failed after 3 attempts over ", "no retry left, max_retries = 2",
 		"last answer: POST /be/v1/roles: no answer within 100ms (request timeout)", "may have carried it out"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not say %q", msg, want)

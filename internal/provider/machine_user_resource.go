@@ -107,6 +107,9 @@ func (r *machineUserResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	u, err := r.client.CreateUser(ctx, machineUserToAPI(plan))
 	if err != nil {
+		if keepMaybeCreated(ctx, req, resp, "rockit_machine_user", "machine user", plan.Username.ValueString(), err) {
+			return
+		}
 		addUserCreateError(&resp.Diagnostics, "rockit_machine_user", plan.Username.ValueString(), err)
 		return
 	}

@@ -146,6 +146,9 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	sub, err := r.client.CreateSubscription(ctx, in)
 	if err != nil {
+		if keepMaybeCreated(ctx, req, resp, "rockit_subscription", "subscription", plan.Name.ValueString(), err) {
+			return
+		}
 		addClientError(&resp.Diagnostics, "Error creating subscription", err)
 		return
 	}

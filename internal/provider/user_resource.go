@@ -129,6 +129,9 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	u, err := r.client.CreateUser(ctx, userToAPI(plan))
 	if err != nil {
+		if keepMaybeCreated(ctx, req, resp, "rockit_user", "user", plan.Username.ValueString(), err) {
+			return
+		}
 		addUserCreateError(&resp.Diagnostics, "rockit_user", plan.Username.ValueString(), err)
 		return
 	}
