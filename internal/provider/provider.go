@@ -137,8 +137,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "How long one HTTP request (one attempt) may take, as a Go duration such as `30s` or `2m`. " +
 					"Defaults to `30s`. A create, change or delete that was sent when Terraform is interrupted (Ctrl-C) still " +
 					"waits for its answer up to this long, so that its result is recorded in state.",
-				Optional:            true,
-				Validators:          []validator.String{validators.Duration()},
+				Optional:   true,
+				Validators: []validator.String{validators.Duration()},
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
 				MarkdownDescription: "Skip TLS certificate verification. Only for test hosts; prefer `ca_cert_pem`. Defaults to `false`.",
