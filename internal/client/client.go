@@ -257,7 +257,8 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			return env, nil
 		}
 		if retry.ambiguous && r.method != http.MethodGet {
-			acted = true
+			// A login or token request that may have acted leaves nothing to record.
+			acted = acted || r.auth != authNone
 			if r.method == http.MethodPost {
 				lost = true
 			}

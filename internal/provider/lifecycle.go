@@ -26,6 +26,10 @@ func checkDelete(ctx context.Context, diags *diag.Diagnostics, kind, name string
 		tflog.Warn(ctx, kind+" was already deleted", map[string]any{"name": name})
 	case client.IsConflict(err) && inUse != "":
 		diags.AddError("Error deleting "+kind, fmt.Sprintf("The %s %q is still in use: %s\n\n%s", kind, name, err, inUse))
+	case client.OutcomeUnknown(err):
+		diags.AddError("Error deleting "+kind, fmt.Sprintf("%s\n\nThe delete of the %s %q was sent, but no definite answer "+
+			"came back, so it may be gone already. It stays in state: the next plan reads it, and drops it from state if it "+
+			"is gone (a later delete of it answers 404, which counts as deleted).", err, kind, name))
 	default:
 		addClientError(diags, "Error deleting "+kind, err)
 	}

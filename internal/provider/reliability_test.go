@@ -680,3 +680,41 @@ resource "rockit_subscription" "s" {
 		},
 	})
 }
+
+// TestAccNeverAnsweringServerSaysWhatHappened: against a server that never answers, the error
+// names the attempts, the time they took and the last answer, and the settings that bound them,
+// instead of a bare "context deadline exceeded".
+func TestAccNeverAnsweringServerSaysWhatHappened(t *testing.T) {
+	var requests atomic.Int32
+	url := httptestServer(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rockit" {
+  endpoint        = %q
+  org_name        = "Acme"
+  username        = "ci_bot"
+  api_key         = "key"
+  request_timeout = "200ms"
+  max_retries     = 1
+}
+
+data "rockit_role" "ops" {
+  name = "Ops"
+}
+`, url),
+			ExpectError: regexp.MustCompile(`(?s)GET /be/v1/roles/Ops failed after 2 attempts over [0-9.]+m?s\s+\(no retry left,\s+max_retries = 1\);\s+last\s+answer:\s+GET /be/v1/roles/Ops:\s+no\s+answer\s+within\s+200ms\s+\(request\s+timeout\).*` +
+				"`retry_max_elapsed`"),
+		}},
+	})
+	if n := requests.Load(); n != 2 {
+		t.Errorf("requests = %d, want 2", n)
+	}
+}
