@@ -414,12 +414,16 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		if !detached && ctx.Err() != nil {
 			return nil, retryDecision{}, err
 		}
-		if reqCtx.Err() != nil || isTimeout(err) {
-			// No answer in time: the server may be carrying out the request.
-			return nil, retryDecision{ok: true, ambiguous: true},
-				fmt.Errorf("%s %s: no answer within %s (request timeout)", r.method, r.path, timeout)
+		retry := transportRetry(err)
+		if retry.ok && (reqCtx.Err() != nil || isTimeout(err)) {
+			// No answer in time: once connected, the server may be carrying out the request.
+			what := "no answer"
+			if !retry.ambiguous {
+				what = "no connection"
+			}
+			return nil, retry, fmt.Errorf("%s %s: %s within %s (request timeout)", r.method, r.path, what, timeout)
 		}
-		return nil, transportRetry(err), fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		return nil, retry, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
