@@ -18,6 +18,7 @@ provider "rockit" {
   endpoint        = "https://edge.example.com"
   org_name        = "ExampleOrg"
   username        = "ops_admin"
-  request_timeout = "45s"
-  max_retries     = 8
+  request_timeout   = "45s" # one attempt
+  max_retries       = 8
+  retry_max_elapsed = "10m" # all attempts of one request together
 }

@@ -2,17 +2,22 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 )
 
-// sessionAuth holds the session and auth tokens of a human user's login. One mutex makes
-// concurrent requests share one login and one renewal.
+// sessionAuth holds the session and auth tokens of a human user's login. One renewal slot makes
+// concurrent requests share one login and one renewal; a request waiting for that slot stops
+// waiting when its own context ends (a login held up by a 429 holds no one beyond their context).
 type sessionAuth struct {
 	client *Client
 
-	mu            sync.Mutex
+	// renewing holds one token while a request logs in or renews the auth token.
+	renewing chan struct{}
+
+	mu            sync.Mutex // guards the fields below; never held across a request
 	sessionToken  string
 	sessionExpiry time.Time
 	token         string
@@ -53,29 +58,44 @@ func renewMargin(ttl time.Duration) time.Duration {
 
 // authToken returns a valid auth token, logging in or renewing as needed.
 func (s *sessionAuth) authToken(ctx context.Context) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.client.cfg.Now()
-	if s.token != "" && now.Before(s.tokenExpiry) {
-		return s.token, nil
+	if tok := s.current(); tok != "" {
+		return tok, nil
+	}
+	select {
+	case s.renewing <- struct{}{}:
+	case <-ctx.Done():
+		return "", fmt.Errorf("waiting for the login of another request: %w", ctx.Err())
+	}
+	defer func() { <-s.renewing }()
+	// Another request may have renewed the token while this one waited.
+	if tok := s.current(); tok != "" {
+		return tok, nil
 	}
 	for tries := 0; ; tries++ {
-		if s.sessionToken == "" || !now.Before(s.sessionExpiry) {
+		s.mu.Lock()
+		session, expiry := s.sessionToken, s.sessionExpiry
+		s.mu.Unlock()
+		if session == "" || !s.client.cfg.Now().Before(expiry) {
 			if err := s.login(ctx); err != nil {
 				return "", err
 			}
+			s.mu.Lock()
+			session = s.sessionToken
+			s.mu.Unlock()
 		}
 		var tok AuthToken
 		_, err := s.client.do(ctx, request{
 			method:  http.MethodPost,
 			path:    "/be/v1/auth",
 			auth:    authNone,
-			headers: http.Header{HeaderSessionToken: []string{s.sessionToken}},
+			headers: http.Header{HeaderSessionToken: []string{session}},
 		}, &tok)
 		if err != nil {
 			// The session ended early on the server: log in once more.
 			if IsUnauthorized(err) && tries == 0 {
+				s.mu.Lock()
 				s.sessionToken = ""
+				s.mu.Unlock()
 				continue
 			}
 			return "", err
@@ -84,10 +104,22 @@ func (s *sessionAuth) authToken(ctx context.Context) (string, error) {
 		if ttl <= 0 {
 			ttl = defaultAuthTTL
 		}
+		s.mu.Lock()
 		s.token = tok.AuthToken
 		s.tokenExpiry = s.client.cfg.Now().Add(ttl - renewMargin(ttl))
-		return s.token, nil
+		s.mu.Unlock()
+		return tok.AuthToken, nil
 	}
+}
+
+// current returns the auth token if it is still valid, else "".
+func (s *sessionAuth) current() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token != "" && s.client.cfg.Now().Before(s.tokenExpiry) {
+		return s.token
+	}
+	return ""
 }
 
 func (s *sessionAuth) login(ctx context.Context) error {
@@ -105,8 +137,10 @@ func (s *sessionAuth) login(ctx context.Context) error {
 	if ttl <= 0 {
 		ttl = defaultSessionTTL
 	}
+	s.mu.Lock()
 	s.sessionToken = sess.SessionToken
 	s.sessionExpiry = s.client.cfg.Now().Add(ttl - renewMargin(ttl))
+	s.mu.Unlock()
 	return nil
 }
 

@@ -50,6 +50,9 @@ type Config struct {
 	MaxRetries int
 	// RateLimit is the most requests per second this client sends; 0 means unlimited.
 	RateLimit float64
+	// MaxElapsed bounds one operation with all its retries (default 5m): no retry starts, and
+	// no attempt runs, beyond it.
+	MaxElapsed time.Duration
 
 	// Logger receives one line per attempt (method, path, status, duration, attempt); nil: none.
 	Logger Logger
@@ -124,6 +127,9 @@ const (
 	HeaderAPIKey       = "x-rockit-api-key"
 )
 
+// DefaultMaxElapsed is the default total budget of one operation with its retries.
+const DefaultMaxElapsed = 5 * time.Minute
+
 // New makes a Client with one pooled transport. It does not talk to the server.
 func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
@@ -131,6 +137,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxRetries < 0 {
 		cfg.MaxRetries = 5
+	}
+	if cfg.MaxElapsed <= 0 {
+		cfg.MaxElapsed = DefaultMaxElapsed
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -168,7 +177,7 @@ func New(cfg Config) (*Client, error) {
 		http:    &http.Client{Transport: transport, Timeout: cfg.Timeout},
 		limiter: newRateLimiter(cfg.RateLimit, cfg.Now),
 	}
-	c.session = &sessionAuth{client: c}
+	c.session = &sessionAuth{client: c, renewing: make(chan struct{}, 1)}
 	if cfg.Endpoint != "" {
 		u, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -220,6 +229,11 @@ type answerInfo struct {
 }
 
 // do sends r, retrying where that is safe, and decodes the answer's data into out (if not nil).
+//
+// Cancellation (Terraform's graceful stop cancels ctx): the waits before an attempt (rate
+// limiter, login and token renewal, backoff) end at once and no new attempt starts. An attempt
+// of a write (POST, PATCH, DELETE) that has been sent is detached from ctx (see attempt): it runs
+// to its answer, bounded by the request timeout, so that its result can be recorded in state.
 func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) {
 	if c.base == nil {
 		return nil, &MissingCredentialError{Credential: CredentialEndpoint, Purpose: "every request"}
@@ -232,11 +246,15 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		}
 	}
 	reauthed := false
+	start := c.cfg.Now()
 	// lost is set once an attempt of a POST may have reached the server without its answer
 	// reaching us: a later 409 may then be our own object (see APIError.MayBeOwnCreate).
 	lost := false
+	// acted is set once an attempt of any write may have been carried out without a definite
+	// answer: if the request ends without one, its outcome is unknown (RequestError).
+	acted := false
 	for attempt := 1; ; attempt++ {
-		env, retry, err := c.attempt(ctx, r, body, attempt)
+		env, retry, err := c.attempt(ctx, r, body, attempt, start)
 		var apiErr *APIError
 		if err != nil && lost && errors.As(err, &apiErr) {
 			apiErr.MayBeOwnCreate = true
@@ -257,30 +275,66 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			}
 			return env, nil
 		}
+		if retry.ambiguous && r.method != http.MethodGet {
+			// A login or token request that may have acted leaves nothing to record.
+			acted = acted || r.auth != authNone
+			if r.method == http.MethodPost {
+				lost = true
+			}
+		}
+		if retry.notSent {
+			// Stopped before this attempt was sent (cancelled while waiting).
+			if attempt == 1 {
+				return nil, err
+			}
+			return nil, c.giveUp(r, err, attempt-1, start, acted, "the operation was cancelled (Terraform is stopping) before the next attempt")
+		}
 		// A 401 on an org-scoped request in session mode: the auth token was revoked or
 		// expired early. Obtain a new one and try once more. (A 401 of the login itself, e.g.
 		// a wrong password, carries no token and is final.)
-		if r.auth == authOrg && IsUnauthorized(err) && !reauthed && c.usesSession() && retry.token != "" {
+		if r.auth == authOrg && IsUnauthorized(err) && !reauthed && c.usesSession() && retry.token != "" && ctx.Err() == nil {
 			reauthed = true
 			c.session.invalidate(retry.token)
 			attempt--
 			continue
 		}
-		if retry.ok && attempt <= c.cfg.MaxRetries {
-			if r.method == http.MethodPost && retry.ambiguous {
-				lost = true
+		if !retry.ok {
+			if acted && !definiteAnswer(err) {
+				return nil, c.giveUp(r, err, attempt, start, acted, "")
 			}
-			wait := backoff(attempt, retry.after)
-			c.logWarn(ctx, "ROCKIT Edge request failed, retrying", map[string]any{
-				"method": r.method, "path": r.path, "attempt": attempt, "wait_ms": wait.Milliseconds(), "error": err.Error(),
-			})
-			if serr := c.cfg.Sleep(ctx, wait); serr != nil {
-				return nil, fmt.Errorf("%w (stopped retrying: %w)", err, serr)
-			}
-			continue
+			return nil, err
 		}
-		return nil, err
+		if attempt > c.cfg.MaxRetries {
+			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries))
+		}
+		if ctx.Err() != nil {
+			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")
+		}
+		wait := backoff(attempt, retry.after)
+		left := c.cfg.MaxElapsed - c.cfg.Now().Sub(start)
+		switch {
+		case retry.after > left:
+			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf(
+				"the server asked to wait %s (Retry-After), more than the %s left of retry_max_elapsed (%s)",
+				retry.after, left.Round(time.Second), c.cfg.MaxElapsed))
+		case wait >= left:
+			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("retry_max_elapsed (%s) spent", c.cfg.MaxElapsed))
+		}
+		c.logWarn(ctx, "ROCKIT Edge request failed, retrying", map[string]any{
+			"method": r.method, "path": r.path, "attempt": attempt, "wait_ms": wait.Milliseconds(), "error": err.Error(),
+		})
+		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
+			return nil, c.giveUp(r, fmt.Errorf("%w (stopped retrying: %w)", err, serr), attempt, start, acted,
+				"the operation was cancelled (Terraform is stopping) while waiting to retry")
+		}
 	}
+}
+
+// definiteAnswer reports whether err is an answer the server gave after acting or refusing for
+// good (a 4xx other than 429): the request's outcome is then known.
+func definiteAnswer(err error) bool {
+	s := StatusOf(err)
+	return s >= 400 && s < 500 && s != http.StatusTooManyRequests
 }
 
 // retryDecision says whether a failed attempt may be retried and how long the server asked to wait.
@@ -292,12 +346,27 @@ type retryDecision struct {
 	ambiguous bool
 	// token is the auth token the attempt carried, if any.
 	token string
+	// notSent: the attempt ended before its request was sent (the context ended while waiting
+	// for the rate limiter or a login).
+	notSent bool
 }
 
-// attempt sends one HTTP request.
-func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int) (*envelope, retryDecision, error) {
+// giveUp wraps the last error of a request that ended without a definite answer.
+func (c *Client) giveUp(r request, last error, attempts int, start time.Time, acted bool, reason string) error {
+	return &RequestError{
+		Method: r.method, Path: r.path, Attempts: attempts, Elapsed: c.cfg.Now().Sub(start),
+		Reason: reason, OutcomeUnknown: acted && !definiteAnswer(last), Last: last,
+	}
+}
+
+// attempt sends one HTTP request. Its waits (rate limiter, login) end with ctx. The request of a
+// write with credentials (POST, PATCH, DELETE of an object; not the login, not a read) is
+// detached from ctx once it is about to be sent: a graceful stop must not cut off a request the
+// server may already be carrying out, since its answer is what lets Terraform record the result.
+// Every request is bounded by the request timeout and by what is left of the total budget.
+func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (*envelope, retryDecision, error) {
 	if err := c.limiter.wait(ctx, c.cfg.Sleep); err != nil {
-		return nil, retryDecision{}, err
+		return nil, retryDecision{notSent: true}, fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
 	}
 	u := *c.base
 	// r.path holds escaped segments: RawPath keeps them as they are, Path is their decoding
@@ -315,7 +384,18 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	if body != nil {
 		rdr = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), rdr)
+	reqCtx := ctx
+	detached := r.method != http.MethodGet && r.auth != authNone
+	if detached {
+		reqCtx = context.WithoutCancel(ctx)
+	}
+	timeout := c.cfg.Timeout
+	if left := c.cfg.MaxElapsed - c.cfg.Now().Sub(opStart); left < timeout {
+		timeout = max(left, time.Second)
+	}
+	reqCtx, cancel := context.WithTimeout(reqCtx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(reqCtx, r.method, u.String(), rdr)
 	if err != nil {
 		return nil, retryDecision{}, fmt.Errorf("building %s %s: %w", r.method, r.path, err)
 	}
@@ -332,7 +412,11 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		}
 	}
 	if err := c.authorize(ctx, req, r.auth); err != nil {
-		return nil, retryDecision{}, err
+		return nil, retryDecision{notSent: ctx.Err() != nil}, err
+	}
+	if err := ctx.Err(); err != nil {
+		// Stopped before sending: nothing reached the server.
+		return nil, retryDecision{notSent: true}, fmt.Errorf("%s %s: not sent: %w", r.method, r.path, err)
 	}
 	usedToken := ""
 	if r.auth == authOrg {
@@ -346,10 +430,19 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 		fields["error"] = err.Error()
 		c.logDebug(ctx, "ROCKIT Edge request", fields)
-		if ctx.Err() != nil {
+		if !detached && ctx.Err() != nil {
 			return nil, retryDecision{}, err
 		}
-		return nil, transportRetry(err), fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		retry := transportRetry(err)
+		if retry.ok && (reqCtx.Err() != nil || isTimeout(err)) {
+			// No answer in time: once connected, the server may be carrying out the request.
+			what := "no answer"
+			if !retry.ambiguous {
+				what = "no connection"
+			}
+			return nil, retry, fmt.Errorf("%s %s: %s within %s (request timeout)", r.method, r.path, what, timeout)
+		}
+		return nil, retry, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
@@ -475,6 +568,12 @@ func transportRetry(err error) retryDecision {
 		return retryDecision{ok: true}
 	}
 	return retryDecision{ok: true, ambiguous: true}
+}
+
+// isTimeout reports whether a transport error is a timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // retryAfter reads a Retry-After header in seconds or as an HTTP date.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // APIError is an error answer of the ROCKIT Edge API: any status outside 2xx.
@@ -173,4 +174,48 @@ func (e *UndecodableAnswerError) Unwrap() error { return e.Cause }
 func undecodable(method string, a answerInfo, reason string, cause error) error {
 	return &UndecodableAnswerError{Method: method, URL: a.url, StatusCode: a.status, ContentType: a.contentType,
 		Size: a.size, Head: a.head, Reason: reason, Cause: cause}
+}
+
+// RequestError is a request that ended without a definite answer: its retries were spent, its
+// budget (retry_max_elapsed) was spent, the server asked to wait longer than the budget allows,
+// or the operation was cancelled between attempts. It says how many attempts were made over how
+// long and wraps the last answer or transport error (so StatusOf and IsConflict see through it).
+type RequestError struct {
+	Method, Path string
+	// Attempts is the number of attempts sent; Elapsed the time from the first to the end.
+	Attempts int
+	Elapsed  time.Duration
+	// Reason says why no further attempt was made (empty: the last error was final).
+	Reason string
+	// OutcomeUnknown: the request is a write that the server may have carried out (an attempt
+	// was sent and no definite answer came back), so the object may exist or have changed.
+	OutcomeUnknown bool
+	// Last is the last attempt's error.
+	Last error
+}
+
+func (e *RequestError) Error() string {
+	attempts := "1 attempt"
+	if e.Attempts != 1 {
+		attempts = fmt.Sprintf("%d attempts", e.Attempts)
+	}
+	msg := fmt.Sprintf("%s %s failed after %s over %s", e.Method, e.Path, attempts, e.Elapsed.Round(time.Millisecond))
+	if e.Reason != "" {
+		msg += " (" + e.Reason + ")"
+	}
+	msg += "; last answer: " + e.Last.Error()
+	if e.OutcomeUnknown {
+		msg += "; the request was sent, and the server may have carried it out"
+	}
+	return msg
+}
+
+func (e *RequestError) Unwrap() error { return e.Last }
+
+// OutcomeUnknown reports whether err is a write whose result is unknown: it was sent, and no
+// definite answer came back (connection lost, no answer in time, retries or budget spent, or
+// the operation stopped after an ambiguous attempt). A create may then have made the object.
+func OutcomeUnknown(err error) bool {
+	var re *RequestError
+	return errors.As(err, &re) && re.OutcomeUnknown
 }

@@ -14,18 +14,24 @@ const (
 	backoffMax  = 5 * time.Second
 )
 
+// maxRetryAfter caps a server's Retry-After: a server asking for a day must not hold a plan for
+// a day. A Retry-After beyond what is left of the operation's budget fails at once instead.
+const maxRetryAfter = 60 * time.Second
+
 // backoff returns the wait before retry number attempt (1-based). A Retry-After from the server
-// is honoured as the lower bound.
+// is honoured as the lower bound (capped at maxRetryAfter), with jitter of up to half of it on
+// top, so that parallel requests refused together do not all come back at the same instant.
 func backoff(attempt int, retryAfter time.Duration) time.Duration {
 	ceiling := backoffBase << min(attempt-1, 10)
 	if ceiling > backoffMax {
 		ceiling = backoffMax
 	}
 	wait := ceiling/2 + rand.N(ceiling/2+1) //nolint:gosec // jitter, not a secret
-	if retryAfter > wait {
-		return retryAfter
+	if retryAfter > 0 {
+		retryAfter = min(retryAfter, maxRetryAfter)
+		retryAfter += rand.N(retryAfter/2 + 1) //nolint:gosec // jitter, not a secret
 	}
-	return wait
+	return max(wait, retryAfter)
 }
 
 // rateLimiter is a token bucket shared by every request of one Client.

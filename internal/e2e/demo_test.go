@@ -38,13 +38,8 @@ func TestDemoWithRealPluginProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The provider binary, as `make build` makes it.
-	pluginDir := t.TempDir()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-rockit"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	// The provider binary, as `make build` makes it (built once for the package).
+	pluginDir := buildPlugin(t)
 
 	mock := mockserver.New(mockserver.Options{AdminToken: adminToken})
 	hs := httptest.NewServer(mock)

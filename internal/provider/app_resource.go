@@ -174,6 +174,9 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	a, err := r.client.CreateApp(ctx, appToAPI(plan))
 	if err != nil {
+		if keepMaybeCreated(ctx, req, resp, "rockit_app", "app", plan.Name.ValueString(), err) {
+			return
+		}
 		addClientError(&resp.Diagnostics, "Error creating app", err)
 		return
 	}

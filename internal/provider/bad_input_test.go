@@ -47,6 +47,8 @@ var badInputs = []badInput{
 		want: `Attribute rate_limit value must be at least 0.100000, got: 0.000000`},
 	{name: "provider request_timeout not a duration", provider: `request_timeout = "soon"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
 		want: `Attribute request_timeout must be a positive duration such as "30s" or "2m", got "soon"`},
+	{name: "provider retry_max_elapsed not a duration", provider: `retry_max_elapsed = "a while"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
+		want: `Attribute retry_max_elapsed must be a positive duration such as "30s" or "2m", got "a while"`},
 	{name: "provider negative request_timeout", provider: `request_timeout = "-5s"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
 		want: `Attribute request_timeout must be a positive duration such as "30s" or "2m", got "-5s": it is not positive`},
 

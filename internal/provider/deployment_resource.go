@@ -285,6 +285,9 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	d, err := r.client.CreateDeployment(ctx, deploymentToAPI(plan, secretWO, keyWO))
 	if err != nil {
+		if keepMaybeCreated(ctx, req, resp, "rockit_deployment", "deployment", plan.Name.ValueString(), err) {
+			return
+		}
 		addClientError(&resp.Diagnostics, "Error creating deployment", err)
 		return
 	}

@@ -42,6 +42,9 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 			") for organizations, and `org_name`, `username` and `password` or `api_key` for everything inside an organization."
 	case client.IsForbidden(err):
 		detail += "\n\nThe user the provider acts as lacks a permission: grant it through one of its roles."
+	case isRetryError(err):
+		detail += "\n\nThe provider settings `request_timeout` (one attempt, default 30s), `max_retries` (default 5) and " +
+			"`retry_max_elapsed` (all attempts of one operation, default 5m) bound the retries."
 	case isCertificateError(err):
 		detail += "\n\nThe ROCKIT Edge host's TLS certificate is not trusted. For a host with its own certificate authority, " +
 			"set `ca_cert_pem` (or " + envCACertPEM + ") to that CA's PEM certificate; `insecure_skip_verify = true` turns " +
@@ -91,4 +94,11 @@ func credentialsLost(diags *diag.Diagnostics, typ, secretAttr, rotation string, 
 	}
 	diags.AddError("Created without its "+secretAttr, detail)
 	return true
+}
+
+// isRetryError reports whether err is a request that ended without a definite answer after its
+// attempts (client.RequestError).
+func isRetryError(err error) bool {
+	var re *client.RequestError
+	return errors.As(err, &re)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
@@ -25,9 +26,47 @@ func checkDelete(ctx context.Context, diags *diag.Diagnostics, kind, name string
 		tflog.Warn(ctx, kind+" was already deleted", map[string]any{"name": name})
 	case client.IsConflict(err) && inUse != "":
 		diags.AddError("Error deleting "+kind, fmt.Sprintf("The %s %q is still in use: %s\n\n%s", kind, name, err, inUse))
+	case client.OutcomeUnknown(err):
+		diags.AddError("Error deleting "+kind, fmt.Sprintf("%s\n\nThe delete of the %s %q was sent, but no definite answer "+
+			"came back, so it may be gone already. It stays in state: the next plan reads it, and drops it from state if it "+
+			"is gone (a later delete of it answers 404, which counts as deleted).", err, kind, name))
 	default:
 		addClientError(diags, "Error deleting "+kind, err)
 	}
+}
+
+// keepMaybeCreated handles, the same way for every resource, a create whose request was sent
+// but never answered definitely (client.OutcomeUnknown: the connection was lost, no answer came
+// within request_timeout, or Terraform stopped after an ambiguous attempt): the object may exist.
+// It saves what is known to state (the planned values, computed values not yet known as null,
+// `id` as the name) and adds an error that says so and gives the import block. Terraform keeps
+// a resource whose create failed with a state, marked tainted: the next apply reads it (Read
+// drops it when it does not exist) and replaces it, instead of failing on "already exists".
+// It reports whether it handled err; the caller returns then.
+func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, typeName, kind, name string, err error) bool {
+	if !client.OutcomeUnknown(err) {
+		return false
+	}
+	raw, terr := tftypes.Transform(req.Plan.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if terr == nil {
+		resp.State.Raw = raw
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+	}
+	tflog.Warn(ctx, kind+" may have been created; kept in state as tainted", map[string]any{"name": name})
+	resp.Diagnostics.AddError(fmt.Sprintf("The %s %q may have been created", kind, name), fmt.Sprintf(
+		"%s\n\nThe request to create it was sent, but no definite answer came back (the connection was lost, no answer "+
+			"came within request_timeout, or Terraform was stopping), so the %s may exist on the server now. It is kept in "+
+			"state as tainted with what is known: the next apply reads it and replaces it if it exists, or creates it if "+
+			"it does not.\n\nIf it was removed from state (or the state could not be saved), bring it under management "+
+			"with an import block instead of creating it again:\n\n"+
+			"import {\n  to = %s.<resource name>\n  id = %q\n}",
+		err, kind, typeName, name))
+	return true
 }
 
 // A nameRule is the pattern an object's name follows and how to say it.

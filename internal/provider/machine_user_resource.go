@@ -112,6 +112,9 @@ func (r *machineUserResource) Create(ctx context.Context, req resource.CreateReq
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
+		if keepMaybeCreated(ctx, req, resp, "rockit_machine_user", "machine user", plan.Username.ValueString(), err) {
+			return
+		}
 		addUserCreateError(&resp.Diagnostics, "rockit_machine_user", plan.Username.ValueString(), err)
 		return
 	}

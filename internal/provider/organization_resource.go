@@ -189,6 +189,9 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	org, err := r.client.CreateOrganization(ctx, organizationToAPI(plan))
 	if err != nil {
+		if keepMaybeCreated(ctx, req, resp, "rockit_organization", "organization", plan.Name.ValueString(), err) {
+			return
+		}
 		if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization already exists",
 				fmt.Sprintf("An organization named %q exists already on the ROCKIT Edge host (%s). To manage it with Terraform, import it:\n\n"+

@@ -49,6 +49,7 @@ type rockitProviderModel struct {
 	CACertPEM          types.String  `tfsdk:"ca_cert_pem"`
 	MaxRetries         types.Int64   `tfsdk:"max_retries"`
 	RateLimit          types.Float64 `tfsdk:"rate_limit"`
+	RetryMaxElapsed    types.String  `tfsdk:"retry_max_elapsed"`
 }
 
 // Environment variables read when an attribute is not set in the provider block.
@@ -60,6 +61,7 @@ const (
 	envPassword   = "ROCKIT_PASSWORD"
 	envAPIKey     = "ROCKIT_API_KEY"
 	envCACertPEM  = "ROCKIT_CA_CERT_PEM"
+	envMaxElapsed = "ROCKIT_RETRY_MAX_ELAPSED"
 )
 
 // Defaults of the provider block.
@@ -132,9 +134,11 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "How long one HTTP request may take, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
-				Optional:            true,
-				Validators:          []validator.String{validators.Duration()},
+				MarkdownDescription: "How long one HTTP request (one attempt) may take, as a Go duration such as `30s` or `2m`. " +
+					"Defaults to `30s`. A create, change or delete that was sent when Terraform is interrupted (Ctrl-C) still " +
+					"waits for its answer up to this long, so that its result is recorded in state.",
+				Optional:   true,
+				Validators: []validator.String{validators.Duration()},
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
 				MarkdownDescription: "Skip TLS certificate verification. Only for test hosts; prefer `ca_cert_pem`. Defaults to `false`.",
@@ -150,6 +154,13 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"or a connection error, with exponential backoff and jitter, honouring `Retry-After`. `0` disables retries. Defaults to `5`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"retry_max_elapsed": schema.StringAttribute{
+				MarkdownDescription: "The total time one operation may take with all its retries, as a Go duration such as `5m`. " +
+					"No retry starts beyond it, and a server asking (with `Retry-After`) to wait longer than what is left of it " +
+					"fails the operation at once. Defaults to `5m`. May also be set with the `" + envMaxElapsed + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{validators.Duration()},
 			},
 			"rate_limit": schema.Float64Attribute{
 				MarkdownDescription: "The most requests per second the provider sends, shared by all resources. Unlimited when unset.",
@@ -203,6 +214,15 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 		cc.Timeout = d
+	}
+	if v := stringSetting(cfg.RetryMaxElapsed, envMaxElapsed); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("retry_max_elapsed"), "Invalid retry_max_elapsed",
+				fmt.Sprintf("retry_max_elapsed (or %s) must be a positive Go duration such as \"5m\", got %q.", envMaxElapsed, v))
+			return
+		}
+		cc.MaxElapsed = d
 	}
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
 		cc.MaxRetries = int(cfg.MaxRetries.ValueInt64())

@@ -13,7 +13,7 @@ import (
 // clearRockitEnv empties every ROCKIT_* variable the provider reads, so the developer's own
 // environment cannot change a test. Tests that use it cannot run in parallel (t.Setenv).
 func clearRockitEnv(t *testing.T) {
-	for _, v := range []string{envEndpoint, envAdminToken, envOrgName, envUsername, envPassword, envAPIKey, envCACertPEM} {
+	for _, v := range []string{envEndpoint, envAdminToken, envOrgName, envUsername, envPassword, envAPIKey, envCACertPEM, envMaxElapsed} {
 		t.Setenv(v, "")
 	}
 }
@@ -116,6 +116,8 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		{`endpoint = "edge.example.com"`, "Attribute endpoint must be an http(s) URL"},
 		{"endpoint = \"" + ts.URL + "\"\n  request_timeout = \"soon\"", "Attribute request_timeout must be a positive duration"},
 		{"endpoint = \"" + ts.URL + "\"\n  request_timeout = \"-5s\"", "Attribute request_timeout must be a positive duration"},
+		{"endpoint = \"" + ts.URL + "\"\n  retry_max_elapsed = \"a while\"", `Attribute retry_max_elapsed must be a positive duration such as "30s" or "2m", got "a while"`},
+		{"endpoint = \"" + ts.URL + "\"\n  retry_max_elapsed = \"0s\"", `Attribute retry_max_elapsed must be a positive duration such as "30s" or "2m", got "0s": it is not positive`},
 		{"endpoint = \"" + ts.URL + "\"\n  max_retries = -1", "Attribute max_retries value must be between 0 and 20"},
 		{"endpoint = \"" + ts.URL + "\"\n  password = \"p\"\n  api_key = \"k\"", `Attribute "api_key" cannot be specified when "password" is specified`},
 		{"endpoint = \"" + ts.URL + "\"\n  org_name = \"bad name\"", "Attribute org_name must be 2 to 50 characters"},
@@ -134,11 +136,30 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 	}
 }
 
+// ROCKIT_RETRY_MAX_ELAPSED is checked at plan time too (in Configure), naming the variable.
+func TestAccProvider_invalidRetryMaxElapsedFromEnvironment(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	t.Setenv(envMaxElapsed, "forever")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      ts.adminProvider() + orgOnly,
+			PlanOnly:    true,
+			ExpectError: expectError(`retry_max_elapsed (or ROCKIT_RETRY_MAX_ELAPSED) must be a positive Go duration such as "5m", got "forever"`),
+		}},
+	})
+	if n := len(ts.Requests()); n != 0 {
+		t.Fatalf("an invalid ROCKIT_RETRY_MAX_ELAPSED reached the API: %s", describeRequests(ts.Requests()))
+	}
+}
+
 // The provider's own schema: every attribute has a description naming its variable.
 func TestProviderSchemaDescriptions(t *testing.T) {
 	env := map[string]string{
 		"endpoint": envEndpoint, "admin_token": envAdminToken, "org_name": envOrgName,
 		"username": envUsername, "password": envPassword, "api_key": envAPIKey, "ca_cert_pem": envCACertPEM,
+		"retry_max_elapsed": envMaxElapsed,
 	}
 	s := providerSchema(t)
 	for name, attr := range s.Attributes {

@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
@@ -574,4 +577,144 @@ resource "rockit_subscription" "s" {
 			),
 		}},
 	})
+}
+
+// TestAccCreateWithoutAnswerIsKeptTainted: every create is sent and carried out, but its answer
+// is lost and max_retries = 0 allows no retry, so the outcome is unknown. Each resource says
+// that it may have been created, with the import block, and is kept in state (tainted): the
+// next apply replaces the objects instead of failing with "already exists", state then
+// matches the server and a re-plan is empty.
+func TestAccCreateWithoutAnswerIsKeptTainted(t *testing.T) {
+	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
+	password := m.SeedOrg("Unknown", "admin")
+	var lose atomic.Bool
+	lose.Store(true)
+	url := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, r)
+		if lose.Load() && r.Method == http.MethodPost && rec.Code < 300 && r.URL.Path != "/be/v1/login" && r.URL.Path != "/be/v1/auth" {
+			panic(http.ErrAbortHandler) // carried out, answer lost
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	cfg := fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  org_name    = "Unknown"
+  username    = "admin"
+  password    = %q
+  max_retries = 0
+}
+
+resource "rockit_role" "r" {
+  name        = "Ops"
+  permissions = { apps = ["read"] }
+}
+
+resource "rockit_user" "u" {
+  username  = "alice"
+  email     = "alice@example.com"
+  firstname = "Alice"
+  surname   = "Liddell"
+}
+
+resource "rockit_machine_user" "m" {
+  username = "ci_bot"
+  label    = "CI"
+}
+
+resource "rockit_deployment" "d" {
+  name = "Origin_EU"
+  origin = {
+    endpoint          = "s3.eu-central-1.amazonaws.com"
+    bucket            = "builds"
+    access_key_id     = "AKIAEXAMPLE"
+    secret_access_key = "s3cret"
+  }
+}
+
+resource "rockit_app" "a" {
+  name  = "Game"
+  label = "Game"
+}
+
+resource "rockit_subscription" "s" {
+  name = "hook"
+  type = "webhook"
+  url  = "https://hooks.example.com/x"
+}
+`, url, password)
+	addresses := []string{"rockit_role.r", "rockit_user.u", "rockit_machine_user.m", "rockit_deployment.d", "rockit_app.a", "rockit_subscription.s"}
+	replaceAll := make([]plancheck.PlanCheck, 0, len(addresses))
+	for _, a := range addresses {
+		replaceAll = append(replaceAll, plancheck.ExpectResourceAction(a, plancheck.ResourceActionReplace))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Every resource fails so; the role's error is checked word for word, the
+				// others through the plan of the next step (each is in state, tainted).
+				Config: cfg,
+				ExpectError: regexp.MustCompile(`(?s)The role "Ops" may have been created.*POST /be/v1/roles failed after 1 attempt over .*` +
+					`may exist on the server now. It is kept in\s+state\s+as\s+tainted.*import \{\s+to = rockit_role.<resource name>\s+id = "Ops"\s+\}`),
+			},
+			{
+				PreConfig:        func() { lose.Store(false); m.ResetRequests() },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaceAll},
+				Check: func(*terraform.State) error {
+					for _, r := range m.Requests() {
+						if r.Status == http.StatusConflict {
+							return fmt.Errorf("%s %s answered 409: the object of the lost create was not in state", r.Method, r.Path)
+						}
+					}
+					return nil
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+}
+
+// TestAccNeverAnsweringServerSaysWhatHappened: against a server that never answers, the error
+// names the attempts, the time they took and the last answer, and the settings that bound them,
+// instead of a bare "context deadline exceeded".
+func TestAccNeverAnsweringServerSaysWhatHappened(t *testing.T) {
+	var requests atomic.Int32
+	url := httptestServer(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rockit" {
+  endpoint        = %q
+  org_name        = "Acme"
+  username        = "ci_bot"
+  api_key         = "key"
+  request_timeout = "200ms"
+  max_retries     = 1
+}
+
+data "rockit_role" "ops" {
+  name = "Ops"
+}
+`, url),
+			ExpectError: regexp.MustCompile(`(?s)GET /be/v1/roles/Ops failed after 2 attempts over [0-9.]+m?s\s+\(no retry left,\s+max_retries = 1\);\s+last\s+answer:\s+GET /be/v1/roles/Ops:\s+no\s+answer\s+within\s+200ms\s+\(request\s+timeout\).*` +
+				"`retry_max_elapsed`"),
+		}},
+	})
+	if n := requests.Load(); n != 2 {
+		t.Errorf("requests = %d, want 2", n)
+	}
 }

@@ -108,6 +108,9 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	ro, err := r.client.CreateRole(ctx, client.CreateRoleRequest{Name: plan.Name.ValueString(), Permissions: roleToAPI(plan)})
 	if err != nil {
+		if keepMaybeCreated(ctx, req, resp, "rockit_role", "role", plan.Name.ValueString(), err) {
+			return
+		}
 		if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Role already exists", fmt.Sprintf(
 				"A role named %q exists already in the organization (%s). To manage it with Terraform, import it:\n\n"+

@@ -151,6 +151,9 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
+		if keepMaybeCreated(ctx, req, resp, "rockit_subscription", "subscription", plan.Name.ValueString(), err) {
+			return
+		}
 		addClientError(&resp.Diagnostics, "Error creating subscription", err)
 		return
 	}

@@ -134,6 +134,9 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
+		if keepMaybeCreated(ctx, req, resp, "rockit_user", "user", plan.Username.ValueString(), err) {
+			return
+		}
 		addUserCreateError(&resp.Diagnostics, "rockit_user", plan.Username.ValueString(), err)
 		return
 	}

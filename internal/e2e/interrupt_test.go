@@ -1,0 +1,376 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// The interrupt tests send one SIGINT (Ctrl-C: Terraform's graceful stop) to `terraform apply`
+// and `terraform destroy` of many roles while writes are in flight against a mock with latency,
+// then compare state with the server object by object.
+
+const (
+	stopOrg     = "Stop_Test"
+	stopRoles   = 60
+	stopLatency = 300 * time.Millisecond
+)
+
+const stopConfig = `
+terraform {
+  required_providers {
+    rockit = { source = "rockitplay/rockit" }
+  }
+}
+
+resource "rockit_role" "r" {
+  count       = 60
+  name        = "Role_${count.index}"
+  permissions = { apps = ["read"] }
+}
+`
+
+var (
+	pluginOnce sync.Once
+	pluginDir  string
+	pluginErr  error
+)
+
+// TestMain removes the plugin binary the interrupt tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if pluginDir != "" {
+		_ = os.RemoveAll(pluginDir)
+	}
+	os.Exit(code)
+}
+
+// buildPlugin builds the provider binary once for the interrupt tests.
+func buildPlugin(t *testing.T) string {
+	t.Helper()
+	pluginOnce.Do(func() {
+		root, err := filepath.Abs(filepath.Join("..", ".."))
+		if err != nil {
+			pluginErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "rockit-plugin-")
+		if err != nil {
+			pluginErr = err
+			return
+		}
+		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-rockit"), ".")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			pluginErr = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		pluginDir = dir
+	})
+	if pluginErr != nil {
+		t.Fatal(pluginErr)
+	}
+	return pluginDir
+}
+
+// writeCounter counts the role writes of one method the mock has received and finished.
+type writeCounter struct {
+	arrived, finished atomic.Int32
+}
+
+// stopRig is a mock with latency, a working directory with stopConfig, and the terraform CLI.
+type stopRig struct {
+	t      *testing.T
+	tf     string
+	work   string
+	env    []string
+	mock   *mockserver.Server
+	api    *client.Client
+	writes map[string]*writeCounter // by method: POST, DELETE
+}
+
+func newStopRig(t *testing.T) *stopRig {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
+	}
+	plugins := buildPlugin(t)
+	mock := mockserver.New(mockserver.Options{AdminToken: adminToken, Latency: stopLatency})
+	password := mock.SeedOrg(stopOrg, "admin")
+	rig := &stopRig{t: t, tf: tf, work: t.TempDir(), mock: mock,
+		writes: map[string]*writeCounter{http.MethodPost: {}, http.MethodDelete: {}}}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, ok := rig.writes[r.Method]; ok && strings.HasPrefix(r.URL.Path, "/be/v1/roles") {
+			c.arrived.Add(1)
+			defer c.finished.Add(1)
+		}
+		mock.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	if err := os.WriteFile(filepath.Join(rig.work, "main.tf"), []byte(stopConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(rig.work, "terraformrc")
+	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = %q\n  }\n  direct {}\n}\n", plugins)
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rig.env = []string{
+		"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"ROCKIT_ENDPOINT=" + hs.URL, "ROCKIT_ORG=" + stopOrg, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD=" + password,
+		"PATH=" + os.Getenv("PATH"), "HOME=" + rig.work,
+	}
+	api, err := client.New(client.Config{Endpoint: hs.URL, OrgName: stopOrg, Username: "admin", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rig.api = api
+	return rig
+}
+
+func (r *stopRig) command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	cmd := exec.CommandContext(ctx, r.tf, append([]string{"-chdir=" + r.work}, args...)...)
+	cmd.Env = r.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	return cmd, &out
+}
+
+// run runs terraform to its end and returns its output and exit code.
+func (r *stopRig) run(args ...string) (string, int) {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd, out := r.command(ctx, args...)
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		return out.String(), exitErr.ExitCode()
+	}
+	if err != nil {
+		r.t.Fatalf("terraform %s: %v", args[0], err)
+	}
+	return out.String(), 0
+}
+
+// interrupt starts terraform, sends one SIGINT once the mock has received `after` role writes
+// of method, waits for terraform to exit and returns how many writes were in flight at the
+// stop, with terraform's output and exit code.
+func (r *stopRig) interrupt(method string, after int32, args ...string) (inFlight int32, output string, code int) {
+	r.t.Helper()
+	writes := r.writes[method]
+	writes.arrived.Store(0)
+	writes.finished.Store(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd, out := r.command(ctx, args...)
+	if err := cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for writes.arrived.Load() < after {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			r.t.Fatalf("the mock saw only %d %s requests; terraform:\n%s", writes.arrived.Load(), method, out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	inFlight = writes.arrived.Load() - writes.finished.Load()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		r.t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		code = exitErr.ExitCode()
+	case err != nil:
+		r.t.Fatalf("terraform: %v", err)
+	}
+	return inFlight, out.String(), code
+}
+
+// stateRoles returns the names of the roles in terraform.tfstate, and those marked tainted.
+func (r *stopRig) stateRoles() (names, tainted []string) {
+	r.t.Helper()
+	b, err := os.ReadFile(filepath.Join(r.work, "terraform.tfstate"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var st struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Status     string `json:"status"`
+				Attributes struct {
+					Name string `json:"name"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		r.t.Fatalf("reading the state: %v", err)
+	}
+	for _, res := range st.Resources {
+		if res.Type != "rockit_role" {
+			continue
+		}
+		for _, in := range res.Instances {
+			names = append(names, in.Attributes.Name)
+			if in.Status == "tainted" {
+				tainted = append(tainted, in.Attributes.Name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names, tainted
+}
+
+// serverRoles returns the names of the roles on the mock, without the built-in one.
+func (r *stopRig) serverRoles() []string {
+	r.t.Helper()
+	r.mock.PauseFaults(true) // no latency while the test reads
+	defer r.mock.PauseFaults(false)
+	roles, err := r.api.ListRoles(context.Background())
+	if err != nil {
+		r.t.Fatalf("listing the roles on the mock: %v", err)
+	}
+	var names []string
+	for _, ro := range roles {
+		if ro.Name != "Administrators" {
+			names = append(names, ro.Name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// compare fails the test unless state and server hold the same roles, object by object.
+func (r *stopRig) compare(what string) (inState, onServer int) {
+	r.t.Helper()
+	state, tainted := r.stateRoles()
+	server := r.serverRoles()
+	inSet := map[string]bool{}
+	for _, n := range state {
+		inSet[n] = true
+	}
+	onSet := map[string]bool{}
+	for _, n := range server {
+		onSet[n] = true
+		if !inSet[n] {
+			r.t.Errorf("%s: role %s exists on the server but not in state", what, n)
+		}
+	}
+	for _, n := range state {
+		if !onSet[n] {
+			r.t.Errorf("%s: role %s is in state but not on the server", what, n)
+		}
+	}
+	if len(tainted) > 0 {
+		r.t.Errorf("%s: roles left tainted although every write got its answer: %v", what, tainted)
+	}
+	return len(state), len(server)
+}
+
+// noConflicts fails the test if the mock answered any request 409.
+func (r *stopRig) noConflicts(what string) {
+	r.t.Helper()
+	for _, rec := range r.mock.Requests() {
+		if rec.Status == http.StatusConflict {
+			r.t.Errorf("%s: %s %s answered 409", what, rec.Method, rec.Path)
+		}
+	}
+}
+
+// One Ctrl-C during `terraform apply` of 60 roles: the creates in flight finish and are in
+// state; nothing exists on the server that state does not know; the next apply completes
+// without a 409 and a re-plan is empty.
+func TestInterruptedApplyLeavesStateEqualToServer(t *testing.T) {
+	rig := newStopRig(t)
+	start := time.Now()
+	inFlight, out, code := rig.interrupt(http.MethodPost, 15, "apply", "-auto-approve", "-input=false", "-no-color")
+	if code == 0 {
+		t.Fatalf("the interrupted apply exited 0; output:\n%s", out)
+	}
+	if !strings.Contains(out, "Interrupt received") {
+		t.Errorf("terraform did not report the interrupt:\n%s", out)
+	}
+	if strings.Contains(out, "context canceled") {
+		t.Errorf("a write failed with \"context canceled\":\n%s", out)
+	}
+	inState, onServer := rig.compare("after the interrupted apply")
+	t.Logf("interrupted apply of %d roles (latency %v): %d creates in flight at the stop, %d roles on the server, %d in state (%v)",
+		stopRoles, stopLatency, inFlight, onServer, inState, time.Since(start).Round(time.Millisecond))
+	if onServer == 0 || onServer == stopRoles {
+		t.Errorf("%d roles on the server: the stop did not come while writes were in flight", onServer)
+	}
+
+	rig.mock.ResetRequests()
+	if out, code := rig.run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("the apply after the interrupt failed (%d):\n%s", code, out)
+	}
+	rig.noConflicts("the apply after the interrupt")
+	if inState, onServer := rig.compare("after the second apply"); inState != stopRoles || onServer != stopRoles {
+		t.Errorf("after the second apply: %d roles in state, %d on the server, want %d", inState, onServer, stopRoles)
+	}
+	if out, code := rig.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("the re-plan was not empty (exit %d):\n%s", code, out)
+	}
+}
+
+// One Ctrl-C during `terraform destroy` of 60 roles: the deletes in flight finish and their
+// roles leave state; what is left in state is exactly what is left on the server; the next
+// destroy completes and leaves nothing.
+func TestInterruptedDestroyLeavesStateEqualToServer(t *testing.T) {
+	rig := newStopRig(t)
+	if out, code := rig.run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	start := time.Now()
+	inFlight, out, code := rig.interrupt(http.MethodDelete, 15, "destroy", "-auto-approve", "-input=false", "-no-color")
+	if code == 0 {
+		t.Fatalf("the interrupted destroy exited 0; output:\n%s", out)
+	}
+	if strings.Contains(out, "context canceled") {
+		t.Errorf("a delete failed with \"context canceled\":\n%s", out)
+	}
+	inState, onServer := rig.compare("after the interrupted destroy")
+	t.Logf("interrupted destroy of %d roles (latency %v): %d deletes in flight at the stop, %d roles left on the server, %d in state (%v)",
+		stopRoles, stopLatency, inFlight, onServer, inState, time.Since(start).Round(time.Millisecond))
+	if onServer == 0 || onServer == stopRoles {
+		t.Errorf("%d roles left on the server: the stop did not come while deletes were in flight", onServer)
+	}
+
+	rig.mock.ResetRequests()
+	if out, code := rig.run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("the destroy after the interrupt failed (%d):\n%s", code, out)
+	}
+	rig.noConflicts("the destroy after the interrupt")
+	if inState, onServer := rig.compare("after the second destroy"); inState != 0 || onServer != 0 {
+		t.Errorf("after the second destroy: %d roles in state, %d on the server, want none", inState, onServer)
+	}
+}
