@@ -150,3 +150,13 @@ func (s *Server) Task(orgName, name string) (Task, bool) {
 	}
 	return o.tasks[name].copy(), true
 }
+
+// TaskNames returns the names of an organization's tasks, sorted, for tests.
+func (s *Server) TaskNames(orgName string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.orgs[orgName]; o != nil {
+		return sortedKeys(o.tasks)
+	}
+	return nil
+}

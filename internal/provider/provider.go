@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -22,7 +23,10 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
-var _ provider.Provider = &rockitProvider{}
+var (
+	_ provider.Provider            = &rockitProvider{}
+	_ provider.ProviderWithActions = &rockitProvider{}
+)
 
 // New returns the provider factory for a build version.
 func New(version string) func() provider.Provider {
@@ -225,6 +229,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.ActionData = c
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -252,5 +257,15 @@ func (p *rockitProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewSubscriptionsDataSource,
 		NewTaskDataSource,
 		NewTasksDataSource,
+	}
+}
+
+// Actions are the day-2 operations of contract section 11 (Terraform 1.14+).
+func (p *rockitProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewProcessTracesAction,
+		NewRetryTaskAction,
+		NewAcknowledgeTaskAction,
+		NewExpireTaskAction,
 	}
 }
