@@ -99,3 +99,12 @@ func (s *sessionAuth) dropSession(used string) {
 	}
 	s.mu.Unlock()
 }
+
+// Username returns the user the org-scoped credentials act as.
+func (c *Client) Username() string { return c.cfg.Username }
+
+// Now is the client's clock.
+func (c *Client) Now() time.Time { return c.cfg.Now() }
+
+// RenewMargin is how long before its expiry a token of lifetime ttl should be renewed.
+func RenewMargin(ttl time.Duration) time.Duration { return renewMargin(ttl) }

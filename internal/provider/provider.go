@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,8 +25,9 @@ import (
 )
 
 var (
-	_ provider.Provider            = &rockitProvider{}
-	_ provider.ProviderWithActions = &rockitProvider{}
+	_ provider.Provider                       = &rockitProvider{}
+	_ provider.ProviderWithActions            = &rockitProvider{}
+	_ provider.ProviderWithEphemeralResources = &rockitProvider{}
 )
 
 // New returns the provider factory for a build version.
@@ -230,6 +232,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.ResourceData = c
 	resp.DataSourceData = c
 	resp.ActionData = c
+	resp.EphemeralResourceData = c
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -267,5 +270,12 @@ func (p *rockitProvider) Actions(_ context.Context) []func() action.Action {
 		NewRetryTaskAction,
 		NewAcknowledgeTaskAction,
 		NewExpireTaskAction,
+	}
+}
+
+// EphemeralResources never reach state or plan (Terraform 1.10+).
+func (p *rockitProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAuthTokenEphemeralResource,
 	}
 }
