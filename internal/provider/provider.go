@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,6 +29,7 @@ var (
 	_ provider.Provider                       = &rockitProvider{}
 	_ provider.ProviderWithActions            = &rockitProvider{}
 	_ provider.ProviderWithEphemeralResources = &rockitProvider{}
+	_ provider.ProviderWithFunctions          = &rockitProvider{}
 )
 
 // New returns the provider factory for a build version.
@@ -277,5 +279,13 @@ func (p *rockitProvider) Actions(_ context.Context) []func() action.Action {
 func (p *rockitProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAuthTokenEphemeralResource,
+	}
+}
+
+// Functions are the provider functions (Terraform 1.8+).
+func (p *rockitProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewPermissionsFromBitsFunction,
+		NewPermissionsToBitsFunction,
 	}
 }
