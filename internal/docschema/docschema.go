@@ -75,7 +75,7 @@ func FromServer(ctx context.Context, srv tfprotov6.ProviderServer, providerName 
 	if len(ids.IdentitySchemas) > 0 {
 		ps.ResourceIdentitySchemas = map[string]*tfjson.IdentitySchema{}
 		for name, s := range ids.IdentitySchemas {
-			is := &tfjson.IdentitySchema{Version: uint64(s.Version), Attributes: map[string]*tfjson.IdentityAttribute{}}
+			is := &tfjson.IdentitySchema{Version: count(s.Version), Attributes: map[string]*tfjson.IdentityAttribute{}}
 			for _, a := range s.IdentityAttributes {
 				t, err := ctyType(a.Type)
 				if err != nil {
@@ -113,7 +113,7 @@ func schema(s *tfprotov6.Schema) (*tfjson.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &tfjson.Schema{Version: uint64(s.Version), Block: b}, nil
+	return &tfjson.Schema{Version: count(s.Version), Block: b}, nil
 }
 
 func descriptionKind(k tfprotov6.StringKind) tfjson.SchemaDescriptionKind {
@@ -149,7 +149,7 @@ func block(b *tfprotov6.SchemaBlock) (*tfjson.SchemaBlock, error) {
 			}
 			out.NestedBlocks[nb.TypeName] = &tfjson.SchemaBlockType{
 				NestingMode: blockNesting(nb.Nesting), Block: inner,
-				MinItems: uint64(nb.MinItems), MaxItems: uint64(nb.MaxItems),
+				MinItems: count(nb.MinItems), MaxItems: count(nb.MaxItems),
 			}
 		}
 	}
@@ -253,4 +253,12 @@ func ctyType(t tftypes.Type) (cty.Type, error) {
 		return cty.NilType, fmt.Errorf("type %s: %w", b, err)
 	}
 	return out, nil
+}
+
+// count converts a non-negative wire number; negative ones (never sent) count as 0.
+func count(v int64) uint64 {
+	if v < 0 {
+		return 0
+	}
+	return uint64(v)
 }
