@@ -85,9 +85,34 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sweepTokens()
+	if s.extendAuthToken(w, r, sess) {
+		return
+	}
 	tok := newSecret("auth_", 24)
 	s.authTokens[tok] = &token{org: sess.org, username: sess.username, expires: s.opts.Now().Add(s.opts.AuthTokenTTL)}
 	writeData(w, http.StatusOK, map[string]any{"authToken": tok, "expiresIn": int(s.opts.AuthTokenTTL.Seconds())})
+}
+
+// extendAuthToken handles POST /be/v1/auth carrying, besides the session token, an auth token
+// of the same user in x-rockit-beauth-token [assumed by this project]: that token lives one
+// auth-token lifetime from now, and the answer carries it again. It returns false when the
+// request names no token to extend. The caller must hold s.mu.
+func (s *Server) extendAuthToken(w http.ResponseWriter, r *http.Request, sess *token) bool {
+	at := r.Header.Get(headerAuthToken)
+	if at == "" {
+		return false
+	}
+	t, ok := s.authTokens[at]
+	switch {
+	case !ok || !s.opts.Now().Before(t.expires):
+		writeError(w, http.StatusUnauthorized, "unauthorized: the auth token to extend is unknown or expired")
+	case t.org != sess.org || t.username != sess.username:
+		writeError(w, http.StatusUnauthorized, "unauthorized: the auth token to extend belongs to another user")
+	default:
+		t.expires = s.opts.Now().Add(s.opts.AuthTokenTTL)
+		writeData(w, http.StatusOK, map[string]any{"authToken": at, "expiresIn": int(s.opts.AuthTokenTTL.Seconds())})
+	}
+	return true
 }
 
 // authorize authenticates an org-scoped request (auth token, or the machine-user API-key

@@ -31,7 +31,7 @@ var (
 	subscriptionTypes = map[string]bool{"webhook": true, "slack": true}
 	taskTypes         = map[string]bool{"dltar": true, "mkraw": true, "deploy": true}
 	eventNames        = map[string]bool{"submit": true, "begin": true, "end": true, "error": true}
-	taskStatuses      = map[string]bool{"pending": true, "running": true, "done": true, "failed": true}
+	taskStatuses      = map[string]bool{"pending": true, "running": true, "done": true, "failed": true, "expired": true}
 )
 
 func (sub *subscription) copy() subscription {

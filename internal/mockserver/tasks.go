@@ -11,14 +11,16 @@ const tasksResourceName = "tasks"
 // Task is a processing task of an app (dltar, mkraw, deploy). The Backend API offers no way
 // for this provider to create one, so tests seed them with SeedTask or POST /_mock/tasks.
 type Task struct {
-	Name      string          `json:"name"`
-	Type      string          `json:"type"`
-	AppName   string          `json:"appName"`
-	Status    string          `json:"status"`
-	Warnings  []string        `json:"warnings"`
-	Exception json.RawMessage `json:"exception,omitempty"`
-	Created   time.Time       `json:"created"`
-	Updated   time.Time       `json:"updated"`
+	Name     string   `json:"name"`
+	Type     string   `json:"type"`
+	AppName  string   `json:"appName"`
+	Status   string   `json:"status"`
+	Warnings []string `json:"warnings"`
+	// WarningsAcknowledged is set by PATCH {"acknowledgeWarnings": true}.
+	WarningsAcknowledged bool            `json:"warningsAcknowledged"`
+	Exception            json.RawMessage `json:"exception,omitempty"`
+	Created              time.Time       `json:"created"`
+	Updated              time.Time       `json:"updated"`
 }
 
 func (t *Task) copy() Task {
@@ -30,6 +32,8 @@ func (t *Task) copy() Task {
 func (s *Server) taskRoutes() {
 	s.mux.HandleFunc("GET /be/v1/tasks", s.handleListTasks)
 	s.mux.HandleFunc("GET /be/v1/tasks/{name}", s.handleGetTask)
+	s.mux.HandleFunc("PATCH /be/v1/tasks", s.handlePatchTask)
+	s.mux.HandleFunc("POST /be/v1/trigger", s.handleTrigger)
 	s.mux.HandleFunc("POST /_mock/tasks", s.handleSeedTasks)
 }
 
@@ -44,7 +48,7 @@ func (s *Server) handleListTasks(w http.ResponseWriter, r *http.Request) {
 	}
 	if v := q.Get("status"); v != "" && !taskStatuses[v] {
 		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "invalid parameter 'status': must be one of pending, running, done, failed")
+		writeError(w, http.StatusBadRequest, "invalid parameter 'status': must be one of pending, running, done, failed, expired")
 		return
 	}
 	if v := q.Get("type"); v != "" && !taskTypes[v] {
@@ -156,7 +160,7 @@ func validateTask(t Task) error {
 	case !taskTypes[t.Type]:
 		return errString("invalid parameter 'type': must be one of dltar, mkraw, deploy")
 	case !taskStatuses[t.Status]:
-		return errString("invalid parameter 'status': must be one of pending, running, done, failed")
+		return errString("invalid parameter 'status': must be one of pending, running, done, failed, expired")
 	}
 	return nil
 }

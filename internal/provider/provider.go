@@ -10,7 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +25,12 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
-var _ provider.Provider = &rockitProvider{}
+var (
+	_ provider.Provider                       = &rockitProvider{}
+	_ provider.ProviderWithActions            = &rockitProvider{}
+	_ provider.ProviderWithEphemeralResources = &rockitProvider{}
+	_ provider.ProviderWithFunctions          = &rockitProvider{}
+)
 
 // New returns the provider factory for a build version.
 func New(version string) func() provider.Provider {
@@ -245,6 +253,8 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.ActionData = c
+	resp.EphemeralResourceData = c
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -272,5 +282,30 @@ func (p *rockitProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewSubscriptionsDataSource,
 		NewTaskDataSource,
 		NewTasksDataSource,
+	}
+}
+
+// Actions are the day-2 operations of contract section 11 (Terraform 1.14+).
+func (p *rockitProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewProcessTracesAction,
+		NewRetryTaskAction,
+		NewAcknowledgeTaskAction,
+		NewExpireTaskAction,
+	}
+}
+
+// EphemeralResources never reach state or plan (Terraform 1.10+).
+func (p *rockitProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAuthTokenEphemeralResource,
+	}
+}
+
+// Functions are the provider functions (Terraform 1.8+).
+func (p *rockitProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewPermissionsFromBitsFunction,
+		NewPermissionsToBitsFunction,
 	}
 }

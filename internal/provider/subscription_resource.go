@@ -61,7 +61,7 @@ var (
 	subscriptionTypes = []string{"webhook", "slack"}
 	taskTypes         = []string{"dltar", "mkraw", "deploy"}
 	eventNames        = []string{"submit", "begin", "end", "error"}
-	taskStatuses      = []string{"pending", "running", "done", "failed"}
+	taskStatuses      = []string{"pending", "running", "done", "failed", "expired"}
 )
 
 func (r *subscriptionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -26,14 +26,16 @@ type taskDataSource struct {
 
 // taskModel is a task as the data sources show it.
 type taskModel struct {
-	Name      types.String `tfsdk:"name"`
-	Type      types.String `tfsdk:"type"`
-	AppName   types.String `tfsdk:"app_name"`
-	Status    types.String `tfsdk:"status"`
-	Warnings  types.List   `tfsdk:"warnings"`
-	Exception types.String `tfsdk:"exception"`
-	Created   types.String `tfsdk:"created"`
-	Updated   types.String `tfsdk:"updated"`
+	Name     types.String `tfsdk:"name"`
+	Type     types.String `tfsdk:"type"`
+	AppName  types.String `tfsdk:"app_name"`
+	Status   types.String `tfsdk:"status"`
+	Warnings types.List   `tfsdk:"warnings"`
+	// WarningsAcknowledged: see the rockit_acknowledge_task action.
+	WarningsAcknowledged types.Bool   `tfsdk:"warnings_acknowledged"`
+	Exception            types.String `tfsdk:"exception"`
+	Created              types.String `tfsdk:"created"`
+	Updated              types.String `tfsdk:"updated"`
 }
 
 func (d *taskDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -78,6 +80,7 @@ func taskFromAPI(ctx context.Context, t *client.Task, m *taskModel) diag.Diagnos
 	m.Type = types.StringValue(t.Type)
 	m.AppName = stringOrNull(t.AppName)
 	m.Status = types.StringValue(t.Status)
+	m.WarningsAcknowledged = types.BoolValue(t.WarningsAcknowledged)
 	m.Created = stringOrNull(t.Created)
 	m.Updated = stringOrNull(t.Updated)
 	m.Exception = types.StringNull()
@@ -99,10 +102,17 @@ func taskDataAttributes() map[string]schema.Attribute {
 		"name":     schema.StringAttribute{MarkdownDescription: "Name of the task.", Computed: true},
 		"type":     schema.StringAttribute{MarkdownDescription: "Task type: `dltar`, `mkraw` or `deploy`.", Computed: true},
 		"app_name": schema.StringAttribute{MarkdownDescription: "Name of the app the task belongs to.", Computed: true},
-		"status":   schema.StringAttribute{MarkdownDescription: "`pending`, `running`, `done` or `failed`.", Computed: true},
+		"status": schema.StringAttribute{
+			MarkdownDescription: "`pending`, `running`, `done`, `failed` or `expired` (an upload ended with the action `rockit_expire_task`).",
+			Computed:            true,
+		},
 		"warnings": schema.ListAttribute{
 			MarkdownDescription: "Warnings the task reported.",
 			ElementType:         types.StringType,
+			Computed:            true,
+		},
+		"warnings_acknowledged": schema.BoolAttribute{
+			MarkdownDescription: "Whether the warnings were reviewed (the action `rockit_acknowledge_task`); they stay in `warnings` until their cause is fixed.",
 			Computed:            true,
 		},
 		"exception": schema.StringAttribute{

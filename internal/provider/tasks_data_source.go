@@ -46,7 +46,7 @@ func (d *tasksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Validators:          []validator.String{validators.Name()},
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Only tasks with this status: `pending`, `running`, `done` or `failed`.",
+				MarkdownDescription: "Only tasks with this status: `pending`, `running`, `done`, `failed` or `expired`.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(taskStatuses...)},
 			},

@@ -37,8 +37,13 @@ func TestAccTasksDataSources(t *testing.T) {
 	}
 	if err := ts.SeedTask("DS_Tasks", mockserver.Task{
 		Name: "deploy_broken", Type: "deploy", AppName: "Game_A", Status: "failed",
-		Warnings: []string{"slow origin"}, Exception: json.RawMessage(`{"code":"E_ORIGIN","message":"access denied"}`),
+		Warnings: []string{"slow origin"}, WarningsAcknowledged: true, Exception: json.RawMessage(`{"code":"E_ORIGIN","message":"access denied"}`),
 		Created: start,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.SeedTask("DS_Tasks", mockserver.Task{
+		Name: "upload_gone", Type: "dltar", AppName: "Game_B", Status: "expired", Created: start,
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +62,10 @@ data "rockit_tasks" "deploys" {
   type = "deploy"
 }
 
+data "rockit_tasks" "expired" {
+  status = "expired"
+}
+
 data "rockit_task" "broken" {
   name = "deploy_broken"
 }
@@ -66,13 +75,18 @@ output "exception_code" {
 }
 `,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.#", "151"),
+				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.#", "152"),
 				// Newest first.
 				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.0.name", "task_149"),
 				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.0.app_name", "Game_B"),
 				// task_000, 010, ..., 140 (failed, all of Game_A) plus deploy_broken.
 				resource.TestCheckResourceAttr("data.rockit_tasks.failed_a", "tasks.#", "16"),
+				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.0.warnings_acknowledged", "false"),
 				resource.TestCheckResourceAttr("data.rockit_tasks.deploys", "tasks.#", "1"),
+				resource.TestCheckResourceAttr("data.rockit_tasks.expired", "tasks.#", "1"),
+				resource.TestCheckResourceAttr("data.rockit_tasks.expired", "tasks.0.name", "upload_gone"),
+				resource.TestCheckResourceAttr("data.rockit_tasks.expired", "tasks.0.status", "expired"),
+				resource.TestCheckResourceAttr("data.rockit_task.broken", "warnings_acknowledged", "true"),
 				resource.TestCheckResourceAttr("data.rockit_task.broken", "status", "failed"),
 				resource.TestCheckResourceAttr("data.rockit_task.broken", "type", "deploy"),
 				resource.TestCheckResourceAttr("data.rockit_task.broken", "warnings.#", "1"),

@@ -1,0 +1,110 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// IssuedAuthToken is an auth token issued for someone other than the client itself (the
+// rockit_auth_token ephemeral resource): the client never sends it.
+type IssuedAuthToken struct {
+	Token     string
+	ExpiresAt time.Time
+}
+
+// ErrMachineUserNoAuthToken says that the configured credentials are a machine user's API key,
+// which has no session and therefore no auth token.
+var ErrMachineUserNoAuthToken = errors.New("a machine user (api_key) has no auth token: it sends its API-key headers with every request")
+
+// IssueAuthToken obtains a new auth token of the configured human user from the client's
+// session (logging in when there is none): POST /be/v1/auth. It is independent of the token the
+// client uses itself, so the client's own renewal never ends it early.
+func (c *Client) IssueAuthToken(ctx context.Context) (*IssuedAuthToken, error) {
+	return c.authTokenCall(ctx, "")
+}
+
+// ExtendAuthToken asks the server to let token live one more auth-token lifetime: POST
+// /be/v1/auth with the session token and the token to extend. A server that answers with a
+// different token did not extend it; that is an *UnextendedTokenError (the new token is not
+// returned and is left to expire).
+func (c *Client) ExtendAuthToken(ctx context.Context, token string) (*IssuedAuthToken, error) {
+	return c.authTokenCall(ctx, token)
+}
+
+// UnextendedTokenError says that the server issued a new token instead of extending the old one.
+type UnextendedTokenError struct{}
+
+func (e *UnextendedTokenError) Error() string {
+	return "the server issued a new auth token instead of extending the existing one"
+}
+
+func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthToken, error) {
+	if err := c.checkOrgCredentials(); err != nil {
+		return nil, err
+	}
+	if !c.usesSession() {
+		return nil, ErrMachineUserNoAuthToken
+	}
+	for tries := 0; ; tries++ {
+		sess, err := c.session.currentSession(ctx)
+		if err != nil {
+			return nil, err
+		}
+		h := http.Header{HeaderSessionToken: []string{sess}}
+		if extend != "" {
+			h.Set(HeaderAuthToken, extend)
+		}
+		var tok AuthToken
+		_, err = c.do(ctx, request{method: http.MethodPost, path: "/be/v1/auth", auth: authNone, headers: h}, &tok)
+		if err != nil {
+			// The session ended early on the server: log in once more. (When extending, a 401
+			// may also mean the token itself expired; the second answer tells.)
+			if IsUnauthorized(err) && tries == 0 {
+				c.session.dropSession(sess)
+				continue
+			}
+			return nil, err
+		}
+		if extend != "" && tok.AuthToken != extend {
+			return nil, &UnextendedTokenError{}
+		}
+		ttl := time.Duration(tok.ExpiresIn) * time.Second
+		if ttl <= 0 {
+			ttl = defaultAuthTTL
+		}
+		return &IssuedAuthToken{Token: tok.AuthToken, ExpiresAt: c.cfg.Now().Add(ttl)}, nil
+	}
+}
+
+// currentSession returns a valid session token, logging in when there is none.
+func (s *sessionAuth) currentSession(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessionToken == "" || !s.client.cfg.Now().Before(s.sessionExpiry) {
+		if err := s.login(ctx); err != nil {
+			return "", err
+		}
+	}
+	return s.sessionToken, nil
+}
+
+// dropSession forgets the session token after the server refused it, unless a concurrent
+// request already replaced it.
+func (s *sessionAuth) dropSession(used string) {
+	s.mu.Lock()
+	if s.sessionToken == used {
+		s.sessionToken = ""
+	}
+	s.mu.Unlock()
+}
+
+// Username returns the user the org-scoped credentials act as.
+func (c *Client) Username() string { return c.cfg.Username }
+
+// Now is the client's clock.
+func (c *Client) Now() time.Time { return c.cfg.Now() }
+
+// RenewMargin is how long before its expiry a token of lifetime ttl should be renewed.
+func RenewMargin(ttl time.Duration) time.Duration { return renewMargin(ttl) }

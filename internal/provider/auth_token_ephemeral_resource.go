@@ -1,0 +1,148 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure = &authTokenEphemeralResource{}
+	_ ephemeral.EphemeralResourceWithRenew     = &authTokenEphemeralResource{}
+)
+
+// NewAuthTokenEphemeralResource is the rockit_auth_token ephemeral resource.
+func NewAuthTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &authTokenEphemeralResource{}
+}
+
+type authTokenEphemeralResource struct {
+	client *client.Client
+}
+
+// authTokenModel is the ephemeral result; nothing of it reaches state or plan.
+type authTokenModel struct {
+	Token     types.String `tfsdk:"token"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+	OrgName   types.String `tfsdk:"org_name"`
+	Username  types.String `tfsdk:"username"`
+}
+
+// authTokenPrivateKey keeps the token for Renew in the resource's private data, which lives
+// in Terraform's memory for the run only.
+const authTokenPrivateKey = "auth_token"
+
+type authTokenPrivate struct {
+	Token string `json:"token"`
+}
+
+func (r *authTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_auth_token"
+}
+
+func (r *authTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A short-lived ROCKIT Edge auth token of the provider's credentials, for a step of the same run " +
+			"that calls an endpoint this provider does not manage (for example a CI step importing a build with " +
+			"`POST /be/v1/builds`). Send it as the `x-rockit-beauth-token` header.\n\n" +
+			"The token is issued from the provider's session (`POST /be/v1/auth`; one login per provider process) and is " +
+			"separate from the token the provider uses itself. It lives 5 minutes; while Terraform still uses it, the " +
+			"provider extends it before it expires. It is never written to state or plan. It needs a human backend " +
+			"user's `password`: a machine user (`api_key`) has no auth token and sends its API-key headers instead. " +
+			"Terraform 1.10 or later.",
+		Attributes: map[string]schema.Attribute{
+			"token": schema.StringAttribute{
+				MarkdownDescription: "The auth token, for the `x-rockit-beauth-token` header.",
+				Computed:            true,
+				Sensitive:           true,
+			},
+			"expires_at": schema.StringAttribute{
+				MarkdownDescription: "When the token expires unless it is extended (RFC 3339).",
+				Computed:            true,
+			},
+			"org_name": schema.StringAttribute{
+				MarkdownDescription: "The organization the token acts in (the provider's `org_name`).",
+				Computed:            true,
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "The backend user the token acts as (the provider's `username`).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *authTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *authTokenEphemeralResource) Open(ctx context.Context, _ ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	if r.client == nil {
+		resp.Diagnostics.AddError("Error obtaining an auth token", "The provider is not configured; this is a bug in the provider.")
+		return
+	}
+	tok, err := r.client.IssueAuthToken(ctx)
+	if err != nil {
+		addAuthTokenError(&resp.Diagnostics, "Error obtaining an auth token", err)
+		return
+	}
+	private, _ := json.Marshal(authTokenPrivate{Token: tok.Token})
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, authTokenPrivateKey, private)...)
+	resp.RenewAt = renewAt(r.client, tok.ExpiresAt)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &authTokenModel{
+		Token:     types.StringValue(tok.Token),
+		ExpiresAt: types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339)),
+		OrgName:   types.StringValue(r.client.OrgName()),
+		Username:  types.StringValue(r.client.Username()),
+	})...)
+}
+
+// Renew extends the token Terraform holds (its value cannot change during the run).
+func (r *authTokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
+	raw, diags := req.Private.GetKey(ctx, authTokenPrivateKey)
+	resp.Diagnostics.Append(diags...)
+	var private authTokenPrivate
+	if resp.Diagnostics.HasError() || json.Unmarshal(raw, &private) != nil || private.Token == "" {
+		resp.Diagnostics.AddError("Error extending the auth token", "The token to extend is missing from the ephemeral resource's private data; this is a bug in the provider.")
+		return
+	}
+	tok, err := r.client.ExtendAuthToken(ctx, private.Token)
+	var unextended *client.UnextendedTokenError
+	if errors.As(err, &unextended) {
+		resp.Diagnostics.AddWarning("The auth token could not be extended",
+			"The ROCKIT Edge host issued a new token instead of extending the one Terraform holds, so that token expires "+
+				"at its original time. Steps that run longer than its 5 minutes must obtain their own token.")
+		return
+	}
+	if err != nil {
+		addAuthTokenError(&resp.Diagnostics, "Error extending the auth token", err)
+		return
+	}
+	resp.RenewAt = renewAt(r.client, tok.ExpiresAt)
+}
+
+// renewAt is when Terraform should ask for an extension: shortly before the token expires, by
+// the same margin the client keeps for its own token.
+func renewAt(c *client.Client, expires time.Time) time.Time {
+	return expires.Add(-client.RenewMargin(expires.Sub(c.Now())))
+}
+
+// addAuthTokenError explains why no auth token could be obtained.
+func addAuthTokenError(diags *diag.Diagnostics, summary string, err error) {
+	if errors.Is(err, client.ErrMachineUserNoAuthToken) {
+		diags.AddError(summary, fmt.Sprintf("The provider is configured with a machine user's API key (`api_key` or %s): %s. "+
+			"rockit_auth_token needs a human backend user's `username` and `password`; a step acting as the machine user "+
+			"sends the `x-rockit-orgname`, `x-rockit-username` and `x-rockit-api-key` headers instead.", envAPIKey, err))
+		return
+	}
+	addClientError(diags, summary, err)
+}

@@ -1,0 +1,182 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// The token the CLI gets from rockit_auth_token is one the mock issued and accepts on its own,
+// with its expiry, organization and user; nothing of the ephemeral resource is in state (only
+// the test's echo resource, whose purpose is to show ephemeral data, holds the token).
+func TestAccAuthTokenEphemeralResource_TF110(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Eph_Token")
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"rockit": providerserver.NewProtocol6WithError(New("test")()),
+			"echo":   echoprovider.NewProviderServer(),
+		},
+		Steps: []resource.TestStep{{
+			Config: prov + `
+ephemeral "rockit_auth_token" "ci" {}
+
+provider "echo" {
+  data = ephemeral.rockit_auth_token.ci
+}
+
+resource "echo" "token" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("token"), knownvalue.StringFunc(func(v string) error {
+					// The token works against the mock on its own, as a CI step would use it.
+					ts.ResetRequests()
+					if status := callWithToken(t, ts, v); status != http.StatusOK {
+						return fmt.Errorf("the mock refused the token: %d", status)
+					}
+					if reqs := ts.Requests(); len(reqs) != 1 || reqs[0].Auth != "authToken" {
+						return fmt.Errorf("requests: %s", describeRequests(reqs))
+					}
+					return nil
+				})),
+				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("expires_at"), knownvalue.StringFunc(func(v string) error {
+					at, err := time.Parse(time.RFC3339, v)
+					if err != nil {
+						return err
+					}
+					if left := time.Until(at); left < 3*time.Minute || left > 5*time.Minute {
+						return fmt.Errorf("expires_at %s is %s away, want about 5 minutes", v, left)
+					}
+					return nil
+				})),
+				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("org_name"), knownvalue.StringExact("Eph_Token")),
+				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("username"), knownvalue.StringExact("admin")),
+			},
+			Check: func(s *terraform.State) error {
+				// Nothing of the ephemeral resource is in state: the echo resource is all there is.
+				for addr := range s.RootModule().Resources {
+					if addr != "echo.token" {
+						return fmt.Errorf("unexpected %s in state", addr)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// callWithToken lists the tasks with an auth token, as a CI step would call the API.
+func callWithToken(t *testing.T, ts *testServer, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/be/v1/tasks", nil)
+	req.Header.Set("x-rockit-beauth-token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Renew extends the very token Terraform holds: the mock's short-lived token outlives its
+// lifetime only because of it. Tested at the protocol level, as Terraform calls it only when
+// RenewAt passes during a run.
+func TestAccAuthTokenEphemeralResource_Renew(t *testing.T) {
+	ts := newTestServer(t, func(o *mockserver.Options) { o.AuthTokenTTL = 2 * time.Second })
+	p := actionServer(t)
+	p.configure(ts, "Eph_Renew")
+	ctx := context.Background()
+	open, err := p.srv.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{
+		TypeName: "rockit_auth_token",
+		Config:   actionValue(t, p.schemas.EphemeralResourceSchemas["rockit_auth_token"], nil),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actionNoErrors(t, "OpenEphemeralResource", open.Diagnostics)
+	if left := time.Until(open.RenewAt); left > 2*time.Second || left < time.Second {
+		t.Fatalf("RenewAt %v, want shortly before the 2 s lifetime ends", open.RenewAt)
+	}
+	result, err := open.Result.Unmarshal(p.schemas.EphemeralResourceSchemas["rockit_auth_token"].ValueType())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]tftypes.Value
+	if err := result.As(&fields); err != nil {
+		t.Fatal(err)
+	}
+	var token string
+	if err := fields["token"].As(&token); err != nil || token == "" {
+		t.Fatalf("token %q: %v", token, err)
+	}
+	for i := range 3 { // 3 renewals of 1.5 s: 4.5 s, more than twice the lifetime
+		time.Sleep(1500 * time.Millisecond)
+		renew, err := p.srv.RenewEphemeralResource(ctx, &tfprotov6.RenewEphemeralResourceRequest{TypeName: "rockit_auth_token", Private: open.Private})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actionNoErrors(t, fmt.Sprintf("RenewEphemeralResource %d", i), renew.Diagnostics)
+		if !renew.RenewAt.After(time.Now()) {
+			t.Fatalf("renewal %d: RenewAt %v", i, renew.RenewAt)
+		}
+	}
+	if status := callWithToken(t, ts, token); status != http.StatusOK {
+		t.Fatalf("the renewed token was refused: %d", status)
+	}
+	extensions := 0
+	for _, r := range ts.requestsMatching("POST", "/be/v1/auth") {
+		if r.Status == 200 {
+			extensions++
+		}
+	}
+	// The provider's own token is never needed here: one issue and three extensions.
+	if extensions != 4 {
+		t.Errorf("%d successful auth calls, want 4: %s", extensions, describeRequests(ts.Requests()))
+	}
+	// Without renewal the token dies.
+	time.Sleep(2500 * time.Millisecond)
+	if status := callWithToken(t, ts, token); status != http.StatusUnauthorized {
+		t.Fatalf("the token outlived its last extension: %d", status)
+	}
+}
+
+// A machine user has no auth token: a clear error, no request.
+func TestAccAuthTokenEphemeralResource_MachineUser(t *testing.T) {
+	ts := newTestServer(t)
+	p := actionServer(t)
+	ts.SeedOrg("Eph_Machine", "admin")
+	p.configureWith(map[string]any{"endpoint": ts.URL, "org_name": "Eph_Machine", "username": "ci", "api_key": "some-key", "max_retries": 0})
+	open, err := p.srv.OpenEphemeralResource(context.Background(), &tfprotov6.OpenEphemeralResourceRequest{
+		TypeName: "rockit_auth_token",
+		Config:   actionValue(t, p.schemas.EphemeralResourceSchemas["rockit_auth_token"], nil),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := actionError(t, open.Diagnostics)
+	for _, want := range []string{"Error obtaining an auth token", "machine user's API key", "needs a human backend user's `username` and `password`", "x-rockit-api-key"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if reqs := ts.Requests(); len(reqs) > 0 {
+		t.Errorf("requests: %s", describeRequests(reqs))
+	}
+}
