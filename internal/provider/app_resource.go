@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -161,9 +160,7 @@ func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		}
 		action = "replace (because of a change of name)"
 	}
-	resp.Diagnostics.AddError("App is protected from deletion",
-		fmt.Sprintf("The plan would %s the app %q, which deletes all its images and patches irreversibly, but its deletion_protection is true. "+
-			"To go ahead, set deletion_protection = false and apply that first.", action, state.Name.ValueString()))
+	appGuard.planError(&resp.Diagnostics, state.Name.ValueString(), action)
 }
 
 func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -261,6 +258,9 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	var state appResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if appGuard.refuseDelete(&resp.Diagnostics, state.Name.ValueString(), state.DeletionProtection) {
 		return
 	}
 	checkDelete(ctx, &resp.Diagnostics, "app", state.Name.ValueString(), r.client.DeleteApp(ctx, state.Name.ValueString()), "")

@@ -176,9 +176,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		sort.Strings(changed)
 		action = fmt.Sprintf("replace (because of a change of %s)", strings.Join(changed, ", "))
 	}
-	resp.Diagnostics.AddError("Organization is protected from deletion",
-		fmt.Sprintf("The plan would %s the organization %q, which deletes all its data irreversibly, but its deletion_protection is true. "+
-			"To go ahead, set deletion_protection = false and apply that first.", action, state.Name.ValueString()))
+	organizationGuard.planError(&resp.Diagnostics, state.Name.ValueString(), action)
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -247,6 +245,9 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if organizationGuard.refuseDelete(&resp.Diagnostics, state.Name.ValueString(), state.DeletionProtection) {
 		return
 	}
 	err := r.client.DeleteOrganization(ctx, state.Name.ValueString(), state.Prune.ValueBool())
