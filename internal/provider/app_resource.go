@@ -106,8 +106,10 @@ func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.DeploymentName())},
 			},
 			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "When `true`, any plan that would destroy or replace the app fails at plan time. " +
-					"Deleting an app deletes all its images and patches. Defaults to `false`.",
+				MarkdownDescription: "When `true`, Terraform refuses to delete the app on every path: a destroy or a change of " +
+					"`name` fails at plan time, and `terraform apply -replace`, `replace_triggered_by` or a tainted resource fail " +
+					"at apply time before any request. Deleting an app deletes all its images and patches. To delete it, set " +
+					"`false` and apply first. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
