@@ -87,10 +87,10 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			"admin_email": schema.StringAttribute{
 				MarkdownDescription: "Email address of the primary administrator. Set only at creation: a later change is a plan-time " +
 					"error, never a replacement.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{validators.Email()},
-				PlanModifiers:       []planmodifier.String{planmodifiers.CreateOnly(false)},
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.Email()},
+				PlanModifiers: []planmodifier.String{planmodifiers.CreateOnly(false)},
 			},
 			"public_key_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded RSA public key (`-----BEGIN PUBLIC KEY-----`). When set, the API encrypts the administrator's " +
@@ -205,8 +205,8 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"To keep the organization, restore the old value or remove %s from the configuration. To really delete the "+
 				"organization and create it again with the new value, set deletion_protection = false (and apply), then run "+
 				"terraform taint rockit_organization.<resource name> and apply: the plan then shows the replacement. "+
-				"(terraform apply -replace=rockit_organization.<resource name> recreates it too, but with the values it was "+
-				"created with: Terraform plans -replace as a change first, which this check refuses.)",
+				"(terraform apply -replace=rockit_organization.<resource name> alone recreates it with the values it was created "+
+				"with; together with a changed value it is refused by this check, since Terraform plans it as a change first.)",
 				attr, name, was, configured.ValueString(), attr))
 	}
 }

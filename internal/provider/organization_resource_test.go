@@ -398,6 +398,24 @@ func TestAccOrganization_createOnlyChangeIsAnErrorNotAReplacement(t *testing.T) 
 		Config:      organizationConfig(ts, "  name = \"Studio_CO\"\n  admin_email = \"x@example.com\""),
 		PlanOnly:    true,
 		ExpectError: expectError("set deletion_protection = false (and apply), then run terraform taint rockit_organization.<resource name> and apply"),
+	}, resource.TestStep{
+		// ...and that way works: tainted, the organization is planned as new, with the new value.
+		PreConfig: ts.ResetRequests,
+		Taint:     []string{"rockit_organization.test"},
+		Config:    organizationConfig(ts, "  name = \"Studio_CO\"\n  admin_email = \"x@example.com\""),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("rockit_organization.test", plancheck.ResourceActionDestroyBeforeCreate),
+		}},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("rockit_organization.test", "admin_email", "x@example.com"),
+			func(*terraform.State) error {
+				if got := describeRequests(writeRequests(ts.Requests())); got !=
+					"DELETE /be/v1/orgs/Studio_CO?prune=false -> 200, POST /be/v1/orgs -> 200" {
+					return fmt.Errorf("want the tainted organization replaced, got %s", got)
+				}
+				return nil
+			},
+		),
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
