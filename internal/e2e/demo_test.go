@@ -68,7 +68,7 @@ func setup(ctx context.Context, t *testing.T, files map[string][]byte) (*mockser
 		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginBuild.dir, "terraform-provider-rockit"), ".")
 		build.Dir = root
 		if out, err := build.CombinedOutput(); err != nil {
-			pluginBuild.err = fmt.Errorf("go build: %v\n%s", err, out)
+			pluginBuild.err = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if pluginBuild.err != nil {
