@@ -23,7 +23,15 @@ import (
 
 const adminToken = "e2e-admin-token"
 
-func TestDemoWithRealPluginProcesses(t *testing.T) {
+// terraformRun runs the terraform CLI in one working directory and returns its combined
+// output and exit code.
+type terraformRun func(args ...string) (string, int)
+
+// setup builds the plugin (once), starts a mock, writes the files into a new working
+// directory with dev_overrides, and returns the mock, a runner of the terraform CLI and the
+// working directory.
+func setup(ctx context.Context, t *testing.T, files map[string][]byte) (*mockserver.Server, terraformRun, string) {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
 	}
@@ -31,31 +39,16 @@ func TestDemoWithRealPluginProcesses(t *testing.T) {
 	if tf == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	// The provider binary, as `make build` makes it (built once for the package).
 	pluginDir := buildPlugin(t)
 
 	mock := mockserver.New(mockserver.Options{AdminToken: adminToken})
 	hs := httptest.NewServer(mock)
-	defer hs.Close()
+	t.Cleanup(hs.Close)
 
 	work := t.TempDir()
-	demo, err := filepath.Glob(filepath.Join(root, "examples", "demo", "*.tf"))
-	if err != nil || len(demo) == 0 {
-		t.Fatalf("no examples/demo/*.tf: %v", err)
-	}
-	for _, f := range demo {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(work, filepath.Base(f)), b, 0o600); err != nil {
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(work, name), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,6 +78,29 @@ func TestDemoWithRealPluginProcesses(t *testing.T) {
 		}
 		return out.String(), code
 	}
+	return mock, terraform, work
+}
+
+func TestDemoWithRealPluginProcesses(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := filepath.Glob(filepath.Join(root, "examples", "demo", "*.tf"))
+	if err != nil || len(demo) == 0 {
+		t.Fatalf("no examples/demo/*.tf: %v", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range demo {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[filepath.Base(f)] = b
+	}
+	mock, terraform, _ := setup(ctx, t, files)
 
 	// One apply: the organization, then everything inside it through the alias whose
 	// password is the organization's initial password, unknown while planning.
@@ -150,5 +166,73 @@ func TestDemoWithRealPluginProcesses(t *testing.T) {
 	// role, user, machine user, deployment, two apps, subscription, organization
 	if deletes != 8 {
 		t.Errorf("destroy sent %d successful DELETEs, want 8 (seven objects, then the organization)", deletes)
+	}
+}
+
+// terraform apply -replace=... reaches Delete without any plan-time check the provider can see:
+// Delete refuses from the state while deletion_protection is true, and no DELETE reaches the
+// API. Lifting the protection (apply) lets the destroy through.
+func TestReplaceOfProtectedOrganizationIsRefused(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	config := func(protected bool) []byte {
+		return []byte(fmt.Sprintf(`
+terraform {
+  required_providers {
+    rockit = {
+      source = "rockitplay/rockit"
+    }
+  }
+}
+
+resource "rockit_organization" "guarded" {
+  name                = "Guarded_E2E"
+  deletion_protection = %t
+}
+`, protected))
+	}
+	mock, terraform, work := setup(ctx, t, map[string][]byte{"main.tf": config(true)})
+	if out, code := terraform("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	mock.ResetRequests()
+	out, code := terraform("apply", "-replace=rockit_organization.guarded", "-auto-approve", "-input=false", "-no-color")
+	if code == 0 {
+		t.Fatalf("apply -replace of a protected organization succeeded:\n%s", out)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		`Terraform was about to delete the organization "Guarded_E2E"`,
+		"so nothing was deleted",
+		"set deletion_protection = false in the configuration, apply, then destroy or replace it",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the error of apply -replace does not say %q:\n%s", want, out)
+		}
+	}
+	for _, r := range mock.Requests() {
+		if r.Method == "DELETE" || r.Method == "POST" {
+			t.Errorf("apply -replace of a protected organization sent %s %s", r.Method, r.Path)
+		}
+	}
+	if !mock.OrgExists("Guarded_E2E") {
+		t.Fatal("the protected organization was deleted")
+	}
+	// The plan after the refused replacement is empty: state still holds the organization.
+	if out, code := terraform("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("the plan after the refused replacement is not empty (exit %d):\n%s", code, out)
+	}
+	// The way out the error names: lift the protection, apply, destroy.
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), config(false), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := terraform("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("apply of deletion_protection = false failed (%d):\n%s", code, out)
+	}
+	if out, code := terraform("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("destroy after lifting the protection failed (%d):\n%s", code, out)
+	}
+	if mock.OrgExists("Guarded_E2E") {
+		t.Error("the organization still exists after destroy")
 	}
 }

@@ -34,16 +34,7 @@ func TestSchemaJSONMatchesTerraformProvidersSchema_TF111(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pluginDir := t.TempDir()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-rockit"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	pluginDir := buildPlugin(t)
 	work := t.TempDir()
 	rc := filepath.Join(work, "terraformrc")
 	mustWrite(t, rc, "provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = \""+pluginDir+"\"\n  }\n  direct {}\n}\n")

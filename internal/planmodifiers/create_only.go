@@ -37,13 +37,14 @@ func Imported(ctx context.Context, private PrivateGetter) (bool, diag.Diagnostic
 
 // CreateOnly is for an Optional+Computed attribute that the API takes when the object is
 // created and can neither read back nor change (for example an organization's first
-// administrator). It:
+// administrator). It never requires replacement (replacing such an object may delete all its
+// data): the resource's ModifyPlan rejects a change with CreateOnlyChanged. The modifier:
 //   - keeps the value in state when the configuration leaves the attribute out (no diff);
 //   - on create with the attribute left out, plans null, or unknown where the server chooses
 //     a default (serverDefault);
-//   - requires replacement when the configuration changes a value the resource was created with;
-//   - after an import (where the value could not be read), adopts the configured value into
-//     state without replacement, since the object already exists as it is.
+//   - leaves a configured value (known or unknown) as planned, so the plan made at apply time
+//     with the final value can only agree with it or fail with ModifyPlan's error, never turn
+//     into a replacement ("inconsistent final plan").
 func CreateOnly(serverDefault bool) planmodifier.String {
 	return createOnly{serverDefault: serverDefault}
 }
@@ -55,29 +56,21 @@ type createOnly struct {
 func (m createOnly) Description(ctx context.Context) string { return m.MarkdownDescription(ctx) }
 
 func (m createOnly) MarkdownDescription(context.Context) string {
-	return "Set only at creation: a change forces replacement, except that a resource imported without the value adopts it from configuration."
+	return "Set only at creation: a later change is an error, never a replacement; a resource imported without the value adopts it from configuration."
 }
 
-func (m createOnly) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+func (m createOnly) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	creating := req.State.Raw.IsNull()
 	destroying := req.Plan.Raw.IsNull()
 	switch {
 	case destroying:
-		return
 	case req.ConfigValue.IsNull() && creating:
 		if !m.serverDefault {
 			resp.PlanValue = types.StringNull()
 		}
-		return
 	case req.ConfigValue.IsNull():
 		resp.PlanValue = req.StateValue
-		return
-	case creating:
-		return
 	}
-	replace, diags := CreateOnlyRequiresReplace(ctx, req.ConfigValue, req.StateValue, req.Private)
-	resp.Diagnostics.Append(diags...)
-	resp.RequiresReplace = replace
 }
 
 // PrivateGetter is the part of the framework's private state that plan modifiers can read.
@@ -85,11 +78,11 @@ type PrivateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-// CreateOnlyRequiresReplace tells whether a configured create-only value forces replacement of
-// an existing resource: when it is known and differs from state, unless the resource was
-// imported without the value (then it is adopted). A resource's ModifyPlan uses it too, since
-// attribute replacements are not visible there.
-func CreateOnlyRequiresReplace(ctx context.Context, config, state types.String, private PrivateGetter) (bool, diag.Diagnostics) {
+// CreateOnlyChanged tells whether a configured create-only value of an existing resource
+// differs from the one it was created with: known and different from state, unless the
+// resource was imported without the value (then it is adopted in place). An unknown value is
+// not (yet) a change: the plan made at apply time, with the value known, decides.
+func CreateOnlyChanged(ctx context.Context, config, state types.String, private PrivateGetter) (bool, diag.Diagnostics) {
 	if config.IsNull() || config.IsUnknown() || config.Equal(state) {
 		return false, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -107,8 +108,10 @@ func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.DeploymentName())},
 			},
 			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "When `true`, any plan that would destroy or replace the app fails at plan time. " +
-					"Deleting an app deletes all its images and patches. Defaults to `false`.",
+				MarkdownDescription: "When `true`, Terraform refuses to delete the app on every path: a destroy or a change of " +
+					"`name` fails at plan time, and `terraform apply -replace`, `replace_triggered_by` or a tainted resource fail " +
+					"at apply time before any request. Deleting an app deletes all its images and patches. To delete it, set " +
+					"`false` and apply first. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -142,34 +145,55 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan enforces deletion_protection on destroy and on replacement.
+// ModifyPlan enforces deletion_protection on destroy and on replacement, and warns when a
+// change publishes the app more widely: from some deployments to none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
 		return
 	}
 	var state appResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !state.DeletionProtection.ValueBool() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	action := "destroy"
-	if !req.Plan.Raw.IsNull() {
-		var name types.String
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-		if name.Equal(state.Name) {
-			return
+	if req.Plan.Raw.IsNull() {
+		if state.DeletionProtection.ValueBool() {
+			appGuard.planError(&resp.Diagnostics, state.Name.ValueString(), "destroy")
 		}
-		action = "replace (because of a change of name)"
+		return
 	}
-	resp.Diagnostics.AddError("App is protected from deletion",
-		fmt.Sprintf("The plan would %s the app %q, which deletes all its images and patches irreversibly, but its deletion_protection is true. "+
-			"To go ahead, set deletion_protection = false and apply that first.", action, state.Name.ValueString()))
+	var name types.String
+	var deployments types.Set
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("deployments"), &deployments)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !name.Equal(state.Name) {
+		if state.DeletionProtection.ValueBool() {
+			appGuard.planError(&resp.Diagnostics, state.Name.ValueString(), "replace (because of a change of name)")
+		}
+		return
+	}
+	if was := setStrings(state.Deployments); len(was) > 0 && !deployments.IsUnknown() && len(deployments.Elements()) == 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("deployments"), "The app will be published to all deployments",
+			fmt.Sprintf("The app %q is registered to %s only. With no deployments configured it is registered to none, which "+
+				"the API reads as ALL deployments of the organization: its builds will be published to every deployment. "+
+				"If that is not what you want, list the deployments it should be published to.",
+				state.Name.ValueString(), strings.Join(was, ", ")))
+	}
 }
 
 func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// An app without registered deployments is published to all of them, so the app is
+	// created only when its registration can follow: every named deployment must exist.
+	want := setStrings(plan.Deployments)
+	if !r.checkDeploymentsExist(ctx, plan.Name.ValueString(), want, &resp.Diagnostics) {
 		return
 	}
 	a, err := r.client.CreateApp(ctx, appToAPI(plan))
@@ -182,16 +206,64 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	tflog.Info(ctx, "created app", map[string]any{"name": a.Name})
 	// Registering deployments is a change of the app (PATCH), not part of the create.
-	want := setStrings(plan.Deployments)
 	if len(want) > 0 {
 		updated, err := r.client.UpdateApp(ctx, client.UpdateAppRequest{Name: a.Name, Deployments: &want})
 		if err != nil {
-			// The app exists: keep it in state (Terraform marks it tainted) so nothing is lost.
-			addClientError(&resp.Diagnostics, "Error registering the app's deployments", err)
-		} else {
-			a = updated
+			r.undoCreate(ctx, a, plan, err, resp)
+			return
+		}
+		a = updated
+	}
+	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
+	plan.ID = types.StringValue(a.Name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// checkDeploymentsExist reads each named deployment before an app is created; it reports
+// false (with an error naming the missing ones, or the read's error) when one cannot be
+// registered.
+func (r *appResource) checkDeploymentsExist(ctx context.Context, app string, names []string, diags *diag.Diagnostics) bool {
+	var missing []string
+	for _, n := range names {
+		_, err := r.client.GetDeployment(ctx, n)
+		switch {
+		case client.IsNotFound(err):
+			missing = append(missing, n)
+		case err != nil:
+			addClientError(diags, "Error reading the deployments of the app", err)
+			return false
 		}
 	}
+	if len(missing) > 0 {
+		diags.AddAttributeError(path.Root("deployments"), "Unknown deployment",
+			fmt.Sprintf("The app %q names deployments that do not exist in the organization: %s. The app was not created: "+
+				"an app whose registration fails would be published to all deployments. Create the deployments first "+
+				"(reference rockit_deployment resources so that Terraform orders them) or correct the names.",
+				app, strings.Join(missing, ", ")))
+		return false
+	}
+	return true
+}
+
+// undoCreate handles a registration that failed after the app was created. The app is
+// registered to no deployment, which the API reads as all deployments: it is deleted again
+// (it holds no builds yet). Only if that fails too is it kept in state (Terraform marks it
+// tainted), with an error that says plainly where it is published.
+func (r *appResource) undoCreate(ctx context.Context, a *client.App, plan appResourceModel, regErr error, resp *resource.CreateResponse) {
+	delErr := r.client.DeleteApp(ctx, a.Name)
+	if delErr == nil || client.IsNotFound(delErr) {
+		addClientError(&resp.Diagnostics, "Error registering the app's deployments", regErr)
+		resp.Diagnostics.AddError("The app was not created",
+			fmt.Sprintf("Registering the deployments of the new app %q failed, so the app was deleted again (it had no builds): "+
+				"an app without registered deployments is published to all deployments. Nothing was created; apply again.", a.Name))
+		return
+	}
+	addClientError(&resp.Diagnostics, "Error registering the app's deployments", regErr)
+	resp.Diagnostics.AddError("The app is published to all deployments",
+		fmt.Sprintf("Registering the deployments of the new app %q failed, and deleting it again failed too (%s). The app exists "+
+			"with no registered deployment, which the API reads as ALL deployments of the organization. It is kept in state as "+
+			"tainted, so the next apply deletes and creates it again (unless deletion_protection is true: then set it to false "+
+			"first). Until then, upload no build to it, or register its deployments outside Terraform.", a.Name, delErr))
 	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
 	plan.ID = types.StringValue(a.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -264,6 +336,9 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	var state appResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if appGuard.refuseDelete(&resp.Diagnostics, state.Name.ValueString(), state.DeletionProtection) {
 		return
 	}
 	checkDelete(ctx, &resp.Diagnostics, "app", state.Name.ValueString(), r.client.DeleteApp(ctx, state.Name.ValueString()), "")

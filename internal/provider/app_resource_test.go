@@ -292,38 +292,40 @@ func TestAccApp_invalidInputRejectedAtPlan(t *testing.T) {
 	})
 }
 
-// When registering the deployments fails after the app was created, the app stays in state
-// (tainted) instead of being lost, and the next apply replaces it.
-func TestAccApp_failedRegistrationKeepsTheApp(t *testing.T) {
+// An app is created only when every deployment it names exists: an unknown one is an error
+// before the POST (an app whose registration failed would be published to all deployments).
+func TestAccApp_unknownDeploymentFailsBeforeCreate(t *testing.T) {
 	ts := newTestServer(t)
-	prov := ts.orgProvider(t, "App_Taint")
-	cfg := appConfig(prov, "  name = \"Game_T\"\n  label = \"T\"\n  deployments = [\"Ghost\"]")
+	prov := ts.orgProvider(t, "App_Unknown")
+	ts.SeedDeployment("App_Unknown", "Origin_A")
+	cfg := appConfig(prov, "  name = \"Game_U\"\n  label = \"U\"\n  deployments = [\"Origin_A\", \"Ghost\", \"Ghost_2\"]")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkAppGone(ts, "App_Taint", "Game_T"),
+		CheckDestroy:             checkAppGone(ts, "App_Unknown", "Game_U"),
 		Steps: []resource.TestStep{
 			{
+				PreConfig:   ts.ResetRequests,
 				Config:      cfg,
-				ExpectError: expectError("Error registering the app's deployments"),
+				ExpectError: expectError(`The app "Game_U" names deployments that do not exist in the organization: Ghost, Ghost_2. The app was not created`),
 			},
 			{
 				PreConfig: func() {
-					if !ts.AppExists("App_Taint", "Game_T") {
-						t.Error("the app created before the failed registration is not on the mock")
+					if w := writeRequests(ts.Requests()); len(w) > 0 {
+						t.Errorf("an app naming unknown deployments sent %s", describeRequests(w))
 					}
-					ts.SeedDeployment("App_Taint", "Ghost")
+					if ts.AppExists("App_Unknown", "Game_U") {
+						t.Error("the app was created although its deployments do not exist")
+					}
+					ts.SeedDeployment("App_Unknown", "Ghost")
+					ts.SeedDeployment("App_Unknown", "Ghost_2")
 					ts.ResetRequests()
 				},
 				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("rockit_app.test", plancheck.ResourceActionDestroyBeforeCreate),
-				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckTypeSetElemAttr("rockit_app.test", "deployments.*", "Ghost"),
+					resource.TestCheckResourceAttr("rockit_app.test", "deployments.#", "3"),
 					func(*terraform.State) error {
-						if got := describeRequests(writeRequests(ts.Requests())); got !=
-							"DELETE /be/v1/apps/Game_T -> 200, POST /be/v1/apps -> 200, PATCH /be/v1/apps -> 200" {
-							return fmt.Errorf("want the tainted app replaced, got %s", got)
+						if got := describeRequests(writeRequests(ts.Requests())); got != "POST /be/v1/apps -> 200, PATCH /be/v1/apps -> 200" {
+							return fmt.Errorf("want the app created and registered, got %s", got)
 						}
 						return nil
 					},

@@ -345,7 +345,10 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	checkDelete(ctx, &resp.Diagnostics, "deployment", state.Name.ValueString(), r.client.DeleteDeployment(ctx, state.Name.ValueString()),
 		"Remove it from the deployments of these apps (rockit_app.deployments) first, or delete them in the same run so that "+
-			"Terraform deregisters them before the deployment goes.")
+			"Terraform deregisters them before the deployment goes. If this delete is part of renaming the deployment, add "+
+			"lifecycle { create_before_destroy = true } to the rockit_deployment: Terraform then creates the deployment under "+
+			"its new name, registers the apps that reference it (deployments = [rockit_deployment.<name>.name]) to it, and "+
+			"deletes the old deployment last.")
 }
 
 // ImportState imports by name. The secrets cannot be read: they stay null, and the configured

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -66,6 +67,44 @@ func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *res
 			"with an import block instead of creating it again:\n\n"+
 			"import {\n  to = %s.<resource name>\n  id = %q\n}",
 		err, kind, typeName, name))
+	return true
+}
+
+// A deletionGuard is deletion_protection of one resource type, checked on every path to a
+// delete: at plan time (ModifyPlan: destroy, or a replacement the provider plans) as the early
+// error, and in Delete from the state, since `terraform apply -replace`, replace_triggered_by
+// and a tainted resource reach Delete without a plan-time check the provider can see.
+type deletionGuard struct {
+	kind  string // "organization", "app"
+	title string // "Organization", "App"
+	loses string // what a delete destroys, e.g. "all its data"
+}
+
+var (
+	organizationGuard = deletionGuard{kind: "organization", title: "Organization", loses: "all its data"}
+	appGuard          = deletionGuard{kind: "app", title: "App", loses: "all its images and patches"}
+)
+
+// planError is the plan-time refusal of a planned destroy or replacement (action says which).
+func (g deletionGuard) planError(diags *diag.Diagnostics, name, action string) {
+	diags.AddError(g.title+" is protected from deletion",
+		fmt.Sprintf("The plan would %s the %s %q, which deletes %s irreversibly, but its deletion_protection is true. "+
+			"To go ahead, set deletion_protection = false and apply that first.", action, g.kind, name, g.loses))
+}
+
+// refuseDelete is the last guard, in Delete: it reports true (with an error, and no API call
+// must follow) while the state says deletion_protection = true.
+func (g deletionGuard) refuseDelete(diags *diag.Diagnostics, name string, protected types.Bool) bool {
+	if !protected.ValueBool() {
+		return false
+	}
+	diags.AddError(g.title+" is protected from deletion",
+		fmt.Sprintf("Terraform was about to delete the %s %q, which deletes %s irreversibly, but its deletion_protection "+
+			"is true in state, so nothing was deleted. This happens when a replacement is forced outside the plan-time "+
+			"check (terraform apply -replace=..., replace_triggered_by, or a tainted resource).\n\n"+
+			"If you do want to delete it: set deletion_protection = false in the configuration, apply, then destroy or "+
+			"replace it. If the resource is tainted, run terraform untaint <address> first, then apply the change of "+
+			"deletion_protection; to keep the %s, untaint it and apply as it is.", g.kind, name, g.loses, g.kind))
 	return true
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -60,7 +58,8 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 		MarkdownDescription: "A ROCKIT Edge organization (tenant), with its built-in `Administrators` role and its primary " +
 			"administrator user. Needs the provider's `admin_token`.\n\n" +
 			"The API has no endpoint to read or change an organization: Terraform keeps what it created in state, " +
-			"`admin_username`, `admin_email` and `public_key_pem` only apply at creation, and `prune` and " +
+			"`admin_username`, `admin_email` and `public_key_pem` only apply at creation (a later change is an error, never a " +
+			"replacement), only a change of `name` replaces the organization, and `prune` and " +
 			"`deletion_protection` are settings of this resource alone, changed without an API call.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -69,33 +68,36 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the organization: 2 to 50 letters, digits and underscores. Changing it creates a new organization " +
-					"(the old one and all its data are deleted).",
+				MarkdownDescription: "Name of the organization: 2 to 50 letters, digits and underscores. **Changing it replaces the " +
+					"organization**: the API cannot rename one, so the old organization is deleted with all its data (users, roles, " +
+					"apps with their builds, deployments, subscriptions) and an empty one is created. The plan warns when it " +
+					"would do that, and `deletion_protection = true` refuses it. The only attribute that replaces the organization.",
 				Required:      true,
 				Validators:    []validator.String{validators.Name()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"admin_username": schema.StringAttribute{
 				MarkdownDescription: "Username of the primary administrator created with the organization; the API's default is `admin`. " +
-					"Set only at creation: changing it forces a new organization.",
+					"Set only at creation: a later change is a plan-time error, never a replacement.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{validators.Name()},
 				PlanModifiers: []planmodifier.String{planmodifiers.CreateOnly(true)},
 			},
 			"admin_email": schema.StringAttribute{
-				MarkdownDescription: "Email address of the primary administrator. Set only at creation: changing it forces a new organization.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{validators.Email()},
-				PlanModifiers:       []planmodifier.String{planmodifiers.CreateOnly(false)},
+				MarkdownDescription: "Email address of the primary administrator. Set only at creation: a later change is a plan-time " +
+					"error, never a replacement.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.Email()},
+				PlanModifiers: []planmodifier.String{planmodifiers.CreateOnly(false)},
 			},
 			"public_key_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded RSA public key (`-----BEGIN PUBLIC KEY-----`). When set, the API encrypts the administrator's " +
 					"initial password with it (RSA-OAEP with SHA-256, base64) and only the ciphertext is kept, in " +
 					"`admin_initial_password_encrypted`, so the password never rests in state in clear text. Make the key pair with " +
 					"`ssh-keygen -t rsa -b 4096 -m PEM -f org_key` and `openssl rsa -in org_key -pubout`. Set only at creation: " +
-					"changing it forces a new organization.",
+					"a later change is a plan-time error, never a replacement.",
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{
@@ -112,8 +114,10 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				Default:  booldefault.StaticBool(false),
 			},
 			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "When `true`, any plan that would destroy or replace the organization fails at plan time. " +
-					"Deleting an organization deletes all its data and cannot be undone. Defaults to `false`.",
+				MarkdownDescription: "When `true`, Terraform refuses to delete the organization on every path: a destroy or a " +
+					"change of `name` fails at plan time, and `terraform apply -replace`, `replace_triggered_by` or a tainted " +
+					"resource fail at apply time before any request. Deleting an organization deletes all its data and cannot be " +
+					"undone. To delete it, set `false` and apply first. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -141,44 +145,70 @@ func (r *organizationResource) Configure(_ context.Context, req resource.Configu
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan enforces deletion_protection on destroy and on replacement.
+// createOnlyAttributes are the organization's attributes that only apply at creation.
+var organizationCreateOnly = []string{"admin_email", "admin_username", "public_key_pem"}
+
+// ModifyPlan guards the organization against deletions the user did not ask for: a change of a
+// create-only attribute is an error (never a replacement); a change of name (the only planned
+// replacement) warns what it deletes, or fails under deletion_protection, as does a destroy.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
-		return
+		return // a create, or the new object of a replacement (also of a tainted organization)
 	}
 	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !state.DeletionProtection.ValueBool() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	action := "destroy"
-	if !req.Plan.Raw.IsNull() {
-		var config organizationResourceModel
-		resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-		changed := []string{}
-		if !config.Name.Equal(state.Name) {
-			changed = append(changed, "name")
+	name := state.Name.ValueString()
+	if req.Plan.Raw.IsNull() {
+		if state.DeletionProtection.ValueBool() {
+			organizationGuard.planError(&resp.Diagnostics, name, "destroy")
 		}
-		for attr, v := range map[string][2]types.String{
-			"admin_username": {config.AdminUsername, state.AdminUsername},
-			"admin_email":    {config.AdminEmail, state.AdminEmail},
-			"public_key_pem": {config.PublicKeyPEM, state.PublicKeyPEM},
-		} {
-			replace, diags := planmodifiers.CreateOnlyRequiresReplace(ctx, v[0], v[1], req.Private)
-			resp.Diagnostics.Append(diags...)
-			if replace {
-				changed = append(changed, attr)
-			}
-		}
-		if len(changed) == 0 {
+		return
+	}
+	var config organizationResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !config.Name.IsUnknown() && !config.Name.Equal(state.Name) {
+		// A new organization: the create-only values apply to it.
+		if state.DeletionProtection.ValueBool() {
+			organizationGuard.planError(&resp.Diagnostics, name, "replace (because of a change of name)")
 			return
 		}
-		sort.Strings(changed)
-		action = fmt.Sprintf("replace (because of a change of %s)", strings.Join(changed, ", "))
+		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "The organization will be replaced",
+			fmt.Sprintf("Changing name from %q to %q deletes the organization %q with all its data (users, roles, apps with "+
+				"their builds, deployments, subscriptions) irreversibly, and creates an empty organization %q. The API cannot "+
+				"rename an organization. Set deletion_protection = true to make Terraform refuse this.",
+				name, config.Name.ValueString(), name, config.Name.ValueString()))
+		return
 	}
-	resp.Diagnostics.AddError("Organization is protected from deletion",
-		fmt.Sprintf("The plan would %s the organization %q, which deletes all its data irreversibly, but its deletion_protection is true. "+
-			"To go ahead, set deletion_protection = false and apply that first.", action, state.Name.ValueString()))
+	for _, attr := range organizationCreateOnly {
+		var configured, current types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attr), &configured)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attr), &current)...)
+		changed, diags := planmodifiers.CreateOnlyChanged(ctx, configured, current, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if !changed {
+			continue
+		}
+		was := "without " + attr
+		if !current.IsNull() {
+			was = fmt.Sprintf("with %s = %q", attr, current.ValueString())
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Cannot change "+attr+" of an existing organization",
+			fmt.Sprintf("%s applies only when the organization is created, and the API can neither read nor change it afterwards. "+
+				"The organization %q was created %s; the configuration now says %q. Terraform does not replace an "+
+				"organization for this, since that deletes it with all its data.\n\n"+
+				"To keep the organization, restore the old value or remove %s from the configuration. To really delete the "+
+				"organization and create it again with the new value, set deletion_protection = false (and apply), then run "+
+				"terraform taint rockit_organization.<resource name> and apply: the plan then shows the replacement. "+
+				"(terraform apply -replace=rockit_organization.<resource name> alone recreates it with the values it was created "+
+				"with; together with a changed value it is refused by this check, since Terraform plans it as a change first.)",
+				attr, name, was, configured.ValueString(), attr))
+	}
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -250,6 +280,9 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if organizationGuard.refuseDelete(&resp.Diagnostics, state.Name.ValueString(), state.DeletionProtection) {
 		return
 	}
 	err := r.client.DeleteOrganization(ctx, state.Name.ValueString(), state.Prune.ValueBool())

@@ -177,10 +177,10 @@ func TestAccOrganization_deletionProtection(t *testing.T) {
 				Config:      ts.adminProvider(),
 				ExpectError: expectError("The plan would destroy the organization \"Guarded\", which deletes all its data irreversibly, but its deletion_protection is true"),
 			},
-			// A change that forces replacement is refused too.
+			// A change of name replaces: refused too.
 			{
-				Config:      organizationConfig(ts, "  name = \"Guarded\"\n  deletion_protection = true\n  admin_username = \"root\""),
-				ExpectError: expectError("The plan would replace (because of a change of admin_username) the organization"),
+				Config:      organizationConfig(ts, "  name = \"Guarded_2\"\n  deletion_protection = true"),
+				ExpectError: expectError("The plan would replace (because of a change of name) the organization \"Guarded\""),
 			},
 			{
 				Config: protected,
@@ -359,15 +359,157 @@ import {
 					},
 				),
 			},
-			// Once adopted, a change is a real change and forces replacement.
+			// Once adopted, a change is refused like after a create (never a replacement).
 			{
-				Config: organizationConfig(ts, "  name = \"Legacy\"\n  admin_username = \"other\"\n  admin_email = \"owner@example.com\""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("rockit_organization.test", plancheck.ResourceActionDestroyBeforeCreate),
-					},
+				Config:      organizationConfig(ts, "  name = \"Legacy\"\n  admin_username = \"other\"\n  admin_email = \"owner@example.com\""),
+				PlanOnly:    true,
+				ExpectError: expectError(`Cannot change admin_username of an existing organization`),
+			},
+		},
+	})
+}
+
+// admin_email, admin_username and public_key_pem only apply at creation: a later change is a
+// plan-time error with no request, never a replacement (which would delete the organization
+// with all its data). Only a change of name replaces it, with a warning.
+func TestAccOrganization_createOnlyChangeIsAnErrorNotAReplacement(t *testing.T) {
+	ts := newTestServer(t)
+	created := "  name = \"Studio_CO\"\n  admin_username = \"boss\"\n  admin_email = \"ops@example.com\""
+	steps := []resource.TestStep{{Config: organizationConfig(ts, created)}}
+	for _, c := range []struct{ attr, body, was string }{
+		{"admin_email", "  name = \"Studio_CO\"\n  admin_username = \"boss\"\n  admin_email = \"new@example.com\"", `with admin_email = "ops@example.com"`},
+		{"admin_username", "  name = \"Studio_CO\"\n  admin_username = \"chief\"\n  admin_email = \"ops@example.com\"", `with admin_username = "boss"`},
+		{"public_key_pem", created + "\n  public_key_pem = <<-EOT\n" + testPublicKeyPEM(t) + "EOT", "without public_key_pem"},
+	} {
+		steps = append(steps, resource.TestStep{
+			PreConfig: ts.ResetRequests,
+			Config:    organizationConfig(ts, c.body),
+			ExpectError: expectError(fmt.Sprintf("%s applies only when the organization is created, "+
+				"and the API can neither read nor change it afterwards. The organization \"Studio_CO\" was created %s", c.attr, c.was)),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		// Leaving them out keeps what the organization was created with: no diff.
+		PreConfig:        ts.expectNoRequestsSince(t, "refused create-only changes"),
+		Config:           organizationConfig(ts, "  name = \"Studio_CO\""),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+	}, resource.TestStep{
+		// The error text says how to recreate it for real.
+		Config:      organizationConfig(ts, "  name = \"Studio_CO\"\n  admin_email = \"x@example.com\""),
+		PlanOnly:    true,
+		ExpectError: expectError("set deletion_protection = false (and apply), then run terraform taint rockit_organization.<resource name> and apply"),
+	}, resource.TestStep{
+		// ...and that way works: tainted, the organization is planned as new, with the new value.
+		PreConfig: ts.ResetRequests,
+		Taint:     []string{"rockit_organization.test"},
+		Config:    organizationConfig(ts, "  name = \"Studio_CO\"\n  admin_email = \"x@example.com\""),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("rockit_organization.test", plancheck.ResourceActionDestroyBeforeCreate),
+		}},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("rockit_organization.test", "admin_email", "x@example.com"),
+			func(*terraform.State) error {
+				if got := describeRequests(writeRequests(ts.Requests())); got !=
+					"DELETE /be/v1/orgs/Studio_CO?prune=false -> 200, POST /be/v1/orgs -> 200" {
+					return fmt.Errorf("want the tainted organization replaced, got %s", got)
+				}
+				return nil
+			},
+		),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkOrgGone(ts, "Studio_CO"),
+		Steps:                    steps,
+	})
+}
+
+// expectNoRequestsSince fails the test when the mock received any request since the log was
+// last reset (for steps that expect an error, whose Check does not run).
+func (ts *testServer) expectNoRequestsSince(t *testing.T, what string) func() {
+	return func() {
+		t.Helper()
+		if reqs := ts.Requests(); len(reqs) > 0 {
+			t.Errorf("%s: the mock received %s", what, describeRequests(reqs))
+		}
+		ts.ResetRequests()
+	}
+}
+
+// A create-only value known only at apply time (here from a role created in the same run) is
+// planned as an in-place change; the plan made at apply time, with the value known, either
+// agrees (nothing happens) or fails with the create-only error. Never "Provider produced
+// inconsistent final plan", never a DELETE of the organization.
+func TestAccOrganization_createOnlyUnknownAtPlanNeverReplaces(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Seed_CO")
+	org := func(email string) string {
+		return fmt.Sprintf(`
+resource "rockit_organization" "test" {
+  name        = "Studio_Unk"
+  admin_email = %s
+}
+`, email)
+	}
+	role := func(name string) string {
+		return fmt.Sprintf(`
+resource "rockit_role" "mail" {
+  name        = %q
+  permissions = { apps = ["read"] }
+}
+`, name)
+	}
+	noOrgDelete := func() {
+		if dels := ts.requestsMatching("DELETE", "/be/v1/orgs/"); len(dels) > 0 {
+			t.Errorf("the organization received DELETE requests: %s", describeRequests(dels))
+		}
+		if !ts.OrgExists("Studio_Unk") {
+			t.Error("the organization is gone")
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkOrgGone(ts, "Studio_Unk"),
+		Steps: []resource.TestStep{
+			{Config: prov + org(`"ops@example.com"`)},
+			// Turns out different: the create-only error, at apply time, before any request for the organization.
+			{
+				Config:      prov + role("Sales") + org(`"${lower(rockit_role.mail.id)}@example.com"`),
+				ExpectError: expectError(`Cannot change admin_email of an existing organization`),
+			},
+			// Turns out the same: an in-place no-op, no inconsistent final plan.
+			{
+				PreConfig: noOrgDelete,
+				Config:    prov + role("Ops") + org(`"${lower(rockit_role.mail.id)}@example.com"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rockit_organization.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("rockit_organization.test", tfjsonpath.New("admin_email")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("rockit_organization.test", tfjsonpath.New("admin_email"), knownvalue.StringExact("ops@example.com")),
+				},
+				Check: func(*terraform.State) error {
+					noOrgDelete()
+					if posts := ts.requestsMatching("POST", "/be/v1/orgs"); len(posts) != 1 {
+						return fmt.Errorf("want the one POST of the first create, got %s", describeRequests(posts))
+					}
+					return nil
 				},
 			},
 		},
 	})
+}
+
+// testPublicKeyPEM is a fresh RSA public key in PEM.
+func testPublicKeyPEM(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }

@@ -170,7 +170,9 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	checkDelete(ctx, &resp.Diagnostics, "role", state.Name.ValueString(), r.client.DeleteRole(ctx, state.Name.ValueString()),
 		"A role cannot be deleted while users hold it. Take the role away from those users first (in their rockit_user / "+
-			"rockit_machine_user roles, or outside Terraform), then apply again.")
+			"rockit_machine_user roles, or outside Terraform), then apply again. If this delete is part of renaming the role, "+
+			"add lifecycle { create_before_destroy = true } to the rockit_role: Terraform then creates the role under its new "+
+			"name, moves the users that reference it (roles = [rockit_role.<name>.name]) to it, and deletes the old role last.")
 }
 
 // ImportState imports a role by name; Read fills the rest.

@@ -16,6 +16,12 @@ resource "rockit_deployment" "eu" {
     provider = "akamai"
     key      = var.akamai_download_key
   }
+
+  # Renaming a deployment that apps register: create the new one and register the apps to it
+  # before the old one is deleted (the API refuses to delete a deployment that apps register).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # With Terraform 1.11 or later, the write-only variants keep the secrets out of plan and state.

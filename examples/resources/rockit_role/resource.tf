@@ -8,4 +8,10 @@ resource "rockit_role" "release" {
     tasks       = ["read", "execute"]
     consumption = ["read"]
   }
+
+  # Renaming a role that users hold: create the new one and move the users before the old
+  # one is deleted (the API refuses to delete a role that users still hold).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
