@@ -55,6 +55,10 @@ func renewMargin(ttl time.Duration) time.Duration {
 func (s *sessionAuth) authToken(ctx context.Context) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// A concurrent login may have found that the organization does not exist: do not ask again.
+	if err := s.client.gone.check(); err != nil {
+		return "", err
+	}
 	now := s.client.cfg.Now()
 	if s.token != "" && now.Before(s.tokenExpiry) {
 		return s.token, nil

@@ -142,8 +142,10 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan enforces deletion_protection on destroy and on replacement.
+// ModifyPlan checks the provider configuration and enforces deletion_protection on destroy and
+// on replacement.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
 		return
 	}
@@ -174,7 +176,7 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	a, err := r.client.CreateApp(ctx, appToAPI(plan))
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Error creating app", err)
+		addCreateError(&resp.Diagnostics, "rockit_app", "app", "name", plan.Name.ValueString(), "in the organization", err)
 		return
 	}
 	tflog.Info(ctx, "created app", map[string]any{"name": a.Name})

@@ -141,14 +141,18 @@ func (r *organizationResource) Configure(_ context.Context, req resource.Configu
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan enforces deletion_protection on destroy and on replacement.
+// ModifyPlan checks that the provider configuration has the admin token when the plan needs it
+// (create, destroy, replace), plans admin_initial_password as null when public_key_pem
+// encrypts it, and enforces deletion_protection on destroy and on replacement.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
+		checkProviderServes(r.client, client.ScopeAdmin, "rockit_organization", &resp.Diagnostics)
+		r.planEncryptedPassword(ctx, req, resp)
 		return
 	}
 	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !state.DeletionProtection.ValueBool() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	action := "destroy"
@@ -171,14 +175,34 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 			}
 		}
 		if len(changed) == 0 {
-			return
+			return // an update of Terraform-only settings: no API call, no admin token needed
 		}
 		sort.Strings(changed)
 		action = fmt.Sprintf("replace (because of a change of %s)", strings.Join(changed, ", "))
 	}
+	checkProviderServes(r.client, client.ScopeAdmin, "rockit_organization", &resp.Diagnostics)
+	if !state.DeletionProtection.ValueBool() {
+		return
+	}
 	resp.Diagnostics.AddError("Organization is protected from deletion",
 		fmt.Sprintf("The plan would %s the organization %q, which deletes all its data irreversibly, but its deletion_protection is true. "+
 			"To go ahead, set deletion_protection = false and apply that first.", action, state.Name.ValueString()))
+}
+
+// planEncryptedPassword: with public_key_pem the API returns the administrator's initial
+// password only encrypted, so admin_initial_password is planned as null instead of unknown. A
+// provider configuration fed from it (the bootstrap pattern) then sees a known null password
+// while planning and says so, instead of failing at apply after the organization was created.
+func (r *organizationResource) planEncryptedPassword(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var key types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("public_key_pem"), &key)...)
+	if key.IsNull() || key.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("admin_initial_password"), types.StringNull())...)
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -190,10 +214,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	org, err := r.client.CreateOrganization(ctx, organizationToAPI(plan))
 	if err != nil {
 		if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization already exists",
-				fmt.Sprintf("An organization named %q exists already on the ROCKIT Edge host (%s). To manage it with Terraform, import it:\n\n"+
-					"  terraform import rockit_organization.<resource name> %s\n\nor add an import block with id = %q.",
-					plan.Name.ValueString(), err, plan.Name.ValueString(), plan.Name.ValueString()))
+			addCreateError(&resp.Diagnostics, "rockit_organization", "organization", "name", plan.Name.ValueString(), "on the ROCKIT Edge host", err)
 			return
 		}
 		var unconfirmed *client.UnconfirmedCreateError
