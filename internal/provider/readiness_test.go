@@ -355,3 +355,46 @@ func expectErrorParts(text string) *regexp.Regexp {
 	}
 	return regexp.MustCompile("(?s)" + strings.Join(res, ".*"))
 }
+
+// A name that exists already (409 on create) says how to import it, for every resource type
+// that used to lack it; one POST reached the mock, nothing else was written.
+func TestAccCreateConflictSaysHowToImport(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Taken")
+	ts.SeedApp("Taken", "Game", "Game", 0, 0)
+	ts.SeedDeployment("Taken", "Origin_EU")
+	ts.SeedSubscription("Taken", "hook", "https://hooks.example.com/x")
+	cases := []struct{ typ, config, id string }{
+		{"rockit_app", `resource "rockit_app" "a" {
+  name  = "Game"
+  label = "Game"
+}`, "Game"},
+		{"rockit_deployment", `resource "rockit_deployment" "d" {
+  name   = "Origin_EU"
+  origin = {
+    ` + validOrigin + `
+  }
+}`, "Origin_EU"},
+		{"rockit_subscription", `resource "rockit_subscription" "s" {
+  name = "hook"
+  type = "webhook"
+  url  = "https://hooks.example.com/x"
+}`, "hook"},
+	}
+	for _, c := range cases {
+		t.Run(c.typ, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: prov + c.config,
+					ExpectError: expectErrorParts("already exists|exists already in the organization|" +
+						"To manage it with Terraform, import it: terraform import " + c.typ + ".<resource name> " + c.id +
+						" or add an import block with id = \"" + c.id + "\"."),
+				}},
+			})
+		})
+	}
+	if writes := writeRequests(ts.Requests()); len(writes) != len(cases) {
+		t.Errorf("want exactly one refused POST per type, the mock received: %s", describeRequests(writes))
+	}
+}
