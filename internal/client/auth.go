@@ -67,6 +67,10 @@ func (s *sessionAuth) authToken(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("waiting for the login of another request: %w", ctx.Err())
 	}
 	defer func() { <-s.renewing }()
+	// A concurrent login may have found that the organization does not exist: do not ask again.
+	if err := s.client.gone.check(); err != nil {
+		return "", err
+	}
 	// Another request may have renewed the token while this one waited.
 	if tok := s.current(); tok != "" {
 		return tok, nil

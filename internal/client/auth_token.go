@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -79,15 +80,26 @@ func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthT
 }
 
 // currentSession returns a valid session token, logging in when there is none.
+// Logins are serialised by the renewing slot (see authToken), and login takes s.mu itself.
 func (s *sessionAuth) currentSession(ctx context.Context) (string, error) {
+	select {
+	case s.renewing <- struct{}{}:
+	case <-ctx.Done():
+		return "", fmt.Errorf("waiting for the login of another request: %w", ctx.Err())
+	}
+	defer func() { <-s.renewing }()
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.sessionToken == "" || !s.client.cfg.Now().Before(s.sessionExpiry) {
+	session, expiry := s.sessionToken, s.sessionExpiry
+	s.mu.Unlock()
+	if session == "" || !s.client.cfg.Now().Before(expiry) {
 		if err := s.login(ctx); err != nil {
 			return "", err
 		}
+		s.mu.Lock()
+		session = s.sessionToken
+		s.mu.Unlock()
 	}
-	return s.sessionToken, nil
+	return session, nil
 }
 
 // dropSession forgets the session token after the server refused it, unless a concurrent

@@ -36,6 +36,11 @@ type Config struct {
 	Username string
 	Password string
 	APIKey   string
+	// Pending lists the credentials above that are configured from a value the caller does not
+	// know yet (Terraform: unknown while planning, e.g. the outputs of an organization created
+	// in the same run). A call that needs one fails with a *MissingCredentialError whose
+	// Pending is set, so the caller can tell "not yet" from "not configured".
+	Pending []Credential
 
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -107,6 +112,7 @@ type Client struct {
 	http    *http.Client
 	session *sessionAuth
 	limiter *rateLimiter
+	gone    orgGone
 }
 
 // AuthMode selects the credentials a request carries.
@@ -179,9 +185,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.session = &sessionAuth{client: c, renewing: make(chan struct{}, 1)}
 	if cfg.Endpoint != "" {
-		u, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("endpoint %q is not an http(s) URL", cfg.Endpoint)
+		u, err := ParseEndpoint(cfg.Endpoint)
+		if err != nil {
+			return nil, fmt.Errorf("endpoint %q is not a valid ROCKIT Edge URL: %w", cfg.Endpoint, err)
 		}
 		c.base = u
 	}
@@ -236,7 +242,7 @@ type answerInfo struct {
 // to its answer, bounded by the request timeout, so that its result can be recorded in state.
 func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) {
 	if c.base == nil {
-		return nil, &MissingCredentialError{Credential: CredentialEndpoint, Purpose: "every request"}
+		return nil, c.missing("every request", CredentialEndpoint)
 	}
 	var body []byte
 	if r.body != nil {
@@ -450,7 +456,11 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 	c.logDebug(ctx, "ROCKIT Edge request", fields)
 	if err != nil {
-		return nil, retryDecision{ok: true, ambiguous: true}, fmt.Errorf("%s %s: reading answer: %w", r.method, r.path, err)
+		target := r.path
+		if c.base.Path != "" {
+			target = u.String()
+		}
+		return nil, retryDecision{ok: true, ambiguous: true}, fmt.Errorf("%s %s: reading answer: %w", r.method, target, err)
 	}
 
 	env := &envelope{}
@@ -468,6 +478,10 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		return env, retryDecision{}, nil
 	}
 	apiErr := &APIError{StatusCode: resp.StatusCode, Method: r.method, Path: r.path}
+	if c.base.Path != "" {
+		// Behind a reverse proxy with a base path: name the full URL that was requested.
+		apiErr.URL = u.String()
+	}
 	switch {
 	case jsonErr == nil && env.Message != "":
 		apiErr.Message = env.Message
@@ -478,6 +492,9 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		if len(apiErr.Message) > 512 {
 			apiErr.Message = apiErr.Message[:512] + "..."
 		}
+	}
+	if gone := c.gone.observe(r, apiErr); gone != nil {
+		return nil, retryDecision{}, gone
 	}
 	return nil, retryDecision{
 		ok:        retryableStatus(resp.StatusCode),
@@ -492,11 +509,14 @@ func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode
 	switch mode {
 	case authAdmin:
 		if c.cfg.AdminToken == "" {
-			return &MissingCredentialError{Credential: CredentialAdminToken, Purpose: "organization requests"}
+			return c.missing("organization requests", CredentialAdminToken)
 		}
 		req.Header.Set(HeaderAuthToken, c.cfg.AdminToken)
 	case authOrg:
 		if err := c.checkOrgCredentials(); err != nil {
+			return err
+		}
+		if err := c.gone.check(); err != nil {
 			return err
 		}
 		if c.cfg.APIKey != "" {
@@ -515,16 +535,17 @@ func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode
 }
 
 func (c *Client) checkOrgCredentials() error {
-	const purpose = "requests inside an organization"
-	switch {
-	case c.cfg.OrgName == "":
-		return &MissingCredentialError{Credential: CredentialOrgName, Purpose: purpose}
-	case c.cfg.Username == "":
-		return &MissingCredentialError{Credential: CredentialUsername, Purpose: purpose}
-	case c.cfg.APIKey == "" && c.cfg.Password == "":
-		return &MissingCredentialError{Credential: CredentialSecret, Purpose: purpose}
+	var absent []Credential
+	if c.cfg.OrgName == "" {
+		absent = append(absent, CredentialOrgName)
 	}
-	return nil
+	if c.cfg.Username == "" {
+		absent = append(absent, CredentialUsername)
+	}
+	if c.cfg.APIKey == "" && c.cfg.Password == "" {
+		absent = append(absent, CredentialSecret)
+	}
+	return c.missing("requests inside an organization", absent...)
 }
 
 func (c *Client) usesSession() bool { return c.cfg.APIKey == "" }

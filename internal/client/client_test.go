@@ -339,9 +339,15 @@ func TestListAllPagesUntilTotalOrShortPage(t *testing.T) {
 }
 
 func TestNewRejectsBadEndpointAndCA(t *testing.T) {
-	for _, ep := range []string{"ftp://edge.example.com", "edge.example.com", "https://"} {
-		if _, err := New(Config{Endpoint: ep}); err == nil || !strings.Contains(err.Error(), "not an http(s) URL") {
-			t.Errorf("endpoint %q: error = %v", ep, err)
+	for ep, want := range map[string]string{
+		"ftp://edge.example.com":         `the scheme must be http or https, not "ftp"`,
+		"edge.example.com:8443":          `it has no scheme: write it as "https://edge.example.com:8443"`,
+		"https://":                       "the URL has no host",
+		"https://edge.example.com/be/v1": `the provider adds /be/v1 to every request itself: drop it and write "https://edge.example.com"`,
+	} {
+		_, err := New(Config{Endpoint: ep})
+		if err == nil || !strings.Contains(err.Error(), "is not a valid ROCKIT Edge URL: "+want) || strings.Contains(err.Error(), "first path segment") {
+			t.Errorf("endpoint %q: error = %v, want %q", ep, err, want)
 		}
 	}
 	if _, err := New(Config{Endpoint: "https://edge.example.com", CACertPEM: "not a certificate"}); err == nil || !strings.Contains(err.Error(), "ca_cert_pem") {

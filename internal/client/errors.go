@@ -18,6 +18,9 @@ type APIError struct {
 	// Method and Path name the request that failed (the path never carries secrets).
 	Method string
 	Path   string
+	// URL is the full URL requested, set when the endpoint has a base path of its own (an Edge
+	// behind a reverse proxy), so that the error names what was really requested.
+	URL string
 	// MayBeOwnCreate is set on a 409 answer to a POST that was retried after an earlier attempt
 	// may have created the object without its answer arriving: the conflict may be our own.
 	MayBeOwnCreate bool
@@ -28,7 +31,11 @@ func (e *APIError) Error() string {
 	if msg == "" {
 		msg = http.StatusText(e.StatusCode)
 	}
-	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+	target := e.Path
+	if e.URL != "" {
+		target = e.URL
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, target, e.StatusCode, msg)
 }
 
 // StatusOf returns the HTTP status of an *APIError in err's chain, or 0.
@@ -70,13 +77,93 @@ const (
 // MissingCredentialError says that a call needed a credential that is not configured.
 // The provider turns it into a message naming its attribute and environment variable.
 type MissingCredentialError struct {
+	// Credential is the first missing credential; Missing lists all of them.
 	Credential Credential
+	Missing    []Credential
 	// Purpose says what the credential was needed for, e.g. "organization requests".
 	Purpose string
+	// Pending is set when every missing credential is configured from a value not known yet
+	// (Config.Pending): the call came too early rather than the configuration being incomplete.
+	Pending bool
 }
 
 func (e *MissingCredentialError) Error() string {
-	return fmt.Sprintf("%s is not configured; it is needed for %s", e.Credential, e.Purpose)
+	names := make([]string, 0, len(e.Missing))
+	for _, m := range e.Missing {
+		names = append(names, string(m))
+	}
+	if len(names) == 0 {
+		names = append(names, string(e.Credential))
+	}
+	if e.Pending {
+		return fmt.Sprintf("%s is not known yet; it is needed for %s", strings.Join(names, ", "), e.Purpose)
+	}
+	return fmt.Sprintf("%s is not configured; it is needed for %s", strings.Join(names, ", "), e.Purpose)
+}
+
+// Scope is a kind of request and the credentials it needs.
+type Scope int
+
+// The scopes of the API.
+const (
+	// ScopeAdmin: /be/v1/orgs with the administrator token.
+	ScopeAdmin Scope = iota + 1
+	// ScopeOrg: everything inside an organization.
+	ScopeOrg
+)
+
+// CheckCredentials reports, without a request, whether the client could send a request of
+// scope: nil when every credential it needs is configured, else the *MissingCredentialError the
+// request would fail with. When some credential is missing for good, Missing lists those only
+// and Pending is false; when the only gaps are credentials not known yet, Pending is set.
+func (c *Client) CheckCredentials(scope Scope) error {
+	var absent []Credential
+	if c.base == nil {
+		absent = append(absent, CredentialEndpoint)
+	}
+	switch scope {
+	case ScopeAdmin:
+		if c.cfg.AdminToken == "" {
+			absent = append(absent, CredentialAdminToken)
+		}
+		return c.missing("organization requests", absent...)
+	default:
+		err := c.checkOrgCredentials()
+		var m *MissingCredentialError
+		if errors.As(err, &m) {
+			absent = append(absent, m.Missing...)
+		}
+		return c.missing("requests inside an organization", absent...)
+	}
+}
+
+// missing builds the error for absent credentials (nil for none): the ones missing for good
+// when there are any, else the pending ones.
+func (c *Client) missing(purpose string, absent ...Credential) error {
+	if len(absent) == 0 {
+		return nil
+	}
+	var final, pending []Credential
+	for _, a := range absent {
+		if c.isPending(a) {
+			pending = append(pending, a)
+		} else {
+			final = append(final, a)
+		}
+	}
+	if len(final) > 0 {
+		return &MissingCredentialError{Credential: final[0], Missing: final, Purpose: purpose}
+	}
+	return &MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true}
+}
+
+func (c *Client) isPending(cred Credential) bool {
+	for _, p := range c.cfg.Pending {
+		if p == cred {
+			return true
+		}
+	}
+	return false
 }
 
 // MayBeOwnCreate reports whether err is a 409 that may answer our own earlier attempt of the

@@ -47,6 +47,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		u = o.users[in.Username]
 	}
 	switch {
+	case o == nil:
+		// Contract decision (DESIGN.md): a login to an organization that does not exist says so,
+		// so that a client can tell an organization deleted outside Terraform from a wrong password.
+		writeError(w, http.StatusUnauthorized, orgMissing(in.OrgName))
+		return
 	case u != nil && u.Type == UserTypeMachine:
 		writeError(w, http.StatusUnauthorized, "machine users cannot log in; send the API-key headers instead")
 		return
@@ -140,10 +145,11 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*org, *us
 		return nil, nil, false
 	case key != "":
 		o := s.orgs[r.Header.Get(headerOrgName)]
-		var u *user
-		if o != nil {
-			u = o.users[r.Header.Get(headerUsername)]
+		if o == nil {
+			writeError(w, http.StatusUnauthorized, orgMissing(r.Header.Get(headerOrgName)))
+			return nil, nil, false
 		}
+		u := o.users[r.Header.Get(headerUsername)]
 		if u == nil || u.Type != UserTypeMachine || !equalSecret(u.apiKey, key) {
 			writeError(w, http.StatusUnauthorized, "unauthorized: unknown organization, machine user or API key")
 			return nil, nil, false
@@ -169,6 +175,11 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*org, *us
 	}
 	writeError(w, http.StatusUnauthorized, "unauthorized: send "+headerAuthToken+" or the API-key headers")
 	return nil, nil, false
+}
+
+// orgMissing is the 401 message for credentials naming an organization that does not exist.
+func orgMissing(name string) string {
+	return "unauthorized: organization '" + name + "' does not exist"
 }
 
 // requireAdmin checks the Edge administrator token of /be/v1/orgs.

@@ -200,7 +200,7 @@ func TestLoginRules(t *testing.T) {
 	}{
 		{map[string]any{"orgName": "Acme", "username": "admin"}, 400, "invalid parameter 'password'"},
 		{map[string]any{"orgName": "Acme", "username": "admin", "password": "wrong"}, 401, "login failed"},
-		{map[string]any{"orgName": "Other", "username": "admin", "password": pw}, 401, "login failed"},
+		{map[string]any{"orgName": "Other", "username": "admin", "password": pw}, 401, "organization 'Other' does not exist"},
 		{map[string]any{"orgName": "Acme", "username": "nobody", "password": pw}, 401, "login failed"},
 	} {
 		code, env := foundationCall(t, s, "POST", "/be/v1/login", nil, c.body)
@@ -260,6 +260,7 @@ func TestOrgScopedRequestsNeedCredentials(t *testing.T) {
 		{map[string]string{headerAuthToken: "auth_unknown"}, 401, "unknown auth token"},
 		{map[string]string{headerAuthToken: foundationAdminToken}, 401, "unknown auth token"},
 		{map[string]string{headerOrgName: "Acme", headerUsername: "admin", headerAPIKey: "k"}, 401, "unknown organization, machine user or API key"},
+		{map[string]string{headerOrgName: "Gone", headerUsername: "ci", headerAPIKey: "k"}, 401, "organization 'Gone' does not exist"},
 		{map[string]string{headerOrgName: "Acme", headerUsername: "admin", headerAPIKey: "k", headerAuthToken: "t"}, 400, "cannot be combined"},
 	} {
 		code, env := foundationCall(t, s, "GET", "/be/v1/roles", c.headers, nil)

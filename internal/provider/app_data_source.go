@@ -35,7 +35,7 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 		Validators:          []validator.String{validators.Name()},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "One app of the organization, by name, with its current build and where it is published.",
+		MarkdownDescription: "One app of the organization, by name, with its current build and where it is published." + dataSourceBootstrapNote,
 		Attributes:          attrs,
 	}
 }

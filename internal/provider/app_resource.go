@@ -145,9 +145,11 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan enforces deletion_protection on destroy and on replacement, and warns when a
-// change publishes the app more widely: from some deployments to none, which means all.
+// ModifyPlan checks the provider configuration, enforces deletion_protection on destroy and on
+// replacement, and warns when a change publishes the app more widely: from some deployments to
+// none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
 		return
 	}
@@ -201,7 +203,7 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 		if keepMaybeCreated(ctx, req, resp, "rockit_app", "app", plan.Name.ValueString(), err) {
 			return
 		}
-		addClientError(&resp.Diagnostics, "Error creating app", err)
+		addCreateError(&resp.Diagnostics, "rockit_app", "app", "name", plan.Name.ValueString(), "in the organization", err)
 		return
 	}
 	tflog.Info(ctx, "created app", map[string]any{"name": a.Name})

@@ -30,7 +30,7 @@ func (d *appsDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 
 func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "All apps of the organization, sorted by name (the provider pages through the whole list).",
+		MarkdownDescription: "All apps of the organization, sorted by name (the provider pages through the whole list)." + dataSourceBootstrapNote,
 		Attributes: map[string]schema.Attribute{
 			"apps": schema.ListNestedAttribute{
 				MarkdownDescription: "The apps, sorted by name.",

@@ -30,6 +30,10 @@ var badInputs = []badInput{
 		want: `Attribute endpoint must be an http(s) URL`},
 	{name: "provider endpoint ftp", provider: `endpoint = "ftp://edge.example.com"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
 		want: `Attribute endpoint must be an http(s) URL`},
+	{name: "provider endpoint without scheme", provider: `endpoint = "edge.example.com:8443"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
+		want: `Attribute endpoint must be an http(s) URL such as https://edge.example.com, got "edge.example.com:8443": it has no scheme: write it as "https://edge.example.com:8443".`},
+	{name: "provider endpoint with /be/v1", provider: `endpoint = "https://edge.example.com/be/v1"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
+		want: `the provider adds /be/v1 to every request itself: drop it and write "https://edge.example.com"`},
 	{name: "provider empty admin_token", provider: `admin_token = ""`, config: `resource "rockit_organization" "o" { name = "Acme" }`,
 		want: `Attribute admin_token string length must be at least 1`},
 	{name: "provider password and api_key", provider: `org_name = "Acme"
@@ -181,6 +185,26 @@ var badInputs = []badInput{
     access_key_id = "AKIAEXAMPLE"
   }
 }`, want: `Set exactly one of origin.secret_access_key and origin.secret_access_key_wo (the write-only variant`},
+
+	{name: "deployment write-only secret without its version", config: `resource "rockit_deployment" "d" {
+  name   = "Origin_EU"
+  origin = {
+    endpoint             = "s3.eu-central-1.amazonaws.com"
+    bucket               = "builds"
+    access_key_id        = "AKIAEXAMPLE"
+    secret_access_key_wo = "s3cret"
+  }
+}`, want: `Attribute origin.secret_access_key_wo_version is required when origin.secret_access_key_wo is set`},
+	{name: "deployment write-only download key without its version", config: `resource "rockit_deployment" "d" {
+  name   = "Origin_EU"
+  origin = {
+    ` + validOrigin + `
+  }
+  download_auth = {
+    provider = "akamai"
+    key_wo   = "k"
+  }
+}`, want: `Attribute download_auth.key_wo_version is required when download_auth.key_wo is set`},
 
 	// rockit_app.
 	{name: "app zero max_builds", config: `resource "rockit_app" "a" {

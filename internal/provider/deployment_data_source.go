@@ -45,7 +45,7 @@ func (d *deploymentDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One deployment of the organization, by name. The API never returns the storage secret or the " +
-			"download authentication key, so they are not here.",
+			"download authentication key, so they are not here." + dataSourceBootstrapNote,
 		Attributes: attrs,
 	}
 }

@@ -159,12 +159,13 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 						WriteOnly: true,
 						Validators: []validator.String{
 							stringvalidator.LengthAtLeast(1),
-							stringvalidator.AlsoRequires(path.MatchRoot("origin").AtName("secret_access_key_wo_version")),
+							validators.WriteOnlyVersion("secret_access_key_wo_version"),
 						},
 					},
 					"secret_access_key_wo_version": schema.Int64Attribute{
-						MarkdownDescription: "Version of `secret_access_key_wo`. Terraform cannot see a change of a write-only " +
-							"value: change this number to send the current `secret_access_key_wo` again.",
+						MarkdownDescription: "Version of `secret_access_key_wo`: **required when `secret_access_key_wo` is set**. " +
+							"Terraform cannot see a change of a write-only value: change this number to send the current " +
+							"`secret_access_key_wo` again.",
 						Optional: true,
 						Validators: []validator.Int64{
 							int64validator.AlsoRequires(path.MatchRoot("origin").AtName("secret_access_key_wo")),
@@ -199,12 +200,13 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 						WriteOnly: true,
 						Validators: []validator.String{
 							stringvalidator.LengthAtLeast(1),
-							stringvalidator.AlsoRequires(path.MatchRoot("download_auth").AtName("key_wo_version")),
+							validators.WriteOnlyVersion("key_wo_version"),
 						},
 					},
 					"key_wo_version": schema.Int64Attribute{
-						MarkdownDescription: "Version of `key_wo`: change it to send the current `key_wo` again.",
-						Optional:            true,
+						MarkdownDescription: "Version of `key_wo`: **required when `key_wo` is set**. Terraform cannot see a change " +
+							"of a write-only value: change this number to send the current `key_wo` again.",
+						Optional: true,
 						Validators: []validator.Int64{
 							int64validator.AlsoRequires(path.MatchRoot("download_auth").AtName("key_wo")),
 						},
@@ -225,6 +227,11 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 
 func (r *deploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks that the provider configuration can manage the resource.
+func (r *deploymentResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
 }
 
 // ValidateConfig applies the rules that need two attributes: exactly one of a secret and its
@@ -288,7 +295,7 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 		if keepMaybeCreated(ctx, req, resp, "rockit_deployment", "deployment", plan.Name.ValueString(), err) {
 			return
 		}
-		addClientError(&resp.Diagnostics, "Error creating deployment", err)
+		addCreateError(&resp.Diagnostics, "rockit_deployment", "deployment", "name", plan.Name.ValueString(), "in the organization", err)
 		return
 	}
 	deploymentFromAPI(d, &plan)

@@ -30,7 +30,7 @@ func (d *deploymentsDataSource) Metadata(_ context.Context, req datasource.Metad
 
 func (d *deploymentsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "All deployments of the organization, sorted by name (the provider pages through the whole list).",
+		MarkdownDescription: "All deployments of the organization, sorted by name (the provider pages through the whole list)." + dataSourceBootstrapNote,
 		Attributes: map[string]schema.Attribute{
 			"deployments": schema.ListNestedAttribute{
 				MarkdownDescription: "The deployments, sorted by name, without their secrets.",

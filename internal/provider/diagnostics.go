@@ -25,9 +25,16 @@ var credentialSettings = map[client.Credential]string{
 func addClientError(diags *diag.Diagnostics, summary string, err error) {
 	var missing *client.MissingCredentialError
 	if errors.As(err, &missing) {
-		diags.AddError(summary, fmt.Sprintf(
-			"The provider configuration has no %s. Set the provider attribute %s; it is needed for %s.",
-			missing.Credential, credentialSettings[missing.Credential], missing.Purpose))
+		if missing.Pending {
+			diags.AddError(summary, pendingDetail(missing))
+			return
+		}
+		diags.AddError(summary, missingDetail(missing))
+		return
+	}
+	var gone *client.OrganizationNotFoundError
+	if errors.As(err, &gone) {
+		diags.AddError(summary, organizationGoneDetail(gone))
 		return
 	}
 	detail := err.Error()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -133,4 +134,33 @@ func importByName(ctx context.Context, req resource.ImportStateRequest, resp *re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(nameAttr), req.ID)...)
 	return !resp.Diagnostics.HasError()
+}
+
+// addCreateError turns the error of a create into diagnostics, the same way for every resource:
+// a 409 on the first attempt (the name is taken) says how to import the existing object into
+// typeName; anything else goes through addClientError. kind is the object's word ("role"),
+// nameAttr the attribute holding its name, where says where names are unique.
+func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, where string, err error) {
+	if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
+		diags.AddAttributeError(path.Root(nameAttr), capitalize(kind)+" already exists", fmt.Sprintf(
+			"%s %s named %q exists already %s (%s). To manage it with Terraform, import it:\n\n"+
+				"  terraform import %s.<resource name> %s\n\nor add an import block with id = %q.",
+			article(kind), kind, name, where, err, typeName, name, name))
+		return
+	}
+	addClientError(diags, "Error creating "+kind, err)
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "An"
+	}
+	return "A"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

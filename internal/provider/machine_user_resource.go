@@ -94,8 +94,10 @@ func (r *machineUserResource) Configure(_ context.Context, req resource.Configur
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan plans a new api_key when api_key_version asks for a rotation.
+// ModifyPlan checks the provider configuration and plans a new api_key when api_key_version
+// asks for a rotation.
 func (r *machineUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, "rockit_machine_user", &resp.Diagnostics)
 	planSecretRotation(ctx, req, resp, "api_key_version", "api_key")
 }
 

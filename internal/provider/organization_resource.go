@@ -151,9 +151,15 @@ var organizationCreateOnly = []string{"admin_email", "admin_username", "public_k
 // ModifyPlan guards the organization against deletions the user did not ask for: a change of a
 // create-only attribute is an error (never a replacement); a change of name (the only planned
 // replacement) warns what it deletes, or fails under deletion_protection, as does a destroy.
+// It also checks that the provider configuration has the admin token when the plan needs it
+// (create, destroy, replace), and plans admin_initial_password as null when public_key_pem
+// encrypts it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
-		return // a create, or the new object of a replacement (also of a tainted organization)
+		// A create, or the new object of a replacement (also of a tainted organization).
+		checkProviderServes(r.client, client.ScopeAdmin, "rockit_organization", &resp.Diagnostics)
+		r.planEncryptedPassword(ctx, req, resp)
+		return
 	}
 	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -164,7 +170,9 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() {
 		if state.DeletionProtection.ValueBool() {
 			organizationGuard.planError(&resp.Diagnostics, name, "destroy")
+			return
 		}
+		checkProviderServes(r.client, client.ScopeAdmin, "rockit_organization", &resp.Diagnostics)
 		return
 	}
 	var config organizationResourceModel
@@ -178,6 +186,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 			organizationGuard.planError(&resp.Diagnostics, name, "replace (because of a change of name)")
 			return
 		}
+		checkProviderServes(r.client, client.ScopeAdmin, "rockit_organization", &resp.Diagnostics)
 		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "The organization will be replaced",
 			fmt.Sprintf("Changing name from %q to %q deletes the organization %q with all its data (users, roles, apps with "+
 				"their builds, deployments, subscriptions) irreversibly, and creates an empty organization %q. The API cannot "+
@@ -211,6 +220,22 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 }
 
+// planEncryptedPassword: with public_key_pem the API returns the administrator's initial
+// password only encrypted, so admin_initial_password is planned as null instead of unknown. A
+// provider configuration fed from it (the bootstrap pattern) then sees a known null password
+// while planning and says so, instead of failing at apply after the organization was created.
+func (r *organizationResource) planEncryptedPassword(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var key types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("public_key_pem"), &key)...)
+	if key.IsNull() || key.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("admin_initial_password"), types.StringNull())...)
+}
+
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -223,10 +248,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 		if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization already exists",
-				fmt.Sprintf("An organization named %q exists already on the ROCKIT Edge host (%s). To manage it with Terraform, import it:\n\n"+
-					"  terraform import rockit_organization.<resource name> %s\n\nor add an import block with id = %q.",
-					plan.Name.ValueString(), err, plan.Name.ValueString(), plan.Name.ValueString()))
+			addCreateError(&resp.Diagnostics, "rockit_organization", "organization", "name", plan.Name.ValueString(), "on the ROCKIT Edge host", err)
 			return
 		}
 		var unconfirmed *client.UnconfirmedCreateError

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -90,15 +91,19 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"Organizations are created and deleted with the Edge **administrator token** (`admin_token`). Everything inside an " +
 			"organization is managed with **org-scoped credentials**: `org_name` and `username` with either the `password` of a " +
 			"human backend user (the provider logs in and renews its 5-minute auth token itself) or the `api_key` of a machine user.\n\n" +
-			"Every attribute can also come from an environment variable, named in its description. Credentials that are unknown " +
-			"during planning (for example the initial password of an organization created in the same run) are fine: the " +
-			"provider only fails when a request actually needs a credential that is missing.",
+			"Every attribute can also come from an environment variable, named in its description; a value in the provider block " +
+			"wins, and the secret (`password` or `api_key`) is one choice: when the block sets either, both variables are ignored. " +
+			"A configuration known to lack a credential that a resource or data source needs fails the plan, naming it. " +
+			"Credentials that are unknown during planning (for example the initial password of an organization created in the " +
+			"same run) are fine for resources; data sources behind such a configuration need `depends_on` on the organization.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the ROCKIT Edge host, e.g. `https://edge.example.com`. " +
+				MarkdownDescription: "Base URL of the ROCKIT Edge host, e.g. `https://edge.example.com`: `http` or `https` and a host. " +
+					"Leave out `/be/v1`, which the provider adds to every request; a base path of a reverse proxy in front of the " +
+					"Edge (`https://gateway.example.com/edge`) is kept. " +
 					"May also be set with the `" + envEndpoint + "` environment variable.",
 				Optional:   true,
-				Validators: []validator.String{validators.HTTPURL()},
+				Validators: []validator.String{validators.Endpoint()},
 			},
 			"admin_token": schema.StringAttribute{
 				MarkdownDescription: "Edge administrator token, needed to create and delete organizations (`rockit_organization`). " +
@@ -121,7 +126,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"password": schema.StringAttribute{
 				MarkdownDescription: "Password of the human backend user `username`. The provider logs in, keeps the 24-hour session " +
-					"and renews the 5-minute auth token before it expires. Conflicts with `api_key`. " +
+					"and renews the 5-minute auth token before it expires. Conflicts with `api_key`; when the block sets either, " +
+					"neither `" + envPassword + "` nor `" + envAPIKey + "` is read. " +
 					"May also be set with the `" + envPassword + "` environment variable.",
 				Optional:  true,
 				Sensitive: true,
@@ -132,7 +138,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "API key of the machine user `username`, sent with `org_name` and `username` as the " +
-					"`x-rockit-orgname`, `x-rockit-username` and `x-rockit-api-key` headers. Conflicts with `password`. " +
+					"`x-rockit-orgname`, `x-rockit-username` and `x-rockit-api-key` headers. Conflicts with `password`; when the " +
+					"block sets either, neither `" + envPassword + "` nor `" + envAPIKey + "` is read. " +
 					"May also be set with the `" + envAPIKey + "` environment variable.",
 				Optional:  true,
 				Sensitive: true,
@@ -180,7 +187,7 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 }
 
 // stringSetting returns the configured value, else the environment variable. An unknown value
-// (known only at apply) counts as not set and does not fall back to the environment.
+// (known only at apply) counts as set and does not fall back to the environment.
 func stringSetting(v types.String, env string) string {
 	if v.IsUnknown() {
 		return ""
@@ -194,6 +201,51 @@ func stringSetting(v types.String, env string) string {
 	return os.Getenv(env)
 }
 
+// configSets reports whether the provider block sets v, to a known or a still unknown value.
+func configSets(v types.String) bool { return !v.IsNull() }
+
+// credentials resolves the provider block's credentials against the environment:
+//   - endpoint, admin_token, org_name and username: the block's value, else the variable;
+//   - the secret (password or api_key) is one choice, taken as a whole: when the block sets
+//     either of them (even to a value unknown until apply), both variables are ignored, so a
+//     block with api_key is not disturbed by ROCKIT_PASSWORD in the environment; only a block
+//     setting both is an error (the schema's ConflictsWith), and with neither in the block,
+//     the variables must not both be set.
+//
+// pending lists the credentials the block sets to values not known yet (the bootstrap pattern).
+func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnostics) {
+	cc.Endpoint = stringSetting(cfg.Endpoint, envEndpoint)
+	cc.AdminToken = stringSetting(cfg.AdminToken, envAdminToken)
+	cc.OrgName = stringSetting(cfg.OrgName, envOrgName)
+	cc.Username = stringSetting(cfg.Username, envUsername)
+	if configSets(cfg.Password) || configSets(cfg.APIKey) {
+		cc.Password = stringSetting(cfg.Password, "")
+		cc.APIKey = stringSetting(cfg.APIKey, "")
+	} else {
+		cc.Password = os.Getenv(envPassword)
+		cc.APIKey = os.Getenv(envAPIKey)
+		if cc.Password != "" && cc.APIKey != "" {
+			diags.AddError("Conflicting credentials",
+				"Both "+envPassword+" and "+envAPIKey+" are set in the environment and the provider block sets neither "+
+					"`password` nor `api_key`. A human backend user logs in with a password, a machine user sends its API key: "+
+					"unset one of the variables, or set the one to use in the provider block (it then wins over both variables).")
+		}
+	}
+	for cred, v := range map[client.Credential]types.String{
+		client.CredentialEndpoint:   cfg.Endpoint,
+		client.CredentialAdminToken: cfg.AdminToken,
+		client.CredentialOrgName:    cfg.OrgName,
+		client.CredentialUsername:   cfg.Username,
+	} {
+		if v.IsUnknown() {
+			cc.Pending = append(cc.Pending, cred)
+		}
+	}
+	if cfg.Password.IsUnknown() || cfg.APIKey.IsUnknown() {
+		cc.Pending = append(cc.Pending, client.CredentialSecret)
+	}
+}
+
 func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg rockitProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -202,17 +254,15 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 
 	cc := client.Config{
-		Endpoint:           stringSetting(cfg.Endpoint, envEndpoint),
-		AdminToken:         stringSetting(cfg.AdminToken, envAdminToken),
-		OrgName:            stringSetting(cfg.OrgName, envOrgName),
-		Username:           stringSetting(cfg.Username, envUsername),
-		Password:           stringSetting(cfg.Password, envPassword),
-		APIKey:             stringSetting(cfg.APIKey, envAPIKey),
 		CACertPEM:          stringSetting(cfg.CACertPEM, envCACertPEM),
 		InsecureSkipVerify: cfg.InsecureSkipVerify.ValueBool(),
 		Timeout:            defaultRequestTimeout,
 		MaxRetries:         defaultMaxRetries,
 		UserAgent:          fmt.Sprintf("terraform-provider-rockit/%s terraform/%s", p.version, req.TerraformVersion),
+	}
+	credentials(cfg, &cc, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
 		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
@@ -238,17 +288,11 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown() {
 		cc.RateLimit = cfg.RateLimit.ValueFloat64()
 	}
-	if cc.Password != "" && cc.APIKey != "" {
-		resp.Diagnostics.AddError("Conflicting credentials",
-			"Both a password (`password` / "+envPassword+") and an API key (`api_key` / "+envAPIKey+") are set. "+
-				"A human backend user logs in with a password, a machine user sends its API key: set exactly one of them.")
-		return
-	}
 	cc.Logger = newTFLogger(cc.AdminToken, cc.Password, cc.APIKey)
 
 	c, err := client.New(cc)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error()+".")
 		return
 	}
 	resp.ResourceData = c

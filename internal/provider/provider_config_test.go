@@ -83,31 +83,6 @@ func TestAccProvider_userAgent(t *testing.T) {
 	})
 }
 
-// A password from the environment and an API key from the configuration conflict.
-func TestAccProvider_conflictingCredentialsAcrossEnvironment(t *testing.T) {
-	clearRockitEnv(t)
-	ts := newTestServer(t)
-	t.Setenv(envPassword, "from-env")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "rockit" {
-  endpoint    = %q
-  admin_token = %q
-  org_name    = "Acme"
-  username    = "ci"
-  api_key     = "key-from-config"
-}
-`, ts.URL, testAdminToken) + orgOnly,
-			ExpectError: expectError("Both a password (`password` / ROCKIT_PASSWORD) and an API key (`api_key` / ROCKIT_API_KEY) are set"),
-		}},
-	})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("conflicting credentials reached the API: %s", describeRequests(ts.Requests()))
-	}
-}
-
 // Invalid provider settings fail before any request, naming the attribute and the rule.
 func TestAccProvider_invalidSettings(t *testing.T) {
 	ts := newTestServer(t)

@@ -50,7 +50,7 @@ func roleDataSourceAttributes(nameRequired bool) map[string]schema.Attribute {
 
 func (d *roleDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one role of the organization, including the built-in `Administrators` role.",
+		MarkdownDescription: "Reads one role of the organization, including the built-in `Administrators` role." + dataSourceBootstrapNote,
 		Attributes:          roleDataSourceAttributes(true),
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
@@ -25,6 +24,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = &roleResource{}
+	_ resource.ResourceWithModifyPlan  = &roleResource{}
 	_ resource.ResourceWithImportState = &roleResource{}
 )
 
@@ -100,6 +100,11 @@ func (r *roleResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan checks that the provider configuration can manage the resource.
+func (r *roleResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, "rockit_role", &resp.Diagnostics)
+}
+
 func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan roleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -111,14 +116,7 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		if keepMaybeCreated(ctx, req, resp, "rockit_role", "role", plan.Name.ValueString(), err) {
 			return
 		}
-		if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Role already exists", fmt.Sprintf(
-				"A role named %q exists already in the organization (%s). To manage it with Terraform, import it:\n\n"+
-					"  terraform import rockit_role.<resource name> %s\n\nor add an import block with id = %q.",
-				plan.Name.ValueString(), err, plan.Name.ValueString(), plan.Name.ValueString()))
-			return
-		}
-		addClientError(&resp.Diagnostics, "Error creating role", err)
+		addCreateError(&resp.Diagnostics, "rockit_role", "role", "name", plan.Name.ValueString(), "in the organization", err)
 		return
 	}
 	resp.Diagnostics.Append(roleFromAPI(ro, &plan)...)

@@ -30,7 +30,7 @@ func (d *rolesDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 
 func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads every role of the organization (paging through the whole list), sorted by name.",
+		MarkdownDescription: "Reads every role of the organization (paging through the whole list), sorted by name." + dataSourceBootstrapNote,
 		Attributes: map[string]schema.Attribute{
 			"roles": schema.ListNestedAttribute{
 				MarkdownDescription: "The roles, sorted by name.",

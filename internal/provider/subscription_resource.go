@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = &subscriptionResource{}
+	_ resource.ResourceWithModifyPlan  = &subscriptionResource{}
 	_ resource.ResourceWithImportState = &subscriptionResource{}
 )
 
@@ -133,6 +134,11 @@ func (r *subscriptionResource) Configure(_ context.Context, req resource.Configu
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan checks that the provider configuration can manage the resource.
+func (r *subscriptionResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, "rockit_subscription", &resp.Diagnostics)
+}
+
 func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan subscriptionResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -154,7 +160,7 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 		if keepMaybeCreated(ctx, req, resp, "rockit_subscription", "subscription", plan.Name.ValueString(), err) {
 			return
 		}
-		addClientError(&resp.Diagnostics, "Error creating subscription", err)
+		addCreateError(&resp.Diagnostics, "rockit_subscription", "subscription", "name", plan.Name.ValueString(), "in the organization", err)
 		return
 	}
 	tflog.Info(ctx, "created subscription", map[string]any{"name": sub.Name})

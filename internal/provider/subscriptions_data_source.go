@@ -32,7 +32,7 @@ func (d *subscriptionsDataSource) Metadata(_ context.Context, req datasource.Met
 func (d *subscriptionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "All event subscriptions of the organization, sorted by name (the provider pages through the " +
-			"whole list). Their secrets are returned only when subscribing, so they are not here.",
+			"whole list). Their secrets are returned only when subscribing, so they are not here." + dataSourceBootstrapNote,
 		Attributes: map[string]schema.Attribute{
 			"subscriptions": schema.ListNestedAttribute{
 				MarkdownDescription: "The subscriptions, sorted by name.",

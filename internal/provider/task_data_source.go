@@ -50,7 +50,7 @@ func (d *taskDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "One processing task of the organization's apps, by name: its type, status, warnings and exception.",
+		MarkdownDescription: "One processing task of the organization's apps, by name: its type, status, warnings and exception." + dataSourceBootstrapNote,
 		Attributes:          attrs,
 	}
 }

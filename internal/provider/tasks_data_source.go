@@ -38,7 +38,7 @@ func (d *tasksDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 func (d *tasksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The organization's processing tasks, newest first, optionally filtered by app, status and type " +
-			"(the provider pages through the whole list).",
+			"(the provider pages through the whole list)." + dataSourceBootstrapNote,
 		Attributes: map[string]schema.Attribute{
 			"app_name": schema.StringAttribute{
 				MarkdownDescription: "Only tasks of this app.",

@@ -74,7 +74,7 @@ func userDataSourceAttributes(usernameRequired bool) map[string]schema.Attribute
 func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one backend user or machine user of the organization. Secrets (passwords, API keys) are " +
-			"never readable.",
+			"never readable." + dataSourceBootstrapNote,
 		Attributes: userDataSourceAttributes(true),
 	}
 }

@@ -116,8 +116,10 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan plans a new initial_password when credentials_version asks for a reset.
+// ModifyPlan checks the provider configuration and plans a new initial_password when
+// credentials_version asks for a reset.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, "rockit_user", &resp.Diagnostics)
 	planSecretRotation(ctx, req, resp, "credentials_version", "initial_password")
 }
 
@@ -325,11 +327,8 @@ func planSecretRotation(ctx context.Context, req resource.ModifyPlanRequest, res
 
 // addUserCreateError explains a failed create of a user or machine user.
 func addUserCreateError(diags *diag.Diagnostics, typ, username string, err error) {
-	if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
-		diags.AddAttributeError(path.Root("username"), "User already exists", fmt.Sprintf(
-			"A user named %q exists already in the organization (%s). To manage it with Terraform, import it:\n\n"+
-				"  terraform import %s.<resource name> %s\n\nor add an import block with id = %q.",
-			username, err, typ, username, username))
+	if client.IsConflict(err) {
+		addCreateError(diags, typ, "user", "username", username, "in the organization", err)
 		return
 	}
 	if client.IsBadRequest(err) {

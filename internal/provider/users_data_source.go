@@ -35,7 +35,7 @@ func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the backend users and machine users of the organization (paging through the whole list), " +
-			"optionally only those of one type, sorted by username. Secrets are never readable.",
+			"optionally only those of one type, sorted by username. Secrets are never readable." + dataSourceBootstrapNote,
 		Attributes: map[string]schema.Attribute{
 			"type": schema.StringAttribute{
 				MarkdownDescription: "Only users of this type: `user` (human backend users) or `machine` (machine users). All when unset.",

@@ -12,6 +12,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 )
 
 // The name patterns of the contract (section 1).
@@ -68,6 +70,15 @@ func HTTPURL() validator.String {
 	}}
 }
 
+// Endpoint validates the provider's endpoint: an http(s) URL with a host, without /be/v1 at the
+// end (the client adds it), by the rule of client.ParseEndpoint.
+func Endpoint() validator.String {
+	return stringFunc{desc: "must be an http(s) URL such as https://edge.example.com", check: func(s string) error {
+		_, err := client.ParseEndpoint(s)
+		return err
+	}}
+}
+
 // HTTPSURL validates an absolute https URL with a host.
 func HTTPSURL() validator.String {
 	return stringFunc{desc: "must be an https URL", check: func(s string) error {
@@ -78,7 +89,7 @@ func HTTPSURL() validator.String {
 func checkURL(s string, schemes ...string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("it is not a URL such as %s://example.com/path", schemes[len(schemes)-1])
 	}
 	ok := false
 	for _, sc := range schemes {

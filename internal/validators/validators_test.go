@@ -45,6 +45,16 @@ func TestStringValidators(t *testing.T) {
 		{"ftp URL", HTTPURL(), "ftp://edge.example.com", false, "must be an http(s) URL"},
 		{"URL without scheme", HTTPURL(), "edge.example.com", false, "must be an http(s) URL"},
 		{"URL without host", HTTPURL(), "https://", false, "no host"},
+		{"endpoint ok", Endpoint(), "https://edge.example.com", true, ""},
+		{"endpoint with a proxy base path", Endpoint(), "https://gateway.example.com/edge/", true, ""},
+		{"endpoint with port, no scheme", Endpoint(), "edge.example.com:8443", false, `it has no scheme: write it as "https://edge.example.com:8443"`},
+		{"endpoint ending in /be/v1", Endpoint(), "https://edge.example.com/be/v1", false,
+			`the provider adds /be/v1 to every request itself: drop it and write "https://edge.example.com"`},
+		{"endpoint ending in /be/v1/ behind a proxy", Endpoint(), "https://gw.example.com/edge/be/v1/", false, `drop it and write "https://gw.example.com/edge"`},
+		{"endpoint ftp", Endpoint(), "ftp://edge.example.com", false, `the scheme must be http or https, not "ftp"`},
+		{"endpoint without host", Endpoint(), "https:///be", false, "no host"},
+		{"endpoint with a query", Endpoint(), "https://edge.example.com?x=1", false, "query"},
+		{"https URL with a colon in the first segment", HTTPSURL(), "hooks.example.com:443/x", false, "must be an https URL"},
 		{"https only", HTTPSURL(), "http://hooks.example.com", false, "must be an https URL"},
 		{"https ok", HTTPSURL(), "https://hooks.example.com/x", true, ""},
 		{"email ok", Email(), "ops@example.com", true, ""},
@@ -63,13 +73,16 @@ func TestStringValidators(t *testing.T) {
 			if !ok && (!strings.Contains(detail, c.rule) || !strings.Contains(detail, "attr")) {
 				t.Errorf("%q: message %q should name the attribute and the rule %q", c.value, detail, c.rule)
 			}
+			if strings.Contains(detail, "first path segment") {
+				t.Errorf("%q: message %q passes on Go's URL parser error", c.value, detail)
+			}
 		})
 	}
 }
 
 // Null and unknown values are not judged: a value known only at apply is checked then.
 func TestStringValidatorsSkipNullAndUnknown(t *testing.T) {
-	for _, v := range []validator.String{HTTPURL(), HTTPSURL(), Email(), Duration()} {
+	for _, v := range []validator.String{HTTPURL(), Endpoint(), HTTPSURL(), Email(), Duration()} {
 		for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
 			if detail, ok := validate(v, value); !ok {
 				t.Errorf("%s on %s: %s", v.Description(context.Background()), value, detail)

@@ -1,0 +1,109 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+)
+
+// This file holds what every resource and data source shares about whether its provider
+// configuration can serve it, and the messages that say what to do when it cannot.
+
+// checkProviderServes adds a plan-time error to a resource's plan when its provider configuration
+// is known to lack a credential that typeName needs (scope: the organization resource needs the
+// admin token, everything else the org-scoped credentials; both need the endpoint). Credentials
+// configured from values not known yet (the bootstrap pattern) are fine: Terraform configures
+// the provider again with them before it applies. Resources call it from ModifyPlan; data
+// sources need no call, since their first request fails the same way while planning.
+func checkProviderServes(c *client.Client, scope client.Scope, typeName string, diags *diag.Diagnostics) {
+	if c == nil {
+		return // not configured yet (validation)
+	}
+	var m *client.MissingCredentialError
+	if !errors.As(c.CheckCredentials(scope), &m) || m.Pending {
+		return
+	}
+	diags.AddError("Provider configuration cannot manage "+typeName,
+		missingDetail(m)+"\n\nIf "+typeName+" should use another provider configuration, set its `provider` argument "+
+			"(e.g. `provider = rockit.studio`). Nothing was changed: this is checked while planning.")
+}
+
+// missingDetail says which credentials a provider configuration lacks and where to set them.
+func missingDetail(m *client.MissingCredentialError) string {
+	creds := m.Missing
+	if len(creds) == 0 {
+		creds = []client.Credential{m.Credential}
+	}
+	names := make([]string, 0, len(creds))
+	settings := make([]string, 0, len(creds))
+	for _, c := range creds {
+		names = append(names, string(c))
+		settings = append(settings, credentialSettings[c])
+	}
+	attr := "attribute"
+	if len(creds) > 1 {
+		attr = "attributes"
+	}
+	detail := fmt.Sprintf("The provider configuration has no %s. Set the provider %s %s; it is needed for %s.",
+		joinAnd(names), attr, joinAnd(settings), m.Purpose)
+	if len(creds) == 1 && creds[0] == client.CredentialSecret {
+		detail += "\n\nIf `password` is set from `admin_initial_password` of a rockit_organization that has `public_key_pem`, " +
+			"it is null: the API encrypts that organization's initial password (`admin_initial_password_encrypted`), so it " +
+			"cannot feed a provider configuration. Decrypt it outside Terraform and pass it in (a sensitive variable or " +
+			envPassword + "), or create the organization without `public_key_pem` to bootstrap it in one apply."
+	}
+	return detail
+}
+
+// pendingDetail explains a data source read while its provider configuration's credentials are
+// not known yet: the bootstrap alias, fed from an organization created in the same run.
+func pendingDetail(m *client.MissingCredentialError) string {
+	creds := m.Missing
+	if len(creds) == 0 {
+		creds = []client.Credential{m.Credential}
+	}
+	names := make([]string, 0, len(creds))
+	for _, c := range creds {
+		names = append(names, "`"+strings.ReplaceAll(string(c), " or ", "` or `")+"`")
+	}
+	return fmt.Sprintf("The provider configuration's %s is not known yet: it comes from a value known only during apply, "+
+		"such as an output of a rockit_organization created in the same run. Terraform reads a data source while planning, "+
+		"before that value exists.\n\nAdd `depends_on = [rockit_organization.<name>]` to the data source: Terraform then "+
+		"reads it during apply, once the organization exists.", joinAnd(names))
+}
+
+// organizationGoneDetail says that the organization of the org-scoped credentials does not
+// exist, with the way back, once; later errors of the same run only point to it.
+func organizationGoneDetail(e *client.OrganizationNotFoundError) string {
+	if e.Repeated {
+		return fmt.Sprintf("The organization %q does not exist on the ROCKIT Edge host (see the first error about it for the "+
+			"recovery: terraform apply -refresh=false -replace=rockit_organization.<name>, then terraform apply).", e.OrgName)
+	}
+	return fmt.Sprintf("The organization %q does not exist on the ROCKIT Edge host (%s). It was probably deleted outside "+
+		"Terraform, and everything in it with it, while the Terraform state still holds it.\n\n"+
+		"To create it again with everything Terraform manages in it, run\n\n"+
+		"  terraform apply -refresh=false -replace=rockit_organization.<name>\n\n"+
+		"which creates the organization again without reading what was in it, then\n\n"+
+		"  terraform apply\n\n"+
+		"which finds the objects inside it gone and creates them again. If the organization is not managed in this "+
+		"configuration, set `org_name` (or %s) to one that exists.", e.OrgName, e.Cause, envOrgName)
+}
+
+// joinAnd joins "a", "b" and "c" as "a, b and c".
+func joinAnd(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// dataSourceBootstrapNote ends the description of every data source: data sources are read
+// while planning, so behind the bootstrap configuration they need depends_on.
+const dataSourceBootstrapNote = "\n\nA data source is read while planning. When its provider configuration gets its credentials " +
+	"from a `rockit_organization` created in the same run (the bootstrap pattern), add " +
+	"`depends_on = [rockit_organization.<name>]` so that it is read during apply, once the organization exists; " +
+	"without it the plan fails saying that the credentials are not known yet."

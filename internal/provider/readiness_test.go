@@ -1,0 +1,400 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// An explicit secret in the provider block wins over the environment: ROCKIT_PASSWORD (as the
+// docs recommend) does not disturb a block with api_key (the machine-user example), and
+// ROCKIT_API_KEY does not disturb a block with password. `password = null` counts as not set.
+func TestAccProvider_explicitSecretWinsOverEnvironment(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	pw := ts.SeedOrg("Acme", "admin")
+	key := ts.SeedUser("Acme", "ci", true, "Administrators")
+
+	t.Setenv(envPassword, "password-from-env-not-used")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  org_name    = "Acme"
+  username    = "ci"
+  api_key     = %q
+  password    = null
+  max_retries = 0
+}
+resource "rockit_role" "r" { name = "ByKey" }
+`, ts.URL, key),
+			Check: checkRoleRequestsUsed(ts, "/be/v1/roles", "apiKey"),
+		}},
+	})
+
+	ts.ResetRequests()
+	t.Setenv(envPassword, "")
+	t.Setenv(envAPIKey, "api-key-from-env-not-used")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  org_name    = "Acme"
+  username    = "admin"
+  password    = %q
+  max_retries = 0
+}
+resource "rockit_role" "r" { name = "ByPassword" }
+`, ts.URL, pw),
+			Check: checkRoleRequestsUsed(ts, "/be/v1/roles", "authToken"),
+		}},
+	})
+}
+
+// checkRoleRequestsUsed checks that every request under prefix carried this kind of credentials.
+func checkRoleRequestsUsed(ts *testServer, prefix, auth string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		reqs := ts.requestsMatching("", prefix)
+		if len(reqs) == 0 {
+			return fmt.Errorf("no request to %s", prefix)
+		}
+		for _, r := range reqs {
+			if r.Auth != auth {
+				return fmt.Errorf("%s %s carried %q credentials, want %q", r.Method, r.Path, r.Auth, auth)
+			}
+		}
+		return nil
+	}
+}
+
+// Two secrets from the environment, and none in the block, cannot be resolved: that is an
+// error naming both variables and the way out, before any request.
+func TestAccProvider_conflictingSecretsInEnvironment(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	t.Setenv(envPassword, "from-env")
+	t.Setenv(envAPIKey, "also-from-env")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"rockit\" {\n  endpoint = %q\n  org_name = \"Acme\"\n  username = \"ci\"\n}\n", ts.URL) +
+				`resource "rockit_role" "r" { name = "Ops" }`,
+			PlanOnly:    true,
+			ExpectError: expectError("Both ROCKIT_PASSWORD and ROCKIT_API_KEY are set in the environment and the provider block sets neither"),
+		}},
+	})
+	if n := len(ts.Requests()); n != 0 {
+		t.Fatalf("conflicting credentials reached the API: %s", describeRequests(ts.Requests()))
+	}
+}
+
+// A provider configuration that is known to lack what a resource or data source needs fails
+// the plan, naming what is missing, and the mock receives no request at all.
+func TestAccProvider_cannotServeFailsAtPlanTime(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	ep := fmt.Sprintf("endpoint = %q", ts.URL)
+	cases := []struct{ provider, config, want string }{
+		{ep, `resource "rockit_role" "r" { name = "Ops" }`,
+			"Provider configuration cannot manage rockit_role|The provider configuration has no org_name, username and password or api_key. " +
+				"Set the provider attributes `org_name` (or ROCKIT_ORG), `username` (or ROCKIT_USERNAME) and `password` (or ROCKIT_PASSWORD)"},
+		{ep + "\n  org_name = \"Acme\"", `resource "rockit_user" "u" {
+  username  = "alice"
+  email     = "alice@example.com"
+  firstname = "Alice"
+  surname   = "Smith"
+}`, "Provider configuration cannot manage rockit_user|The provider configuration has no username and password or api_key."},
+		{ep + "\n  org_name = \"Acme\"\n  username = \"ci\"", `resource "rockit_machine_user" "m" {
+  username = "bot"
+  label    = "Bot"
+}`, "Provider configuration cannot manage rockit_machine_user|The provider configuration has no password or api_key."},
+		{ep + "\n  admin_token = \"t\"", `resource "rockit_app" "a" {
+  name  = "Game"
+  label = "Game"
+}`, "Provider configuration cannot manage rockit_app|The provider configuration has no org_name, username and password or api_key."},
+		{ep + "\n  org_name = \"Acme\"\n  password = \"pw\"", `resource "rockit_deployment" "d" {
+  name   = "Origin_EU"
+  origin = {
+    ` + validOrigin + `
+  }
+}`, "Provider configuration cannot manage rockit_deployment|The provider configuration has no username."},
+		{ep + "\n  username = \"ci\"\n  api_key = \"k\"", `resource "rockit_subscription" "s" {
+  name = "hook"
+  type = "webhook"
+  url  = "https://hooks.example.com/x"
+}`, "Provider configuration cannot manage rockit_subscription|The provider configuration has no org_name."},
+		{ep, `resource "rockit_organization" "o" { name = "Acme" }`,
+			"Provider configuration cannot manage rockit_organization|The provider configuration has no admin_token. " +
+				"Set the provider attribute `admin_token` (or ROCKIT_ADMIN_TOKEN)"},
+		{`admin_token = "t"`, `resource "rockit_organization" "o" { name = "Acme" }`,
+			"Provider configuration cannot manage rockit_organization|The provider configuration has no endpoint. " +
+				"Set the provider attribute `endpoint` (or ROCKIT_ENDPOINT)"},
+		{"org_name = \"Acme\"\n  username = \"ci\"\n  api_key = \"k\"", `resource "rockit_role" "r" { name = "Ops" }`,
+			"Provider configuration cannot manage rockit_role|The provider configuration has no endpoint."},
+		{ep + "\n  org_name = \"Acme\"\n  username = \"ci\"", `data "rockit_roles" "all" {}`,
+			"The provider configuration has no password or api_key. Set the provider attribute `password` (or ROCKIT_PASSWORD) for a backend user"},
+		{"org_name = \"Acme\"\n  username = \"ci\"\n  api_key = \"k\"", `data "rockit_apps" "all" {}`,
+			"The provider configuration has no endpoint. Set the provider attribute `endpoint` (or ROCKIT_ENDPOINT)"},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      "provider \"rockit\" {\n  " + c.provider + "\n}\n" + c.config,
+			PlanOnly:    true,
+			ExpectError: expectErrorParts(c.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if n := len(ts.Requests()); n != 0 {
+		t.Fatalf("provider configurations that cannot serve reached the API: %s", describeRequests(ts.Requests()))
+	}
+}
+
+// An endpoint from the environment follows the same rule as the attribute, in our words.
+func TestAccProvider_endpointFromEnvironmentIsChecked(t *testing.T) {
+	clearRockitEnv(t)
+	t.Setenv(envEndpoint, "https://edge.example.com/be/v1/")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "rockit" { admin_token = "t" }` + "\n" + `resource "rockit_organization" "o" { name = "Acme" }`,
+			PlanOnly:    true,
+			ExpectError: expectError(`endpoint "https://edge.example.com/be/v1/" is not a valid ROCKIT Edge URL: the provider adds /be/v1 to every request itself: drop it and write "https://edge.example.com".`),
+		}},
+	})
+}
+
+// bootstrapStudio is an organization and a second provider configuration fed from its outputs.
+func bootstrapStudio(ts *testServer, org, orgBody string) string {
+	return ts.adminProvider() + fmt.Sprintf(`
+resource "rockit_organization" "studio" {
+  name = %q
+%s
+}
+
+provider "rockitstudio" {
+  endpoint    = %q
+  org_name    = rockit_organization.studio.name
+  username    = rockit_organization.studio.admin_username
+  password    = rockit_organization.studio.admin_initial_password
+  max_retries = 0
+}
+`, org, orgBody, ts.URL)
+}
+
+// A data source served by the bootstrap configuration, whose password is not known while
+// planning, fails with a message that says why and what to do; with depends_on it works.
+func TestAccBootstrap_dataSourceNeedsDependsOn(t *testing.T) {
+	ts := newTestServer(t)
+	cfg := bootstrapStudio(ts, "Boot_Data", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg + `
+data "rockit_roles" "all" {
+  provider = rockitstudio
+}
+`,
+				ExpectError: expectError("is not known yet: it comes from a value known only during apply, such as an output of a " +
+					"rockit_organization created in the same run. Terraform reads a data source while planning, before that value exists. " +
+					"Add `depends_on = [rockit_organization.<name>]` to the data source"),
+			},
+			{
+				PreConfig: func() {
+					if n := len(ts.Requests()); n != 0 {
+						t.Errorf("the failed plan reached the API: %s", describeRequests(ts.Requests()))
+					}
+				},
+				Config: cfg + `
+data "rockit_roles" "all" {
+  provider   = rockitstudio
+  depends_on = [rockit_organization.studio]
+}
+`,
+				Check: resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.0.name", "Administrators"),
+			},
+		},
+	})
+}
+
+// An organization with public_key_pem cannot feed the bootstrap configuration: its initial
+// password is only returned encrypted. The plan says so, before the organization is created.
+func TestAccBootstrap_publicKeyOrganizationCannotFeedProvider(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	ts := newTestServer(t)
+	cfg := bootstrapStudio(ts, "Boot_Sealed", fmt.Sprintf("  public_key_pem = <<-EOT\n%sEOT", pubPEM)) + `
+resource "rockit_role" "release" {
+  provider = rockitstudio
+  name     = "Release"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key. " +
+				"Set the provider attribute `password` (or ROCKIT_PASSWORD) for a backend user, or `api_key` (or ROCKIT_API_KEY) for a machine user; " +
+				"it is needed for requests inside an organization. If `password` is set from `admin_initial_password` of a rockit_organization " +
+				"that has `public_key_pem`, it is null: the API encrypts that organization's initial password"),
+		}},
+	})
+	if n := len(ts.Requests()); n != 0 {
+		t.Fatalf("the plan should fail before any request: %s", describeRequests(ts.Requests()))
+	}
+}
+
+// An organization deleted outside Terraform: the provider asks once, says so once with the
+// way back, and after the organization exists again the objects inside it are created again.
+func TestAccOrganization_deletedOutsideTerraform(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	t.Setenv(envPassword, ts.SeedOrg("Vanished", "admin"))
+	cfg := fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  org_name    = "Vanished"
+  username    = "admin"
+  max_retries = 0
+}
+resource "rockit_role" "a" { name = "Ops_A" }
+resource "rockit_role" "b" { name = "Ops_B" }
+resource "rockit_role" "c" { name = "Ops_C" }
+`, ts.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/be/v1/orgs/Vanished", nil)
+					req.Header.Set("x-rockit-beauth-token", testAdminToken)
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						t.Fatalf("deleting the organization out of band: %v %v", resp, err)
+					}
+					_ = resp.Body.Close()
+					ts.ResetRequests()
+				},
+				Config:   cfg,
+				PlanOnly: true,
+				ExpectError: expectError(`The organization "Vanished" does not exist on the ROCKIT Edge host ` +
+					`(POST /be/v1/login: HTTP 401: unauthorized: organization 'Vanished' does not exist). It was probably deleted outside Terraform, ` +
+					"and everything in it with it, while the Terraform state still holds it. To create it again with everything Terraform manages in it, run " +
+					"terraform apply -refresh=false -replace=rockit_organization.<name> which creates the organization again without reading what was in it, then " +
+					"terraform apply"),
+			},
+			{
+				PreConfig: func() {
+					if logins := ts.requestsMatching("POST", "/be/v1/login"); len(logins) != 1 || len(ts.Requests()) != 1 {
+						t.Errorf("the refresh of three roles sent %s, want one login", describeRequests(ts.Requests()))
+					}
+					// The organization exists again (as after -replace): the roles are found gone and created again.
+					t.Setenv(envPassword, ts.SeedOrg("Vanished", "admin"))
+				},
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					for _, r := range []string{"Ops_A", "Ops_B", "Ops_C"} {
+						if _, ok := ts.RolePermissions("Vanished", r); !ok {
+							return fmt.Errorf("role %s was not created again", r)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Every data source's page says how to use it behind the bootstrap configuration.
+func TestDataSourceDescriptionsNameDependsOn(t *testing.T) {
+	p := New("test")()
+	for _, f := range p.DataSources(context.Background()) {
+		d := f()
+		var meta datasource.MetadataResponse
+		d.Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "rockit"}, &meta)
+		var s datasource.SchemaResponse
+		d.Schema(context.Background(), datasource.SchemaRequest{}, &s)
+		if !strings.Contains(s.Schema.MarkdownDescription, "`depends_on = [rockit_organization.<name>]`") {
+			t.Errorf("data source %s does not say to use depends_on behind the bootstrap configuration", meta.TypeName)
+		}
+	}
+}
+
+// expectErrorParts is expectError for a text whose parts, separated by "|", appear in this
+// order with anything between them (a diagnostic's summary, then the lines Terraform puts
+// between it and its detail, then the detail).
+func expectErrorParts(text string) *regexp.Regexp {
+	parts := strings.Split(text, "|")
+	res := make([]string, 0, len(parts))
+	for _, p := range parts {
+		res = append(res, strings.TrimPrefix(expectError(p).String(), "(?s)"))
+	}
+	return regexp.MustCompile("(?s)" + strings.Join(res, ".*"))
+}
+
+// A name that exists already (409 on create) says how to import it, for every resource type
+// that used to lack it; one POST reached the mock, nothing else was written.
+func TestAccCreateConflictSaysHowToImport(t *testing.T) {
+	ts := newTestServer(t)
+	prov := ts.orgProvider(t, "Taken")
+	ts.SeedApp("Taken", "Game", "Game", 0, 0)
+	ts.SeedDeployment("Taken", "Origin_EU")
+	ts.SeedSubscription("Taken", "hook", "https://hooks.example.com/x")
+	cases := []struct{ typ, config, id string }{
+		{"rockit_app", `resource "rockit_app" "a" {
+  name  = "Game"
+  label = "Game"
+}`, "Game"},
+		{"rockit_deployment", `resource "rockit_deployment" "d" {
+  name   = "Origin_EU"
+  origin = {
+    ` + validOrigin + `
+  }
+}`, "Origin_EU"},
+		{"rockit_subscription", `resource "rockit_subscription" "s" {
+  name = "hook"
+  type = "webhook"
+  url  = "https://hooks.example.com/x"
+}`, "hook"},
+	}
+	for _, c := range cases {
+		t.Run(c.typ, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: prov + c.config,
+					ExpectError: expectErrorParts("already exists|exists already in the organization|" +
+						"To manage it with Terraform, import it: terraform import " + c.typ + ".<resource name> " + c.id +
+						" or add an import block with id = \"" + c.id + "\"."),
+				}},
+			})
+		})
+	}
+	if writes := writeRequests(ts.Requests()); len(writes) != len(cases) {
+		t.Errorf("want exactly one refused POST per type, the mock received: %s", describeRequests(writes))
+	}
+}
