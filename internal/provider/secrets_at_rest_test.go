@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 	"github.com/rockitplay/terraform-provider-rockit/internal/rsaoaep"
 )
 
@@ -480,3 +482,79 @@ resource "rockit_role" "r" {
 		t.Errorf("a bad key made write requests: %s", describeRequests(w))
 	}
 }
+
+// A create whose answer is lost is adopted (the first user's and the subscription's), and the
+// secret issued afterwards (credentials reset, subscribing again) obeys the key like any other:
+// only ciphertext, decrypting to what the server holds now.
+func TestAccSecretsAtRest_adoptedCreates(t *testing.T) {
+	k := newTestKey(t)
+	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
+	password := m.SeedOrg("Adopt", "admin")
+	url := losingFirstAnswers(t, m, "/be/v1/users", "/be/v1/subscriptions")
+	cfg := fmt.Sprintf(`
+provider "rockit" {
+  endpoint               = %q
+  org_name               = "Adopt"
+  username               = "admin"
+  password               = %q
+  secrets_public_key_pem = %q
+}
+
+resource "rockit_user" "u" {
+  username  = "alice"
+  email     = "alice@example.com"
+  firstname = "Alice"
+  surname   = "Liddell"
+}
+
+resource "rockit_machine_user" "m" {
+  username   = "ci_bot"
+  label      = "CI"
+  depends_on = [rockit_user.u] # alice's create is the one whose answer is lost
+}
+
+resource "rockit_subscription" "s" {
+  name = "hook"
+  type = "webhook"
+  url  = "https://hooks.example.com/x"
+}
+`, url, password, k.pem)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("rockit_user.u", tfjsonpath.New("initial_password"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("rockit_machine_user.m", tfjsonpath.New("api_key"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("rockit_subscription.s", tfjsonpath.New("secret"), knownvalue.Null()),
+			},
+			Check: func(s *terraform.State) error {
+				conflicts := 0
+				for _, r := range m.Requests() {
+					if r.Method == http.MethodPost && r.Status == http.StatusConflict {
+						conflicts++
+					}
+				}
+				if conflicts != 2 { // alice's create (the first to /be/v1/users) and the subscription's
+					return fmt.Errorf("%d creates were answered 409 after a lost answer, want 2 (each adopted)", conflicts)
+				}
+				for _, c := range []struct{ res, attr, want string }{
+					{"rockit_user.u", "initial_password_encrypted", first(m.UserPassword("Adopt", "alice"))},
+					{"rockit_machine_user.m", "api_key_encrypted", first(m.UserAPIKey("Adopt", "ci_bot"))},
+					{"rockit_subscription.s", "secret_encrypted", first(m.SubscriptionSecret("Adopt", "hook"))},
+				} {
+					got, err := k.decryptAttr(s, c.res, c.attr)
+					if err != nil {
+						return err
+					}
+					if c.want == "" || got != c.want {
+						return fmt.Errorf("%s.%s does not decrypt to the secret the server holds now", c.res, c.attr)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func first(s string, _ bool) string { return s }
