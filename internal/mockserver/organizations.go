@@ -1,15 +1,11 @@
 package mockserver
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
-	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/rsaoaep"
 )
 
 func (s *Server) orgRoutes() {
@@ -46,7 +42,7 @@ func (s *Server) handleCreateOrg(w http.ResponseWriter, r *http.Request) {
 	var pub *rsa.PublicKey
 	if in.PublicKey != "" {
 		var err error
-		if pub, err = parseRSAPublicKey(in.PublicKey); err != nil {
+		if pub, err = rsaoaep.ParsePublicKey(in.PublicKey); err != nil {
 			writeError(w, http.StatusBadRequest, "invalid parameter 'publicKey': "+err.Error())
 			return
 		}
@@ -61,12 +57,12 @@ func (s *Server) handleCreateOrg(w http.ResponseWriter, r *http.Request) {
 	password := newSecret("pw_", 12)
 	out := map[string]any{"name": in.Name, "adminUsername": in.AdminUsername}
 	if pub != nil {
-		ct, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, pub, []byte(password), nil)
+		ct, err := rsaoaep.Encrypt(pub, password)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "invalid parameter 'publicKey': "+err.Error())
 			return
 		}
-		out["initialPasswordEncrypted"] = base64.StdEncoding.EncodeToString(ct)
+		out["initialPasswordEncrypted"] = ct
 	} else {
 		out["initialPassword"] = password
 	}
@@ -110,25 +106,6 @@ func (s *Server) handleDeleteOrg(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeMessage(w, "organization deleted")
-}
-
-func parseRSAPublicKey(p string) (*rsa.PublicKey, error) {
-	block, _ := pem.Decode([]byte(p))
-	if block == nil {
-		return nil, errors.New("not a PEM block")
-	}
-	if block.Type == "RSA PUBLIC KEY" {
-		return x509.ParsePKCS1PublicKey(block.Bytes)
-	}
-	key, err := x509.ParsePKIXPublicKey(block.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	rsaKey, ok := key.(*rsa.PublicKey)
-	if !ok {
-		return nil, errors.New("not an RSA public key")
-	}
-	return rsaKey, nil
 }
 
 func validEmail(s string) bool {

@@ -56,6 +56,29 @@ var badInputs = []badInput{
 	{name: "provider negative request_timeout", provider: `request_timeout = "-5s"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
 		want: `Attribute request_timeout must be a positive duration such as "30s" or "2m", got "-5s": it is not positive`},
 
+	{name: "provider secrets_public_key_pem not PEM", provider: `secrets_public_key_pem = "ssh-rsa AAAAB3Nza"`, config: `resource "rockit_role" "r" { name = "Ops" }`,
+		want: `Attribute secrets_public_key_pem must be a PEM-encoded RSA public key of at least 2048 bits`},
+
+	// Public keys of the resources whose secret the API issues.
+	{name: "user public_key_pem not PEM", config: `resource "rockit_user" "u" {
+  username       = "alice"
+  email          = "alice@example.com"
+  firstname      = "Alice"
+  surname        = "Jones"
+  public_key_pem = "ssh-rsa AAAAB3Nza"
+}`, want: `Attribute public_key_pem must be a PEM-encoded RSA public key of at least 2048 bits`},
+	{name: "machine user public_key_pem a certificate", config: `resource "rockit_machine_user" "m" {
+  username       = "ci_bot"
+  label          = "CI"
+  public_key_pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+}`, want: `Attribute public_key_pem must be a PEM-encoded RSA public key of at least 2048 bits`},
+	{name: "subscription public_key_pem broken PEM", config: `resource "rockit_subscription" "s" {
+  name           = "hook"
+  type           = "webhook"
+  url            = "https://hooks.example.com/x"
+  public_key_pem = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+}`, want: `Attribute public_key_pem must be a PEM-encoded RSA public key of at least 2048 bits`},
+
 	// rockit_organization.
 	{name: "organization short name", config: `resource "rockit_organization" "o" { name = "A" }`,
 		want: `Attribute name must be 2 to 50 characters of letters, digits and underscores`},
@@ -72,7 +95,7 @@ var badInputs = []badInput{
 	{name: "organization public_key_pem not PEM", config: `resource "rockit_organization" "o" {
   name           = "Acme"
   public_key_pem = "ssh-rsa AAAAB3Nza"
-}`, want: `Attribute public_key_pem must be a PEM-encoded public key`},
+}`, want: `Attribute public_key_pem must be a PEM-encoded RSA public key`},
 
 	// rockit_role.
 	{name: "role empty name", config: `resource "rockit_role" "r" { name = "" }`,

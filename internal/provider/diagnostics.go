@@ -65,12 +65,14 @@ func getClient(data any, diags *diag.Diagnostics) *client.Client {
 	if data == nil {
 		return nil // the provider is not configured yet (validation); the framework calls again.
 	}
-	c, ok := data.(*client.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *client.Client, got %T; this is a bug in the provider", data))
-		return nil
+	switch d := data.(type) {
+	case *providerData:
+		return d.client
+	case *client.Client:
+		return d
 	}
-	return c
+	diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", data))
+	return nil
 }
 
 // isCertificateError reports whether err is a failed TLS certificate verification.

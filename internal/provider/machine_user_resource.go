@@ -30,7 +30,8 @@ func NewMachineUserResource() resource.Resource {
 }
 
 type machineUserResource struct {
-	client *client.Client
+	client     *client.Client
+	secretsKey secretsKey
 }
 
 type machineUserResourceModel struct {
@@ -40,6 +41,8 @@ type machineUserResourceModel struct {
 	Roles         types.Set    `tfsdk:"roles"`
 	APIKey        types.String `tfsdk:"api_key"`
 	APIKeyVersion types.Int64  `tfsdk:"api_key_version"`
+	PublicKeyPEM  types.String `tfsdk:"public_key_pem"`
+	APIKeyEnc     types.String `tfsdk:"api_key_encrypted"`
 }
 
 func (r *machineUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -50,7 +53,8 @@ func (r *machineUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A machine user of a ROCKIT Edge organization, for automation such as CI pipelines. It cannot log in; " +
 			"it authenticates every request with its API key (`x-rockit-orgname`, `x-rockit-username`, `x-rockit-api-key`), " +
-			"kept in `api_key` (in state, sensitive). Changing `api_key_version` rotates the key.",
+			"kept in `api_key` (in state, sensitive), or only encrypted in `api_key_encrypted` when a `public_key_pem` is set. " +
+			"Changing `api_key_version` rotates the key.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The machine user's username.",
@@ -72,8 +76,10 @@ func (r *machineUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"roles": rolesAttribute("the machine user"),
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "API key issued by the API when the machine user was created, or when `api_key_version` last " +
-					"changed. The API returns it only once: it is **stored in state in clear text** (sensitive), so protect the " +
-					"state. Use it as the provider's `api_key` or hand it to your pipeline's secret store. Not importable: " +
+					"changed, when no `public_key_pem` (nor the provider's `secrets_public_key_pem`) is set; null with a key. " +
+					"The API returns it only once: it is **stored in state in clear text** (sensitive), so protect the " +
+					"state. Use it as the provider's `api_key` or hand it to your pipeline's secret store (which needs this " +
+					"clear attribute: with a key, decrypt `api_key_encrypted` outside Terraform instead). Not importable: " +
 					"null after an import (rotate it with `api_key_version` to get one into state).",
 				Computed:      true,
 				Sensitive:     true,
@@ -81,24 +87,28 @@ func (r *machineUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"api_key_version": schema.Int64Attribute{
 				MarkdownDescription: "Any number; changing it to a new value rotates the API key (`resetCreds`): the API issues a " +
-					"new key, stored in `api_key`, and the old key stops working at once. The machine user is updated in place, " +
+					"new key, stored in `api_key` (or encrypted with the key configured then), and the old key stops working at " +
+					"once. The machine user is updated in place, " +
 					"nothing else changes. Removing the attribute does not rotate. Not importable: after an import the " +
 					"configured value is adopted without a rotation.",
 				Optional: true,
 			},
+			"public_key_pem":    publicKeyAttribute("API key", "api_key", "api_key_encrypted", "the next `api_key_version` change"),
+			"api_key_encrypted": encryptedSecretAttribute("API key"),
 		},
 	}
 }
 
 func (r *machineUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.secretsKey = getSecretsKey(req.ProviderData)
 }
 
-// ModifyPlan checks the provider configuration and plans a new api_key when api_key_version
+// ModifyPlan checks the provider configuration and plans a new API key (clear or encrypted) at creation and when api_key_version
 // asks for a rotation.
 func (r *machineUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_machine_user", &resp.Diagnostics)
-	planSecretRotation(ctx, req, resp, "api_key_version", "api_key")
+	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{version: "api_key_version", clear: "api_key", encrypted: "api_key_encrypted"}, r.secretsKey)
 }
 
 func (r *machineUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -107,10 +117,14 @@ func (r *machineUserResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	key := effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey)
+	if !checkSecretsKey(key, &resp.Diagnostics) {
+		return
+	}
 	u, err := r.client.CreateUser(ctx, machineUserToAPI(plan))
 	if err != nil {
 		if u != nil && credentialsLost(&resp.Diagnostics, "rockit_machine_user", "api_key", "api_key_version", err) {
-			resp.Diagnostics.Append(machineUserFromAPI(u, &plan)...)
+			resp.Diagnostics.Append(machineUserFromAPI(u, &plan, key)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
@@ -120,7 +134,7 @@ func (r *machineUserResource) Create(ctx context.Context, req resource.CreateReq
 		addUserCreateError(&resp.Diagnostics, "rockit_machine_user", plan.Username.ValueString(), err)
 		return
 	}
-	resp.Diagnostics.Append(machineUserFromAPI(u, &plan)...)
+	resp.Diagnostics.Append(machineUserFromAPI(u, &plan, key)...)
 	tflog.Info(ctx, "created machine user", map[string]any{"username": u.Username})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -135,7 +149,7 @@ func (r *machineUserResource) Read(ctx context.Context, req resource.ReadRequest
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(machineUserFromAPI(u, &state)...)
+	resp.Diagnostics.Append(machineUserFromAPI(u, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -156,19 +170,26 @@ func (r *machineUserResource) Update(ctx context.Context, req resource.UpdateReq
 	rotate, diags := rotationRequested(ctx, plan.APIKeyVersion, state.APIKeyVersion, req.Private)
 	resp.Diagnostics.Append(diags...)
 	patch.ResetCreds = rotate
-	plan.APIKey = state.APIKey
+	key := effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey)
+	if rotate && !checkSecretsKey(key, &resp.Diagnostics) {
+		return
+	}
+	plan.APIKey, plan.APIKeyEnc = state.APIKey, state.APIKeyEnc
 	if patch.Changes() {
 		u, err := r.client.UpdateUser(ctx, patch)
 		if err != nil {
 			addClientError(&resp.Diagnostics, "Error updating machine user", err)
 			return
 		}
-		resp.Diagnostics.Append(machineUserFromAPI(u, &plan)...)
+		resp.Diagnostics.Append(machineUserFromAPI(u, &plan, key)...)
 		if rotate && u.APIKey == "" {
 			resp.Diagnostics.AddError("No new API key", "The API rotated the API key of machine user "+u.Username+
 				" but its answer carried no apiKey; rotate it again by changing api_key_version.")
-			plan.APIKey = types.StringNull()
+			plan.APIKey, plan.APIKeyEnc = types.StringNull(), types.StringNull()
 		}
+	}
+	if !rotate {
+		resp.Diagnostics.Append(sealKeptSecret(key, &plan.APIKey, &plan.APIKeyEnc)...)
 	}
 	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -198,17 +219,13 @@ func machineUserToAPI(m machineUserResourceModel) client.CreateUserRequest {
 }
 
 // machineUserFromAPI fills the model from a user of the API; a new API key in the answer
-// (create, resetCreds) replaces the one in the model.
-func machineUserFromAPI(u *client.User, m *machineUserResourceModel) diag.Diagnostics {
+// (create, resetCreds, adoption) replaces the one in the model, clear or encrypted with key.
+func machineUserFromAPI(u *client.User, m *machineUserResourceModel, key secretsKey) diag.Diagnostics {
 	m.ID = types.StringValue(u.Username)
 	m.Username = types.StringValue(u.Username)
 	m.Label = types.StringValue(u.Label)
-	if u.APIKey != "" {
-		m.APIKey = types.StringValue(u.APIKey)
-	} else if m.APIKey.IsUnknown() {
-		m.APIKey = types.StringNull()
-	}
-	roles, diags := rolesFromAPI(u.Roles)
+	diags := storeIssuedSecret(u.APIKey, key, &m.APIKey, &m.APIKeyEnc)
+	roles, d := rolesFromAPI(u.Roles)
 	m.Roles = roles
-	return diags
+	return append(diags, d...)
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -98,11 +96,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 					"`admin_initial_password_encrypted`, so the password never rests in state in clear text. Make the key pair with " +
 					"`ssh-keygen -t rsa -b 4096 -m PEM -f org_key` and `openssl rsa -in org_key -pubout`. Set only at creation: " +
 					"a later change is a plan-time error, never a replacement.",
-				Optional: true,
-				Computed: true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(pemPublicKeyPattern, "must be a PEM-encoded public key (-----BEGIN PUBLIC KEY----- or -----BEGIN RSA PUBLIC KEY-----)"),
-				},
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validators.RSAPublicKeyPEM(false)},
 				PlanModifiers: []planmodifier.String{planmodifiers.CreateOnly(false)},
 			},
 			"prune": schema.BoolAttribute{
@@ -367,6 +363,3 @@ func stringOrNull(s string) types.String {
 	}
 	return types.StringValue(s)
 }
-
-// pemPublicKeyPattern is a loose check that a value is a PEM public key block.
-var pemPublicKeyPattern = regexp.MustCompile(`(?s)^\s*-----BEGIN (RSA )?PUBLIC KEY-----.+-----END (RSA )?PUBLIC KEY-----\s*$`)

@@ -253,7 +253,7 @@ func TestAccOrganization_invalidInputAtPlanTime(t *testing.T) {
 		{`  name = "x"`, `Attribute name must be 2 to 50 characters`},
 		{"  name = \"Ok_Name\"\n  admin_username = \"a-b\"", `Attribute admin_username must be 2 to 50 characters`},
 		{"  name = \"Ok_Name\"\n  admin_email = \"not-an-email\"", `Attribute admin_email must be an email address`},
-		{"  name = \"Ok_Name\"\n  public_key_pem = \"ssh-rsa AAAA\"", `Attribute public_key_pem must be a PEM-encoded public key`},
+		{"  name = \"Ok_Name\"\n  public_key_pem = \"ssh-rsa AAAA\"", `Attribute public_key_pem must be a PEM-encoded RSA public key`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {

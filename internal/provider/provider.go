@@ -59,6 +59,7 @@ type rockitProviderModel struct {
 	MaxRetries         types.Int64   `tfsdk:"max_retries"`
 	RateLimit          types.Float64 `tfsdk:"rate_limit"`
 	RetryMaxElapsed    types.String  `tfsdk:"retry_max_elapsed"`
+	SecretsPublicKey   types.String  `tfsdk:"secrets_public_key_pem"`
 }
 
 // Environment variables read when an attribute is not set in the provider block.
@@ -71,6 +72,7 @@ const (
 	envAPIKey     = "ROCKIT_API_KEY"
 	envCACertPEM  = "ROCKIT_CA_CERT_PEM"
 	envMaxElapsed = "ROCKIT_RETRY_MAX_ELAPSED"
+	envSecretsKey = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
 )
 
 // Defaults of the provider block.
@@ -182,6 +184,15 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 				Validators:          []validator.Float64{float64validator.AtLeast(0.1)},
 			},
+			"secrets_public_key_pem": schema.StringAttribute{
+				MarkdownDescription: "Default `public_key_pem` of `rockit_user`, `rockit_machine_user` and `rockit_subscription`: " +
+					"a PEM-encoded RSA public key (at least 2048 bits) with which the provider encrypts every initial password, " +
+					"API key and subscription secret the API issues, so that only ciphertext is kept in state. A resource's own " +
+					"`public_key_pem` wins. Changing it changes nothing on the server: the next secret issued uses the new key. " +
+					"May also be set with the `" + envSecretsKey + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{validators.RSAPublicKeyPEM(false)},
+			},
 		},
 	}
 }
@@ -290,15 +301,25 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	cc.Logger = newTFLogger(cc.AdminToken, cc.Password, cc.APIKey)
 
+	secrets := secretsKey{pem: stringSetting(cfg.SecretsPublicKey, envSecretsKey), unknown: cfg.SecretsPublicKey.IsUnknown()}
+	if cfg.SecretsPublicKey.IsNull() && secrets.pem != "" {
+		if err := validators.CheckRSAPublicKeyPEM(secrets.pem); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("secrets_public_key_pem"), "Invalid secrets_public_key_pem",
+				"The environment variable "+envSecretsKey+", read because secrets_public_key_pem is not set, "+err.Error()+".")
+			return
+		}
+	}
+
 	c, err := client.New(cc)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error()+".")
 		return
 	}
-	resp.ResourceData = c
-	resp.DataSourceData = c
-	resp.ActionData = c
-	resp.EphemeralResourceData = c
+	data := &providerData{client: c, secretsKey: secrets}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.ActionData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -303,3 +303,106 @@ resource "rockit_app" "tool" {
 	}
 	t.Logf("searched %d bytes of TRACE log for %d secrets (%v)", len(raw), len(secrets), kinds)
 }
+
+// TestAccSecretsNeverReachTheLogOrState_withKeys is the variant with public keys: the
+// provider-level secrets_public_key_pem covers the user, the machine user and the
+// subscription, the organization has its own public_key_pem, and both credentials are rotated.
+// Every secret that crosses the wire is searched for in the TRACE log and in every attribute
+// of the state after each step: with keys, none of them may be found in either.
+func TestAccSecretsNeverReachTheLogOrState_withKeys(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG", "TRACE")
+
+	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
+	collector := &secretCollector{next: m, secrets: map[string]string{}, kinds: map[string]bool{}}
+	hs := httptest.NewServer(collector)
+	t.Cleanup(hs.Close)
+	adminPassword := m.SeedOrg("LeakKeys", "admin")
+	t.Setenv(envAdminToken, testAdminToken)
+	t.Setenv(envPassword, adminPassword)
+	key := newTestKey(t)
+	t.Setenv(envSecretsKey, key.pem)
+
+	config := func(version int) string {
+		return fmt.Sprintf(`
+provider "rockit" {
+  endpoint = %[1]q
+  org_name = "LeakKeys"
+  username = "admin"
+}
+
+resource "rockit_organization" "other" {
+  name           = "LeakKeysOther"
+  public_key_pem = %[2]q
+}
+
+resource "rockit_user" "alice" {
+  username            = "alice"
+  email               = "alice@example.com"
+  firstname           = "Alice"
+  surname             = "Liddell"
+  credentials_version = %[3]d
+}
+
+resource "rockit_machine_user" "deployer" {
+  username        = "deployer"
+  label           = "CI pipeline"
+  api_key_version = %[3]d
+}
+
+resource "rockit_subscription" "hook" {
+  name = "build_events"
+  type = "webhook"
+  url  = "https://hooks.example.com/rockit"
+}
+`, hs.URL, key.pem, version)
+	}
+	secrets := func() map[string]string {
+		s := collector.snapshot()
+		s[testAdminToken] = "admin token"
+		s[adminPassword] = "password"
+		return s
+	}
+	encrypted := resource.ComposeAggregateTestCheckFunc(
+		resource.TestCheckResourceAttrSet("rockit_organization.other", "admin_initial_password_encrypted"),
+		resource.TestCheckResourceAttrSet("rockit_user.alice", "initial_password_encrypted"),
+		resource.TestCheckResourceAttrSet("rockit_machine_user.deployer", "api_key_encrypted"),
+		resource.TestCheckResourceAttrSet("rockit_subscription.hook", "secret_encrypted"),
+		checkNoClearSecret(secrets),
+	)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(1), Check: encrypted},
+			{Config: config(2), Check: encrypted},
+		},
+	})
+
+	raw, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading the log: %v", err)
+	}
+	logText := string(raw)
+	if len(raw) < 100_000 || !strings.Contains(logText, "ROCKIT Edge request") || !strings.Contains(logText, "Calling provider defined Resource Update") {
+		t.Fatalf("the log (%d bytes) lacks the provider's TRACE records: the search below would prove nothing", len(raw))
+	}
+	all := secrets()
+	for _, want := range []string{"initial password", "API key", "subscription secret"} {
+		if !collector.kinds[want] {
+			t.Errorf("no %s crossed the wire: the test would not check it", want)
+		}
+	}
+	var leaked []string
+	for value, kind := range all {
+		if strings.Contains(logText, value) {
+			leaked = append(leaked, fmt.Sprintf("%s (%s...)", kind, value[:4]))
+		}
+	}
+	sort.Strings(leaked)
+	if len(leaked) > 0 {
+		t.Errorf("secrets found in the TRACE log %s: %s", logPath, strings.Join(leaked, ", "))
+	}
+	t.Logf("searched %d bytes of TRACE log and the state of two applies for %d secrets", len(raw), len(all))
+}

@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithConfigure   = &subscriptionResource{}
 	_ resource.ResourceWithModifyPlan  = &subscriptionResource{}
 	_ resource.ResourceWithImportState = &subscriptionResource{}
+	_ resource.ResourceWithModifyPlan  = &subscriptionResource{}
 )
 
 // NewSubscriptionResource is the rockit_subscription resource.
@@ -33,7 +34,8 @@ func NewSubscriptionResource() resource.Resource {
 }
 
 type subscriptionResource struct {
-	client *client.Client
+	client     *client.Client
+	secretsKey secretsKey
 }
 
 // subscriptionModel holds the attributes the API returns in its list; the data source uses it
@@ -47,8 +49,10 @@ type subscriptionModel struct {
 
 type subscriptionResourceModel struct {
 	subscriptionModel
-	ID     types.String `tfsdk:"id"`
-	Secret types.String `tfsdk:"secret"`
+	ID           types.String `tfsdk:"id"`
+	Secret       types.String `tfsdk:"secret"`
+	PublicKeyPEM types.String `tfsdk:"public_key_pem"`
+	SecretEnc    types.String `tfsdk:"secret_encrypted"`
 }
 
 // subscriptionEventType is the object type of one element of events.
@@ -73,8 +77,8 @@ func (r *subscriptionResource) Schema(_ context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An event subscription: ROCKIT Edge calls a webhook or posts to Slack when tasks of the " +
 			"organization's apps (`dltar`, `mkraw`, `deploy`) are submitted, begin, end or fail.\n\n" +
-			"The API cannot change a subscription: a change of any attribute unsubscribes and subscribes again, which " +
-			"issues a new `secret`.",
+			"The API cannot change a subscription: a change of any attribute but `public_key_pem` unsubscribes and subscribes " +
+			"again, which issues a new `secret` (encrypted into `secret_encrypted` when a `public_key_pem` is set).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The subscription's name.",
@@ -121,22 +125,29 @@ func (r *subscriptionResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"secret": schema.StringAttribute{
 				MarkdownDescription: "Secret with which the receiver verifies the JWT in the `x-rockit-subscriptions` header of each " +
-					"webhook call. The API returns it once, when subscribing: it is kept **in state**, and is null after an import.",
+					"webhook call, when no `public_key_pem` (nor the provider's `secrets_public_key_pem`) is set; null with a key. " +
+					"The API returns it once, when subscribing: it is kept **in state in clear text** (sensitive), and is null " +
+					"after an import.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"public_key_pem":   publicKeyAttribute("secret", "secret", "secret_encrypted", "the next subscription (a change that subscribes again)"),
+			"secret_encrypted": encryptedSecretAttribute("secret"),
 		},
 	}
 }
 
 func (r *subscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.secretsKey = getSecretsKey(req.ProviderData)
 }
 
-// ModifyPlan checks that the provider configuration can manage the resource.
-func (r *subscriptionResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// ModifyPlan checks that the provider configuration can manage the resource and plans the new
+// secret (clear or encrypted) of a new subscription; a replacement is planned as a new one.
+func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_subscription", &resp.Diagnostics)
+	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{clear: "secret", encrypted: "secret_encrypted"}, r.secretsKey)
 }
 
 func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -147,13 +158,14 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	in, diags := subscriptionToAPI(ctx, plan)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	key := effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey)
+	if resp.Diagnostics.HasError() || !checkSecretsKey(key, &resp.Diagnostics) {
 		return
 	}
 	sub, err := r.client.CreateSubscription(ctx, in)
 	if err != nil {
 		if sub != nil && credentialsLost(&resp.Diagnostics, "rockit_subscription", "secret", "", err) {
-			resp.Diagnostics.Append(subscriptionFromAPI(sub, &plan)...)
+			resp.Diagnostics.Append(subscriptionFromAPI(sub, &plan, key)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
@@ -164,7 +176,7 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	tflog.Info(ctx, "created subscription", map[string]any{"name": sub.Name})
-	resp.Diagnostics.Append(subscriptionFromAPI(sub, &plan)...)
+	resp.Diagnostics.Append(subscriptionFromAPI(sub, &plan, key)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -185,14 +197,21 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 		addClientError(&resp.Diagnostics, "Error reading subscription", err)
 		return
 	}
-	resp.Diagnostics.Append(subscriptionFromAPI(sub, &state)...)
+	resp.Diagnostics.Append(subscriptionFromAPI(sub, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update is never called with a change: every attribute forces replacement.
+// Update changes only public_key_pem (every other attribute forces replacement): no API call;
+// a clear secret kept from state moves into secret_encrypted when a key is now configured.
 func (r *subscriptionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan subscriptionResourceModel
+	var plan, state subscriptionResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.Secret, plan.SecretEnc = state.Secret, state.SecretEnc
+	resp.Diagnostics.Append(sealKeptSecret(effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey), &plan.Secret, &plan.SecretEnc)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -231,20 +250,17 @@ func subscriptionToAPI(ctx context.Context, m subscriptionResourceModel) (client
 }
 
 // subscriptionFromAPI fills the model from a subscribe answer or a list entry. Only the
-// subscribe answer carries the secret; otherwise the model keeps its own.
-func subscriptionFromAPI(s *client.Subscription, m *subscriptionResourceModel) diag.Diagnostics {
+// subscribe answer carries the secret (stored clear or encrypted with key); otherwise the
+// model keeps its own.
+func subscriptionFromAPI(s *client.Subscription, m *subscriptionResourceModel, key secretsKey) diag.Diagnostics {
 	m.ID = types.StringValue(s.Name)
 	m.Name = types.StringValue(s.Name)
 	m.Type = types.StringValue(s.Type)
 	m.URL = types.StringValue(s.URL)
-	if s.Secret != "" {
-		m.Secret = types.StringValue(s.Secret)
-	} else if m.Secret.IsUnknown() {
-		m.Secret = types.StringNull()
-	}
+	diags := storeIssuedSecret(s.Secret, key, &m.Secret, &m.SecretEnc)
 	if len(s.Events) == 0 {
 		m.Events = types.SetNull(subscriptionEventType)
-		return nil
+		return diags
 	}
 	elems := make([]attr.Value, 0, len(s.Events))
 	for _, e := range s.Events {
@@ -252,7 +268,7 @@ func subscriptionFromAPI(s *client.Subscription, m *subscriptionResourceModel) d
 			"type": types.StringValue(e.Type), "event": types.StringValue(e.Event),
 		}))
 	}
-	var diags diag.Diagnostics
-	m.Events, diags = types.SetValue(subscriptionEventType, elems)
-	return diags
+	var d diag.Diagnostics
+	m.Events, d = types.SetValue(subscriptionEventType, elems)
+	return append(diags, d...)
 }

@@ -67,8 +67,8 @@ func (d *subscriptionsDataSource) Read(ctx context.Context, _ datasource.ReadReq
 	}
 	out := subscriptionsDataSourceModel{Subscriptions: make([]subscriptionModel, 0, len(all))}
 	for i := range all {
-		m := subscriptionResourceModel{Secret: types.StringNull()}
-		resp.Diagnostics.Append(subscriptionFromAPI(&all[i], &m)...)
+		m := subscriptionResourceModel{Secret: types.StringNull(), SecretEnc: types.StringNull()}
+		resp.Diagnostics.Append(subscriptionFromAPI(&all[i], &m, secretsKey{})...)
 		out.Subscriptions = append(out.Subscriptions, m.subscriptionModel)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)

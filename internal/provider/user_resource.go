@@ -36,7 +36,8 @@ func NewUserResource() resource.Resource {
 }
 
 type userResource struct {
-	client *client.Client
+	client     *client.Client
+	secretsKey secretsKey
 }
 
 type userResourceModel struct {
@@ -49,6 +50,8 @@ type userResourceModel struct {
 	Roles              types.Set    `tfsdk:"roles"`
 	InitialPassword    types.String `tfsdk:"initial_password"`
 	CredentialsVersion types.Int64  `tfsdk:"credentials_version"`
+	PublicKeyPEM       types.String `tfsdk:"public_key_pem"`
+	InitialPasswordEnc types.String `tfsdk:"initial_password_encrypted"`
 }
 
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -58,8 +61,9 @@ func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest,
 func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A human backend user of a ROCKIT Edge organization, who logs in with a password. " +
-			"The API issues an initial password at creation, kept in `initial_password` (in state, sensitive); " +
-			"changing `credentials_version` issues a new one. For automation use `rockit_machine_user`.",
+			"The API issues an initial password at creation, kept in `initial_password` (in state, sensitive), or only " +
+			"encrypted in `initial_password_encrypted` when a `public_key_pem` is set; changing `credentials_version` issues " +
+			"a new one. For automation use `rockit_machine_user`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The user's username.",
@@ -95,32 +99,37 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"roles": rolesAttribute("the user"),
 			"initial_password": schema.StringAttribute{
 				MarkdownDescription: "Initial password issued by the API when the user was created, or when `credentials_version` last " +
-					"changed. The API returns it only once: it is **stored in state in clear text** (sensitive), so protect the " +
-					"state. It stays the same when the user changes the password. Not importable: null after an import.",
+					"changed, when no `public_key_pem` (nor the provider's `secrets_public_key_pem`) is set; null with a key. " +
+					"The API returns it only once: it is **stored in state in clear text** (sensitive), so protect the " +
+					"state, or set a key. It stays the same when the user changes the password. Not importable: null after an import.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"credentials_version": schema.Int64Attribute{
 				MarkdownDescription: "Any number; changing it to a new value resets the user's credentials (`resetCreds`): the " +
-					"API issues a new initial password, stored in `initial_password`, and the old password stops working. " +
+					"API issues a new initial password, stored in `initial_password` (or encrypted with the key configured then), and " +
+					"the old password stops working. " +
 					"The user is updated in place, nothing else changes. Removing the attribute does not reset. " +
 					"Not importable: after an import the configured value is adopted without a reset.",
 				Optional: true,
 			},
+			"public_key_pem":             publicKeyAttribute("initial password", "initial_password", "initial_password_encrypted", "the next `credentials_version` change"),
+			"initial_password_encrypted": encryptedSecretAttribute("initial password"),
 		},
 	}
 }
 
 func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.secretsKey = getSecretsKey(req.ProviderData)
 }
 
-// ModifyPlan checks the provider configuration and plans a new initial_password when
+// ModifyPlan checks the provider configuration and plans a new initial password (clear or encrypted) at creation and when
 // credentials_version asks for a reset.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_user", &resp.Diagnostics)
-	planSecretRotation(ctx, req, resp, "credentials_version", "initial_password")
+	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{version: "credentials_version", clear: "initial_password", encrypted: "initial_password_encrypted"}, r.secretsKey)
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -129,10 +138,14 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	key := effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey)
+	if !checkSecretsKey(key, &resp.Diagnostics) {
+		return
+	}
 	u, err := r.client.CreateUser(ctx, userToAPI(plan))
 	if err != nil {
 		if u != nil && credentialsLost(&resp.Diagnostics, "rockit_user", "initial_password", "credentials_version", err) {
-			resp.Diagnostics.Append(userFromAPI(u, &plan)...)
+			resp.Diagnostics.Append(userFromAPI(u, &plan, key)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
@@ -142,7 +155,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		addUserCreateError(&resp.Diagnostics, "rockit_user", plan.Username.ValueString(), err)
 		return
 	}
-	resp.Diagnostics.Append(userFromAPI(u, &plan)...)
+	resp.Diagnostics.Append(userFromAPI(u, &plan, key)...)
 	tflog.Info(ctx, "created user", map[string]any{"username": u.Username})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -157,7 +170,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(userFromAPI(u, &state)...)
+	resp.Diagnostics.Append(userFromAPI(u, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -181,19 +194,26 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	reset, diags := rotationRequested(ctx, plan.CredentialsVersion, state.CredentialsVersion, req.Private)
 	resp.Diagnostics.Append(diags...)
 	patch.ResetCreds = reset
-	plan.InitialPassword = state.InitialPassword
+	key := effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey)
+	if reset && !checkSecretsKey(key, &resp.Diagnostics) {
+		return
+	}
+	plan.InitialPassword, plan.InitialPasswordEnc = state.InitialPassword, state.InitialPasswordEnc
 	if patch.Changes() {
 		u, err := r.client.UpdateUser(ctx, patch)
 		if err != nil {
 			addClientError(&resp.Diagnostics, "Error updating user", err)
 			return
 		}
-		resp.Diagnostics.Append(userFromAPI(u, &plan)...)
+		resp.Diagnostics.Append(userFromAPI(u, &plan, key)...)
 		if reset && u.InitialPassword == "" {
 			resp.Diagnostics.AddError("No new password", "The API reset the credentials of user "+u.Username+
 				" but its answer carried no initialPassword; reset them again by changing credentials_version.")
-			plan.InitialPassword = types.StringNull()
+			plan.InitialPassword, plan.InitialPasswordEnc = types.StringNull(), types.StringNull()
 		}
+	}
+	if !reset {
+		resp.Diagnostics.Append(sealKeptSecret(key, &plan.InitialPassword, &plan.InitialPasswordEnc)...)
 	}
 	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -226,22 +246,18 @@ func userToAPI(m userResourceModel) client.CreateUserRequest {
 }
 
 // userFromAPI fills the model from a user of the API; a new initial password in the answer
-// (create, resetCreds) replaces the one in the model.
-func userFromAPI(u *client.User, m *userResourceModel) diag.Diagnostics {
+// (create, resetCreds, adoption) replaces the one in the model, clear or encrypted with key.
+func userFromAPI(u *client.User, m *userResourceModel, key secretsKey) diag.Diagnostics {
 	m.ID = types.StringValue(u.Username)
 	m.Username = types.StringValue(u.Username)
 	m.Email = types.StringValue(u.Email)
 	m.Firstname = types.StringValue(u.Firstname)
 	m.Surname = types.StringValue(u.Surname)
 	m.Title = stringOrNull(u.Title)
-	if u.InitialPassword != "" {
-		m.InitialPassword = types.StringValue(u.InitialPassword)
-	} else if m.InitialPassword.IsUnknown() {
-		m.InitialPassword = types.StringNull()
-	}
-	roles, diags := rolesFromAPI(u.Roles)
+	diags := storeIssuedSecret(u.InitialPassword, key, &m.InitialPassword, &m.InitialPasswordEnc)
+	roles, d := rolesFromAPI(u.Roles)
 	m.Roles = roles
-	return diags
+	return append(diags, d...)
 }
 
 // --- helpers shared by rockit_user and rockit_machine_user ---
@@ -304,25 +320,6 @@ func rotationRequested(ctx context.Context, plan, state types.Int64, private pla
 		}
 	}
 	return true, nil
-}
-
-// planSecretRotation marks the secret secretAttr unknown in the plan when the version
-// attribute versionAttr asks for new credentials, so the plan shows it will change.
-func planSecretRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, versionAttr, secretAttr string) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var planned, prior types.Int64
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(versionAttr), &planned)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(versionAttr), &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	rotate, diags := rotationRequested(ctx, planned, prior, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if rotate {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(secretAttr), types.StringUnknown())...)
-	}
 }
 
 // addUserCreateError explains a failed create of a user or machine user.

@@ -2,6 +2,10 @@ package validators
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"strings"
 	"testing"
 
@@ -88,5 +92,33 @@ func TestStringValidatorsSkipNullAndUnknown(t *testing.T) {
 				t.Errorf("%s on %s: %s", v.Description(context.Background()), value, detail)
 			}
 		}
+	}
+}
+
+func TestRSAPublicKeyPEM(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	good := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	if msg, ok := validate(RSAPublicKeyPEM(false), types.StringValue(good)); !ok {
+		t.Fatalf("a 2048-bit PKIX key was rejected: %s", msg)
+	}
+	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+		if msg, ok := validate(RSAPublicKeyPEM(false), v); !ok {
+			t.Fatalf("%v was rejected: %s", v, msg)
+		}
+	}
+	if _, ok := validate(RSAPublicKeyPEM(false), types.StringValue("")); ok {
+		t.Fatal("an empty key passed without allowEmpty")
+	}
+	if msg, ok := validate(RSAPublicKeyPEM(true), types.StringValue("")); !ok {
+		t.Fatalf("an empty key was rejected with allowEmpty: %s", msg)
+	}
+	msg, ok := validate(RSAPublicKeyPEM(true), types.StringValue("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ"))
+	if ok || !strings.Contains(msg, "Attribute attr must be a PEM-encoded RSA public key of at least 2048 bits") ||
+		!strings.Contains(msg, `got "ssh-rsa AAAAB3NzaC1yc2EAAAADAQ...": not a PEM block`) {
+		t.Fatalf("message %q does not name the attribute, the rule and the cause", msg)
 	}
 }
