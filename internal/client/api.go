@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -42,28 +43,50 @@ func (c *Client) del(ctx context.Context, path string) error {
 	return err
 }
 
-// listAll pages through a list endpoint until it has every item: until it has `total` items,
-// or, where an answer carries no total, until a page comes back short.
+// listEach is the one paging path: it pages through a list endpoint and yields every item,
+// until it has `total` items or, where an answer carries no total, until a page comes back
+// short. It asks for the next page only when the consumer wants more, so a consumer that
+// stops early (a list resource's limit) reads no further pages. An error is yielded once,
+// last.
+func listEach[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for offset := 0; ; {
+			q := url.Values{}
+			for k, v := range query {
+				q[k] = v
+			}
+			q.Set("offset", strconv.Itoa(offset))
+			q.Set("limit", strconv.Itoa(pageSize))
+			var page []T
+			env, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, auth: authOrg}, &page)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, item := range page {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			offset += len(page)
+			if len(page) == 0 || (env.Total != nil && offset >= *env.Total) || (env.Total == nil && len(page) < pageSize) {
+				return
+			}
+		}
+	}
+}
+
+// listAll collects every item of a list endpoint (listEach).
 func listAll[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
 	var all []T
-	for offset := 0; ; {
-		q := url.Values{}
-		for k, v := range query {
-			q[k] = v
-		}
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pageSize))
-		var page []T
-		env, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, auth: authOrg}, &page)
+	for item, err := range listEach[T](ctx, c, path, query) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, page...)
-		offset += len(page)
-		if len(page) == 0 || (env.Total != nil && offset >= *env.Total) || (env.Total == nil && len(page) < pageSize) {
-			return all, nil
-		}
+		all = append(all, item)
 	}
+	return all, nil
 }
 
 // readFunc reads the object a create may have made, as the raw JSON of the answer's data.

@@ -21,6 +21,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &machineUserResource{}
 	_ resource.ResourceWithImportState = &machineUserResource{}
+	_ resource.ResourceWithIdentity    = &machineUserResource{}
 	_ resource.ResourceWithModifyPlan  = &machineUserResource{}
 )
 
@@ -90,6 +91,11 @@ func (r *machineUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// IdentitySchema declares the identity: the username and the organization (lifecycle.go).
+func (r *machineUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	machineUserKey.identitySchema(resp)
+}
+
 func (r *machineUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
@@ -113,6 +119,7 @@ func (r *machineUserResource) Create(ctx context.Context, req resource.CreateReq
 	resp.Diagnostics.Append(machineUserFromAPI(u, &plan)...)
 	tflog.Info(ctx, "created machine user", map[string]any{"username": u.Username})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(machineUserKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
 
 func (r *machineUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -121,12 +128,13 @@ func (r *machineUserResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, ok := readUser(ctx, r.client, state.Username.ValueString(), client.UserTypeMachine, resp)
+	u, ok := readUser(ctx, r.client, machineUserKey, state.Username.ValueString(), client.UserTypeMachine, resp)
 	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(machineUserFromAPI(u, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(machineUserKey.set(ctx, resp.Identity, r.client, state.Username.ValueString())...)
 }
 
 // Update sends the changed label and roles, and resetCreds when api_key_version asks for a
@@ -162,6 +170,7 @@ func (r *machineUserResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(machineUserKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
 
 func (r *machineUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -175,7 +184,7 @@ func (r *machineUserResource) Delete(ctx context.Context, req resource.DeleteReq
 
 // ImportState imports a machine user by username. The API key cannot be read back.
 func (r *machineUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importUser(ctx, req, resp)
+	importUser(ctx, req, resp, machineUserKey, r.client)
 }
 
 // machineUserToAPI maps the planned machine user to the create request.

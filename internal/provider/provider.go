@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +23,10 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
-var _ provider.Provider = &rockitProvider{}
+var (
+	_ provider.Provider                  = &rockitProvider{}
+	_ provider.ProviderWithListResources = &rockitProvider{}
+)
 
 // New returns the provider factory for a build version.
 func New(version string) func() provider.Provider {
@@ -225,6 +229,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.ListResourceData = c
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -252,5 +257,17 @@ func (p *rockitProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewSubscriptionsDataSource,
 		NewTaskDataSource,
 		NewTasksDataSource,
+	}
+}
+
+// ListResources are the list resources of `terraform query` (list_resources.go).
+func (p *rockitProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewRoleListResource,
+		NewUserListResource,
+		NewMachineUserListResource,
+		NewDeploymentListResource,
+		NewAppListResource,
+		NewSubscriptionListResource,
 	}
 }
