@@ -53,4 +53,3 @@ func TestWriteLabelsAndSecrets(t *testing.T) {
 		t.Errorf("the export includes the user it runs as:\n%s", got)
 	}
 }
-
