@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -108,6 +109,46 @@ func listWalk[T any](ctx context.Context, c *Client, path string, query url.Valu
 		}
 	}
 	return nil, false, fmt.Errorf("GET %s: the list did not end after %d pages", path, listMaxPages)
+}
+
+// listEach pages through a list endpoint once, lazily, for consumers that may stop early (a
+// list resource's limit): it asks for the next page only when the consumer wants more. It ends
+// where listWalk ends (at `total`, or without one at the first empty page) and yields an error
+// once, last. It cannot start over after it has yielded items, so a list that changes under it
+// may skip or repeat an item: it serves listings (terraform query), never a decision that an
+// object is gone, which goes through listAll.
+func listEach[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		if len(query["order[]"]) == 0 {
+			var zero T
+			yield(zero, fmt.Errorf("listing %s: no order[] given; this is a bug in the provider", path))
+			return
+		}
+		for offset, pages := 0, 0; pages < listMaxPages; pages++ {
+			q := url.Values{}
+			for k, v := range query {
+				q[k] = v
+			}
+			q.Set("offset", strconv.Itoa(offset))
+			q.Set("limit", strconv.Itoa(pageSize))
+			var page []T
+			env, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, auth: authOrg}, &page)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, item := range page {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			offset += len(page)
+			if len(page) == 0 || (env.Total != nil && offset >= *env.Total) {
+				return
+			}
+		}
+	}
 }
 
 // readFunc reads the object a create may have made, as the raw JSON of the answer's data.

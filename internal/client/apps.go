@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/url"
 )
 
@@ -58,6 +59,12 @@ func (c *Client) GetApp(ctx context.Context, name string) (*App, error) {
 // ListApps pages through all apps of the organization, sorted by name.
 func (c *Client) ListApps(ctx context.Context) ([]App, error) {
 	return listAll[App](ctx, c, "/be/v1/apps", url.Values{"order[]": []string{"name"}})
+}
+
+// EachApp pages through the apps as ListApps does, one page at a time as the consumer asks
+// for more.
+func (c *Client) EachApp(ctx context.Context) iter.Seq2[App, error] {
+	return listEach[App](ctx, c, "/be/v1/apps", url.Values{"order[]": []string{"name"}})
 }
 
 // UpdateApp changes an app and returns it as the API answers.

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/url"
 )
 
@@ -104,6 +105,12 @@ func (c *Client) GetDeployment(ctx context.Context, name string) (*Deployment, e
 // ListDeployments pages through all deployments of the organization, sorted by name.
 func (c *Client) ListDeployments(ctx context.Context) ([]Deployment, error) {
 	return listAll[Deployment](ctx, c, "/be/v1/deployments", url.Values{"order[]": []string{"name"}})
+}
+
+// EachDeployment pages through the deployments as ListDeployments does, one page at a time as
+// the consumer asks for more.
+func (c *Client) EachDeployment(ctx context.Context) iter.Seq2[Deployment, error] {
+	return listEach[Deployment](ctx, c, "/be/v1/deployments", url.Values{"order[]": []string{"name"}})
 }
 
 // UpdateDeployment changes a deployment and returns it as the API answers.

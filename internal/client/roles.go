@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/url"
 )
 
@@ -55,6 +56,12 @@ func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 // ListRoles reads every role of the organization, paging through the list (roles Read).
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	return listAll[Role](ctx, c, "/be/v1/roles", url.Values{"order[]": []string{"name"}})
+}
+
+// EachRole pages through the roles of the organization as ListRoles does, one page at a time
+// as the consumer asks for more.
+func (c *Client) EachRole(ctx context.Context) iter.Seq2[Role, error] {
+	return listEach[Role](ctx, c, "/be/v1/roles", url.Values{"order[]": []string{"name"}})
 }
 
 // UpdateRole replaces the permissions of a role (roles Update).

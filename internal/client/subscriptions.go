@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 )
@@ -77,6 +78,12 @@ func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRe
 // ListSubscriptions pages through all subscriptions of the organization, sorted by name.
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
 	return listAll[Subscription](ctx, c, "/be/v1/subscriptions", url.Values{"order[]": []string{"name"}})
+}
+
+// EachSubscription pages through the subscriptions as ListSubscriptions does, one page at a
+// time as the consumer asks for more.
+func (c *Client) EachSubscription(ctx context.Context) iter.Seq2[Subscription, error] {
+	return listEach[Subscription](ctx, c, "/be/v1/subscriptions", url.Values{"order[]": []string{"name"}})
 }
 
 // GetSubscription finds a subscription by name in the list, since the API has no endpoint for

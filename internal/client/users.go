@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/url"
 )
 
@@ -128,11 +129,21 @@ func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
 
 // ListUsers reads every user of the organization, paging through the list (beUsers Read).
 func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
+	return listAll[User](ctx, c, "/be/v1/users", opts.query())
+}
+
+// EachUser pages through the users as ListUsers does, one page at a time as the consumer
+// asks for more.
+func (c *Client) EachUser(ctx context.Context, opts ListUsersOptions) iter.Seq2[User, error] {
+	return listEach[User](ctx, c, "/be/v1/users", opts.query())
+}
+
+func (opts ListUsersOptions) query() url.Values {
 	q := url.Values{"order[]": []string{"username"}}
 	if opts.Type != "" {
 		q.Set("type", opts.Type)
 	}
-	return listAll[User](ctx, c, "/be/v1/users", q)
+	return q
 }
 
 // UpdateUser changes a user (beUsers Update, or the user itself for its own profile). With

@@ -30,6 +30,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &appResource{}
 	_ resource.ResourceWithImportState = &appResource{}
+	_ resource.ResourceWithIdentity    = &appResource{}
 	_ resource.ResourceWithModifyPlan  = &appResource{}
 )
 
@@ -139,6 +140,11 @@ func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 			},
 		},
 	}
+}
+
+// IdentitySchema declares the identity: the name and the organization (lifecycle.go).
+func (r *appResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	appKey.identitySchema(resp)
 }
 
 func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -269,6 +275,7 @@ func (r *appResource) undoCreate(ctx context.Context, a *client.App, plan appRes
 	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
 	plan.ID = types.StringValue(a.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -279,8 +286,7 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	a, err := r.client.GetApp(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-		resp.State.RemoveResource(ctx)
+		appKey.readGone(ctx, resp, r.client, state.Name.ValueString())
 		return
 	}
 	if err != nil {
@@ -293,6 +299,7 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		state.DeletionProtection = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
 }
 
 func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -323,6 +330,7 @@ func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		plan = state
 		plan.DeletionProtection = deletionProtection
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 		return
 	}
 	a, err := r.client.UpdateApp(ctx, patch)
@@ -332,6 +340,7 @@ func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -348,7 +357,7 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 
 // ImportState imports by name; Read fills the rest, deletion_protection starts false.
 func (r *appResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if importByName(ctx, req, resp, "app", "name", plainName) {
+	if _, ok := importByName(ctx, req, resp, appKey, r.client); ok {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	}
 }

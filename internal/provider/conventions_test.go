@@ -34,12 +34,18 @@ func TestConventionsOfEveryType(t *testing.T) {
 	}
 	for name, s := range resp.ResourceSchemas {
 		checkDescriptions(t, name, s.Block)
-		for _, f := range []string{"resource.tf", "import.sh"} {
+		for _, f := range []string{"resource.tf", "import.sh", "import-identity.tf"} {
 			p := filepath.Join(examples, "resources", name, f)
 			if b, err := os.ReadFile(p); err != nil || len(strings.TrimSpace(string(b))) == 0 {
 				t.Errorf("%s has no %s", name, p)
 			}
 		}
+	}
+	if len(resp.ListResourceSchemas) != len(resp.ResourceSchemas)-1 {
+		t.Errorf("%d list resources for %d resources: every resource but rockit_organization has one", len(resp.ListResourceSchemas), len(resp.ResourceSchemas))
+	}
+	for name, s := range resp.ListResourceSchemas {
+		checkDescriptions(t, "list "+name, s.Block)
 	}
 	for name, s := range resp.DataSourceSchemas {
 		checkDescriptions(t, name, s.Block)

@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = &deploymentResource{}
 	_ resource.ResourceWithImportState    = &deploymentResource{}
+	_ resource.ResourceWithIdentity       = &deploymentResource{}
 	_ resource.ResourceWithValidateConfig = &deploymentResource{}
 )
 
@@ -225,6 +226,11 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
+// IdentitySchema declares the identity: the name and the organization (lifecycle.go).
+func (r *deploymentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	deploymentKey.identitySchema(resp)
+}
+
 func (r *deploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
@@ -301,6 +307,7 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 	deploymentFromAPI(d, &plan)
 	tflog.Info(ctx, "created deployment", map[string]any{"name": d.Name})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(deploymentKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -311,8 +318,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	d, err := r.client.GetDeployment(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "deployment no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-		resp.State.RemoveResource(ctx)
+		deploymentKey.readGone(ctx, resp, r.client, state.Name.ValueString())
 		return
 	}
 	if err != nil {
@@ -321,6 +327,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	deploymentFromAPI(d, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(deploymentKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
 }
 
 func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -342,6 +349,7 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	deploymentFromAPI(d, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(deploymentKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -361,7 +369,7 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 // ImportState imports by name. The secrets cannot be read: they stay null, and the configured
 // values are sent by the next apply.
 func (r *deploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, req, resp, "deployment", "name", deploymentName)
+	importByName(ctx, req, resp, deploymentKey, r.client)
 }
 
 // writeOnlyValues reads the write-only secrets from the configuration (null when not set).

@@ -21,6 +21,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &machineUserResource{}
 	_ resource.ResourceWithImportState = &machineUserResource{}
+	_ resource.ResourceWithIdentity    = &machineUserResource{}
 	_ resource.ResourceWithModifyPlan  = &machineUserResource{}
 )
 
@@ -99,6 +100,11 @@ func (r *machineUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// IdentitySchema declares the identity: the username and the organization (lifecycle.go).
+func (r *machineUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	machineUserKey.identitySchema(resp)
+}
+
 func (r *machineUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 	r.secretsKey = getSecretsKey(req.ProviderData)
@@ -137,6 +143,7 @@ func (r *machineUserResource) Create(ctx context.Context, req resource.CreateReq
 	resp.Diagnostics.Append(machineUserFromAPI(u, &plan, key)...)
 	tflog.Info(ctx, "created machine user", map[string]any{"username": u.Username})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(machineUserKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
 
 func (r *machineUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -145,12 +152,13 @@ func (r *machineUserResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, ok := readUser(ctx, r.client, state.Username.ValueString(), client.UserTypeMachine, resp)
+	u, ok := readUser(ctx, r.client, machineUserKey, state.Username.ValueString(), client.UserTypeMachine, resp)
 	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(machineUserFromAPI(u, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(machineUserKey.set(ctx, resp.Identity, r.client, state.Username.ValueString())...)
 }
 
 // Update sends the changed label and roles, and resetCreds when api_key_version asks for a
@@ -193,6 +201,7 @@ func (r *machineUserResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(machineUserKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
 
 func (r *machineUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -206,7 +215,7 @@ func (r *machineUserResource) Delete(ctx context.Context, req resource.DeleteReq
 
 // ImportState imports a machine user by username. The API key cannot be read back.
 func (r *machineUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importUser(ctx, req, resp)
+	importUser(ctx, req, resp, machineUserKey, r.client)
 }
 
 // machineUserToAPI maps the planned machine user to the create request.

@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &organizationResource{}
 	_ resource.ResourceWithImportState = &organizationResource{}
+	_ resource.ResourceWithIdentity    = &organizationResource{}
 	_ resource.ResourceWithModifyPlan  = &organizationResource{}
 )
 
@@ -135,6 +136,11 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
+}
+
+// IdentitySchema declares the identity: the name (lifecycle.go).
+func (r *organizationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	organizationKey.identitySchema(resp)
 }
 
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -262,6 +268,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	organizationFromAPI(org, &plan)
 	tflog.Info(ctx, "created organization", map[string]any{"name": org.Name})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 // Read keeps state: the API has no endpoint that reads an organization.
@@ -272,6 +279,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
 }
 
 // Update changes only attributes of this resource (prune, deletion_protection) or adopts
@@ -292,6 +300,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -310,12 +319,13 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 // ImportState imports by name. The create-only attributes and the initial password cannot be
 // read from the API: they stay null, and configured values are adopted on the next apply.
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !importByName(ctx, req, resp, "organization", "name", plainName) {
+	name, ok := importByName(ctx, req, resp, organizationKey, r.client)
+	if !ok {
 		return
 	}
 	state := organizationResourceModel{
-		ID:                            types.StringValue(req.ID),
-		Name:                          types.StringValue(req.ID),
+		ID:                            types.StringValue(name),
+		Name:                          types.StringValue(name),
 		AdminUsername:                 types.StringNull(),
 		AdminEmail:                    types.StringNull(),
 		PublicKeyPEM:                  types.StringNull(),

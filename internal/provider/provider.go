@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -31,6 +32,7 @@ var (
 	_ provider.ProviderWithActions            = &rockitProvider{}
 	_ provider.ProviderWithEphemeralResources = &rockitProvider{}
 	_ provider.ProviderWithFunctions          = &rockitProvider{}
+	_ provider.ProviderWithListResources      = &rockitProvider{}
 )
 
 // New returns the provider factory for a build version.
@@ -320,6 +322,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.DataSourceData = data
 	resp.ActionData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -372,5 +375,17 @@ func (p *rockitProvider) Functions(_ context.Context) []func() function.Function
 	return []func() function.Function{
 		NewPermissionsFromBitsFunction,
 		NewPermissionsToBitsFunction,
+	}
+}
+
+// ListResources are the list resources of `terraform query` (list_resources.go).
+func (p *rockitProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewRoleListResource,
+		NewUserListResource,
+		NewMachineUserListResource,
+		NewDeploymentListResource,
+		NewAppListResource,
+		NewSubscriptionListResource,
 	}
 }

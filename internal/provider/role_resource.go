@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure   = &roleResource{}
 	_ resource.ResourceWithModifyPlan  = &roleResource{}
 	_ resource.ResourceWithImportState = &roleResource{}
+	_ resource.ResourceWithIdentity    = &roleResource{}
 )
 
 // NewRoleResource is the rockit_role resource.
@@ -96,6 +97,11 @@ func (r *roleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 	}
 }
 
+// IdentitySchema declares the identity: the name and the organization (lifecycle.go).
+func (r *roleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	roleKey.identitySchema(resp)
+}
+
 func (r *roleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
@@ -122,6 +128,7 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(roleFromAPI(ro, &plan)...)
 	tflog.Info(ctx, "created role", map[string]any{"name": ro.Name})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(roleKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -132,8 +139,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	ro, err := r.client.GetRole(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "role no longer exists, removing it from state", map[string]any{"name": state.Name.ValueString()})
-		resp.State.RemoveResource(ctx)
+		roleKey.readGone(ctx, resp, r.client, state.Name.ValueString())
 		return
 	}
 	if err != nil {
@@ -142,6 +148,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	resp.Diagnostics.Append(roleFromAPI(ro, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(roleKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
 }
 
 // Update replaces the permissions (PATCH /be/v1/roles); the name cannot change in place.
@@ -158,6 +165,7 @@ func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	resp.Diagnostics.Append(roleFromAPI(ro, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(roleKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -175,11 +183,9 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 
 // ImportState imports a role by name; Read fills the rest.
 func (r *roleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == builtInRole {
+	if name, ok := importByName(ctx, req, resp, roleKey, r.client); ok && name == builtInRole {
 		resp.Diagnostics.AddError("Built-in role", "The role "+builtInRole+" is built in and cannot be managed; read it with the rockit_role data source.")
-		return
 	}
-	importByName(ctx, req, resp, "role", "name", plainName)
 }
 
 // roleToAPI maps the planned permissions to the API's bitmasks.

@@ -25,7 +25,7 @@ var (
 	_ resource.ResourceWithConfigure   = &subscriptionResource{}
 	_ resource.ResourceWithModifyPlan  = &subscriptionResource{}
 	_ resource.ResourceWithImportState = &subscriptionResource{}
-	_ resource.ResourceWithModifyPlan  = &subscriptionResource{}
+	_ resource.ResourceWithIdentity    = &subscriptionResource{}
 )
 
 // NewSubscriptionResource is the rockit_subscription resource.
@@ -138,6 +138,11 @@ func (r *subscriptionResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
+// IdentitySchema declares the identity: the name and the organization (lifecycle.go).
+func (r *subscriptionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	subscriptionKey.identitySchema(resp)
+}
+
 func (r *subscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 	r.secretsKey = getSecretsKey(req.ProviderData)
@@ -178,6 +183,7 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 	tflog.Info(ctx, "created subscription", map[string]any{"name": sub.Name})
 	resp.Diagnostics.Append(subscriptionFromAPI(sub, &plan, key)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(subscriptionKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 // Read finds the subscription in the paged list: the API has no endpoint for one.
@@ -189,8 +195,7 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	sub, err := r.client.GetSubscription(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "subscription is no longer in the list; removing it from state", map[string]any{"name": state.Name.ValueString()})
-		resp.State.RemoveResource(ctx)
+		subscriptionKey.readGone(ctx, resp, r.client, state.Name.ValueString())
 		return
 	}
 	if err != nil {
@@ -199,6 +204,7 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	resp.Diagnostics.Append(subscriptionFromAPI(sub, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(subscriptionKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
 }
 
 // Update changes only public_key_pem (every other attribute forces replacement): no API call;
@@ -213,6 +219,7 @@ func (r *subscriptionResource) Update(ctx context.Context, req resource.UpdateRe
 	plan.Secret, plan.SecretEnc = state.Secret, state.SecretEnc
 	resp.Diagnostics.Append(sealKeptSecret(effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey), &plan.Secret, &plan.SecretEnc)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(subscriptionKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 func (r *subscriptionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -226,7 +233,7 @@ func (r *subscriptionResource) Delete(ctx context.Context, req resource.DeleteRe
 
 // ImportState imports by name; the secret cannot be read back and stays null.
 func (r *subscriptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, req, resp, "subscription", "name", plainName)
+	importByName(ctx, req, resp, subscriptionKey, r.client)
 }
 
 // subscriptionToAPI maps the planned resource to the subscribe request.

@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &userResource{}
 	_ resource.ResourceWithImportState = &userResource{}
+	_ resource.ResourceWithIdentity    = &userResource{}
 	_ resource.ResourceWithModifyPlan  = &userResource{}
 )
 
@@ -120,6 +121,11 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 	}
 }
 
+// IdentitySchema declares the identity: the username and the organization (lifecycle.go).
+func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	userKey.identitySchema(resp)
+}
+
 func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 	r.secretsKey = getSecretsKey(req.ProviderData)
@@ -158,6 +164,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(userFromAPI(u, &plan, key)...)
 	tflog.Info(ctx, "created user", map[string]any{"username": u.Username})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(userKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -166,12 +173,13 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, ok := readUser(ctx, r.client, state.Username.ValueString(), client.UserTypeHuman, resp)
+	u, ok := readUser(ctx, r.client, userKey, state.Username.ValueString(), client.UserTypeHuman, resp)
 	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(userFromAPI(u, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(userKey.set(ctx, resp.Identity, r.client, state.Username.ValueString())...)
 }
 
 // Update sends the changed profile fields and roles, and resetCreds when credentials_version
@@ -217,6 +225,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(userKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
 
 func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -230,7 +239,7 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 
 // ImportState imports a user by username. The initial password cannot be read back.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importUser(ctx, req, resp)
+	importUser(ctx, req, resp, userKey, r.client)
 }
 
 // userToAPI maps the planned user to the create request.
@@ -338,11 +347,10 @@ func addUserCreateError(diags *diag.Diagnostics, typ, username string, err error
 
 // readUser reads a user for a resource's Read. A 404 warns and removes the resource; a user
 // of the other type is an error naming the right resource type.
-func readUser(ctx context.Context, c *client.Client, username, wantType string, resp *resource.ReadResponse) (*client.User, bool) {
+func readUser(ctx context.Context, c *client.Client, k identityKey, username, wantType string, resp *resource.ReadResponse) (*client.User, bool) {
 	u, err := c.GetUser(ctx, username)
 	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "user no longer exists, removing it from state", map[string]any{"username": username})
-		resp.State.RemoveResource(ctx)
+		k.readGone(ctx, resp, c, username)
 		return nil, false
 	}
 	if err != nil {
@@ -367,8 +375,8 @@ func deleteUser(ctx context.Context, c *client.Client, username string, diags *d
 }
 
 // importUser imports a user by username; Read fills the rest. The secret is not importable.
-func importUser(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if importByName(ctx, req, resp, "user", "username", plainName) {
+func importUser(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, k identityKey, c *client.Client) {
+	if _, ok := importByName(ctx, req, resp, k, c); ok {
 		resp.Diagnostics.Append(planmodifiers.MarkImported(ctx, resp.Private)...)
 	}
 }

@@ -1,0 +1,81 @@
+// Command rockit-export writes Terraform configuration that brings an existing ROCKIT Edge
+// organization under Terraform with any Terraform version from 1.5 on: an `import` block and
+// a resource block for each role, user, machine user, deployment, app and event subscription
+// (Terraform 1.14+ users can use `terraform query -generate-config-out` instead).
+//
+//	ROCKIT_ENDPOINT=https://edge.example.com ROCKIT_ORG=Acme ROCKIT_USERNAME=admin \
+//	ROCKIT_PASSWORD=... rockit-export -out rockit.tf
+//
+// It reads the same environment variables as the provider (ROCKIT_ENDPOINT, ROCKIT_ORG,
+// ROCKIT_USERNAME, ROCKIT_PASSWORD or ROCKIT_API_KEY, ROCKIT_CA_CERT_PEM) and only reads.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/export"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "rockit-export:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("rockit-export", flag.ContinueOnError)
+	out := fs.String("out", "", "file to write the configuration to (default: standard output); an existing file is not overwritten")
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long the whole export may take")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := client.Config{
+		Endpoint:   os.Getenv("ROCKIT_ENDPOINT"),
+		OrgName:    os.Getenv("ROCKIT_ORG"),
+		Username:   os.Getenv("ROCKIT_USERNAME"),
+		Password:   os.Getenv("ROCKIT_PASSWORD"),
+		APIKey:     os.Getenv("ROCKIT_API_KEY"),
+		CACertPEM:  os.Getenv("ROCKIT_CA_CERT_PEM"),
+		UserAgent:  "rockit-export",
+		MaxRetries: -1,
+	}
+	if cfg.Endpoint == "" || cfg.OrgName == "" || cfg.Username == "" || (cfg.Password == "") == (cfg.APIKey == "") {
+		return errors.New("set ROCKIT_ENDPOINT, ROCKIT_ORG, ROCKIT_USERNAME and exactly one of ROCKIT_PASSWORD and ROCKIT_API_KEY")
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+
+	var buf bytes.Buffer
+	if err := export.Write(ctx, c, export.Options{Self: cfg.Username}, &buf); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

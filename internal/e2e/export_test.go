@@ -1,0 +1,159 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// rockit-export against a seeded organization, then the terraform CLI on what it wrote: the
+// plan imports every object and adds or destroys nothing, the apply imports them, and the
+// re-plan is empty. This is the path for Terraform < 1.14, which has no `terraform query`.
+func TestExportThenImportWithRealPluginProcess(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	for out, pkg := range map[string]string{"terraform-provider-rockit": ".", "rockit-export": "./cmd/rockit-export"} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, out), pkg)
+		build.Dir = root
+		if b, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
+	}
+
+	mock := mockserver.New(mockserver.Options{AdminToken: adminToken})
+	hs := httptest.NewServer(mock)
+	defer hs.Close()
+	const org = "Acme"
+	pw := mock.SeedOrg(org, "admin")
+	mock.SeedRole(org, "Developers", map[string]int{"apps": 6, "tasks": 18})
+	mock.SeedRole(org, "Nobody", map[string]int{})
+	mock.SeedUser(org, "alice", false, "Developers")
+	mock.SeedUser(org, "ci_bot", true, "Developers", "Administrators")
+	mock.SeedDeployment(org, "Origin[EU]")
+	mock.SeedApp(org, "Space_Game", "Space Game", 3, 2048, "Origin[EU]")
+	mock.SeedApp(org, "Puzzle", "Puzzle", 0, 0)
+	mock.SeedSubscription(org, "CI_Hook", "https://ci.example.com/rockit")
+	const objects = 8
+
+	work := t.TempDir()
+	rc := filepath.Join(work, "terraformrc")
+	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = %q\n  }\n  direct {}\n}\n", bin)
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"ROCKIT_ENDPOINT=" + hs.URL, "ROCKIT_ORG=" + org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD=" + pw,
+		"TF_VAR_deployment_Origin_EU_secret_access_key=the-origin-secret",
+		"PATH=" + os.Getenv("PATH"), "HOME=" + work,
+	}
+	run := func(name string, args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		code := 0
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			code = exitErr.ExitCode()
+		} else if err != nil {
+			t.Fatalf("%s %s: %v", name, args[0], err)
+		}
+		return out.String(), code
+	}
+	terraform := func(args ...string) (string, int) {
+		t.Helper()
+		return run(tf, append([]string{"-chdir=" + work}, args...)...)
+	}
+
+	mock.ResetRequests()
+	if out, code := run(filepath.Join(bin, "rockit-export"), "-out", filepath.Join(work, "main.tf")); code != 0 {
+		t.Fatalf("rockit-export failed (%d):\n%s", code, out)
+	}
+	for _, r := range mock.Requests() {
+		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
+			t.Errorf("the export wrote: %s %s", r.Method, r.Path)
+		}
+	}
+	generated, err := os.ReadFile(filepath.Join(work, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"to = rockit_role.Developers", "to = rockit_deployment.Origin_EU", `id = "Origin[EU]"`,
+		"secret_access_key = var.deployment_Origin_EU_secret_access_key",
+		`The user "admin" is left out`,
+	} {
+		if !bytes.Contains(generated, []byte(want)) {
+			t.Errorf("the export lacks %q:\n%s", want, generated)
+		}
+	}
+	if bytes.Contains(generated, []byte("rockit_role.Administrators")) {
+		t.Error("the export imports the built-in Administrators role")
+	}
+	if out, code := run(tf, "fmt", "-check", "-diff", work); code != 0 {
+		t.Errorf("the export is not formatted as terraform fmt would:\n%s", out)
+	}
+
+	// The plan only imports. The one in-place change is the deployment's origin secret, which
+	// the API never returns: the first apply sends the configured value (DESIGN.md).
+	out, code := terraform("plan", "-input=false", "-no-color")
+	if code != 0 {
+		t.Fatalf("plan failed (%d):\n%s\n%s", code, out, generated)
+	}
+	if want := fmt.Sprintf("Plan: %d to import, 0 to add, 1 to change, 0 to destroy.", objects); !strings.Contains(out, want) {
+		t.Fatalf("plan does not say %q:\n%s\n%s", want, out, generated)
+	}
+	if n := strings.Count(out, "will be updated in-place"); n != 1 || !strings.Contains(out, "rockit_deployment.Origin_EU will be updated in-place") {
+		t.Errorf("want only the deployment updated in place (its secret), got %d updates:\n%s", n, out)
+	}
+
+	mock.ResetRequests()
+	if out, code := terraform("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	writes := []string{}
+	for _, r := range mock.Requests() {
+		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
+			writes = append(writes, r.Method+" "+r.Path)
+		}
+	}
+	if len(writes) != 1 || writes[0] != "PATCH /be/v1/deployments" {
+		t.Errorf("the apply wrote %v, want only the deployment's secret (PATCH /be/v1/deployments)", writes)
+	}
+	if secret, _, _ := mock.DeploymentSecrets(org, "Origin[EU]"); secret != "the-origin-secret" {
+		t.Errorf("the deployment's secret on the server is %q, want the configured one", secret)
+	}
+
+	if out, code := terraform("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("the re-plan was not empty (exit %d):\n%s", code, out)
+	}
+	state, _ := terraform("state", "list")
+	if n := len(strings.Fields(state)); n != objects {
+		t.Errorf("state holds %d objects, want %d:\n%s", n, objects, state)
+	}
+}
