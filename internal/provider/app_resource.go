@@ -225,6 +225,7 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
 	plan.ID = types.StringValue(a.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
 
 // checkDeploymentsExist reads each named deployment before an app is created; it reports
