@@ -71,7 +71,7 @@ func buildPlugin(t *testing.T) string {
 			pluginErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "rockit-plugin-")
+		dir, err := os.MkdirTemp("", "rockit-plugin-") //nolint:usetesting // shared by every test of the package, removed in TestMain
 		if err != nil {
 			pluginErr = err
 			return
@@ -79,7 +79,7 @@ func buildPlugin(t *testing.T) string {
 		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-rockit"), ".")
 		build.Dir = root
 		if out, err := build.CombinedOutput(); err != nil {
-			pluginErr = fmt.Errorf("go build: %v\n%s", err, out)
+			pluginErr = fmt.Errorf("go build: %w\n%s", err, out)
 			return
 		}
 		pluginDir = dir

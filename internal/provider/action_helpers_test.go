@@ -17,7 +17,7 @@ import (
 // actionProvider is a protocol-6 provider server with its schemas, configured against a mock.
 type actionProvider struct {
 	t       *testing.T
-	srv     tfprotov6.ProviderServerWithActions
+	srv     tfprotov6.ProviderServerWithActions //nolint:staticcheck // how Terraform 1.14 reaches actions in plugin-go v0.31
 	schemas *tfprotov6.GetProviderSchemaResponse
 }
 
@@ -28,7 +28,7 @@ func actionServer(t *testing.T) *actionProvider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, ok := s.(tfprotov6.ProviderServerWithActions)
+	srv, ok := s.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // see actionProvider.srv
 	if !ok {
 		t.Fatalf("the provider server %T does not serve actions", s)
 	}

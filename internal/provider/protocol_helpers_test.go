@@ -165,7 +165,7 @@ func (p *protoServer) protoCreate(typeName string, config map[string]any) *tfpro
 // protoList runs a list resource (terraform query) and collects every result.
 func (p *protoServer) protoList(typeName string, config map[string]any, includeResource bool, limit int64) []tfprotov6.ListResourceResult {
 	p.t.Helper()
-	ls, ok := p.srv.(tfprotov6.ProviderServerWithListResource)
+	ls, ok := p.srv.(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // how Terraform 1.14 reaches list resources in plugin-go v0.31
 	if !ok {
 		p.t.Fatal("the provider server does not serve list resources")
 	}

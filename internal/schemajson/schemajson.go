@@ -280,7 +280,7 @@ func typeJSON(t tftypes.Type) json.RawMessage {
 	if t == nil {
 		return nil
 	}
-	b, err := t.MarshalJSON()
+	b, err := t.MarshalJSON() //nolint:staticcheck // the one public way to the cty JSON form of a tftypes.Type; plugin-go uses it for the wire
 	if err != nil {
 		return nil
 	}
