@@ -34,7 +34,7 @@ func TestConventionsOfEveryType(t *testing.T) {
 	}
 	for name, s := range resp.ResourceSchemas {
 		checkDescriptions(t, name, s.Block)
-		for _, f := range []string{"resource.tf", "import.sh", "import-identity.tf"} {
+		for _, f := range []string{"resource.tf", "import.sh", "import-by-identity.tf"} {
 			p := filepath.Join(examples, "resources", name, f)
 			if b, err := os.ReadFile(p); err != nil || len(strings.TrimSpace(string(b))) == 0 {
 				t.Errorf("%s has no %s", name, p)
@@ -46,6 +46,10 @@ func TestConventionsOfEveryType(t *testing.T) {
 	}
 	for name, s := range resp.ListResourceSchemas {
 		checkDescriptions(t, "list "+name, s.Block)
+		p := filepath.Join(examples, "list-resources", name, "list-resource.tfquery.hcl")
+		if b, err := os.ReadFile(p); err != nil || len(strings.TrimSpace(string(b))) == 0 {
+			t.Errorf("list resource %s has no %s", name, p)
+		}
 	}
 	for name, s := range resp.DataSourceSchemas {
 		checkDescriptions(t, name, s.Block)
