@@ -267,6 +267,56 @@ resource "rockit_role" "release" {
 	}
 }
 
+// A machine user whose API key is kept only encrypted cannot feed a provider configuration in
+// the same run: its api_key is planned as null, so the plan of anything served by that
+// configuration fails and says why, before any request.
+func TestAccBootstrap_encryptedMachineUserKeyCannotFeedProvider(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	ts := newTestServer(t)
+	cfg := ts.orgProvider(t, "Sealed_CI") + fmt.Sprintf(`
+resource "rockit_machine_user" "ci" {
+  username       = "ci_deploy"
+  label          = "CI"
+  roles          = ["Administrators"]
+  public_key_pem = <<-EOT
+%sEOT
+}
+
+provider "rockitstudio" {
+  endpoint    = %q
+  org_name    = "Sealed_CI"
+  username    = rockit_machine_user.ci.username
+  api_key     = rockit_machine_user.ci.api_key
+  max_retries = 0
+}
+
+resource "rockit_role" "release" {
+  provider = rockitstudio
+  name     = "Release"
+}
+`, pubPEM, ts.URL)
+	ts.ResetRequests()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
+				"if `api_key` is set from `api_key` of a rockit_machine_user whose key is encrypted"),
+		}},
+	})
+	if n := len(ts.Requests()); n != 0 {
+		t.Fatalf("the plan should fail before any request: %s", describeRequests(ts.Requests()))
+	}
+}
+
 // An organization deleted outside Terraform: the provider asks once, says so once with the
 // way back, and after the organization exists again the objects inside it are created again.
 func TestAccOrganization_deletedOutsideTerraform(t *testing.T) {
