@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	Username string
 	Password string
 	APIKey   string
+	// AuthScheme is the login flow of a password: AuthSchemeAuto (default when empty),
+	// AuthScheme2025 or AuthScheme2026 (see auth.go). It also decides how the admin token travels.
+	AuthScheme string
 
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -79,7 +83,10 @@ func (c *Client) maskSecret(s string) {
 
 // answerSecretFields are the answer fields that carry secrets: tokens, initial passwords, API
 // keys, subscription secrets.
-var answerSecretFields = []string{"sessionToken", "authToken", "initialPassword", "apiKey", "secret"}
+var answerSecretFields = []string{
+	"sessionToken", "authToken", "selectionToken", "accessToken", "refreshToken",
+	"initialPassword", "apiKey", "secret",
+}
 
 // maskAnswerSecrets hands the secrets of a write's answer to the Logger, if it masks secrets.
 func (c *Client) maskAnswerSecrets(data json.RawMessage) {
@@ -102,8 +109,13 @@ type Client struct {
 	cfg     Config
 	base    *url.URL
 	http    *http.Client
-	session *sessionAuth
 	limiter *rateLimiter
+
+	// authMu guards the human user's authenticator and the generation (see auth.go).
+	authMu      sync.Mutex
+	user        userAuth // nil until auth_scheme "auto" has logged in
+	generation  string   // AuthScheme2025 or AuthScheme2026 once known
+	adminBearer bool     // auto: the admin token travels as Authorization: Bearer
 }
 
 // AuthMode selects the credentials a request carries.
@@ -122,6 +134,8 @@ const (
 	HeaderOrgName      = "x-rockit-orgname"
 	HeaderUsername     = "x-rockit-username"
 	HeaderAPIKey       = "x-rockit-api-key"
+	// HeaderAuthorization carries the 2026 tokens and the 2026 admin token (Bearer).
+	HeaderAuthorization = "Authorization"
 )
 
 // New makes a Client with one pooled transport. It does not talk to the server.
@@ -137,6 +151,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepContext
+	}
+	if cfg.AuthScheme == "" {
+		cfg.AuthScheme = AuthSchemeAuto
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // explicit opt-in by the user
 	if cfg.CACertPEM != "" {
@@ -168,7 +185,15 @@ func New(cfg Config) (*Client, error) {
 		http:    &http.Client{Transport: transport, Timeout: cfg.Timeout},
 		limiter: newRateLimiter(cfg.RateLimit, cfg.Now),
 	}
-	c.session = &sessionAuth{client: c}
+	switch cfg.AuthScheme {
+	case AuthSchemeAuto:
+	case AuthScheme2025:
+		c.user, c.generation = &sessionAuth{client: c}, AuthScheme2025
+	case AuthScheme2026:
+		c.user, c.generation = &bearerAuth{client: c}, AuthScheme2026
+	default:
+		return nil, fmt.Errorf("auth_scheme %q is not one of %s", cfg.AuthScheme, strings.Join(AuthSchemes, ", "))
+	}
 	if cfg.Endpoint != "" {
 		u, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -194,6 +219,8 @@ type request struct {
 	auth   authMode
 	// headers are extra headers (e.g. the session token for /auth).
 	headers http.Header
+	// noRetry sends the request once (a refresh token must never be presented twice).
+	noRetry bool
 }
 
 // envelope is the body every answer carries.
@@ -243,11 +270,23 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		// a wrong password, carries no token and is final.)
 		if r.auth == authOrg && IsUnauthorized(err) && !reauthed && c.usesSession() && retry.token != "" {
 			reauthed = true
-			c.session.invalidate(retry.token)
+			c.invalidateUserToken(retry.token)
 			attempt--
 			continue
 		}
-		if retry.ok && attempt <= c.cfg.MaxRetries {
+		// The admin token under "auto": a 2026 server refuses the 2025 header, so try it once
+		// as Authorization: Bearer (contract section 12).
+		if r.auth == authAdmin && IsUnauthorized(err) {
+			if !reauthed && retry.adminScheme == AuthScheme2025 && c.probeAdminBearer() {
+				reauthed = true
+				attempt--
+				continue
+			}
+			if retry.adminScheme == AuthScheme2026 {
+				c.adminBearerFailed()
+			}
+		}
+		if retry.ok && attempt <= c.cfg.MaxRetries && !r.noRetry {
 			if r.method == http.MethodPost && retry.ambiguous {
 				lost = true
 			}
@@ -271,8 +310,10 @@ type retryDecision struct {
 	// ambiguous: the server may have acted on the request (a 5xx, or a connection lost after
 	// the request was sent).
 	ambiguous bool
-	// token is the auth token the attempt carried, if any.
+	// token is the user token (2025 auth token, 2026 access token) the attempt carried, if any.
 	token string
+	// adminScheme is how the attempt sent the admin token (AuthScheme2025 or AuthScheme2026).
+	adminScheme string
 }
 
 // attempt sends one HTTP request.
@@ -312,12 +353,9 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 			req.Header.Add(k, v)
 		}
 	}
-	if err := c.authorize(ctx, req, r.auth); err != nil {
+	usedToken, adminScheme, err := c.authorize(ctx, req, r.auth)
+	if err != nil {
 		return nil, retryDecision{}, err
-	}
-	usedToken := ""
-	if r.auth == authOrg {
-		usedToken = req.Header.Get(HeaderAuthToken)
 	}
 
 	start := c.cfg.Now()
@@ -363,38 +401,55 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		}
 	}
 	return nil, retryDecision{
-		ok:        retryableStatus(resp.StatusCode),
-		ambiguous: resp.StatusCode >= 500,
-		after:     retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now),
-		token:     usedToken,
+		ok:          retryableStatus(resp.StatusCode),
+		ambiguous:   resp.StatusCode >= 500,
+		after:       retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now),
+		token:       usedToken,
+		adminScheme: adminScheme,
 	}, apiErr
 }
 
-// authorize sets the credential headers of one attempt.
-func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode) error {
+// authorize sets the credential headers of one attempt. It returns the user token it sent (for
+// the one re-authentication after a 401) and how it sent the admin token.
+func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode) (usedToken, adminScheme string, err error) {
 	switch mode {
 	case authAdmin:
 		if c.cfg.AdminToken == "" {
-			return &MissingCredentialError{Credential: CredentialAdminToken, Purpose: "organization requests"}
+			return "", "", &MissingCredentialError{Credential: CredentialAdminToken, Purpose: "organization requests"}
 		}
-		req.Header.Set(HeaderAuthToken, c.cfg.AdminToken)
+		return "", c.setAdminHeader(req.Header), nil
 	case authOrg:
 		if err := c.checkOrgCredentials(); err != nil {
-			return err
+			return "", "", err
 		}
 		if c.cfg.APIKey != "" {
 			req.Header.Set(HeaderOrgName, c.cfg.OrgName)
 			req.Header.Set(HeaderUsername, c.cfg.Username)
 			req.Header.Set(HeaderAPIKey, c.cfg.APIKey)
-			return nil
+			return "", "", nil
 		}
-		token, err := c.session.authToken(ctx)
+		ua, err := c.userAuthenticator(ctx)
 		if err != nil {
-			return err
+			return "", "", err
 		}
-		req.Header.Set(HeaderAuthToken, token)
+		token, err := ua.token(ctx)
+		if err != nil {
+			return "", "", err
+		}
+		ua.setHeader(req.Header, token)
+		return token, "", nil
 	}
-	return nil
+	return "", "", nil
+}
+
+// invalidateUserToken drops a user token the server refused.
+func (c *Client) invalidateUserToken(used string) {
+	c.authMu.Lock()
+	ua := c.user
+	c.authMu.Unlock()
+	if ua != nil {
+		ua.invalidate(used)
+	}
 }
 
 func (c *Client) checkOrgCredentials() error {
