@@ -251,6 +251,17 @@ func (s *Server) RevokeRefreshTokens() int {
 	return n
 }
 
+// RevokeAccessTokens ends every access token (2026) or auth token (2025) before its time, as a
+// server restart or a key rotation would; refresh and session tokens stay valid. It returns
+// how many it ended.
+func (s *Server) RevokeAccessTokens() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.authTokens)
+	s.authTokens = map[string]*token{}
+	return n
+}
+
 func containsString(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {
