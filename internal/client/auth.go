@@ -123,10 +123,12 @@ const (
 	defaultRefreshTTL   = 24 * time.Hour
 )
 
-// renewMargin is how long before its expiry a token is renewed: a tenth of its lifetime, at most
-// 30 seconds, so that a request never leaves with a token about to expire.
+// renewMargin is how long before its expiry a token is renewed: a tenth of its lifetime, but at
+// least a second (or half a lifetime shorter than two seconds), at most 30 seconds, so that a
+// request never leaves with a token about to expire. The floor matters for short lifetimes: a
+// request's latency does not shrink with the token's lifetime.
 func renewMargin(ttl time.Duration) time.Duration {
-	return min(ttl/10, 30*time.Second)
+	return min(max(ttl/10, min(ttl/2, time.Second)), 30*time.Second)
 }
 
 // expiry is when a token of this lifetime (seconds, or def when the answer does not say) should

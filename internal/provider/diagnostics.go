@@ -31,7 +31,15 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 		return
 	}
 	detail := err.Error()
+	var notOffered *client.OrgNotOfferedError
+	var mismatch *client.SchemeMismatchError
 	switch {
+	case errors.As(err, &notOffered):
+		detail += "\n\nSet `org_name` (or " + envOrgName + ") to one of the organizations the login offered, " +
+			"or add the user to that organization."
+	case errors.As(err, &mismatch):
+		detail += "\n\nThe provider attribute `auth_scheme` (or " + envAuthScheme + ") selects the login flow; " +
+			"\"auto\" (the default) tells the generations apart by the login's answer."
 	case client.IsUnauthorized(err):
 		detail += "\n\nThe ROCKIT Edge host did not accept the credentials. Check `admin_token` (" + envAdminToken +
 			") for organizations, and `org_name`, `username` and `password` or `api_key` for everything inside an organization."
