@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -87,17 +88,10 @@ func (o *orgNames) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(r, &obj); err != nil {
 			return err
 		}
-		out = append(out, cmpOr(obj.Name, obj.OrgName))
+		out = append(out, cmp.Or(obj.Name, obj.OrgName))
 	}
 	*o = out
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // AuthToken is the answer to POST /be/v1/auth.

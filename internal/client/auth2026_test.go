@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -259,5 +260,21 @@ func TestBearerAuth_LogoutEndsTheRefreshToken(t *testing.T) {
 	}
 	if got := requestLog(m); got[len(got)-1] != "POST /be/v1/logout bearer -> 200" {
 		t.Errorf("last request %q, want the logout", got[len(got)-1])
+	}
+}
+
+func TestLoginAnswer_OrgsAsNamesOrObjects(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"selectionToken":"s","orgs":["A","B"]}`:                            "[A B]",
+		`{"selectionToken":"s","orgs":[{"name":"A"},{"orgName":"B","x":1}]}`: "[A B]",
+		`{"selectionToken":"s"}`:                                             "[]",
+	} {
+		var a loginAnswer
+		if err := json.Unmarshal([]byte(body), &a); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if got := fmt.Sprint([]string(a.Orgs)); got != want || generationOf(&a) != AuthScheme2026 {
+			t.Errorf("%s: orgs %s (generation %q), want %s", body, got, generationOf(&a), want)
+		}
 	}
 }
