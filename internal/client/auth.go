@@ -318,6 +318,8 @@ type bearerAuth struct {
 	accessExpiry    time.Time
 	refresh         string
 	refreshExpiry   time.Time
+	// selectionUsed: the last login got as far as the second step (a 401 there is not the password's).
+	selectionUsed bool
 }
 
 func (b *bearerAuth) setHeader(h http.Header, token string) {
@@ -370,8 +372,20 @@ func (b *bearerAuth) renew(ctx context.Context) error {
 }
 
 // login runs both steps: credentials (unless auto detection already did), then the organization.
+// A 401 from the second step (the selection token expired, or was used by an attempt whose
+// answer was lost) starts over once from the first step.
 func (b *bearerAuth) login(ctx context.Context) error {
+	err := b.loginOnce(ctx)
+	if IsUnauthorized(err) && b.selectionUsed {
+		b.selection = ""
+		err = b.loginOnce(ctx)
+	}
+	return err
+}
+
+func (b *bearerAuth) loginOnce(ctx context.Context) error {
 	cfg := b.client.cfg
+	b.selectionUsed = false
 	if b.selection == "" || !b.client.cfg.Now().Before(b.selectionExpiry) {
 		ans, err := b.client.firstLogin(ctx)
 		if err != nil {
@@ -387,6 +401,7 @@ func (b *bearerAuth) login(ctx context.Context) error {
 	}
 	selection := b.selection
 	b.selection = ""
+	b.selectionUsed = true
 	if b.orgs != nil && !slices.Contains(b.orgs, cfg.OrgName) {
 		return &OrgNotOfferedError{OrgName: cfg.OrgName, Username: cfg.Username, Offered: b.orgs}
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -276,5 +278,36 @@ func TestLoginAnswer_OrgsAsNamesOrObjects(t *testing.T) {
 		if got := fmt.Sprint([]string(a.Orgs)); got != want || generationOf(&a) != AuthScheme2026 {
 			t.Errorf("%s: orgs %s (generation %q), want %s", body, got, generationOf(&a), want)
 		}
+	}
+}
+
+// The answer to the organization login is lost after the server used the selection token: the
+// retry's 401 starts the login over once instead of failing.
+func TestBearerAuth_LostSecondStepAnswerLogsInAgain(t *testing.T) {
+	clock := newFakeClock()
+	m := mockserver.New(mockserver.Options{AdminToken: "adm", AuthScheme: mockserver.AuthScheme2026, Now: clock.Now})
+	pw := m.SeedOrg("Acme", "admin")
+	lost := false
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, r)
+		if !lost && r.URL.Path == "/be/v1/login" && r.Header.Get("Authorization") != "" && rec.Code == 200 {
+			lost = true
+			panic(http.ErrAbortHandler)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(hs.Close)
+	c := newTestClient(t, hs.URL, clock, func(cfg *Config) { cfg.OrgName, cfg.Username, cfg.Password = "Acme", "admin", pw })
+	if _, err := c.ListRoles(context.Background()); err != nil {
+		t.Fatalf("ListRoles after a lost organization login answer: %v (%v)", err, requestLog(m))
+	}
+	want := "POST /be/v1/login  -> 200|POST /be/v1/login selection -> 200|POST /be/v1/login selection -> 401|POST /be/v1/login  -> 200|POST /be/v1/login selection -> 200|GET /be/v1/roles bearer -> 200"
+	if got := strings.Join(requestLog(m), "|"); got != want {
+		t.Errorf("requests %s, want %s", got, want)
 	}
 }
