@@ -33,8 +33,9 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("rockit-edge-mock", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	adminToken := fs.String("admin-token", os.Getenv("ROCKIT_ADMIN_TOKEN"), "Edge administrator token accepted on /be/v1/orgs (default $ROCKIT_ADMIN_TOKEN)")
-	authTTL := fs.Duration("auth-token-ttl", 5*time.Minute, "lifetime of auth tokens")
-	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "lifetime of session tokens")
+	authScheme := fs.String("auth-scheme", mockserver.AuthScheme2025, "authentication generation: 2025 (session and auth token) or 2026 (access and refresh token, Authorization: Bearer)")
+	authTTL := fs.Duration("auth-token-ttl", 5*time.Minute, "lifetime of auth tokens (2026: access tokens)")
+	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "lifetime of session tokens (2026: refresh tokens)")
 	failRate := fs.Float64("fail-rate", 0, "share of requests answered 500, 502 or 503 (0 to 1)")
 	latency := fs.Duration("latency", 0, "latency added to every request")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted; beyond it 429 with Retry-After (0 = unlimited)")
@@ -53,12 +54,16 @@ func run(args []string) error {
 			return fmt.Errorf("%s must be between 0 and 1, got %v", name, v)
 		}
 	}
+	if *authScheme != mockserver.AuthScheme2025 && *authScheme != mockserver.AuthScheme2026 {
+		return fmt.Errorf("-auth-scheme must be 2025 or 2026, got %q", *authScheme)
+	}
 	if *rateLimit < 0 || *latency < 0 || *rateBurst < 0 {
 		return errors.New("-rate-limit, -rate-burst and -latency must not be negative")
 	}
 
 	srv := mockserver.New(mockserver.Options{
 		AdminToken:   *adminToken,
+		AuthScheme:   *authScheme,
 		AuthTokenTTL: *authTTL,
 		SessionTTL:   *sessionTTL,
 

@@ -12,12 +12,14 @@ provider "rockit" {
   username = "ci_pipeline"
 }
 
-# ... or as a human backend user with a password (ROCKIT_PASSWORD).
+# ... or as a human backend user with a password (ROCKIT_PASSWORD). The login generation of
+# the host (2025 or 2026) is detected unless auth_scheme (ROCKIT_AUTH_SCHEME) names it.
 provider "rockit" {
-  alias           = "ops"
-  endpoint        = "https://edge.example.com"
-  org_name        = "ExampleOrg"
-  username        = "ops_admin"
+  alias             = "ops"
+  endpoint          = "https://edge.example.com"
+  org_name          = "ExampleOrg"
+  username          = "ops_admin"
+  auth_scheme       = "2026"
   request_timeout   = "45s" # one attempt
   max_retries       = 8
   retry_max_elapsed = "10m" # all attempts of one request together

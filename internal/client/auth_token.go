@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 )
@@ -18,6 +17,11 @@ type IssuedAuthToken struct {
 // ErrMachineUserNoAuthToken says that the configured credentials are a machine user's API key,
 // which has no session and therefore no auth token.
 var ErrMachineUserNoAuthToken = errors.New("a machine user (api_key) has no auth token: it sends its API-key headers with every request")
+
+// ErrNoAuthTokenIn2026 says that the server speaks the 2026 login (access and refresh tokens),
+// which has no separate auth token to issue for others.
+var ErrNoAuthTokenIn2026 = errors.New("the ROCKIT Edge host speaks the 2026 login (auth_scheme \"2026\"), which issues no " +
+	"separate auth token: the ephemeral rockit_auth_token needs a 2025 host")
 
 // IssueAuthToken obtains a new auth token of the configured human user from the client's
 // session (logging in when there is none): POST /be/v1/auth. It is independent of the token the
@@ -48,8 +52,16 @@ func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthT
 	if !c.usesSession() {
 		return nil, ErrMachineUserNoAuthToken
 	}
+	u, err := c.userAuthenticator(ctx)
+	if err != nil {
+		return nil, err
+	}
+	session, ok := u.(*sessionAuth)
+	if !ok {
+		return nil, ErrNoAuthTokenIn2026
+	}
 	for tries := 0; ; tries++ {
-		sess, err := c.session.currentSession(ctx)
+		sess, err := session.currentSession(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +75,7 @@ func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthT
 			// The session ended early on the server: log in once more. (When extending, a 401
 			// may also mean the token itself expired; the second answer tells.)
 			if IsUnauthorized(err) && tries == 0 {
-				c.session.dropSession(sess)
+				session.dropSession(sess)
 				continue
 			}
 			return nil, err
@@ -80,36 +92,31 @@ func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthT
 }
 
 // currentSession returns a valid session token, logging in when there is none.
-// Logins are serialised by the renewing slot (see authToken), and login takes s.mu itself.
+// It holds the session's slot (see token) while it logs in.
 func (s *sessionAuth) currentSession(ctx context.Context) (string, error) {
-	select {
-	case s.renewing <- struct{}{}:
-	case <-ctx.Done():
-		return "", fmt.Errorf("waiting for the login of another request: %w", ctx.Err())
+	if err := s.mu.lock(ctx); err != nil {
+		return "", err
 	}
-	defer func() { <-s.renewing }()
-	s.mu.Lock()
-	session, expiry := s.sessionToken, s.sessionExpiry
-	s.mu.Unlock()
-	if session == "" || !s.client.cfg.Now().Before(expiry) {
+	defer s.mu.unlock()
+	if err := s.client.gone.check(); err != nil {
+		return "", err
+	}
+	if s.sessionToken == "" || !s.client.cfg.Now().Before(s.sessionExpiry) {
 		if err := s.login(ctx); err != nil {
 			return "", err
 		}
-		s.mu.Lock()
-		session = s.sessionToken
-		s.mu.Unlock()
 	}
-	return session, nil
+	return s.sessionToken, nil
 }
 
 // dropSession forgets the session token after the server refused it, unless a concurrent
 // request already replaced it.
 func (s *sessionAuth) dropSession(used string) {
-	s.mu.Lock()
+	_ = s.mu.lock(context.Background())
 	if s.sessionToken == used {
 		s.sessionToken = ""
 	}
-	s.mu.Unlock()
+	s.mu.unlock()
 }
 
 // Username returns the user the org-scoped credentials act as.

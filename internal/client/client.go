@@ -41,6 +41,9 @@ type Config struct {
 	// in the same run). A call that needs one fails with a *MissingCredentialError whose
 	// Pending is set, so the caller can tell "not yet" from "not configured".
 	Pending []Credential
+	// AuthScheme is the login flow of a password: AuthSchemeAuto (default when empty),
+	// AuthScheme2025 or AuthScheme2026 (see auth.go). It also decides how the admin token travels.
+	AuthScheme string
 
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -87,7 +90,10 @@ func (c *Client) maskSecret(s string) {
 
 // answerSecretFields are the answer fields that carry secrets: tokens, initial passwords, API
 // keys, subscription secrets.
-var answerSecretFields = []string{"sessionToken", "authToken", "initialPassword", "apiKey", "secret"}
+var answerSecretFields = []string{
+	"sessionToken", "authToken", "selectionToken", "accessToken", "refreshToken",
+	"initialPassword", "apiKey", "secret",
+}
 
 // maskAnswerSecrets hands the secrets of a write's answer to the Logger, if it masks secrets.
 func (c *Client) maskAnswerSecrets(data json.RawMessage) {
@@ -110,9 +116,14 @@ type Client struct {
 	cfg     Config
 	base    *url.URL
 	http    *http.Client
-	session *sessionAuth
 	limiter *rateLimiter
 	gone    orgGone
+
+	// authMu guards the human user's authenticator and the generation (see auth.go).
+	authMu      slot
+	user        userAuth // nil until auth_scheme "auto" has logged in
+	generation  string   // AuthScheme2025 or AuthScheme2026 once known
+	adminBearer bool     // auto: the admin token travels as Authorization: Bearer
 }
 
 // AuthMode selects the credentials a request carries.
@@ -131,6 +142,8 @@ const (
 	HeaderOrgName      = "x-rockit-orgname"
 	HeaderUsername     = "x-rockit-username"
 	HeaderAPIKey       = "x-rockit-api-key"
+	// HeaderAuthorization carries the 2026 tokens and the 2026 admin token (Bearer).
+	HeaderAuthorization = "Authorization"
 )
 
 // DefaultMaxElapsed is the default total budget of one operation with its retries.
@@ -152,6 +165,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepContext
+	}
+	if cfg.AuthScheme == "" {
+		cfg.AuthScheme = AuthSchemeAuto
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // explicit opt-in by the user
 	if cfg.CACertPEM != "" {
@@ -183,7 +199,16 @@ func New(cfg Config) (*Client, error) {
 		http:    &http.Client{Transport: transport, Timeout: cfg.Timeout},
 		limiter: newRateLimiter(cfg.RateLimit, cfg.Now),
 	}
-	c.session = &sessionAuth{client: c, renewing: make(chan struct{}, 1)}
+	c.authMu = newSlot()
+	switch cfg.AuthScheme {
+	case AuthSchemeAuto:
+	case AuthScheme2025:
+		c.user, c.generation = &sessionAuth{client: c, mu: newSlot()}, AuthScheme2025
+	case AuthScheme2026:
+		c.user, c.generation = &bearerAuth{client: c, mu: newSlot()}, AuthScheme2026
+	default:
+		return nil, fmt.Errorf("auth_scheme %q is not one of %s", cfg.AuthScheme, strings.Join(AuthSchemes, ", "))
+	}
 	if cfg.Endpoint != "" {
 		u, err := ParseEndpoint(cfg.Endpoint)
 		if err != nil {
@@ -209,6 +234,8 @@ type request struct {
 	auth   authMode
 	// headers are extra headers (e.g. the session token for /auth).
 	headers http.Header
+	// noRetry sends the request once (a refresh token must never be presented twice).
+	noRetry bool
 }
 
 // envelope is the body every answer carries.
@@ -300,11 +327,23 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		// a wrong password, carries no token and is final.)
 		if r.auth == authOrg && IsUnauthorized(err) && !reauthed && c.usesSession() && retry.token != "" && ctx.Err() == nil {
 			reauthed = true
-			c.session.invalidate(retry.token)
+			c.invalidateUserToken(retry.token)
 			attempt--
 			continue
 		}
-		if !retry.ok {
+		// The admin token under "auto": a 2026 server refuses the 2025 header, so try it once
+		// as Authorization: Bearer (contract section 12).
+		if r.auth == authAdmin && IsUnauthorized(err) {
+			if !reauthed && retry.adminScheme == AuthScheme2025 && c.probeAdminBearer() {
+				reauthed = true
+				attempt--
+				continue
+			}
+			if retry.adminScheme == AuthScheme2026 {
+				c.adminBearerFailed()
+			}
+		}
+		if !retry.ok || r.noRetry {
 			if acted && !definiteAnswer(err) {
 				return nil, c.giveUp(r, err, attempt, start, acted, "")
 			}
@@ -350,11 +389,13 @@ type retryDecision struct {
 	// ambiguous: the server may have acted on the request (a 5xx, or a connection lost after
 	// the request was sent).
 	ambiguous bool
-	// token is the auth token the attempt carried, if any.
+	// token is the user token (2025 auth token, 2026 access token) the attempt carried, if any.
 	token string
 	// notSent: the attempt ended before its request was sent (the context ended while waiting
 	// for the rate limiter or a login).
 	notSent bool
+	// adminScheme is how the attempt sent the admin token (AuthScheme2025 or AuthScheme2026).
+	adminScheme string
 }
 
 // giveUp wraps the last error of a request that ended without a definite answer.
@@ -417,16 +458,13 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 			req.Header.Add(k, v)
 		}
 	}
-	if err := c.authorize(ctx, req, r.auth); err != nil {
+	usedToken, adminScheme, err := c.authorize(ctx, req, r.auth)
+	if err != nil {
 		return nil, retryDecision{notSent: ctx.Err() != nil}, err
 	}
 	if err := ctx.Err(); err != nil {
 		// Stopped before sending: nothing reached the server.
 		return nil, retryDecision{notSent: true}, fmt.Errorf("%s %s: not sent: %w", r.method, r.path, err)
-	}
-	usedToken := ""
-	if r.auth == authOrg {
-		usedToken = req.Header.Get(HeaderAuthToken)
 	}
 
 	start := c.cfg.Now()
@@ -497,41 +535,58 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		return nil, retryDecision{}, gone
 	}
 	return nil, retryDecision{
-		ok:        retryableStatus(resp.StatusCode),
-		ambiguous: resp.StatusCode >= 500,
-		after:     retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now),
-		token:     usedToken,
+		ok:          retryableStatus(resp.StatusCode),
+		ambiguous:   resp.StatusCode >= 500,
+		after:       retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now),
+		token:       usedToken,
+		adminScheme: adminScheme,
 	}, apiErr
 }
 
-// authorize sets the credential headers of one attempt.
-func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode) error {
+// authorize sets the credential headers of one attempt. It returns the user token it sent (for
+// the one re-authentication after a 401) and how it sent the admin token.
+func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode) (usedToken, adminScheme string, err error) {
 	switch mode {
 	case authAdmin:
 		if c.cfg.AdminToken == "" {
-			return c.missing("organization requests", CredentialAdminToken)
+			return "", "", c.missing("organization requests", CredentialAdminToken)
 		}
-		req.Header.Set(HeaderAuthToken, c.cfg.AdminToken)
+		return "", c.setAdminHeader(req.Header), nil
 	case authOrg:
 		if err := c.checkOrgCredentials(); err != nil {
-			return err
+			return "", "", err
 		}
 		if err := c.gone.check(); err != nil {
-			return err
+			return "", "", err
 		}
 		if c.cfg.APIKey != "" {
 			req.Header.Set(HeaderOrgName, c.cfg.OrgName)
 			req.Header.Set(HeaderUsername, c.cfg.Username)
 			req.Header.Set(HeaderAPIKey, c.cfg.APIKey)
-			return nil
+			return "", "", nil
 		}
-		token, err := c.session.authToken(ctx)
+		ua, err := c.userAuthenticator(ctx)
 		if err != nil {
-			return err
+			return "", "", err
 		}
-		req.Header.Set(HeaderAuthToken, token)
+		token, err := ua.token(ctx)
+		if err != nil {
+			return "", "", err
+		}
+		ua.setHeader(req.Header, token)
+		return token, "", nil
 	}
-	return nil
+	return "", "", nil
+}
+
+// invalidateUserToken drops a user token the server refused.
+func (c *Client) invalidateUserToken(used string) {
+	_ = c.authMu.lock(context.Background())
+	ua := c.user
+	c.authMu.unlock()
+	if ua != nil {
+		ua.invalidate(used)
+	}
 }
 
 func (c *Client) checkOrgCredentials() error {

@@ -34,8 +34,9 @@ func TestStopLetsASentWriteFinish(t *testing.T) {
 	}
 
 	// A read is not detached: it ends with the context at once.
-	ctx, cancel = context.WithCancel(context.Background())
-	go func() { <-arrived; cancel() }()
+	readCtx, cancelRead := context.WithCancel(context.Background())
+	ctx = readCtx
+	go func() { <-arrived; cancelRead() }()
 	start := time.Now()
 	if _, err := c.GetRole(ctx, "Ops"); !errors.Is(err, context.Canceled) {
 		t.Errorf("a read must end with the context, got %v", err)

@@ -3,8 +3,15 @@ package mockserver
 import (
 	"crypto/subtle"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
+)
+
+// Authentication generations (Options.AuthScheme).
+const (
+	AuthScheme2025 = "2025"
+	AuthScheme2026 = "2026"
 )
 
 // Header names of the contract.
@@ -14,11 +21,48 @@ const (
 	headerOrgName      = "x-rockit-orgname"
 	headerUsername     = "x-rockit-username"
 	headerAPIKey       = "x-rockit-api-key"
+	// headerAuthorization carries the 2026 tokens and the 2026 admin token: "Bearer <token>".
+	headerAuthorization = "Authorization"
 )
 
+// selectionTTL is the lifetime of a 2026 organization selection token (contract: 15 minutes).
+const selectionTTL = 15 * time.Minute
+
+// selection is a 2026 organization selection token: a user who proved a password in orgs.
+type selection struct {
+	username string
+	orgs     []string
+	expires  time.Time
+}
+
 func (s *Server) authRoutes() {
+	if s.gen2026() {
+		s.mux.HandleFunc("POST /be/v1/login", s.handleLogin2026)
+		s.mux.HandleFunc("POST /be/v1/refresh", s.handleRefresh)
+		s.mux.HandleFunc("POST /be/v1/logout", s.handleLogout)
+		s.mux.HandleFunc("POST /be/v1/auth", func(w http.ResponseWriter, _ *http.Request) {
+			writeError(w, http.StatusNotFound, "not found: /be/v1/auth is not part of this API generation; use POST /be/v1/refresh")
+		})
+		return
+	}
 	s.mux.HandleFunc("POST /be/v1/login", s.handleLogin)
 	s.mux.HandleFunc("POST /be/v1/auth", s.handleAuth)
+	for _, p := range []string{"/be/v1/refresh", "/be/v1/logout"} {
+		s.mux.HandleFunc("POST "+p, func(w http.ResponseWriter, _ *http.Request) {
+			writeError(w, http.StatusNotFound, "not found: "+p+" is not part of this API generation")
+		})
+	}
+}
+
+func (s *Server) gen2026() bool { return s.opts.AuthScheme == AuthScheme2026 }
+
+// bearerToken returns the token of an "Authorization: Bearer" header, or "".
+func bearerToken(r *http.Request) string {
+	v := r.Header.Get(headerAuthorization)
+	if len(v) > 7 && strings.EqualFold(v[:7], "Bearer ") {
+		return strings.TrimSpace(v[7:])
+	}
+	return ""
 }
 
 type loginBody struct {
@@ -120,6 +164,145 @@ func (s *Server) extendAuthToken(w http.ResponseWriter, r *http.Request, sess *t
 	return true
 }
 
+// handleLogin2026: POST /be/v1/login. Step 1 ({"username","password"}; an orgName is ignored)
+// answers the user's organizations and a selection token; step 2 ({"orgName"} with
+// Authorization: Bearer <selection token>) answers an access and a refresh token.
+func (s *Server) handleLogin2026(w http.ResponseWriter, r *http.Request) {
+	var in loginBody
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if in.Password == "" && bearerToken(r) != "" {
+		s.selectOrg(w, bearerToken(r), in.OrgName)
+		return
+	}
+	for param, v := range map[string]string{"username": in.Username, "password": in.Password} {
+		if v == "" {
+			writeError(w, http.StatusBadRequest, "invalid parameter '"+param+"': required")
+			return
+		}
+	}
+	orgs := []string{}
+	for name, o := range s.orgs {
+		if u := o.users[in.Username]; u != nil && u.Type == UserTypeHuman && equalSecret(u.password, in.Password) {
+			orgs = append(orgs, name)
+		}
+	}
+	if len(orgs) == 0 {
+		writeError(w, http.StatusUnauthorized, "login failed: unknown username or wrong password")
+		return
+	}
+	sort.Strings(orgs)
+	tok := newSecret("sel_", 24)
+	s.selections[tok] = &selection{username: in.Username, orgs: orgs, expires: s.opts.Now().Add(selectionTTL)}
+	writeData(w, http.StatusOK, map[string]any{"orgs": orgs, "selectionToken": tok, "expiresIn": int(selectionTTL.Seconds())})
+}
+
+// selectOrg is the second login step. The caller must hold s.mu.
+func (s *Server) selectOrg(w http.ResponseWriter, tok, orgName string) {
+	sel, ok := s.selections[tok]
+	if !ok || !s.opts.Now().Before(sel.expires) {
+		delete(s.selections, tok)
+		writeError(w, http.StatusUnauthorized, "unauthorized: unknown or expired selection token: log in again")
+		return
+	}
+	if orgName == "" {
+		writeError(w, http.StatusBadRequest, "invalid parameter 'orgName': required")
+		return
+	}
+	o := s.orgs[orgName]
+	if o == nil || !containsString(sel.orgs, orgName) || o.users[sel.username] == nil {
+		writeError(w, http.StatusForbidden, "forbidden: user '"+sel.username+"' does not belong to organization '"+orgName+"'")
+		return
+	}
+	delete(s.selections, tok)
+	writeData(w, http.StatusOK, s.issueBearer(o.name, sel.username))
+}
+
+// issueBearer makes an access token and a refresh token. The caller must hold s.mu.
+func (s *Server) issueBearer(orgName, username string) map[string]any {
+	now := s.opts.Now()
+	refresh := newSecret("ref_", 24)
+	access := newSecret("acc_", 24)
+	s.sessions[refresh] = &token{org: orgName, username: username, expires: now.Add(s.opts.SessionTTL)}
+	s.authTokens[access] = &token{org: orgName, username: username, expires: now.Add(s.opts.AuthTokenTTL), refresh: refresh}
+	return map[string]any{
+		"accessToken": access, "expiresIn": int(s.opts.AuthTokenTTL.Seconds()),
+		"refreshToken": refresh, "refreshExpiresIn": int(s.opts.SessionTTL.Seconds()),
+	}
+}
+
+// handleRefresh: POST /be/v1/refresh with the refresh token -> a new access and refresh token;
+// the presented refresh token stops working (rotation).
+func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
+	tok := bearerToken(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.sessions[tok]
+	if tok == "" || !ok {
+		writeError(w, http.StatusUnauthorized, "unauthorized: unknown, used or revoked refresh token")
+		return
+	}
+	delete(s.sessions, tok)
+	if !s.opts.Now().Before(t.expires) {
+		writeError(w, http.StatusUnauthorized, "unauthorized: refresh token expired: log in again")
+		return
+	}
+	if o := s.orgs[t.org]; o == nil || o.users[t.username] == nil {
+		writeError(w, http.StatusUnauthorized, "unauthorized: the token's user no longer exists")
+		return
+	}
+	writeData(w, http.StatusOK, s.issueBearer(t.org, t.username))
+}
+
+// handleLogout: POST /be/v1/logout with the access token ends it and its refresh token.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	tok := bearerToken(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.authTokens[tok]
+	if tok == "" || !ok {
+		writeError(w, http.StatusUnauthorized, "unauthorized: unknown access token")
+		return
+	}
+	delete(s.authTokens, tok)
+	delete(s.sessions, t.refresh)
+	writeMessage(w, "logged out")
+}
+
+// RevokeRefreshTokens ends every refresh token (2026) or session token (2025), as an
+// administrator revoking logins would; issued access and auth tokens live on until they expire.
+// It returns how many it ended.
+func (s *Server) RevokeRefreshTokens() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.sessions)
+	s.sessions = map[string]*token{}
+	return n
+}
+
+// RevokeAccessTokens ends every access token (2026) or auth token (2025) before its time, as a
+// server restart or a key rotation would; refresh and session tokens stay valid. It returns
+// how many it ended.
+func (s *Server) RevokeAccessTokens() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.authTokens)
+	s.authTokens = map[string]*token{}
+	return n
+}
+
+func containsString(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 // authorize authenticates an org-scoped request (auth token, or the machine-user API-key
 // headers) and checks that the caller's roles grant bit on resource. It answers 400, 401 or
 // 403 itself and returns ok=false then. The caller must hold s.mu.
@@ -138,10 +321,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, resource stri
 // authenticate identifies the caller of an org-scoped request. The caller must hold s.mu.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*org, *user, bool) {
 	key := r.Header.Get(headerAPIKey)
-	at := r.Header.Get(headerAuthToken)
+	at, tokenHeader := r.Header.Get(headerAuthToken), headerAuthToken
+	if s.gen2026() {
+		// 2026 ignores the 2025 headers and reads the access token from Authorization.
+		at, tokenHeader = bearerToken(r), headerAuthorization
+	}
 	switch {
 	case key != "" && at != "":
-		writeError(w, http.StatusBadRequest, "invalid parameter: the API-key headers cannot be combined with "+headerAuthToken)
+		writeError(w, http.StatusBadRequest, "invalid parameter: the API-key headers cannot be combined with "+tokenHeader)
 		return nil, nil, false
 	case key != "":
 		o := s.orgs[r.Header.Get(headerOrgName)]
@@ -173,6 +360,10 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*org, *us
 		}
 		return o, o.users[t.username], true
 	}
+	if s.gen2026() {
+		writeError(w, http.StatusUnauthorized, "unauthorized: send "+headerAuthorization+": Bearer <access token> or the API-key headers")
+		return nil, nil, false
+	}
 	writeError(w, http.StatusUnauthorized, "unauthorized: send "+headerAuthToken+" or the API-key headers")
 	return nil, nil, false
 }
@@ -182,9 +373,14 @@ func orgMissing(name string) string {
 	return "unauthorized: organization '" + name + "' does not exist"
 }
 
-// requireAdmin checks the Edge administrator token of /be/v1/orgs.
+// requireAdmin checks the Edge administrator token of /be/v1/orgs: the 2025 header, or in 2026
+// Authorization: Bearer <admin token>.
 func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) bool {
-	if !equalSecret(s.opts.AdminToken, r.Header.Get(headerAuthToken)) {
+	got := r.Header.Get(headerAuthToken)
+	if s.gen2026() {
+		got = bearerToken(r)
+	}
+	if !equalSecret(s.opts.AdminToken, got) {
 		writeError(w, http.StatusUnauthorized, "unauthorized: missing or wrong administrator token")
 		return false
 	}

@@ -24,9 +24,14 @@ import (
 type Options struct {
 	// AdminToken is the Edge administrator token that /be/v1/orgs accepts. Required.
 	AdminToken string
-	// SessionTTL is the lifetime of a login's session token (default 24h).
+	// AuthScheme is the authentication generation the server speaks: AuthScheme2025 (default:
+	// session and auth token, contract section 2) or AuthScheme2026 (selection, access and
+	// refresh token with Authorization: Bearer, section 12).
+	AuthScheme string
+	// SessionTTL is the lifetime of a login's session token, or in 2026 of a refresh token
+	// (default 24h).
 	SessionTTL time.Duration
-	// AuthTokenTTL is the lifetime of an auth token (default 5m).
+	// AuthTokenTTL is the lifetime of an auth token, or in 2026 of an access token (default 5m).
 	AuthTokenTTL time.Duration
 	// Now replaces the clock in tests (default time.Now).
 	Now func() time.Time
@@ -58,9 +63,10 @@ type Server struct {
 
 	mu         sync.Mutex
 	orgs       map[string]*org
-	sessions   map[string]*token // session token -> identity
-	authTokens map[string]*token // auth token -> identity
-	lastSweep  time.Time         // when expired tokens were last dropped (sweepTokens)
+	sessions   map[string]*token // session token (2026: refresh token) -> identity
+	authTokens map[string]*token // auth token (2026: access token) -> identity
+	selections map[string]*selection
+	lastSweep  time.Time // when expired tokens were last dropped (sweepTokens)
 
 	logMu    sync.Mutex
 	requests []RequestRecord
@@ -75,6 +81,7 @@ type token struct {
 	org      string
 	username string
 	expires  time.Time
+	refresh  string // 2026: the refresh token an access token was issued with
 }
 
 // RequestRecord is one request the server received, as GET /_mock/requests shows it.
@@ -87,7 +94,8 @@ type RequestRecord struct {
 	Status int             `json:"status"`
 	Time   time.Time       `json:"time"`
 	// Auth is the kind of credentials the request carried (never the secret itself):
-	// "apiKey", "authToken", "session", "admin" or "" for none.
+	// "apiKey", "authToken", "session", "admin" or "" for none; on a 2026 server "bearer"
+	// (access token), "refresh", "selection" (the second login step), "apiKey" or "admin".
 	Auth string `json:"auth,omitempty"`
 	// UserAgent is the client's User-Agent header.
 	UserAgent string `json:"userAgent,omitempty"`
@@ -107,12 +115,16 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.AuthScheme == "" {
+		opts.AuthScheme = AuthScheme2025
+	}
 	s := &Server{
 		opts:       opts,
 		mux:        http.NewServeMux(),
 		orgs:       map[string]*org{},
 		sessions:   map[string]*token{},
 		authTokens: map[string]*token{},
+		selections: map[string]*selection{},
 	}
 	s.faults = newFaultInjector(opts)
 	s.routes()
@@ -174,13 +186,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // authKind names the kind of credentials a request carried, for the request log.
 func authKind(r *http.Request) string {
+	bearer := strings.HasPrefix(r.Header.Get(headerAuthorization), "Bearer ")
 	switch {
 	case r.Header.Get(headerAPIKey) != "":
 		return "apiKey"
 	case r.Header.Get(headerSessionToken) != "":
 		return "session"
-	case r.Header.Get(headerAuthToken) != "" && strings.HasPrefix(r.URL.Path, "/be/v1/orgs"):
+	case (bearer || r.Header.Get(headerAuthToken) != "") && strings.HasPrefix(r.URL.Path, "/be/v1/orgs"):
 		return "admin"
+	case bearer && r.URL.Path == "/be/v1/refresh":
+		return "refresh"
+	case bearer && r.URL.Path == "/be/v1/login":
+		return "selection"
+	case bearer:
+		return "bearer"
 	case r.Header.Get(headerAuthToken) != "":
 		return "authToken"
 	}

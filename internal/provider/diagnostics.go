@@ -39,11 +39,19 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 	}
 	detail := err.Error()
 	var unconfirmed *client.UnconfirmedCreateError
+	var notOffered *client.OrgNotOfferedError
+	var mismatch *client.SchemeMismatchError
 	switch {
 	case errors.As(err, &unconfirmed):
 		detail += fmt.Sprintf("\n\nNothing was changed on the existing object. If it is the one you meant to create, import it "+
 			"by its name (`terraform import <resource address> %s`, or an import block with id = %q); otherwise choose "+
 			"another name, or delete the existing object first.", unconfirmed.Name, unconfirmed.Name)
+	case errors.As(err, &notOffered):
+		detail += "\n\nSet `org_name` (or " + envOrgName + ") to one of the organizations the login offered, " +
+			"or add the user to that organization."
+	case errors.As(err, &mismatch):
+		detail += "\n\nThe provider attribute `auth_scheme` (or " + envAuthScheme + ") selects the login flow; " +
+			"\"auto\" (the default) tells the generations apart by the login's answer."
 	case client.IsUnauthorized(err):
 		detail += "\n\nThe ROCKIT Edge host did not accept the credentials. Check `admin_token` (" + envAdminToken +
 			") for organizations, and `org_name`, `username` and `password` or `api_key` for everything inside an organization."

@@ -27,7 +27,9 @@ func checkAPIKey(ts *testServer, org, res, username string) resource.TestCheckFu
 	}
 }
 
-func TestAccMachineUser_lifecycle(t *testing.T) {
+func TestAccMachineUser_lifecycle(t *testing.T) { forEachAuthScheme(t, testMachineUserLifecycle) }
+
+func testMachineUserLifecycle(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
 	role := `
@@ -168,6 +170,10 @@ resource "rockit_machine_user" "ci" {
 // The key really works: a second provider configuration with it reads data through the
 // API-key headers, before and after a rotation.
 func TestAccMachineUser_keyAuthenticatesProvider(t *testing.T) {
+	forEachAuthScheme(t, testMachineUserKeyAuthenticatesProvider)
+}
+
+func testMachineUserKeyAuthenticatesProvider(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
 	cfg := func(version int) string {

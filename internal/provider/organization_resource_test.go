@@ -49,6 +49,10 @@ func checkAdminPassword(ts *testServer, org string) resource.TestCheckFunc {
 }
 
 func TestAccOrganization_createImportDestroy(t *testing.T) {
+	forEachAuthScheme(t, testOrganizationCreateImportDestroy)
+}
+
+func testOrganizationCreateImportDestroy(t *testing.T) {
 	ts := newTestServer(t)
 	cfg := organizationConfig(ts, `  name = "Studio_One"`)
 	resource.ParallelTest(t, resource.TestCase{

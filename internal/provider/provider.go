@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -55,6 +56,7 @@ type rockitProviderModel struct {
 	Username           types.String  `tfsdk:"username"`
 	Password           types.String  `tfsdk:"password"`
 	APIKey             types.String  `tfsdk:"api_key"`
+	AuthScheme         types.String  `tfsdk:"auth_scheme"`
 	RequestTimeout     types.String  `tfsdk:"request_timeout"`
 	InsecureSkipVerify types.Bool    `tfsdk:"insecure_skip_verify"`
 	CACertPEM          types.String  `tfsdk:"ca_cert_pem"`
@@ -75,6 +77,7 @@ const (
 	envCACertPEM  = "ROCKIT_CA_CERT_PEM"
 	envMaxElapsed = "ROCKIT_RETRY_MAX_ELAPSED"
 	envSecretsKey = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
+	envAuthScheme = "ROCKIT_AUTH_SCHEME"
 )
 
 // Defaults of the provider block.
@@ -94,7 +97,9 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"deployments and event subscriptions of a [ROCKITPLAY](https://rockitplay.com) ROCKIT Edge host through its Backend API.\n\n" +
 			"Organizations are created and deleted with the Edge **administrator token** (`admin_token`). Everything inside an " +
 			"organization is managed with **org-scoped credentials**: `org_name` and `username` with either the `password` of a " +
-			"human backend user (the provider logs in and renews its 5-minute auth token itself) or the `api_key` of a machine user.\n\n" +
+			"human backend user (the provider logs in and renews its tokens itself) or the `api_key` of a machine user.\n\n" +
+			"Both generations of the login are spoken: the 2025 session and auth token, and the 2026 access and refresh " +
+			"token (`auth_scheme`, detected from the first login by default).\n\n" +
 			"Every attribute can also come from an environment variable, named in its description; a value in the provider block " +
 			"wins, and the secret (`password` or `api_key`) is one choice: when the block sets either, both variables are ignored. " +
 			"A configuration known to lack a credential that a resource or data source needs fails the plan, naming it. " +
@@ -111,7 +116,7 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"admin_token": schema.StringAttribute{
 				MarkdownDescription: "Edge administrator token, needed to create and delete organizations (`rockit_organization`). " +
-					"Sent as the `x-rockit-beauth-token` header. May also be set with the `" + envAdminToken + "` environment variable.",
+					"Sent as the `x-rockit-beauth-token` header, or as `Authorization: Bearer` on a 2026 host (see `auth_scheme`). May also be set with the `" + envAdminToken + "` environment variable.",
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -129,8 +134,9 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{validators.Name()},
 			},
 			"password": schema.StringAttribute{
-				MarkdownDescription: "Password of the human backend user `username`. The provider logs in, keeps the 24-hour session " +
-					"and renews the 5-minute auth token before it expires. Conflicts with `api_key`; when the block sets either, " +
+				MarkdownDescription: "Password of the human backend user `username`. The provider logs in once per run and renews " +
+					"its short-lived token before it expires (2025: the 5-minute auth token from the 24-hour session; 2026: the " +
+					"15-minute access token through the rotating refresh token; see `auth_scheme`). Conflicts with `api_key`; when the block sets either, " +
 					"neither `" + envPassword + "` nor `" + envAPIKey + "` is read. " +
 					"May also be set with the `" + envPassword + "` environment variable.",
 				Optional:  true,
@@ -151,6 +157,16 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.ConflictsWith(path.MatchRoot("password")),
 				},
+			},
+			"auth_scheme": schema.StringAttribute{
+				MarkdownDescription: "Authentication generation of the ROCKIT Edge host: `\"2025\"` (a `password` login gives a " +
+					"24-hour session and 5-minute auth tokens sent as `x-rockit-beauth-token`), `\"2026\"` (a two-step login picks " +
+					"`org_name` and gives 15-minute access tokens sent as `Authorization: Bearer`, renewed with a rotating refresh " +
+					"token) or `\"auto\"` (the default: the first login's answer tells the generation, and it is kept for the run). " +
+					"It also decides how `admin_token` travels (`x-rockit-beauth-token` or `Authorization: Bearer`); `api_key` " +
+					"works the same in both. May also be set with the `" + envAuthScheme + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(client.AuthSchemes...)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP request (one attempt) may take, as a Go duration such as `30s` or `2m`. " +
@@ -271,6 +287,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		InsecureSkipVerify: cfg.InsecureSkipVerify.ValueBool(),
 		Timeout:            defaultRequestTimeout,
 		MaxRetries:         defaultMaxRetries,
+		AuthScheme:         stringSetting(cfg.AuthScheme, envAuthScheme),
 		UserAgent:          fmt.Sprintf("terraform-provider-rockit/%s terraform/%s", p.version, req.TerraformVersion),
 	}
 	credentials(cfg, &cc, &resp.Diagnostics)
@@ -300,6 +317,17 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	if !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown() {
 		cc.RateLimit = cfg.RateLimit.ValueFloat64()
+	}
+	if cc.AuthScheme != "" && !slices.Contains(client.AuthSchemes, cc.AuthScheme) {
+		resp.Diagnostics.AddAttributeError(path.Root("auth_scheme"), "Invalid auth_scheme",
+			fmt.Sprintf("auth_scheme (or %s) must be one of %q, got %q.", envAuthScheme, client.AuthSchemes, cc.AuthScheme))
+		return
+	}
+	if cc.Password != "" && cc.APIKey != "" {
+		resp.Diagnostics.AddError("Conflicting credentials",
+			"Both a password (`password` / "+envPassword+") and an API key (`api_key` / "+envAPIKey+") are set. "+
+				"A human backend user logs in with a password, a machine user sends its API key: set exactly one of them.")
+		return
 	}
 	cc.Logger = newTFLogger(cc.AdminToken, cc.Password, cc.APIKey)
 

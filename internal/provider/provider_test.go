@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -30,19 +31,61 @@ const testAdminToken = "test-admin-token-5ec2e7"
 type testServer struct {
 	*mockserver.Server
 	URL string
+	// scheme is the authentication generation the mock speaks (mockserver.AuthScheme2025/2026).
+	scheme string
 }
 
-// newTestServer starts a mock for one test; it stops when the test ends.
+// newTestServer starts a mock for one test; it stops when the test ends. It speaks the
+// generation that forEachAuthScheme chose for t (2025 otherwise), unless an option says.
 func newTestServer(t *testing.T, opts ...func(*mockserver.Options)) *testServer {
 	t.Helper()
 	o := mockserver.Options{AdminToken: testAdminToken}
+	if scheme, ok := schemeOfTest.Load(t); ok {
+		o.AuthScheme = scheme.(string)
+	}
 	for _, f := range opts {
 		f(&o)
 	}
 	m := mockserver.New(o)
 	hs := httptest.NewServer(m)
 	t.Cleanup(hs.Close)
-	return &testServer{Server: m, URL: hs.URL}
+	scheme := o.AuthScheme
+	if scheme == "" {
+		scheme = mockserver.AuthScheme2025
+	}
+	return &testServer{Server: m, URL: hs.URL, scheme: scheme}
+}
+
+// withAuthScheme makes the mock speak one authentication generation.
+func withAuthScheme(scheme string) func(*mockserver.Options) {
+	return func(o *mockserver.Options) { o.AuthScheme = scheme }
+}
+
+// schemeOfTest holds the generation forEachAuthScheme chose for a subtest (*testing.T -> string).
+var schemeOfTest sync.Map
+
+// forEachAuthScheme runs test once per authentication generation, as subtests "2025" and
+// "2026"; newTestServer(t) inside serves that generation and the provider blocks of
+// adminProvider / orgProvider name it. The tests themselves stay the same.
+func forEachAuthScheme(t *testing.T, test func(t *testing.T)) {
+	t.Helper()
+	for _, scheme := range []string{mockserver.AuthScheme2025, mockserver.AuthScheme2026} {
+		t.Run(scheme, func(t *testing.T) {
+			schemeOfTest.Store(t, scheme)
+			t.Cleanup(func() { schemeOfTest.Delete(t) })
+			test(t)
+		})
+	}
+}
+
+// schemeSetting is the auth_scheme line of the provider blocks: none against a 2025 mock (the
+// default "auto" detects it), "2026" against a 2026 mock, so that the admin token travels as
+// Bearer without the probe of "auto" (tested on its own in auth_scheme_test.go).
+func (ts *testServer) schemeSetting() string {
+	if ts.scheme == mockserver.AuthScheme2026 {
+		return "\n  auth_scheme = \"2026\""
+	}
+	return ""
 }
 
 // adminProvider is a provider block with the endpoint and the admin token only.
@@ -51,9 +94,9 @@ func (ts *testServer) adminProvider() string {
 provider "rockit" {
   endpoint    = %q
   admin_token = %q
-  max_retries = 0
+  max_retries = 0%s
 }
-`, ts.URL, testAdminToken)
+`, ts.URL, testAdminToken, ts.schemeSetting())
 }
 
 // orgProvider seeds an organization with an administrator and returns a provider block that
@@ -68,9 +111,9 @@ provider "rockit" {
   org_name    = %q
   username    = "admin"
   password    = %q
-  max_retries = 0
+  max_retries = 0%s
 }
-`, ts.URL, testAdminToken, org, pw)
+`, ts.URL, testAdminToken, org, pw, ts.schemeSetting())
 }
 
 // requestsMatching returns the logged requests with this method whose path starts with prefix
@@ -115,12 +158,15 @@ func describeRequests(reqs []mockserver.RequestRecord) string {
 	return strings.Join(parts, ", ")
 }
 
+// authPaths are the login and token endpoints of both generations.
+var authPaths = map[string]bool{"/be/v1/login": true, "/be/v1/auth": true, "/be/v1/refresh": true, "/be/v1/logout": true}
+
 // writeRequests counts the requests that would change something (everything but GET), the
-// login and auth calls excluded.
+// login and token calls excluded.
 func writeRequests(reqs []mockserver.RequestRecord) []mockserver.RequestRecord {
 	var out []mockserver.RequestRecord
 	for _, r := range reqs {
-		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
+		if r.Method != "GET" && !authPaths[r.Path] {
 			out = append(out, r)
 		}
 	}

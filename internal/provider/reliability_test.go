@@ -99,12 +99,21 @@ const chaosObjects = 8 + 10 + 6 + 6 + 6 + 6
 // loses the answer to 20% of the successful POSTs after creating the object, rate-limits with
 // 429 + Retry-After and issues auth tokens that live 3 seconds. The apply must succeed, state
 // and the mock's store must agree object for object, a re-plan must be empty, and destroy must
-// leave the organization empty.
+// leave the organization empty. It runs against both authentication generations: on a 2026
+// mock the access tokens live 3 seconds and are renewed through rotating refresh tokens, which
+// meet the same faults (a refresh whose answer is lost or refused is never presented again:
+// the provider logs in once more).
 func TestAccChaos(t *testing.T) {
+	forEachAuthScheme(t, testChaos)
+}
+
+func testChaos(t *testing.T) {
 	t.Parallel()
 	start := time.Now() // after the wait for a parallel slot: the run time of this test alone
+	scheme, _ := schemeOfTest.Load(t)
 	m := mockserver.New(mockserver.Options{
 		AdminToken:    testAdminToken,
+		AuthScheme:    scheme.(string),
 		AuthTokenTTL:  3 * time.Second,
 		FailRate:      0.2,
 		LoseResponses: 0.2,
@@ -153,14 +162,16 @@ func TestAccChaos(t *testing.T) {
 		case r.Method == http.MethodPost && r.Status == http.StatusConflict:
 			adoptions++
 		}
-		if r.Method == http.MethodPost && r.Path == "/be/v1/auth" && r.Status == http.StatusOK {
+		// A token for org-scoped requests: 2025 /auth, 2026 /refresh or the organization login.
+		if r.Method == http.MethodPost && r.Status == http.StatusOK &&
+			(r.Path == "/be/v1/auth" || r.Path == "/be/v1/refresh" || (r.Path == "/be/v1/login" && r.Auth == "selection")) {
 			auths++
 		}
 	}
 	retries := injected[mockserver.FaultServerError] + injected[mockserver.FaultRateLimited] + injected[mockserver.FaultLostResponse] + unauthorized
 	elapsed := time.Since(start)
 	t.Logf("chaos: %d objects, %d requests in %v; injected faults: %d server errors, %d rate limited (429), %d lost POST answers; "+
-		"%d re-authentications after a 401, %d auth tokens issued; retries observed: %d; creates adopted after a lost answer: %d",
+		"%d re-authentications after a 401, %d auth (2026: access) tokens issued; retries observed: %d; creates adopted after a lost answer: %d",
 		chaosObjects, requests, elapsed.Round(100*time.Millisecond), injected[mockserver.FaultServerError], injected[mockserver.FaultRateLimited],
 		injected[mockserver.FaultLostResponse], unauthorized, auths, retries, adoptions)
 	if t.Failed() {

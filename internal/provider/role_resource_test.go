@@ -70,7 +70,9 @@ func checkRole(ts *testServer, org, name string, want map[string]int) resource.T
 	}
 }
 
-func TestAccRole_lifecycle(t *testing.T) {
+func TestAccRole_lifecycle(t *testing.T) { forEachAuthScheme(t, testRoleLifecycle) }
+
+func testRoleLifecycle(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
 	created := prov + `
@@ -217,6 +219,10 @@ func TestAccRole_invalidInputAtPlanTime(t *testing.T) {
 
 // Deleting a role that users still hold fails naming them; once they are gone it succeeds.
 func TestAccRole_deleteInUseNamesUsers(t *testing.T) {
+	forEachAuthScheme(t, testRoleDeleteInUseNamesUsers)
+}
+
+func testRoleDeleteInUseNamesUsers(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
 	withRole := prov + `

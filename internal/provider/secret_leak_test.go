@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -25,6 +26,7 @@ var secretKeys = map[string]string{
 	"password": "password", "sessionToken": "session token", "authToken": "auth token",
 	"initialPassword": "initial password", "apiKey": "API key", "secret": "subscription secret",
 	"secretAccessKey": "storage secret", "key": "download auth key",
+	"selectionToken": "selection token", "accessToken": "access token", "refreshToken": "refresh token",
 }
 
 // secretCollector wraps the mock and remembers every secret that crosses the wire: in request
@@ -82,6 +84,7 @@ func (c *secretCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, h := range []string{"x-rockit-beauth-token", "x-rockit-besession-token", "x-rockit-api-key"} {
 		c.add(r.Header.Get(h), h+" header")
 	}
+	c.add(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), "Authorization header")
 	rec := httptest.NewRecorder()
 	c.next.ServeHTTP(rec, r)
 	c.collectJSON(rec.Body.Bytes())
@@ -106,7 +109,8 @@ func (c *secretCollector) snapshot() map[string]string {
 // with the provider's and Terraform's logs at TRACE in one file, and searches that file for
 // every secret that crossed the wire: the admin token, the administrator's password, session
 // and auth tokens, users' initial passwords, the machine user's API key, storage and download
-// keys and the subscription secret.
+// keys and the subscription secret; and, against a 2026 host, the selection, access and
+// (rotated) refresh tokens.
 func TestAccSecretsNeverReachTheLog(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
 	if p := os.Getenv("ROCKIT_LEAK_LOG"); p != "" {
@@ -256,6 +260,65 @@ resource "rockit_app" "tool" {
 		}},
 	})
 
+	// Phase 3: a 2026 host (auth_scheme "auto"): the selection token, access and refresh tokens
+	// and the admin token as Bearer. Access tokens live a second and every request takes a
+	// quarter, so the run renews them through /be/v1/refresh (rotated refresh tokens).
+	m26 := mockserver.New(mockserver.Options{AdminToken: testAdminToken, AuthScheme: mockserver.AuthScheme2026,
+		AuthTokenTTL: time.Second, Latency: 250 * time.Millisecond})
+	collector26 := &secretCollector{next: m26, secrets: map[string]string{}, kinds: map[string]bool{}}
+	hs26 := httptest.NewServer(collector26)
+	t.Cleanup(hs26.Close)
+	password26 := m26.SeedOrg("LeakNew", "admin")
+	t.Setenv(envAPIKey, "")
+	t.Setenv(envPassword, password26)
+	with2026 := fmt.Sprintf(`
+provider "rockit" {
+  endpoint = %[1]q
+  org_name = "LeakNew"
+  username = "admin"
+}
+
+resource "rockit_organization" "other" {
+  name = "LeakOther26"
+}
+
+resource "rockit_role" "ops" {
+  name        = "Ops"
+  permissions = { apps = ["read"] }
+}
+
+resource "rockit_user" "bob" {
+  username  = "bob"
+  email     = "bob@example.com"
+  firstname = "Bob"
+  surname   = "Builder"
+  roles     = [rockit_role.ops.name]
+}
+
+resource "rockit_machine_user" "runner" {
+  username   = "runner"
+  label      = "Runner"
+  roles      = [rockit_role.ops.name]
+  depends_on = [rockit_user.bob]
+}
+`, hs26.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: with2026,
+			Check:  resource.TestCheckResourceAttrSet("rockit_machine_user.runner", "api_key"),
+		}},
+	})
+	refreshed := 0
+	for _, r := range m26.Requests() {
+		if r.Path == "/be/v1/refresh" && r.Status == http.StatusOK {
+			refreshed++
+		}
+	}
+	if refreshed == 0 {
+		t.Errorf("no access token was renewed on the 2026 mock: no rotated refresh token to search for")
+	}
+
 	raw, err := os.ReadFile(logPath)
 	if err != nil {
 		t.Fatalf("reading the log: %v", err)
@@ -279,6 +342,13 @@ resource "rockit_app" "tool" {
 	}
 
 	secrets := collector.snapshot()
+	for k, v := range collector26.snapshot() {
+		secrets[k] = v
+	}
+	for k := range collector26.kinds {
+		collector.kinds[k] = true
+	}
+	secrets[password26] = "password"
 	secrets[testAdminToken] = "admin token"
 	secrets[adminPassword] = "password"
 	secrets[botKey] = "API key"
@@ -286,7 +356,8 @@ resource "rockit_app" "tool" {
 	secrets[downloadKey] = "download auth key"
 	kinds := collector.kinds
 	for _, want := range []string{"password", "session token", "auth token", "initial password", "API key", "subscription secret",
-		"x-rockit-api-key header", "storage secret", "download auth key"} {
+		"x-rockit-api-key header", "storage secret", "download auth key",
+		"selection token", "access token", "refresh token", "Authorization header"} {
 		if !kinds[want] {
 			t.Errorf("no %s crossed the wire: the test would not check it (%v)", want, kinds)
 		}

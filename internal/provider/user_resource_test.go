@@ -49,7 +49,9 @@ func checkUserField(ts *testServer, org, username, field string, want any) resou
 	}
 }
 
-func TestAccUser_lifecycle(t *testing.T) {
+func TestAccUser_lifecycle(t *testing.T) { forEachAuthScheme(t, testUserLifecycle) }
+
+func testUserLifecycle(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
 	roles := `
