@@ -2,10 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -236,15 +232,7 @@ data "rockit_roles" "all" {
 // An organization with public_key_pem cannot feed the bootstrap configuration: its initial
 // password is only returned encrypted. The plan says so, before the organization is created.
 func TestAccBootstrap_publicKeyOrganizationCannotFeedProvider(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	pubPEM := testPublicKeyPEM(t)
 	ts := newTestServer(t)
 	cfg := bootstrapStudio(ts, "Boot_Sealed", fmt.Sprintf("  public_key_pem = <<-EOT\n%sEOT", pubPEM)) + `
 resource "rockit_role" "release" {
@@ -271,15 +259,7 @@ resource "rockit_role" "release" {
 // the same run: its api_key is planned as null, so the plan of anything served by that
 // configuration fails and says why, before any request.
 func TestAccBootstrap_encryptedMachineUserKeyCannotFeedProvider(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	pubPEM := testPublicKeyPEM(t)
 	ts := newTestServer(t)
 	cfg := ts.orgProvider(t, "Sealed_CI") + fmt.Sprintf(`
 resource "rockit_machine_user" "ci" {
