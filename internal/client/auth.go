@@ -449,10 +449,15 @@ func (b *bearerAuth) renew(ctx context.Context) error {
 
 // login runs both steps: credentials (unless auto detection already did), then the organization.
 // A 401 from the second step (the selection token expired, or was used by an attempt whose
-// answer was lost) starts over once from the first step.
+// answer was lost) starts over from the first step (see below).
+//
+// A selection token is used up by the second step even when its answer is lost, and the retry
+// of that request then answers 401, so each such restart counts as one retry of the login: up to
+// max_retries restarts (at least one), never beyond the caller's context.
 func (b *bearerAuth) login(ctx context.Context) error {
 	err := b.loginOnce(ctx)
-	if IsUnauthorized(err) && b.selectionUsed {
+	for restarts := 0; IsUnauthorized(err) && b.selectionUsed && ctx.Err() == nil &&
+		restarts < max(1, b.client.cfg.MaxRetries); restarts++ {
 		b.selection = ""
 		err = b.loginOnce(ctx)
 	}
