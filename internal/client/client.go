@@ -464,7 +464,7 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	}
 	if err := ctx.Err(); err != nil {
 		// Stopped before sending: nothing reached the server.
-		return nil, retryDecision{notSent: true}, fmt.Errorf("%s %s: not sent: %w", r.method, r.path, err)
+		return nil, retryDecision{notSent: true}, &notSentError{method: r.method, path: r.path, cause: err}
 	}
 
 	start := c.cfg.Now()
@@ -681,3 +681,17 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// notSentError is a request that Terraform's stop cut off before it left: nothing reached the
+// server, so the object is unchanged and state stays as it is. It wraps the context's error
+// (errors.Is(err, context.Canceled) holds) but says what happened in words of its own.
+type notSentError struct {
+	method, path string
+	cause        error
+}
+
+func (e *notSentError) Error() string {
+	return e.method + " " + e.path + ": not sent: Terraform was stopping before the request left, so nothing changed on the server"
+}
+
+func (e *notSentError) Unwrap() error { return e.cause }
