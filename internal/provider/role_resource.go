@@ -69,9 +69,11 @@ func (r *roleResource) Metadata(_ context.Context, req resource.MetadataRequest,
 
 func (r *roleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		// Two paragraphs: the summary, then the permission table of internal/permissions, which
+		// templates/resources/role.md.tmpl places under its own heading (split at the blank line).
 		MarkdownDescription: "A role of a ROCKIT Edge organization: a named set of permissions that users and machine users " +
 			"hold (`rockit_user`, `rockit_machine_user`). The built-in `" + builtInRole + "` role cannot be managed; read it " +
-			"with the `rockit_role` data source.",
+			"with the `rockit_role` data source.\n\n" + permissions.MarkdownTable(),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The role's name.",
