@@ -159,29 +159,20 @@ func NewRoleListResource() list.ListResource {
 // NewUserListResource lists human users.
 func NewUserListResource() list.ListResource {
 	return &listResource[client.User]{spec: userListSpec("_user", userKey, "users", client.UserTypeHuman,
-		func(u *client.User) string { return u.Email },
-		func(u *client.User) (any, diag.Diagnostics) {
-			var m userResourceModel
-			d := userFromAPI(u, &m, secretsKey{})
-			return &m, d
-		})}
+		func(u *client.User) string { return u.Email }, userFromAPI)}
 }
 
 // NewMachineUserListResource lists machine users.
 func NewMachineUserListResource() list.ListResource {
 	return &listResource[client.User]{spec: userListSpec("_machine_user", machineUserKey, "machine users", client.UserTypeMachine,
-		func(u *client.User) string { return u.Label },
-		func(u *client.User) (any, diag.Diagnostics) {
-			var m machineUserResourceModel
-			d := machineUserFromAPI(u, &m, secretsKey{})
-			return &m, d
-		})}
+		func(u *client.User) string { return u.Label }, machineUserFromAPI)}
 }
 
 // userListSpec is the spec of both user list resources: the users of one type (the API's
-// type filter), shown as username and detail, with the filter on a role they hold.
-func userListSpec(suffix string, key identityKey, plural, userType string, detail func(*client.User) string,
-	model func(*client.User) (any, diag.Diagnostics),
+// type filter), shown as username and detail, with the filter on a role they hold; the object
+// is the resource's fromAPI mapping (secrets null, as after an import).
+func userListSpec[M any](suffix string, key identityKey, plural, userType string, detail func(*client.User) string,
+	fromAPI func(*client.User, *M, secretsKey) diag.Diagnostics,
 ) listSpec[client.User] {
 	return listSpec[client.User]{
 		suffix: suffix, key: key, plural: plural,
@@ -198,7 +189,11 @@ func userListSpec(suffix string, key identityKey, plural, userType string, detai
 			role, ok := f["role"]
 			return !ok || slices.Contains(u.Roles, role)
 		},
-		model: func(_ context.Context, u *client.User) (any, diag.Diagnostics) { return model(u) },
+		model: func(_ context.Context, u *client.User) (any, diag.Diagnostics) {
+			var m M
+			d := fromAPI(u, &m, secretsKey{})
+			return &m, d
+		},
 	}
 }
 

@@ -43,8 +43,8 @@ type taskActionSpec struct {
 	targetRule validator.String
 	// canWait adds wait_timeout: the action started work whose end is worth waiting for.
 	canWait bool
-	// call makes the API call.
-	call func(ctx context.Context, c *client.Client, name string) (*client.Task, error)
+	// call makes the API call (a method expression of the client).
+	call func(c *client.Client, ctx context.Context, name string) (*client.Task, error)
 	// done says what happened, for the progress event after the call.
 	done func(name string, t *client.Task) string
 	// summary heads the error diagnostic; taskActionHints adds what an API error means.
@@ -71,9 +71,7 @@ func NewProcessTracesAction() action.Action {
 		targetDesc: "Name of the app whose traces to process.",
 		targetRule: validators.Name(),
 		canWait:    true,
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.ProcessTraces(ctx, name)
-		},
+		call:       (*client.Client).ProcessTraces,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("Trace processing of app %q started: task %q is %s.", name, t.Name, t.Status)
 		},
@@ -92,9 +90,7 @@ func NewRetryTaskAction() action.Action {
 		targetDesc: "Name of the failed task to retry (data source `rockit_tasks` with `status = \"failed\"` lists them).",
 		targetRule: validators.TaskName(),
 		canWait:    true,
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.RetryTask(ctx, name)
-		},
+		call:       (*client.Client).RetryTask,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("Task %q (%s of app %q) is retried: it is %s.", name, t.Type, t.AppName, t.Status)
 		},
@@ -112,9 +108,7 @@ func NewAcknowledgeTaskAction() action.Action {
 		target:     "task_name",
 		targetDesc: "Name of the task whose warnings to acknowledge.",
 		targetRule: validators.TaskName(),
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.AcknowledgeTaskWarnings(ctx, name)
-		},
+		call:       (*client.Client).AcknowledgeTaskWarnings,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("The %d warning(s) of task %q are acknowledged.", len(t.Warnings), name)
 		},
@@ -132,9 +126,7 @@ func NewExpireTaskAction() action.Action {
 		target:     "task_name",
 		targetDesc: "Name of the upload (`dltar`) task to expire.",
 		targetRule: validators.TaskName(),
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.ExpireTask(ctx, name)
-		},
+		call:       (*client.Client).ExpireTask,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("Upload task %q of app %q is %s.", name, t.AppName, t.Status)
 		},
@@ -231,7 +223,7 @@ func (a *taskAction) Invoke(ctx context.Context, req action.InvokeRequest, resp 
 		return
 	}
 	name := m.Target.ValueString()
-	t, err := a.spec.call(ctx, a.client, name)
+	t, err := a.spec.call(a.client, ctx, name)
 	if err != nil {
 		a.addError(&resp.Diagnostics, name, err)
 		return
