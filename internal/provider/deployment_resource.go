@@ -452,13 +452,3 @@ func deploymentFromAPI(d *client.Deployment, m *deploymentResourceModel) {
 	m.Status = types.StringValue(d.Status)
 	m.Message = types.StringValue(d.Message)
 }
-
-// firstKnown returns the value of the first non-null string.
-func firstKnown(vs ...types.String) string {
-	for _, v := range vs {
-		if !v.IsNull() && !v.IsUnknown() {
-			return v.ValueString()
-		}
-	}
-	return ""
-}

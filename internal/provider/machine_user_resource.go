@@ -217,7 +217,7 @@ func machineUserToAPI(m machineUserResourceModel) client.CreateUserRequest {
 	return client.CreateUserRequest{
 		Username: m.Username.ValueString(),
 		Label:    m.Label.ValueString(),
-		Roles:    rolesToAPI(m.Roles),
+		Roles:    setStrings(m.Roles),
 	}
 }
 

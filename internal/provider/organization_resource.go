@@ -366,11 +366,3 @@ func organizationFromAPI(o *client.Organization, m *organizationResourceModel) {
 		m.PublicKeyPEM = types.StringNull()
 	}
 }
-
-// stringOrNull maps the API's absent-or-empty string to null.
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}

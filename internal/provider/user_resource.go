@@ -235,7 +235,7 @@ func userToAPI(m userResourceModel) client.CreateUserRequest {
 		Firstname: m.Firstname.ValueString(),
 		Surname:   m.Surname.ValueString(),
 		Title:     m.Title.ValueString(),
-		Roles:     rolesToAPI(m.Roles),
+		Roles:     setStrings(m.Roles),
 	}
 }
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -37,18 +36,6 @@ func rolesAttribute(who string) schema.SetAttribute {
 	}
 }
 
-// rolesToAPI returns the role names of a set, in order.
-func rolesToAPI(s types.Set) []string {
-	roles := []string{}
-	for _, e := range s.Elements() {
-		if v, ok := e.(types.String); ok {
-			roles = append(roles, v.ValueString())
-		}
-	}
-	sort.Strings(roles)
-	return roles
-}
-
 // rolesFromAPI returns the API's role list as a set.
 func rolesFromAPI(roles []string) (types.Set, diag.Diagnostics) {
 	elems := make([]attr.Value, 0, len(roles))
@@ -64,17 +51,7 @@ func changedRoles(plan, state types.Set) []string {
 	if plan.Equal(state) {
 		return nil
 	}
-	return rolesToAPI(plan)
-}
-
-// changedString returns the value to PATCH for an attribute: nil when unchanged, a pointer
-// to "" (sent as null) when it was removed.
-func changedString(plan, state types.String) *string {
-	if plan.Equal(state) {
-		return nil
-	}
-	v := plan.ValueString()
-	return &v
+	return setStrings(plan)
 }
 
 // rotationRequested tells whether a change of a version attribute (credentials_version,
