@@ -32,11 +32,11 @@ func (a *app) copy() app {
 }
 
 func (s *Server) appRoutes() {
-	s.mux.HandleFunc("POST /be/v1/apps", s.handleCreateApp)
+	s.mux.HandleFunc("POST /be/v1/apps", permittedBody(s, appsResourceName, PermCreate, s.handleCreateApp))
 	s.mux.HandleFunc("GET /be/v1/apps", s.handleListApps)
-	s.mux.HandleFunc("GET /be/v1/apps/{name}", s.handleGetApp)
-	s.mux.HandleFunc("PATCH /be/v1/apps", s.handleUpdateApp)
-	s.mux.HandleFunc("DELETE /be/v1/apps/{name}", s.handleDeleteApp)
+	s.mux.HandleFunc("GET /be/v1/apps/{name}", s.permitted(appsResourceName, PermRead, s.handleGetApp))
+	s.mux.HandleFunc("PATCH /be/v1/apps", permittedBody(s, appsResourceName, PermUpdate, s.handleUpdateApp))
+	s.mux.HandleFunc("DELETE /be/v1/apps/{name}", s.permitted(appsResourceName, PermDelete, s.handleDeleteApp))
 }
 
 // appBody is a create or PATCH body; nil fields were not sent.
@@ -83,17 +83,7 @@ func applyApp(w http.ResponseWriter, o *org, a *app, in appBody) bool {
 }
 
 // handleCreateApp: POST /be/v1/apps (apps Create). Body {name, label, maxBuilds}.
-func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
-	var in appBody
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, appsResourceName, PermCreate)
-	if !ok {
-		return
-	}
+func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request, o *org, in appBody) {
 	if !checkName(w, "name", in.Name, nameRE) {
 		return
 	}
@@ -117,31 +107,16 @@ func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
 
 // handleListApps: GET /be/v1/apps (apps Read).
 func (s *Server) handleListApps(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	o, _, ok := s.authorize(w, r, appsResourceName, PermRead)
-	if !ok {
-		s.mu.Unlock()
-		return
+	var items []app
+	if s.asPermitted(w, r, appsResourceName, PermRead, func(o *org) { items = snapshots(o.apps) }) {
+		writePage(w, r, s.opts.Seed, items)
 	}
-	items := make([]app, 0, len(o.apps))
-	for _, name := range sortedKeys(o.apps) {
-		items = append(items, o.apps[name].copy())
-	}
-	s.mu.Unlock()
-	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetApp: GET /be/v1/apps/{name} (apps Read).
-func (s *Server) handleGetApp(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, appsResourceName, PermRead)
-	if !ok {
-		return
-	}
-	a := o.apps[r.PathValue("name")]
-	if a == nil {
-		writeError(w, http.StatusNotFound, "app '"+r.PathValue("name")+"' not found")
+func (s *Server) handleGetApp(w http.ResponseWriter, r *http.Request, o *org) {
+	a, found := lookup(w, o.apps, "app", r.PathValue("name"))
+	if !found {
 		return
 	}
 	writeData(w, http.StatusOK, a.copy())
@@ -149,23 +124,12 @@ func (s *Server) handleGetApp(w http.ResponseWriter, r *http.Request) {
 
 // handleUpdateApp: PATCH /be/v1/apps (apps Update): label, maxBuilds and the full list of
 // registered deployments.
-func (s *Server) handleUpdateApp(w http.ResponseWriter, r *http.Request) {
-	var in appBody
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, appsResourceName, PermUpdate)
-	if !ok {
-		return
-	}
+func (s *Server) handleUpdateApp(w http.ResponseWriter, r *http.Request, o *org, in appBody) {
 	if !checkName(w, "name", in.Name, nameRE) {
 		return
 	}
-	cur := o.apps[in.Name]
-	if cur == nil {
-		writeError(w, http.StatusNotFound, "app '"+in.Name+"' not found")
+	cur, found := lookup(w, o.apps, "app", in.Name)
+	if !found {
 		return
 	}
 	next := cur.copy()
@@ -178,16 +142,9 @@ func (s *Server) handleUpdateApp(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleDeleteApp: DELETE /be/v1/apps/{name} (apps Delete).
-func (s *Server) handleDeleteApp(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, appsResourceName, PermDelete)
-	if !ok {
-		return
-	}
+func (s *Server) handleDeleteApp(w http.ResponseWriter, r *http.Request, o *org) {
 	name := r.PathValue("name")
-	if o.apps[name] == nil {
-		writeError(w, http.StatusNotFound, "app '"+name+"' not found")
+	if _, found := lookup(w, o.apps, "app", name); !found {
 		return
 	}
 	delete(o.apps, name)

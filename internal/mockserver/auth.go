@@ -318,6 +318,55 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, resource stri
 	return o, u, true
 }
 
+// asPermitted is the preamble of every org-scoped handler: it takes s.mu, authorizes the
+// caller for bit on resource (400, 401 or 403 answered) and then runs h with the caller's
+// organization, still under the lock. It reports whether h ran, so a handler can answer after
+// the lock is released (lists).
+func (s *Server) asPermitted(w http.ResponseWriter, r *http.Request, resource string, bit int, h func(o *org)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, _, ok := s.authorize(w, r, resource, bit)
+	if ok {
+		h(o)
+	}
+	return ok
+}
+
+// orgHandler handles an org-scoped request for an authorized caller of organization o, with
+// s.mu held.
+type orgHandler func(w http.ResponseWriter, r *http.Request, o *org)
+
+// permitted is the route of an org-scoped handler: the preamble of asPermitted, then h.
+func (s *Server) permitted(resource string, bit int, h orgHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.asPermitted(w, r, resource, bit, func(o *org) { h(w, r, o) })
+	}
+}
+
+// asCaller is the route of a handler that judges the caller's permissions itself (a user may
+// read and change itself): lock, authenticate (400 or 401 answered), then h.
+func (s *Server) asCaller(h func(w http.ResponseWriter, r *http.Request, o *org, caller *user)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if o, caller, ok := s.authenticate(w, r); ok {
+			h(w, r, o, caller)
+		}
+	}
+}
+
+// permittedBody is permitted for a handler of a JSON body, which is decoded first (an
+// undecodable body is a 400 before the caller is authorized).
+func permittedBody[B any](s *Server, resource string, bit int, h func(w http.ResponseWriter, r *http.Request, o *org, in B)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var in B
+		if !decodeBody(w, r, &in) {
+			return
+		}
+		s.asPermitted(w, r, resource, bit, func(o *org) { h(w, r, o, in) })
+	}
+}
+
 // authenticate identifies the caller of an org-scoped request. The caller must hold s.mu.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*org, *user, bool) {
 	key := r.Header.Get(headerAPIKey)

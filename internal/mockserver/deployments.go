@@ -57,11 +57,11 @@ func (d *deployment) copy() deployment {
 }
 
 func (s *Server) deploymentRoutes() {
-	s.mux.HandleFunc("POST /be/v1/deployments", s.handleCreateDeployment)
+	s.mux.HandleFunc("POST /be/v1/deployments", permittedBody(s, deploymentsResourceName, PermCreate, s.handleCreateDeployment))
 	s.mux.HandleFunc("GET /be/v1/deployments", s.handleListDeployments)
-	s.mux.HandleFunc("GET /be/v1/deployments/{name}", s.handleGetDeployment)
-	s.mux.HandleFunc("PATCH /be/v1/deployments", s.handleUpdateDeployment)
-	s.mux.HandleFunc("DELETE /be/v1/deployments/{name}", s.handleDeleteDeployment)
+	s.mux.HandleFunc("GET /be/v1/deployments/{name}", s.permitted(deploymentsResourceName, PermRead, s.handleGetDeployment))
+	s.mux.HandleFunc("PATCH /be/v1/deployments", permittedBody(s, deploymentsResourceName, PermUpdate, s.handleUpdateDeployment))
+	s.mux.HandleFunc("DELETE /be/v1/deployments/{name}", s.permitted(deploymentsResourceName, PermDelete, s.handleDeleteDeployment))
 }
 
 // originBody is the origin of a create or PATCH body; nil fields were not sent.
@@ -156,17 +156,7 @@ func parseDownloadAuth(w http.ResponseWriter, raw json.RawMessage) (*downloadAut
 }
 
 // handleCreateDeployment: POST /be/v1/deployments (deployments Create).
-func (s *Server) handleCreateDeployment(w http.ResponseWriter, r *http.Request) {
-	var in deploymentBody
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, deploymentsResourceName, PermCreate)
-	if !ok {
-		return
-	}
+func (s *Server) handleCreateDeployment(w http.ResponseWriter, r *http.Request, o *org, in deploymentBody) {
 	if !checkName(w, "name", in.Name, deploymentNameRE) {
 		return
 	}
@@ -197,31 +187,16 @@ func (s *Server) handleCreateDeployment(w http.ResponseWriter, r *http.Request) 
 
 // handleListDeployments: GET /be/v1/deployments (deployments Read).
 func (s *Server) handleListDeployments(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	o, _, ok := s.authorize(w, r, deploymentsResourceName, PermRead)
-	if !ok {
-		s.mu.Unlock()
-		return
+	var items []deployment
+	if s.asPermitted(w, r, deploymentsResourceName, PermRead, func(o *org) { items = snapshots(o.deployments) }) {
+		writePage(w, r, s.opts.Seed, items)
 	}
-	items := make([]deployment, 0, len(o.deployments))
-	for _, name := range sortedKeys(o.deployments) {
-		items = append(items, o.deployments[name].copy())
-	}
-	s.mu.Unlock()
-	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetDeployment: GET /be/v1/deployments/{name} (deployments Read).
-func (s *Server) handleGetDeployment(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, deploymentsResourceName, PermRead)
-	if !ok {
-		return
-	}
-	d := o.deployments[r.PathValue("name")]
-	if d == nil {
-		writeError(w, http.StatusNotFound, "deployment '"+r.PathValue("name")+"' not found")
+func (s *Server) handleGetDeployment(w http.ResponseWriter, r *http.Request, o *org) {
+	d, found := lookup(w, o.deployments, "deployment", r.PathValue("name"))
+	if !found {
 		return
 	}
 	writeData(w, http.StatusOK, d.copy())
@@ -229,23 +204,12 @@ func (s *Server) handleGetDeployment(w http.ResponseWriter, r *http.Request) {
 
 // handleUpdateDeployment: PATCH /be/v1/deployments (deployments Update). The body names the
 // target; origin fields are merged, downloadAuth is replaced as a whole or removed with null.
-func (s *Server) handleUpdateDeployment(w http.ResponseWriter, r *http.Request) {
-	var in deploymentBody
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, deploymentsResourceName, PermUpdate)
-	if !ok {
-		return
-	}
+func (s *Server) handleUpdateDeployment(w http.ResponseWriter, r *http.Request, o *org, in deploymentBody) {
 	if !checkName(w, "name", in.Name, deploymentNameRE) {
 		return
 	}
-	cur := o.deployments[in.Name]
-	if cur == nil {
-		writeError(w, http.StatusNotFound, "deployment '"+in.Name+"' not found")
+	cur, found := lookup(w, o.deployments, "deployment", in.Name)
+	if !found {
 		return
 	}
 	next := cur.copy()
@@ -266,16 +230,9 @@ func (s *Server) handleUpdateDeployment(w http.ResponseWriter, r *http.Request) 
 
 // handleDeleteDeployment: DELETE /be/v1/deployments/{name} (deployments Delete); 409 while an
 // app registers it.
-func (s *Server) handleDeleteDeployment(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, deploymentsResourceName, PermDelete)
-	if !ok {
-		return
-	}
+func (s *Server) handleDeleteDeployment(w http.ResponseWriter, r *http.Request, o *org) {
 	name := r.PathValue("name")
-	if o.deployments[name] == nil {
-		writeError(w, http.StatusNotFound, "deployment '"+name+"' not found")
+	if _, found := lookup(w, o.deployments, "deployment", name); !found {
 		return
 	}
 	if users := o.appsRegistering(name); len(users) > 0 {

@@ -9,39 +9,24 @@ import (
 
 func (s *Server) roleRoutes() {
 	s.mux.HandleFunc("GET /be/v1/roles", s.handleListRoles)
-	s.mux.HandleFunc("GET /be/v1/roles/{name}", s.handleGetRole)
-	s.mux.HandleFunc("POST /be/v1/roles", s.handleCreateRole)
-	s.mux.HandleFunc("PATCH /be/v1/roles", s.handleUpdateRole)
-	s.mux.HandleFunc("DELETE /be/v1/roles/{name}", s.handleDeleteRole)
+	s.mux.HandleFunc("GET /be/v1/roles/{name}", s.permitted("roles", PermRead, s.handleGetRole))
+	s.mux.HandleFunc("POST /be/v1/roles", s.permitted("roles", PermCreate, s.handleCreateRole))
+	s.mux.HandleFunc("PATCH /be/v1/roles", s.permitted("roles", PermUpdate, s.handleUpdateRole))
+	s.mux.HandleFunc("DELETE /be/v1/roles/{name}", s.permitted("roles", PermDelete, s.handleDeleteRole))
 }
 
 // handleListRoles: GET /be/v1/roles (roles Read).
 func (s *Server) handleListRoles(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	o, _, ok := s.authorize(w, r, "roles", PermRead)
-	if !ok {
-		s.mu.Unlock()
-		return
+	var items []role
+	if s.asPermitted(w, r, "roles", PermRead, func(o *org) { items = snapshots(o.roles) }) {
+		writePage(w, r, s.opts.Seed, items)
 	}
-	items := make([]role, 0, len(o.roles))
-	for _, name := range sortedKeys(o.roles) {
-		items = append(items, o.roles[name].copy())
-	}
-	s.mu.Unlock()
-	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetRole: GET /be/v1/roles/{name} (roles Read).
-func (s *Server) handleGetRole(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, "roles", PermRead)
-	if !ok {
-		return
-	}
-	ro := o.roles[r.PathValue("name")]
-	if ro == nil {
-		writeError(w, http.StatusNotFound, "role '"+r.PathValue("name")+"' not found")
+func (s *Server) handleGetRole(w http.ResponseWriter, r *http.Request, o *org) {
+	ro, found := lookup(w, o.roles, "role", r.PathValue("name"))
+	if !found {
 		return
 	}
 	writeData(w, http.StatusOK, ro.copy())
@@ -84,13 +69,7 @@ func parsePermissions(w http.ResponseWriter, raw json.RawMessage) (map[string]in
 }
 
 // handleCreateRole: POST /be/v1/roles (roles Create).
-func (s *Server) handleCreateRole(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, "roles", PermCreate)
-	if !ok {
-		return
-	}
+func (s *Server) handleCreateRole(w http.ResponseWriter, r *http.Request, o *org) {
 	var in roleBody
 	if !decodeBody(w, r, &in) || !checkName(w, "name", in.Name, nameRE) {
 		return
@@ -111,13 +90,7 @@ func (s *Server) handleCreateRole(w http.ResponseWriter, r *http.Request) {
 
 // handleUpdateRole: PATCH /be/v1/roles with {"name", "permissions"} (roles Update); the given
 // permissions replace the old ones.
-func (s *Server) handleUpdateRole(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, "roles", PermUpdate)
-	if !ok {
-		return
-	}
+func (s *Server) handleUpdateRole(w http.ResponseWriter, r *http.Request, o *org) {
 	var in roleBody
 	if !decodeBody(w, r, &in) {
 		return
@@ -148,16 +121,9 @@ func (s *Server) handleUpdateRole(w http.ResponseWriter, r *http.Request) {
 
 // handleDeleteRole: DELETE /be/v1/roles/{name} (roles Delete); 409 naming the users that
 // still hold the role.
-func (s *Server) handleDeleteRole(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, "roles", PermDelete)
-	if !ok {
-		return
-	}
+func (s *Server) handleDeleteRole(w http.ResponseWriter, r *http.Request, o *org) {
 	name := r.PathValue("name")
-	if o.roles[name] == nil {
-		writeError(w, http.StatusNotFound, "role '"+name+"' not found")
+	if _, found := lookup(w, o.roles, "role", name); !found {
 		return
 	}
 	if name == AdministratorsRole {

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"net/http"
 	"sort"
 	"time"
 )
@@ -116,6 +117,29 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// lookup returns the object of m named name, or answers 404 "<kind> 'name' not found".
+func lookup[T any](w http.ResponseWriter, m map[string]*T, kind, name string) (*T, bool) {
+	v := m[name]
+	if v == nil {
+		writeError(w, http.StatusNotFound, kind+" '"+name+"' not found")
+		return nil, false
+	}
+	return v, true
+}
+
+// snapshots returns copies of the objects of m in name order, safe to encode after the lock is
+// released (the items of a list answer).
+func snapshots[T any, P interface {
+	*T
+	copy() T
+}](m map[string]P) []T {
+	items := make([]T, 0, len(m))
+	for _, name := range sortedKeys(m) {
+		items = append(items, m[name].copy())
+	}
+	return items
 }
 
 // copyRole returns a snapshot safe to encode after the lock is released.

@@ -41,9 +41,9 @@ func (sub *subscription) copy() subscription {
 }
 
 func (s *Server) subscriptionRoutes() {
-	s.mux.HandleFunc("POST /be/v1/subscriptions", s.handleSubscribe)
+	s.mux.HandleFunc("POST /be/v1/subscriptions", permittedBody(s, subscriptionsResourceName, PermCreate, s.handleSubscribe))
 	s.mux.HandleFunc("GET /be/v1/subscriptions", s.handleListSubscriptions)
-	s.mux.HandleFunc("DELETE /be/v1/subscriptions/{name}", s.handleUnsubscribe)
+	s.mux.HandleFunc("DELETE /be/v1/subscriptions/{name}", s.permitted(subscriptionsResourceName, PermDelete, s.handleUnsubscribe))
 }
 
 type subscribeBody struct {
@@ -55,17 +55,7 @@ type subscribeBody struct {
 
 // handleSubscribe: POST /be/v1/subscriptions (subscriptions Create). The answer carries the
 // secret, once.
-func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
-	var in subscribeBody
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, subscriptionsResourceName, PermCreate)
-	if !ok {
-		return
-	}
+func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request, o *org, in subscribeBody) {
 	if !checkName(w, "name", in.Name, nameRE) {
 		return
 	}
@@ -104,31 +94,16 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 
 // handleListSubscriptions: GET /be/v1/subscriptions (subscriptions Read); no secrets.
 func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	o, _, ok := s.authorize(w, r, subscriptionsResourceName, PermRead)
-	if !ok {
-		s.mu.Unlock()
-		return
+	var items []subscription
+	if s.asPermitted(w, r, subscriptionsResourceName, PermRead, func(o *org) { items = snapshots(o.subscriptions) }) {
+		writePage(w, r, s.opts.Seed, items)
 	}
-	items := make([]subscription, 0, len(o.subscriptions))
-	for _, name := range sortedKeys(o.subscriptions) {
-		items = append(items, o.subscriptions[name].copy())
-	}
-	s.mu.Unlock()
-	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleUnsubscribe: DELETE /be/v1/subscriptions/{name} (subscriptions Delete).
-func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, subscriptionsResourceName, PermDelete)
-	if !ok {
-		return
-	}
+func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request, o *org) {
 	name := r.PathValue("name")
-	if o.subscriptions[name] == nil {
-		writeError(w, http.StatusNotFound, "subscription '"+name+"' not found")
+	if _, found := lookup(w, o.subscriptions, "subscription", name); !found {
 		return
 	}
 	delete(o.subscriptions, name)

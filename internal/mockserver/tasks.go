@@ -31,55 +31,43 @@ func (t *Task) copy() Task {
 
 func (s *Server) taskRoutes() {
 	s.mux.HandleFunc("GET /be/v1/tasks", s.handleListTasks)
-	s.mux.HandleFunc("GET /be/v1/tasks/{name}", s.handleGetTask)
-	s.mux.HandleFunc("PATCH /be/v1/tasks", s.handlePatchTask)
-	s.mux.HandleFunc("POST /be/v1/trigger", s.handleTrigger)
+	s.mux.HandleFunc("GET /be/v1/tasks/{name}", s.permitted(tasksResourceName, PermRead, s.handleGetTask))
+	s.mux.HandleFunc("PATCH /be/v1/tasks", permittedBody(s, tasksResourceName, PermUpdate, s.handlePatchTask))
+	s.mux.HandleFunc("POST /be/v1/trigger", permittedBody(s, tasksResourceName, PermExecute, s.handleTrigger))
 	s.mux.HandleFunc("POST /_mock/tasks", s.handleSeedTasks)
 }
 
 // handleListTasks: GET /be/v1/tasks?appName=&status=&type= (tasks Read).
 func (s *Server) handleListTasks(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	s.mu.Lock()
-	o, _, ok := s.authorize(w, r, tasksResourceName, PermRead)
-	if !ok {
-		s.mu.Unlock()
-		return
-	}
-	if v := q.Get("status"); v != "" && !taskStatuses[v] {
-		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "invalid parameter 'status': must be one of pending, running, done, failed, expired")
-		return
-	}
-	if v := q.Get("type"); v != "" && !taskTypes[v] {
-		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "invalid parameter 'type': must be one of dltar, mkraw, deploy")
-		return
-	}
-	items := []Task{}
-	for _, name := range sortedKeys(o.tasks) {
-		t := o.tasks[name]
-		if (q.Get("appName") == "" || t.AppName == q.Get("appName")) &&
-			(q.Get("status") == "" || t.Status == q.Get("status")) &&
-			(q.Get("type") == "" || t.Type == q.Get("type")) {
-			items = append(items, t.copy())
+	var items []Task // nil after a 400
+	s.asPermitted(w, r, tasksResourceName, PermRead, func(o *org) {
+		if v := q.Get("status"); v != "" && !taskStatuses[v] {
+			writeError(w, http.StatusBadRequest, "invalid parameter 'status': must be one of pending, running, done, failed, expired")
+			return
 		}
+		if v := q.Get("type"); v != "" && !taskTypes[v] {
+			writeError(w, http.StatusBadRequest, "invalid parameter 'type': must be one of dltar, mkraw, deploy")
+			return
+		}
+		items = []Task{}
+		for _, t := range snapshots(o.tasks) {
+			if (q.Get("appName") == "" || t.AppName == q.Get("appName")) &&
+				(q.Get("status") == "" || t.Status == q.Get("status")) &&
+				(q.Get("type") == "" || t.Type == q.Get("type")) {
+				items = append(items, t)
+			}
+		}
+	})
+	if items != nil {
+		writePage(w, r, s.opts.Seed, items)
 	}
-	s.mu.Unlock()
-	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetTask: GET /be/v1/tasks/{name} (tasks Read).
-func (s *Server) handleGetTask(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, tasksResourceName, PermRead)
-	if !ok {
-		return
-	}
-	t := o.tasks[r.PathValue("name")]
-	if t == nil {
-		writeError(w, http.StatusNotFound, "task '"+r.PathValue("name")+"' not found")
+func (s *Server) handleGetTask(w http.ResponseWriter, r *http.Request, o *org) {
+	t, found := lookup(w, o.tasks, "task", r.PathValue("name"))
+	if !found {
 		return
 	}
 	writeData(w, http.StatusOK, t.copy())

@@ -27,17 +27,7 @@ type triggerBody struct {
 
 // handleTrigger: POST /be/v1/trigger (tasks eXecute). processTraces starts a mkraw task of an
 // app; retryTask sets a failed task pending again. Both answer the task.
-func (s *Server) handleTrigger(w http.ResponseWriter, r *http.Request) {
-	var in triggerBody
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, tasksResourceName, PermExecute)
-	if !ok {
-		return
-	}
+func (s *Server) handleTrigger(w http.ResponseWriter, r *http.Request, o *org, in triggerBody) {
 	now := s.opts.Now()
 	switch in.Type {
 	case triggerTraces:
@@ -93,17 +83,7 @@ type patchTaskBody struct {
 
 // handlePatchTask: PATCH /be/v1/tasks (tasks Update): acknowledge a task's warnings or expire
 // an upload task.
-func (s *Server) handlePatchTask(w http.ResponseWriter, r *http.Request) {
-	var in patchTaskBody
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, tasksResourceName, PermUpdate)
-	if !ok {
-		return
-	}
+func (s *Server) handlePatchTask(w http.ResponseWriter, r *http.Request, o *org, in patchTaskBody) {
 	ack := in.AcknowledgeWarnings != nil && *in.AcknowledgeWarnings
 	expire := in.Expire != nil && *in.Expire
 	switch {
@@ -114,9 +94,8 @@ func (s *Server) handlePatchTask(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid parameter: send exactly one of 'acknowledgeWarnings': true or 'expire': true")
 		return
 	}
-	t := o.tasks[in.Name]
-	if t == nil {
-		writeError(w, http.StatusNotFound, "task '"+in.Name+"' not found")
+	t, found := lookup(w, o.tasks, "task", in.Name)
+	if !found {
 		return
 	}
 	if ack {

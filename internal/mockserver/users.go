@@ -8,10 +8,10 @@ import (
 
 func (s *Server) userRoutes() {
 	s.mux.HandleFunc("GET /be/v1/users", s.handleListUsers)
-	s.mux.HandleFunc("GET /be/v1/users/{username}", s.handleGetUser)
-	s.mux.HandleFunc("POST /be/v1/users", s.handleCreateUser)
-	s.mux.HandleFunc("PATCH /be/v1/users", s.handleUpdateUser)
-	s.mux.HandleFunc("DELETE /be/v1/users/{username}", s.handleDeleteUser)
+	s.mux.HandleFunc("GET /be/v1/users/{username}", s.asCaller(s.handleGetUser))
+	s.mux.HandleFunc("POST /be/v1/users", s.permitted("beUsers", PermCreate, s.handleCreateUser))
+	s.mux.HandleFunc("PATCH /be/v1/users", s.asCaller(s.handleUpdateUser))
+	s.mux.HandleFunc("DELETE /be/v1/users/{username}", s.permitted("beUsers", PermDelete, s.handleDeleteUser))
 }
 
 // handleListUsers: GET /be/v1/users[?type=user|machine] (beUsers Read).
@@ -21,38 +21,27 @@ func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid parameter 'type': must be user or machine")
 		return
 	}
-	s.mu.Lock()
-	o, _, ok := s.authorize(w, r, "beUsers", PermRead)
-	if !ok {
-		s.mu.Unlock()
-		return
-	}
-	items := make([]user, 0, len(o.users))
-	for _, name := range sortedKeys(o.users) {
-		if u := o.users[name]; typ == "" || u.Type == typ {
-			items = append(items, u.copy())
+	items := []user{}
+	if s.asPermitted(w, r, "beUsers", PermRead, func(o *org) {
+		for _, u := range snapshots(o.users) {
+			if typ == "" || u.Type == typ {
+				items = append(items, u)
+			}
 		}
+	}) {
+		writePage(w, r, s.opts.Seed, items)
 	}
-	s.mu.Unlock()
-	writePage(w, r, s.opts.Seed, items)
 }
 
 // handleGetUser: GET /be/v1/users/{username} (beUsers Read; a user may always read itself).
-func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, caller, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request, o *org, caller *user) {
 	name := r.PathValue("username")
 	if name != caller.Username && o.permissions(caller)["beUsers"]&PermRead == 0 {
 		writeError(w, http.StatusForbidden, "forbidden: the caller's roles lack the read permission on 'beUsers'")
 		return
 	}
-	u := o.users[name]
-	if u == nil {
-		writeError(w, http.StatusNotFound, "user '"+name+"' not found")
+	u, found := lookup(w, o.users, "user", name)
+	if !found {
 		return
 	}
 	writeData(w, http.StatusOK, u.copy())
@@ -129,13 +118,7 @@ func normRoles(roles []string) []string {
 
 // handleCreateUser: POST /be/v1/users (beUsers Create). A body with label and without email
 // creates a machine user.
-func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, "beUsers", PermCreate)
-	if !ok {
-		return
-	}
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, o *org) {
 	var in createUserBody
 	if !decodeBody(w, r, &in) || !checkName(w, "username", in.Username, nameRE) {
 		return
@@ -180,13 +163,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 // (email, firstname, surname, title) and the own password (oldPW + newPW) need beUsers Update
 // unless the caller changes itself; roles and label always need beUsers Update; resetCreds
 // needs full beUsers permission. null clears title (the only optional field).
-func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, caller, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request, o *org, caller *user) {
 	var in map[string]json.RawMessage
 	if !decodeBody(w, r, &in) {
 		return
@@ -304,16 +281,9 @@ func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleDeleteUser: DELETE /be/v1/users/{username} (beUsers Delete).
-func (s *Server) handleDeleteUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, _, ok := s.authorize(w, r, "beUsers", PermDelete)
-	if !ok {
-		return
-	}
+func (s *Server) handleDeleteUser(w http.ResponseWriter, r *http.Request, o *org) {
 	name := r.PathValue("username")
-	if o.users[name] == nil {
-		writeError(w, http.StatusNotFound, "user '"+name+"' not found")
+	if _, found := lookup(w, o.users, "user", name); !found {
 		return
 	}
 	delete(o.users, name)

@@ -39,6 +39,38 @@ var ResourceOperations = map[string][]string{
 	"trainings":     {Read, Update},
 }
 
+// ResourceCovers says what each resource id of ResourceOperations covers, for the docs.
+var ResourceCovers = map[string]string{
+	"apps":          "apps and their registered deployments",
+	"beUsers":       "backend users and machine users (`rockit_user`, `rockit_machine_user`)",
+	"bundles":       "bundles",
+	"consumption":   "consumption figures",
+	"dependencies":  "dependencies",
+	"deployments":   "deployments (publishing origins)",
+	"keys":          "keys",
+	"roles":         "roles (`rockit_role`)",
+	"sources":       "sources",
+	"subscriptions": "event subscriptions",
+	"tasks":         "tasks; `execute` runs triggers",
+	"trainings":     "training settings",
+}
+
+// MarkdownTable is the table of ResourceOperations for the docs: resource id, allowed
+// operations, what it covers. The rockit_role page shows it (through the resource's
+// description), so the docs cannot drift from the table the validator uses.
+func MarkdownTable() string {
+	var b strings.Builder
+	b.WriteString("| resource id | allowed operations | what it covers |\n|---|---|---|\n")
+	for _, id := range ResourceIDs() {
+		ops := make([]string, 0, len(ResourceOperations[id]))
+		for _, op := range ResourceOperations[id] {
+			ops = append(ops, "`"+op+"`")
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", id, strings.Join(ops, ", "), ResourceCovers[id])
+	}
+	return b.String()
+}
+
 // ResourceIDs returns the resource ids in order.
 func ResourceIDs() []string {
 	ids := make([]string, 0, len(ResourceOperations))

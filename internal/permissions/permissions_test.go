@@ -50,3 +50,30 @@ func TestTableMaxima(t *testing.T) {
 		t.Errorf("%d resource ids, want %d", len(ResourceOperations), len(want))
 	}
 }
+
+// Every resource id of the table says what it covers, and the docs table has a row per id
+// with exactly the operations the validator allows.
+func TestMarkdownTable(t *testing.T) {
+	if len(ResourceCovers) != len(ResourceOperations) {
+		t.Errorf("ResourceCovers has %d ids, ResourceOperations %d", len(ResourceCovers), len(ResourceOperations))
+	}
+	table := MarkdownTable()
+	for _, id := range ResourceIDs() {
+		if ResourceCovers[id] == "" {
+			t.Errorf("resource id %q: no ResourceCovers entry", id)
+		}
+	}
+	for _, row := range []string{
+		"| resource id | allowed operations | what it covers |",
+		"| `consumption` | `read` | consumption figures |",
+		"| `tasks` | `create`, `read`, `update`, `delete`, `execute` | tasks; `execute` runs triggers |",
+		"| `trainings` | `read`, `update` | training settings |",
+	} {
+		if !strings.Contains(table, row+"\n") {
+			t.Errorf("table lacks the row %q:\n%s", row, table)
+		}
+	}
+	if got, want := strings.Count(table, "\n"), len(ResourceOperations)+2; got != want {
+		t.Errorf("table has %d lines, want %d (header, rule, one per resource id):\n%s", got, want, table)
+	}
+}

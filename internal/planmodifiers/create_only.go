@@ -7,33 +7,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/privatestate"
 )
-
-// importedKey is the private-state key ImportState sets: attributes the API cannot read back
-// (create-only values, secrets and their version attributes) were unknown at the import, so
-// the first configured values are adopted rather than acted on.
-const importedKey = "imported"
-
-// PrivateSetter is the part of the framework's private state that ImportState can write.
-type PrivateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// MarkImported records in private state that the resource came from an import.
-func MarkImported(ctx context.Context, private PrivateSetter) diag.Diagnostics {
-	return private.SetKey(ctx, importedKey, []byte(`true`))
-}
-
-// ClearImported drops the import marker once the configured values have been adopted.
-func ClearImported(ctx context.Context, private PrivateSetter) diag.Diagnostics {
-	return private.SetKey(ctx, importedKey, nil)
-}
-
-// Imported reports whether the resource came from an import whose values are not adopted yet.
-func Imported(ctx context.Context, private PrivateGetter) (bool, diag.Diagnostics) {
-	v, diags := private.GetKey(ctx, importedKey)
-	return string(v) == "true", diags
-}
 
 // CreateOnly is for an Optional+Computed attribute that the API takes when the object is
 // created and can neither read back nor change (for example an organization's first
@@ -73,21 +49,16 @@ func (m createOnly) PlanModifyString(_ context.Context, req planmodifier.StringR
 	}
 }
 
-// PrivateGetter is the part of the framework's private state that plan modifiers can read.
-type PrivateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
 // CreateOnlyChanged tells whether a configured create-only value of an existing resource
 // differs from the one it was created with: known and different from state, unless the
 // resource was imported without the value (then it is adopted in place). An unknown value is
 // not (yet) a change: the plan made at apply time, with the value known, decides.
-func CreateOnlyChanged(ctx context.Context, config, state types.String, private PrivateGetter) (bool, diag.Diagnostics) {
+func CreateOnlyChanged(ctx context.Context, config, state types.String, private privatestate.Getter) (bool, diag.Diagnostics) {
 	if config.IsNull() || config.IsUnknown() || config.Equal(state) {
 		return false, nil
 	}
 	if state.IsNull() {
-		if imported, diags := Imported(ctx, private); diags.HasError() || imported {
+		if imported, diags := privatestate.Imported(ctx, private); diags.HasError() || imported {
 			return false, diags
 		}
 	}

@@ -390,15 +390,3 @@ func appFromAPI(ctx context.Context, a *client.App, m *appModel) diag.Diagnostic
 	m.Deployments, diags = types.SetValueFrom(ctx, types.StringType, deployments)
 	return diags
 }
-
-// setStrings returns the elements of a known set of strings (empty, not nil, for none).
-func setStrings(s types.Set) []string {
-	out := []string{}
-	for _, e := range s.Elements() {
-		if v, ok := e.(types.String); ok {
-			out = append(out, v.ValueString())
-		}
-	}
-	sort.Strings(out)
-	return out
-}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -123,7 +124,7 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 						MarkdownDescription: "S3 endpoint: a host name with the region and without the bucket, e.g. " +
 							"`s3.us-east-1.amazonaws.com`. No scheme (`https://`), no path, and not starting with the bucket name.",
 						Required:   true,
-						Validators: []validator.String{s3EndpointValidator{}},
+						Validators: []validator.String{validators.S3Endpoint()},
 					},
 					"bucket": schema.StringAttribute{
 						MarkdownDescription: "Name of the S3 bucket.",
@@ -149,6 +150,7 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 						Sensitive: true,
 						Validators: []validator.String{
 							stringvalidator.LengthAtLeast(1),
+							validators.SecretOrWriteOnly("secret_access_key_wo"),
 						},
 					},
 					"secret_access_key_wo": schema.StringAttribute{
@@ -191,6 +193,7 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 						Sensitive: true,
 						Validators: []validator.String{
 							stringvalidator.LengthAtLeast(1),
+							validators.SecretOrWriteOnly("key_wo"),
 						},
 					},
 					"key_wo": schema.StringAttribute{
@@ -240,38 +243,10 @@ func (r *deploymentResource) ModifyPlan(_ context.Context, _ resource.ModifyPlan
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
 }
 
-// ValidateConfig applies the rules that need two attributes: exactly one of a secret and its
-// write-only variant, and an endpoint that does not start with the bucket name (a
-// virtual-hosted-style endpoint).
+// ValidateConfig applies the rule that needs two attributes: an endpoint that does not start
+// with the bucket name (a virtual-hosted-style endpoint). Exactly one of each secret and its
+// write-only variant is the attributes' own validator (validators.SecretOrWriteOnly).
 func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	exactlyOne := func(parent, plain, writeOnly string) {
-		var p, wo types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(parent).AtName(plain), &p)...)
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(parent).AtName(writeOnly), &wo)...)
-		if p.IsUnknown() || wo.IsUnknown() {
-			return
-		}
-		switch {
-		case !p.IsNull() && !wo.IsNull():
-			resp.Diagnostics.AddAttributeError(path.Root(parent).AtName(plain), "Conflicting secrets",
-				fmt.Sprintf("Set exactly one of %[1]s.%[2]s and %[1]s.%[3]s, not both: %[3]s is the write-only variant that stays out of state.",
-					parent, plain, writeOnly))
-		case p.IsNull() && wo.IsNull():
-			resp.Diagnostics.AddAttributeError(path.Root(parent).AtName(plain), "Missing secret",
-				fmt.Sprintf("Set exactly one of %[1]s.%[2]s and %[1]s.%[3]s (the write-only variant, Terraform 1.11 and later).",
-					parent, plain, writeOnly))
-		}
-	}
-	var origin, downloadAuth types.Object
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("origin"), &origin)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("download_auth"), &downloadAuth)...)
-	if !origin.IsNull() && !origin.IsUnknown() {
-		exactlyOne("origin", "secret_access_key", "secret_access_key_wo")
-	}
-	if !downloadAuth.IsNull() && !downloadAuth.IsUnknown() {
-		exactlyOne("download_auth", "key", "key_wo")
-	}
-
 	var endpoint, bucket types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("origin").AtName("endpoint"), &endpoint)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("origin").AtName("bucket"), &bucket)...)
@@ -373,9 +348,7 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 }
 
 // writeOnlyValues reads the write-only secrets from the configuration (null when not set).
-func (r *deploymentResource) writeOnlyValues(ctx context.Context, config interface {
-	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}, diags *diag.Diagnostics) (secretWO, keyWO types.String) {
+func (r *deploymentResource) writeOnlyValues(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (secretWO, keyWO types.String) {
 	diags.Append(config.GetAttribute(ctx, pathSecretAccessKeyWO, &secretWO)...)
 	var da types.Object
 	diags.Append(config.GetAttribute(ctx, path.Root("download_auth"), &da)...)
@@ -415,18 +388,12 @@ func deploymentToAPI(m deploymentResourceModel, secretWO, keyWO types.String) cl
 func deploymentPatch(plan, state deploymentResourceModel, secretWO, keyWO types.String) client.UpdateDeploymentRequest {
 	in := client.UpdateDeploymentRequest{Name: plan.Name.ValueString()}
 	p, s := plan.Origin, state.Origin
-	op := client.OriginPatch{}
-	for _, f := range []struct {
-		dst        **string
-		planV, stV types.String
-	}{
-		{&op.Type, p.Type, s.Type}, {&op.Endpoint, p.Endpoint, s.Endpoint}, {&op.Bucket, p.Bucket, s.Bucket},
-		{&op.Prefix, p.Prefix, s.Prefix}, {&op.AccessKeyID, p.AccessKeyID, s.AccessKeyID},
-	} {
-		if !f.planV.Equal(f.stV) {
-			v := f.planV.ValueString()
-			*f.dst = &v
-		}
+	op := client.OriginPatch{
+		Type:        changedString(p.Type, s.Type),
+		Endpoint:    changedString(p.Endpoint, s.Endpoint),
+		Bucket:      changedString(p.Bucket, s.Bucket),
+		Prefix:      changedString(p.Prefix, s.Prefix),
+		AccessKeyID: changedString(p.AccessKeyID, s.AccessKeyID),
 	}
 	switch {
 	case !p.SecretAccessKey.IsNull() && !p.SecretAccessKey.Equal(s.SecretAccessKey):
@@ -484,48 +451,4 @@ func deploymentFromAPI(d *client.Deployment, m *deploymentResourceModel) {
 	}
 	m.Status = types.StringValue(d.Status)
 	m.Message = types.StringValue(d.Message)
-}
-
-// firstKnown returns the value of the first non-null string.
-func firstKnown(vs ...types.String) string {
-	for _, v := range vs {
-		if !v.IsNull() && !v.IsUnknown() {
-			return v.ValueString()
-		}
-	}
-	return ""
-}
-
-// s3EndpointValidator rejects an S3 endpoint with a scheme or a path, naming the rule; the
-// bucket rule needs two attributes and lives in ValidateConfig.
-type s3EndpointValidator struct{}
-
-func (s3EndpointValidator) Description(context.Context) string {
-	return "must be a host name with the region, without scheme and path, e.g. s3.us-east-1.amazonaws.com"
-}
-
-func (v s3EndpointValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (s3EndpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	var rule string
-	switch {
-	case s == "":
-		rule = "must not be empty"
-	case strings.Contains(s, "://"):
-		rule = "must be a host name without a scheme (no https://)"
-	case strings.ContainsAny(s, "/?#"):
-		rule = "must be a host name without a path"
-	case strings.ContainsAny(s, " \t"):
-		rule = "must be a host name without spaces"
-	default:
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid attribute value",
-		fmt.Sprintf("Attribute %s %s, e.g. s3.us-east-1.amazonaws.com; got %q.", req.Path, rule, s))
 }

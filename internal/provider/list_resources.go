@@ -139,18 +139,6 @@ func withLabel(name, label string) string {
 	return name + " (" + label + ")"
 }
 
-// roleFilterAttr is the roles-held filter of the user list resources.
-var roleFilterAttr = listschema.StringAttribute{
-	MarkdownDescription: "Only users that hold this role.",
-	Optional:            true,
-}
-
-// keepUser applies the role filter.
-func keepUser(u *client.User, f map[string]string) bool {
-	role, ok := f["role"]
-	return !ok || slices.Contains(u.Roles, role)
-}
-
 // NewRoleListResource lists roles; the built-in Administrators role, which rockit_role cannot
 // manage, is left out.
 func NewRoleListResource() list.ListResource {
@@ -170,43 +158,43 @@ func NewRoleListResource() list.ListResource {
 
 // NewUserListResource lists human users.
 func NewUserListResource() list.ListResource {
-	return &listResource[client.User]{spec: listSpec[client.User]{
-		suffix: "_user", key: userKey, plural: "users",
-		filters: map[string]listschema.Attribute{"role": roleFilterAttr},
-		each: func(ctx context.Context, c *client.Client) iter.Seq2[client.User, error] {
-			return c.EachUser(ctx, client.ListUsersOptions{Type: client.UserTypeHuman})
-		},
-		name:    func(u *client.User) string { return u.Username },
-		display: func(u *client.User) string { return withLabel(u.Username, u.Email) },
-		keep:    keepUser,
-		model: func(_ context.Context, u *client.User) (any, diag.Diagnostics) {
-			var m userResourceModel
-			d := userFromAPI(u, &m, secretsKey{})
-			return &m, d
-		},
-	}}
+	return &listResource[client.User]{spec: userListSpec("_user", userKey, "users", client.UserTypeHuman,
+		func(u *client.User) string { return u.Email }, userFromAPI)}
 }
 
 // NewMachineUserListResource lists machine users.
 func NewMachineUserListResource() list.ListResource {
-	return &listResource[client.User]{spec: listSpec[client.User]{
-		suffix: "_machine_user", key: machineUserKey, plural: "machine users",
+	return &listResource[client.User]{spec: userListSpec("_machine_user", machineUserKey, "machine users", client.UserTypeMachine,
+		func(u *client.User) string { return u.Label }, machineUserFromAPI)}
+}
+
+// userListSpec is the spec of both user list resources: the users of one type (the API's
+// type filter), shown as username and detail, with the filter on a role they hold; the object
+// is the resource's fromAPI mapping (secrets null, as after an import).
+func userListSpec[M any](suffix string, key identityKey, plural, userType string, detail func(*client.User) string,
+	fromAPI func(*client.User, *M, secretsKey) diag.Diagnostics,
+) listSpec[client.User] {
+	return listSpec[client.User]{
+		suffix: suffix, key: key, plural: plural,
 		filters: map[string]listschema.Attribute{"role": listschema.StringAttribute{
-			MarkdownDescription: "Only machine users that hold this role.",
+			MarkdownDescription: "Only " + plural + " that hold this role.",
 			Optional:            true,
 		}},
 		each: func(ctx context.Context, c *client.Client) iter.Seq2[client.User, error] {
-			return c.EachUser(ctx, client.ListUsersOptions{Type: client.UserTypeMachine})
+			return c.EachUser(ctx, client.ListUsersOptions{Type: userType})
 		},
 		name:    func(u *client.User) string { return u.Username },
-		display: func(u *client.User) string { return withLabel(u.Username, u.Label) },
-		keep:    keepUser,
+		display: func(u *client.User) string { return withLabel(u.Username, detail(u)) },
+		keep: func(u *client.User, f map[string]string) bool {
+			role, ok := f["role"]
+			return !ok || slices.Contains(u.Roles, role)
+		},
 		model: func(_ context.Context, u *client.User) (any, diag.Diagnostics) {
-			var m machineUserResourceModel
-			d := machineUserFromAPI(u, &m, secretsKey{})
+			var m M
+			d := fromAPI(u, &m, secretsKey{})
 			return &m, d
 		},
-	}}
+	}
 }
 
 // NewAppListResource lists apps.

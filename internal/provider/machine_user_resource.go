@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
-	"github.com/rockitplay/terraform-provider-rockit/internal/planmodifiers"
+	"github.com/rockitplay/terraform-provider-rockit/internal/privatestate"
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
@@ -170,20 +170,14 @@ func (r *machineUserResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	patch := client.UpdateUserRequest{Username: state.Username.ValueString()}
-	patch.Label = changedString(plan.Label, state.Label)
-	if !plan.Roles.Equal(state.Roles) {
-		patch.Roles = rolesToAPI(plan.Roles)
-	}
 	rotate, diags := rotationRequested(ctx, plan.APIKeyVersion, state.APIKeyVersion, req.Private)
 	resp.Diagnostics.Append(diags...)
-	patch.ResetCreds = rotate
 	key := effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey)
 	if rotate && !checkSecretsKey(key, &resp.Diagnostics) {
 		return
 	}
 	plan.APIKey, plan.APIKeyEnc = state.APIKey, state.APIKeyEnc
-	if patch.Changes() {
+	if patch := machineUserPatch(plan, state, rotate); patch.Changes() {
 		u, err := r.client.UpdateUser(ctx, patch)
 		if err != nil {
 			addClientError(&resp.Diagnostics, "Error updating machine user", err)
@@ -199,7 +193,7 @@ func (r *machineUserResource) Update(ctx context.Context, req resource.UpdateReq
 	if !rotate {
 		resp.Diagnostics.Append(sealKeptSecret(key, &plan.APIKey, &plan.APIKeyEnc)...)
 	}
-	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
+	resp.Diagnostics.Append(privatestate.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(machineUserKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
@@ -223,7 +217,18 @@ func machineUserToAPI(m machineUserResourceModel) client.CreateUserRequest {
 	return client.CreateUserRequest{
 		Username: m.Username.ValueString(),
 		Label:    m.Label.ValueString(),
-		Roles:    rolesToAPI(m.Roles),
+		Roles:    setStrings(m.Roles),
+	}
+}
+
+// machineUserPatch compares plan and state and sends only what changed, and resetCreds when
+// api_key_version asks for a rotation.
+func machineUserPatch(plan, state machineUserResourceModel, rotate bool) client.UpdateUserRequest {
+	return client.UpdateUserRequest{
+		Username:   state.Username.ValueString(),
+		Label:      changedString(plan.Label, state.Label),
+		Roles:      changedRoles(plan.Roles, state.Roles),
+		ResetCreds: rotate,
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 	"github.com/rockitplay/terraform-provider-rockit/internal/planmodifiers"
+	"github.com/rockitplay/terraform-provider-rockit/internal/privatestate"
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
@@ -335,7 +336,7 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 		AdminInitialPasswordEncrypted: types.StringNull(),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(planmodifiers.MarkImported(ctx, resp.Private)...)
+	resp.Diagnostics.Append(privatestate.MarkImported(ctx, resp.Private)...)
 }
 
 // organizationToAPI maps the planned resource to the create request.
@@ -364,12 +365,4 @@ func organizationFromAPI(o *client.Organization, m *organizationResourceModel) {
 	if m.PublicKeyPEM.IsUnknown() {
 		m.PublicKeyPEM = types.StringNull()
 	}
-}
-
-// stringOrNull maps the API's absent-or-empty string to null.
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

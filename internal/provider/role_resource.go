@@ -69,9 +69,11 @@ func (r *roleResource) Metadata(_ context.Context, req resource.MetadataRequest,
 
 func (r *roleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		// Two paragraphs: the summary, then the permission table of internal/permissions, which
+		// templates/resources/role.md.tmpl places under its own heading (split at the blank line).
 		MarkdownDescription: "A role of a ROCKIT Edge organization: a named set of permissions that users and machine users " +
 			"hold (`rockit_user`, `rockit_machine_user`). The built-in `" + builtInRole + "` role cannot be managed; read it " +
-			"with the `rockit_role` data source.",
+			"with the `rockit_role` data source.\n\n" + permissions.MarkdownTable(),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The role's name.",
@@ -117,7 +119,7 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ro, err := r.client.CreateRole(ctx, client.CreateRoleRequest{Name: plan.Name.ValueString(), Permissions: roleToAPI(plan)})
+	ro, err := r.client.CreateRole(ctx, roleToAPI(plan))
 	if err != nil {
 		if keepMaybeCreated(ctx, req, resp, "rockit_role", "role", plan.Name.ValueString(), err) {
 			return
@@ -158,7 +160,7 @@ func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ro, err := r.client.UpdateRole(ctx, client.UpdateRoleRequest{Name: plan.Name.ValueString(), Permissions: roleToAPI(plan)})
+	ro, err := r.client.UpdateRole(ctx, client.UpdateRoleRequest(roleToAPI(plan)))
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error updating role", err)
 		return
@@ -188,8 +190,10 @@ func (r *roleResource) ImportState(ctx context.Context, req resource.ImportState
 	}
 }
 
-// roleToAPI maps the planned permissions to the API's bitmasks.
-func roleToAPI(m roleModel) map[string]int {
+// roleToAPI maps the planned role to the create request, permissions as the API's bitmasks
+// (resources without access left out). The PATCH body has the same fields
+// (client.UpdateRoleRequest(roleToAPI(plan))), since it replaces the whole map.
+func roleToAPI(m roleModel) client.CreateRoleRequest {
 	out := map[string]int{}
 	for res, v := range m.Permissions.Elements() {
 		set, ok := v.(types.Set)
@@ -206,7 +210,7 @@ func roleToAPI(m roleModel) map[string]int {
 			out[res] = bits
 		}
 	}
-	return out
+	return client.CreateRoleRequest{Name: m.Name.ValueString(), Permissions: out}
 }
 
 // roleFromAPI fills the model from a role of the API. Resources with no access (0) are left

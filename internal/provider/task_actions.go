@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -42,13 +43,12 @@ type taskActionSpec struct {
 	targetRule validator.String
 	// canWait adds wait_timeout: the action started work whose end is worth waiting for.
 	canWait bool
-	// call makes the API call.
-	call func(ctx context.Context, c *client.Client, name string) (*client.Task, error)
+	// call makes the API call (a method expression of the client).
+	call func(c *client.Client, ctx context.Context, name string) (*client.Task, error)
 	// done says what happened, for the progress event after the call.
 	done func(name string, t *client.Task) string
-	// summary heads the error diagnostic; explain adds what an API error means and what to do.
+	// summary heads the error diagnostic; taskActionHints adds what an API error means.
 	summary string
-	explain func(name, org string, status int) string
 }
 
 // taskActionModel holds every attribute a task action may have; actions without a wait leave
@@ -71,27 +71,11 @@ func NewProcessTracesAction() action.Action {
 		targetDesc: "Name of the app whose traces to process.",
 		targetRule: validators.Name(),
 		canWait:    true,
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.ProcessTraces(ctx, name)
-		},
+		call:       (*client.Client).ProcessTraces,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("Trace processing of app %q started: task %q is %s.", name, t.Name, t.Status)
 		},
 		summary: "Error processing traces",
-		explain: func(name, org string, status int) string {
-			switch status {
-			case http.StatusNotFound:
-				return fmt.Sprintf("The app %q does not exist in organization %q. Check `app_name`: it names an app of the "+
-					"organization the provider is configured for (`org_name`).", name, org)
-			case http.StatusConflict:
-				return fmt.Sprintf("The traces of app %q are being processed already, and an app processes its traces in one "+
-					"task at a time. Wait until that task is done (data source `rockit_tasks` with `app_name = %q` and "+
-					"`type = \"mkraw\"` shows it) and invoke the action again.", name, name)
-			case http.StatusForbidden:
-				return "Starting a task needs the `execute` permission (16) on `tasks` in one of the user's roles."
-			}
-			return ""
-		},
 	}}
 }
 
@@ -106,25 +90,11 @@ func NewRetryTaskAction() action.Action {
 		targetDesc: "Name of the failed task to retry (data source `rockit_tasks` with `status = \"failed\"` lists them).",
 		targetRule: validators.TaskName(),
 		canWait:    true,
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.RetryTask(ctx, name)
-		},
+		call:       (*client.Client).RetryTask,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("Task %q (%s of app %q) is retried: it is %s.", name, t.Type, t.AppName, t.Status)
 		},
 		summary: "Error retrying task",
-		explain: func(name, org string, status int) string {
-			switch status {
-			case http.StatusNotFound:
-				return taskNotFound(name, org)
-			case http.StatusConflict:
-				return fmt.Sprintf("Only a failed task can be retried, and task %q is not failed. A pending or running task "+
-					"needs no retry; a done task has nothing left to do. Read its status with the data source `rockit_task`.", name)
-			case http.StatusForbidden:
-				return "Retrying a task needs the `execute` permission (16) on `tasks` in one of the user's roles."
-			}
-			return ""
-		},
 	}}
 }
 
@@ -138,25 +108,11 @@ func NewAcknowledgeTaskAction() action.Action {
 		target:     "task_name",
 		targetDesc: "Name of the task whose warnings to acknowledge.",
 		targetRule: validators.TaskName(),
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.AcknowledgeTaskWarnings(ctx, name)
-		},
+		call:       (*client.Client).AcknowledgeTaskWarnings,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("The %d warning(s) of task %q are acknowledged.", len(t.Warnings), name)
 		},
 		summary: "Error acknowledging task warnings",
-		explain: func(name, org string, status int) string {
-			switch status {
-			case http.StatusNotFound:
-				return taskNotFound(name, org)
-			case http.StatusBadRequest:
-				return fmt.Sprintf("Task %q has no warnings, so there is nothing to acknowledge. Remove the action or "+
-					"point `task_name` at a task whose `warnings` are not empty.", name)
-			case http.StatusForbidden:
-				return "Acknowledging warnings needs the `update` permission (4) on `tasks` in one of the user's roles."
-			}
-			return ""
-		},
 	}}
 }
 
@@ -170,31 +126,58 @@ func NewExpireTaskAction() action.Action {
 		target:     "task_name",
 		targetDesc: "Name of the upload (`dltar`) task to expire.",
 		targetRule: validators.TaskName(),
-		call: func(ctx context.Context, c *client.Client, name string) (*client.Task, error) {
-			return c.ExpireTask(ctx, name)
-		},
+		call:       (*client.Client).ExpireTask,
 		done: func(name string, t *client.Task) string {
 			return fmt.Sprintf("Upload task %q of app %q is %s.", name, t.AppName, t.Status)
 		},
 		summary: "Error expiring task",
-		explain: func(name, org string, status int) string {
-			switch status {
-			case http.StatusNotFound:
-				return taskNotFound(name, org)
-			case http.StatusConflict:
-				return fmt.Sprintf("Only an upload task (type `dltar`) that is still pending or running can be expired; "+
-					"task %q is not one (see the message above). A task that is done, failed or expired has ended already.", name)
-			case http.StatusForbidden:
-				return "Expiring a task needs the `update` permission (4) on `tasks` in one of the user's roles."
-			}
-			return ""
-		},
 	}}
 }
 
-func taskNotFound(name, org string) string {
-	return fmt.Sprintf("The task %q does not exist in organization %q. Check `task_name`; the data source "+
-		"`rockit_tasks` lists the organization's tasks.", name, org)
+// taskNotFoundHint explains a 404 of the actions that name a task.
+const taskNotFoundHint = "The task %[1]q does not exist in organization %[2]q. Check `task_name`; the data source " +
+	"`rockit_tasks` lists the organization's tasks."
+
+// taskActionHints says, per action (its type name suffix) and API error status, what the
+// error means and what to do. In the texts %[1]q is the target's name and %[2]q the
+// organization.
+var taskActionHints = map[string]map[int]string{
+	"_process_traces": {
+		http.StatusNotFound: "The app %[1]q does not exist in organization %[2]q. Check `app_name`: it names an app of the " +
+			"organization the provider is configured for (`org_name`).",
+		http.StatusConflict: "The traces of app %[1]q are being processed already, and an app processes its traces in one " +
+			"task at a time. Wait until that task is done (data source `rockit_tasks` with `app_name = %[1]q` and " +
+			"`type = \"mkraw\"` shows it) and invoke the action again.",
+		http.StatusForbidden: "Starting a task needs the `execute` permission (16) on `tasks` in one of the user's roles.",
+	},
+	"_retry_task": {
+		http.StatusNotFound: taskNotFoundHint,
+		http.StatusConflict: "Only a failed task can be retried, and task %[1]q is not failed. A pending or running task " +
+			"needs no retry; a done task has nothing left to do. Read its status with the data source `rockit_task`.",
+		http.StatusForbidden: "Retrying a task needs the `execute` permission (16) on `tasks` in one of the user's roles.",
+	},
+	"_acknowledge_task": {
+		http.StatusNotFound: taskNotFoundHint,
+		http.StatusBadRequest: "Task %[1]q has no warnings, so there is nothing to acknowledge. Remove the action or " +
+			"point `task_name` at a task whose `warnings` are not empty.",
+		http.StatusForbidden: "Acknowledging warnings needs the `update` permission (4) on `tasks` in one of the user's roles.",
+	},
+	"_expire_task": {
+		http.StatusNotFound: taskNotFoundHint,
+		http.StatusConflict: "Only an upload task (type `dltar`) that is still pending or running can be expired; " +
+			"task %[1]q is not one (see the message above). A task that is done, failed or expired has ended already.",
+		http.StatusForbidden: "Expiring a task needs the `update` permission (4) on `tasks` in one of the user's roles.",
+	},
+}
+
+// taskActionHint returns the hint of taskActionHints for an action and status, with the
+// target's name and the organization filled in; "" when there is none.
+func taskActionHint(typeName, name, org string, status int) string {
+	hint := taskActionHints[typeName][status]
+	if !strings.Contains(hint, "%[") {
+		return hint // no verbs: Sprintf would append the unused arguments
+	}
+	return fmt.Sprintf(hint, name, org)
 }
 
 func (a *taskAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -240,7 +223,7 @@ func (a *taskAction) Invoke(ctx context.Context, req action.InvokeRequest, resp 
 		return
 	}
 	name := m.Target.ValueString()
-	t, err := a.spec.call(ctx, a.client, name)
+	t, err := a.spec.call(a.client, ctx, name)
 	if err != nil {
 		a.addError(&resp.Diagnostics, name, err)
 		return
@@ -255,7 +238,7 @@ func (a *taskAction) Invoke(ctx context.Context, req action.InvokeRequest, resp 
 
 // addError reports an API error with what it means for this action.
 func (a *taskAction) addError(diags *diag.Diagnostics, name string, err error) {
-	if hint := a.spec.explain(name, a.client.OrgName(), client.StatusOf(err)); hint != "" {
+	if hint := taskActionHint(a.spec.typeName, name, a.client.OrgName(), client.StatusOf(err)); hint != "" {
 		diags.AddError(a.spec.summary, err.Error()+"\n\n"+hint)
 		return
 	}

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
@@ -339,6 +341,30 @@ func seedTasks(t *testing.T, ts *testServer, org string, tasks ...mockserver.Tas
 	for _, task := range tasks {
 		if err := ts.SeedTask(org, task); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// Every action has hints for 404 and 403 in the one table, and each hint renders with the
+// target and the organization and without fmt's complaints.
+func TestTaskActionHints(t *testing.T) {
+	for _, newAction := range []func() action.Action{NewProcessTracesAction, NewRetryTaskAction, NewAcknowledgeTaskAction, NewExpireTaskAction} {
+		typ := newAction().(*taskAction).spec.typeName
+		hints := taskActionHints[typ]
+		if hints[http.StatusNotFound] == "" || hints[http.StatusForbidden] == "" {
+			t.Errorf("%s: no hint for 404 or 403: %v", typ, hints)
+		}
+		for status := range hints {
+			got := taskActionHint(typ, "Target_X", "Org_Y", status)
+			if strings.Contains(got, "%!") || strings.Contains(got, "%[") {
+				t.Errorf("%s %d: %q", typ, status, got)
+			}
+			if status != http.StatusForbidden && !strings.Contains(got, `"Target_X"`) {
+				t.Errorf("%s %d: %q does not name the target", typ, status, got)
+			}
+		}
+		if got := taskActionHint(typ, "Target_X", "Org_Y", http.StatusTeapot); got != "" {
+			t.Errorf("%s: a hint for 418: %q", typ, got)
 		}
 	}
 }

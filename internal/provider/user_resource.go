@@ -2,25 +2,19 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
-	"github.com/rockitplay/terraform-provider-rockit/internal/planmodifiers"
+	"github.com/rockitplay/terraform-provider-rockit/internal/privatestate"
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
@@ -191,23 +185,14 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	patch := client.UpdateUserRequest{Username: state.Username.ValueString()}
-	patch.Email = changedString(plan.Email, state.Email)
-	patch.Firstname = changedString(plan.Firstname, state.Firstname)
-	patch.Surname = changedString(plan.Surname, state.Surname)
-	patch.Title = changedString(plan.Title, state.Title)
-	if !plan.Roles.Equal(state.Roles) {
-		patch.Roles = rolesToAPI(plan.Roles)
-	}
 	reset, diags := rotationRequested(ctx, plan.CredentialsVersion, state.CredentialsVersion, req.Private)
 	resp.Diagnostics.Append(diags...)
-	patch.ResetCreds = reset
 	key := effectiveSecretsKey(plan.PublicKeyPEM, r.secretsKey)
 	if reset && !checkSecretsKey(key, &resp.Diagnostics) {
 		return
 	}
 	plan.InitialPassword, plan.InitialPasswordEnc = state.InitialPassword, state.InitialPasswordEnc
-	if patch.Changes() {
+	if patch := userPatch(plan, state, reset); patch.Changes() {
 		u, err := r.client.UpdateUser(ctx, patch)
 		if err != nil {
 			addClientError(&resp.Diagnostics, "Error updating user", err)
@@ -223,7 +208,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if !reset {
 		resp.Diagnostics.Append(sealKeptSecret(key, &plan.InitialPassword, &plan.InitialPasswordEnc)...)
 	}
-	resp.Diagnostics.Append(planmodifiers.ClearImported(ctx, resp.Private)...)
+	resp.Diagnostics.Append(privatestate.ClearImported(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(userKey.set(ctx, resp.Identity, r.client, plan.Username.ValueString())...)
 }
@@ -250,7 +235,21 @@ func userToAPI(m userResourceModel) client.CreateUserRequest {
 		Firstname: m.Firstname.ValueString(),
 		Surname:   m.Surname.ValueString(),
 		Title:     m.Title.ValueString(),
-		Roles:     rolesToAPI(m.Roles),
+		Roles:     setStrings(m.Roles),
+	}
+}
+
+// userPatch compares plan and state and sends only what changed (a removed title as null), and
+// resetCreds when credentials_version asks for it.
+func userPatch(plan, state userResourceModel, reset bool) client.UpdateUserRequest {
+	return client.UpdateUserRequest{
+		Username:   state.Username.ValueString(),
+		Email:      changedString(plan.Email, state.Email),
+		Firstname:  changedString(plan.Firstname, state.Firstname),
+		Surname:    changedString(plan.Surname, state.Surname),
+		Title:      changedString(plan.Title, state.Title),
+		Roles:      changedRoles(plan.Roles, state.Roles),
+		ResetCreds: reset,
 	}
 }
 
@@ -267,116 +266,4 @@ func userFromAPI(u *client.User, m *userResourceModel, key secretsKey) diag.Diag
 	roles, d := rolesFromAPI(u.Roles)
 	m.Roles = roles
 	return append(diags, d...)
-}
-
-// --- helpers shared by rockit_user and rockit_machine_user ---
-
-// rolesAttribute is the roles attribute of a user resource.
-func rolesAttribute(who string) schema.SetAttribute {
-	return schema.SetAttribute{
-		MarkdownDescription: "Names of the roles " + who + " holds (`rockit_role` names or `Administrators`). The API checks that " +
-			"they exist. Defaults to no roles. Changes are applied in place.",
-		ElementType: types.StringType,
-		Optional:    true,
-		Computed:    true,
-		Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-		Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.Name())},
-	}
-}
-
-// rolesToAPI returns the role names of a set, in order.
-func rolesToAPI(s types.Set) []string {
-	roles := []string{}
-	for _, e := range s.Elements() {
-		if v, ok := e.(types.String); ok {
-			roles = append(roles, v.ValueString())
-		}
-	}
-	sort.Strings(roles)
-	return roles
-}
-
-// rolesFromAPI returns the API's role list as a set.
-func rolesFromAPI(roles []string) (types.Set, diag.Diagnostics) {
-	elems := make([]attr.Value, 0, len(roles))
-	for _, r := range roles {
-		elems = append(elems, types.StringValue(r))
-	}
-	return types.SetValue(types.StringType, elems)
-}
-
-// changedString returns the value to PATCH for an attribute: nil when unchanged, a pointer
-// to "" (sent as null) when it was removed.
-func changedString(plan, state types.String) *string {
-	if plan.Equal(state) {
-		return nil
-	}
-	v := plan.ValueString()
-	return &v
-}
-
-// rotationRequested tells whether a change of a version attribute (credentials_version,
-// api_key_version) asks for new credentials: when it is set to a new value, unless the
-// resource was imported without one (the value is then adopted). An unknown value counts as
-// a request at plan time.
-func rotationRequested(ctx context.Context, plan, state types.Int64, private planmodifiers.PrivateGetter) (bool, diag.Diagnostics) {
-	if plan.IsNull() || plan.Equal(state) {
-		return false, nil
-	}
-	if state.IsNull() {
-		if imported, diags := planmodifiers.Imported(ctx, private); diags.HasError() || imported {
-			return false, diags
-		}
-	}
-	return true, nil
-}
-
-// addUserCreateError explains a failed create of a user or machine user.
-func addUserCreateError(diags *diag.Diagnostics, typ, username string, err error) {
-	if client.IsConflict(err) {
-		addCreateError(diags, typ, "user", "username", username, "in the organization", err)
-		return
-	}
-	if client.IsBadRequest(err) {
-		diags.AddAttributeError(path.Root("roles"), "Error creating user", err.Error()+
-			"\n\nCheck that every role in roles exists (a rockit_role, or Administrators).")
-		return
-	}
-	addClientError(diags, "Error creating user", err)
-}
-
-// readUser reads a user for a resource's Read. A 404 warns and removes the resource; a user
-// of the other type is an error naming the right resource type.
-func readUser(ctx context.Context, c *client.Client, k identityKey, username, wantType string, resp *resource.ReadResponse) (*client.User, bool) {
-	u, err := c.GetUser(ctx, username)
-	if client.IsNotFound(err) {
-		k.readGone(ctx, resp, c, username)
-		return nil, false
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "Error reading user", err)
-		return nil, false
-	}
-	if u.Type != "" && u.Type != wantType {
-		right := "rockit_user"
-		if u.Type == client.UserTypeMachine {
-			right = "rockit_machine_user"
-		}
-		resp.Diagnostics.AddError("Wrong kind of user", fmt.Sprintf(
-			"The user %q is of type %q: manage it with %s.", username, u.Type, right))
-		return nil, false
-	}
-	return u, true
-}
-
-// deleteUser deletes a user; a 404 counts as already gone.
-func deleteUser(ctx context.Context, c *client.Client, username string, diags *diag.Diagnostics) {
-	checkDelete(ctx, diags, "user", username, c.DeleteUser(ctx, username), "")
-}
-
-// importUser imports a user by username; Read fills the rest. The secret is not importable.
-func importUser(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, k identityKey, c *client.Client) {
-	if _, ok := importByName(ctx, req, resp, k, c); ok {
-		resp.Diagnostics.Append(planmodifiers.MarkImported(ctx, resp.Private)...)
-	}
 }
