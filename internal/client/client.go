@@ -150,6 +150,10 @@ const (
 	HeaderAuthorization = "Authorization"
 )
 
+// authorizeWaitSlack is how long setting an attempt's credentials may take before the attempt
+// passes the rate limiter once more (it waited for a login or a token renewal).
+const authorizeWaitSlack = 50 * time.Millisecond
+
 // DefaultMaxElapsed is the default total budget of one operation with its retries.
 const DefaultMaxElapsed = 5 * time.Minute
 
@@ -435,8 +439,8 @@ func (c *Client) giveUp(r request, last error, attempts int, start time.Time, ac
 // server may already be carrying out, since its answer is what lets Terraform record the result.
 // Every request is bounded by the request timeout and by what is left of the total budget.
 func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (*envelope, retryDecision, error) {
-	if err := c.limiter.wait(ctx, c.cfg.Now, c.cfg.Sleep); err != nil {
-		return nil, retryDecision{notSent: true}, fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
+	if err := c.waitLimiter(ctx, r); err != nil {
+		return nil, retryDecision{notSent: true}, err
 	}
 	u := *c.base
 	// r.path holds escaped segments: RawPath keeps them as they are, Path is their decoding
@@ -481,9 +485,18 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 			req.Header.Add(k, v)
 		}
 	}
+	granted := c.cfg.Now()
 	usedToken, adminScheme, err := c.authorize(ctx, req, r.auth)
 	if err != nil {
 		return nil, retryDecision{notSent: ctx.Err() != nil}, err
+	}
+	if c.cfg.Now().Sub(granted) > authorizeWaitSlack {
+		// The credentials took a while (a login or token renewal, perhaps another request's):
+		// every request that waited for them is released at once, so pass the limiter again
+		// rather than send them all in one burst.
+		if err := c.waitLimiter(ctx, r); err != nil {
+			return nil, retryDecision{notSent: true}, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		// Stopped before sending: nothing reached the server.
@@ -517,7 +530,7 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 	c.logDebug(ctx, "ROCKIT Edge request", fields)
 	after := retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now)
-	c.observeRateLimit(ctx, resp.StatusCode, after)
+	c.observeRateLimit(resp.StatusCode, after)
 	if err != nil {
 		target := r.path
 		if c.base.Path != "" {
@@ -570,28 +583,35 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 }
 
 // observeRateLimit tells the limiter how the server answered: any answer but a 429 counts as
-// accepted; a 429 holds every request until its Retry-After and may lower the rate. The first
-// rate learned is logged once.
-func (c *Client) observeRateLimit(ctx context.Context, status int, after time.Duration) {
-	now := c.cfg.Now()
-	if status != http.StatusTooManyRequests {
-		c.limiter.accept(now)
+// accepted; a 429 holds every request until its Retry-After, after which the limiter learns
+// the rate (waitLimiter).
+func (c *Client) observeRateLimit(status int, after time.Duration) {
+	if status == http.StatusTooManyRequests {
+		c.limiter.rateLimited(c.cfg.Now(), after)
 		return
 	}
-	learned, accepted := c.limiter.rateLimited(now, after)
-	if learned <= 0 {
-		return
+	c.limiter.accept(c.cfg.Now())
+}
+
+// waitLimiter waits until an attempt may be sent, and logs (once in the Client's life) the
+// rate it learned from a 429.
+func (c *Client) waitLimiter(ctx context.Context, r request) error {
+	learned, err := c.limiter.wait(ctx, c.cfg.Now, c.cfg.Sleep)
+	if learned != nil {
+		fields := map[string]any{
+			"requests_per_second": math.Round(learned.perSecond*100) / 100,
+			"accepted":            learned.accepted,
+		}
+		if c.cfg.RateLimit > 0 {
+			fields["rate_limit"] = c.cfg.RateLimit
+		}
+		c.logDebug(ctx, "ROCKIT Edge rate limit reached (429): this provider now keeps to the rate the server accepted "+
+			"in the second before it, less 10%", fields)
 	}
-	fields := map[string]any{
-		"requests_per_second":  math.Round(learned*100) / 100,
-		"accepted_last_second": accepted,
-		"retry_after_ms":       after.Milliseconds(),
+	if err != nil {
+		return fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
 	}
-	if c.cfg.RateLimit > 0 {
-		fields["rate_limit"] = c.cfg.RateLimit
-	}
-	c.logDebug(ctx, "ROCKIT Edge rate limit reached (429): every request of this provider now waits for Retry-After "+
-		"and then keeps to the rate the server accepted", fields)
+	return nil
 }
 
 // authorize sets the credential headers of one attempt. It returns the user token it sent (for

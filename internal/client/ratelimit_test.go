@@ -5,11 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
@@ -82,7 +85,7 @@ func TestA429TeachesTheClientTheServersRate(t *testing.T) {
 		t.Errorf("the 20 requests after the 429 took %v, want %v", elapsed, want)
 	}
 	lines := logLines(logger, learnedLogLine)
-	if len(lines) != 1 || !strings.Contains(lines[0], `"requests_per_second":18`) || !strings.Contains(lines[0], `"accepted_last_second":20`) {
+	if len(lines) != 1 || !strings.Contains(lines[0], `"requests_per_second":18`) || !strings.Contains(lines[0], `"accepted":20`) {
 		t.Errorf("want one debug line about the learned rate (18/s from 20 accepted), got %q", lines)
 	}
 	if n := len(srv.Requests()); n != 42 {
@@ -90,27 +93,57 @@ func TestA429TeachesTheClientTheServersRate(t *testing.T) {
 	}
 }
 
-// The learned rate only ever lowers the limit: never above an explicit rate_limit.
+// The rate is learned once the hold has passed, from the answers of the second before the 429
+// and those that came back during the hold (requests the server took before refusing), and it
+// only ever lowers the limit: never above an explicit rate_limit.
 func TestLearnedRateNeverRaisesRateLimit(t *testing.T) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	waitAt := func(l *limiter, at time.Time) *learnedRate {
+		t.Helper()
+		clock := &fakeClock{now: at}
+		learned, err := l.wait(context.Background(), clock.Now, clock.Sleep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return learned
+	}
 	l := newLimiter(2)
 	for range 10 {
 		l.accept(t0)
 	}
-	if learned, _ := l.rateLimited(t0, time.Second); learned != 0 || l.lim.Limit() != 2 {
+	l.rateLimited(t0, time.Second)
+	if learned := waitAt(l, t0.Add(time.Second)); learned != nil || l.lim.Limit() != 2 {
 		t.Errorf("10 accepted with rate_limit 2: learned %v, limit %v; want the limit to stay 2", learned, l.lim.Limit())
 	}
 	// Below rate_limit it lowers it.
 	l = newLimiter(2)
 	l.accept(t0)
-	if learned, accepted := l.rateLimited(t0.Add(100*time.Millisecond), 0); learned != 0.9 || accepted != 1 || l.lim.Limit() != 0.9 {
-		t.Errorf("1 accepted: learned %v from %d, limit %v; want 0.9 from 1", learned, accepted, l.lim.Limit())
+	l.rateLimited(t0.Add(100*time.Millisecond), 0)
+	if learned := waitAt(l, t0.Add(100*time.Millisecond)); learned == nil || learned.perSecond != 0.9 || learned.accepted != 1 || l.lim.Limit() != 0.9 {
+		t.Errorf("1 accepted: learned %+v, limit %v; want 0.9 from 1", learned, l.lim.Limit())
 	}
 	// What was accepted more than a second ago does not count.
 	l = newLimiter(0)
 	l.accept(t0)
-	if learned, _ := l.rateLimited(t0.Add(1500*time.Millisecond), 0); learned != 0 {
-		t.Errorf("learned %v from an answer 1.5 s old", learned)
+	l.rateLimited(t0.Add(1500*time.Millisecond), 0)
+	if learned := waitAt(l, t0.Add(1500*time.Millisecond)); learned != nil || l.lim.Limit() != rate.Inf {
+		t.Errorf("learned %+v from an answer 1.5 s old", learned)
+	}
+	// Answers that come back after the 429, during its hold, count; the rate is set only when
+	// the hold has passed.
+	l = newLimiter(0)
+	for range 5 {
+		l.accept(t0)
+	}
+	l.rateLimited(t0, time.Second)
+	for range 5 {
+		l.accept(t0.Add(10 * time.Millisecond))
+	}
+	if hold, learned := l.afterHold(t0.Add(500 * time.Millisecond)); learned != nil || !hold.Equal(t0.Add(time.Second)) || l.lim.Limit() != rate.Inf {
+		t.Errorf("during the hold: learned %+v, hold %v, limit %v; want nothing learned yet", learned, hold, l.lim.Limit())
+	}
+	if learned := waitAt(l, t0.Add(time.Second)); learned == nil || learned.perSecond != 9 || learned.accepted != 10 {
+		t.Errorf("learned %+v, want 9/s from 10 accepted", learned)
 	}
 }
 
@@ -262,5 +295,55 @@ func TestLearningTheRateLimitSavesRefusals(t *testing.T) {
 	}
 	if without < 2*with {
 		t.Errorf("learning saved too little: %d refusals with it, %d without", with, without)
+	}
+}
+
+// Requests that waited for a token renewal pass the limiter again before they leave, so a
+// renewal does not release them in one burst beyond rate_limit (or the learned rate).
+func TestRequestsReleasedByARenewalKeepToTheRate(t *testing.T) {
+	m := mockserver.New(mockserver.Options{AdminToken: "adm", AuthTokenTTL: 2 * time.Second}) // renewed after 1 s
+	password := m.SeedOrg("Acme", "admin")
+	var mu sync.Mutex
+	var gets []time.Time
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/be/v1/auth":
+			time.Sleep(500 * time.Millisecond) // a slow renewal: requests pile up behind it
+		case r.Method == http.MethodGet:
+			mu.Lock()
+			gets = append(gets, time.Now())
+			mu.Unlock()
+		}
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	c := newTestClient(t, hs.URL, nil, func(cfg *Config) {
+		cfg.OrgName, cfg.Username, cfg.Password, cfg.RateLimit = "Acme", "admin", password, 10
+	})
+	var wg sync.WaitGroup
+	var next atomic.Int32
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= 30 {
+				if err := c.get(context.Background(), "/be/v1/roles/Administrators", nil); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if renewals := postsTo(m, http.MethodPost, "/be/v1/auth"); renewals < 2 {
+		t.Fatalf("%d auth tokens: the test needs a renewal while requests wait", renewals)
+	}
+	// At 10/s one request every 100 ms: four within 30 ms would be a burst.
+	slices.SortFunc(gets, func(a, b time.Time) int { return a.Compare(b) })
+	for i := 0; i+3 < len(gets); i++ {
+		if d := gets[i+3].Sub(gets[i]); d < 30*time.Millisecond {
+			t.Fatalf("requests %d to %d arrived within %v: a burst beyond rate_limit 10/s", i, i+3, d)
+		}
 	}
 }
