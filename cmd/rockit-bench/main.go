@@ -2,7 +2,8 @@
 // BENCHMARKS.md and a chart (see internal/bench). `make bench` runs it through
 // scripts/with-terraform.sh, which resolves the terraform CLI:
 //
-//	go run ./cmd/rockit-bench -n 50,200,500 -latency 0,20ms -repeats 3
+//	go run ./cmd/rockit-bench -n 50,200,500 -latency 0,20ms -repeats 3 -rate-limit 25
+//	go run ./cmd/rockit-bench -n 20 -repeats 1 -rate-limit 25 -work /tmp/bench -out /tmp/bench/B.md -chart /tmp/bench/B.png
 //	go run ./cmd/rockit-bench -report-only   # redo BENCHMARKS.md and the chart from .bench/results.json
 package main
 
@@ -34,6 +35,11 @@ func run() error {
 	ns := flag.String("n", "50,200,500", "object counts, comma-separated")
 	lats := flag.String("latency", "0,20ms", "mock latencies per request for the provider, comma-separated Go durations")
 	repeats := flag.Int("repeats", 3, "cycles per measurement; the report shows the median")
+	rateLimit := flag.Float64("rate-limit", 25, "adds a scenario of ours against the mock limited to this many requests per second (0 = none)")
+	rateLimitNs := flag.String("rate-limit-n", "", "object counts of the rate-limited scenario, comma-separated (default: the largest -n)")
+	rateLimitRepeats := flag.Int("rate-limit-repeats", 1, "cycles of the rate-limited scenario (the first ones of -repeats)")
+	beforeNs := flag.String("before-n", "", "object counts at which ours also runs with "+bench.EnvCollectionReads+"=false (\"before\"), every scenario, comma-separated (default: the largest -n)")
+	beforeRepeats := flag.Int("before-repeats", 1, "cycles of the \"before\" mode (the first ones of -repeats)")
 	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
 	types := flag.String("types", "", "restrict the mix to these resource types, comma-separated (default: every type of the mix the provider has)")
 	work := flag.String("work", ".bench", "scratch directory")
@@ -86,6 +92,20 @@ func run() error {
 		}
 		if o.Latencies, err = parseDurations(*lats); err != nil {
 			return err
+		}
+		if *rateLimit < 0 {
+			return fmt.Errorf("-rate-limit: %v is negative", *rateLimit)
+		}
+		o.RateLimit, o.RateLimitRepeats, o.BeforeRepeats = *rateLimit, *rateLimitRepeats, *beforeRepeats
+		if *rateLimitNs != "" {
+			if o.RateLimitNs, err = parseInts(*rateLimitNs); err != nil {
+				return err
+			}
+		}
+		if *beforeNs != "" {
+			if o.BeforeNs, err = parseInts(*beforeNs); err != nil {
+				return err
+			}
 		}
 		if *types != "" {
 			o.Types = strings.Split(*types, ",")

@@ -17,10 +17,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,34 +34,59 @@ import (
 // Phases of one cycle, in order.
 var Phases = []string{"create", "refresh", "update", "destroy"}
 
+// Modes of ours (issue 13): "after" is the provider as it is (collection reads on, the
+// default), "before" runs it with EnvCollectionReads=false, the per-object reads of before.
+const (
+	ModeAfter  = "after"
+	ModeBefore = "before"
+	// EnvCollectionReads switches the provider's collection reads off when "false".
+	EnvCollectionReads = "ROCKIT_COLLECTION_READS"
+)
+
 // Options of a run.
 type Options struct {
-	Root        string          // repository root (where go build runs)
-	Work        string          // scratch directory (binaries, working dirs, results)
-	Terraform   string          // terraform binary
-	Ns          []int           // object counts
-	Latencies   []time.Duration // mock latencies for ours
-	Repeats     int             // cycles per measurement
-	Parallelism int             // terraform -parallelism
-	Types       []string        // restrict the mix to these types (default: all registered)
-	Log         io.Writer       // progress
+	Root      string          // repository root (where go build runs)
+	Work      string          // scratch directory (binaries, working dirs, results)
+	Terraform string          // terraform binary
+	Ns        []int           // object counts
+	Latencies []time.Duration // mock latencies for ours
+	Repeats   int             // cycles per measurement
+	// RateLimit, if > 0, adds a scenario of ours against the mock limited to that many
+	// requests per second (latency 0), at RateLimitNs (default: the largest N) in the first
+	// RateLimitRepeats repeats (default 1: a cycle of 500 objects at 25/s takes about a minute).
+	RateLimit        float64
+	RateLimitNs      []int
+	RateLimitRepeats int
+	// BeforeNs are the N at which ours also runs in ModeBefore (every scenario), in the first
+	// BeforeRepeats repeats (default 1); default: the largest N.
+	BeforeNs      []int
+	BeforeRepeats int
+	Parallelism   int       // terraform -parallelism
+	Types         []string  // restrict the mix to these types (default: all registered)
+	Log           io.Writer // progress
 }
 
 // Measurement is one timed phase.
 type Measurement struct {
-	Target    string         `json:"target"`
-	LatencyMS int64          `json:"latency_ms"`
-	N         int            `json:"n"`
-	Repeat    int            `json:"repeat"`
-	Phase     string         `json:"phase"`
-	Seconds   float64        `json:"seconds"`
-	Requests  map[string]int `json:"requests,omitempty"` // "METHOD /be/v1/x/{name}" -> count
-	Logins    int            `json:"logins"`
-	Renewals  int            `json:"renewals"`
-	Conns     int64          `json:"connections"`
-	Errors    int            `json:"error_responses"`
-	PeakRSS   int64          `json:"peak_rss_bytes,omitempty"`
-	Processes int            `json:"provider_processes,omitempty"`
+	Target    string `json:"target"`
+	LatencyMS int64  `json:"latency_ms"`
+	// RateLimit is the mock's rate limit in requests per second, 0 = none.
+	RateLimit float64 `json:"rate_limit,omitempty"`
+	// Mode is ModeAfter or ModeBefore for ours ("" in results of before issue 13 = after).
+	Mode     string         `json:"mode,omitempty"`
+	N        int            `json:"n"`
+	Repeat   int            `json:"repeat"`
+	Phase    string         `json:"phase"`
+	Seconds  float64        `json:"seconds"`
+	Requests map[string]int `json:"requests,omitempty"` // "METHOD /be/v1/x/{name}" -> count
+	Logins   int            `json:"logins"`
+	Renewals int            `json:"renewals"`
+	Conns    int64          `json:"connections"`
+	Errors   int            `json:"error_responses"`
+	// RateLimited counts the 429 answers (part of Errors).
+	RateLimited int   `json:"rate_limited,omitempty"`
+	PeakRSS     int64 `json:"peak_rss_bytes,omitempty"`
+	Processes   int   `json:"provider_processes,omitempty"`
 	// CPU seconds (user + system) in the phase: terraform and its provider processes
 	// together, the provider processes alone, and the mock.
 	CPUTerraform float64 `json:"cpu_terraform_and_providers"`
@@ -70,20 +97,26 @@ type Measurement struct {
 
 // Results is what a run writes.
 type Results struct {
-	Started      time.Time      `json:"started"`
-	Finished     time.Time      `json:"finished"`
-	Terraform    string         `json:"terraform_version"`
-	GoVersion    string         `json:"go_version"`
-	CPUs         int            `json:"cpus"`
-	CPUModel     string         `json:"cpu_model"`
-	LoadBefore   string         `json:"load_before"`
-	LoadAfter    string         `json:"load_after"`
-	Parallelism  int            `json:"parallelism"`
-	Repeats      int            `json:"repeats"`
-	Ns           []int          `json:"ns"`
-	LatenciesMS  []int64        `json:"latencies_ms"`
-	Mix          map[int]string `json:"mix"`
-	Measurements []Measurement  `json:"measurements"`
+	Started     time.Time `json:"started"`
+	Finished    time.Time `json:"finished"`
+	Terraform   string    `json:"terraform_version"`
+	GoVersion   string    `json:"go_version"`
+	CPUs        int       `json:"cpus"`
+	CPUModel    string    `json:"cpu_model"`
+	LoadBefore  string    `json:"load_before"`
+	LoadAfter   string    `json:"load_after"`
+	Parallelism int       `json:"parallelism"`
+	Repeats     int       `json:"repeats"`
+	Ns          []int     `json:"ns"`
+	LatenciesMS []int64   `json:"latencies_ms"`
+	// The rate-limited scenario and the before mode: where and how often they ran.
+	RateLimit        float64        `json:"rate_limit,omitempty"`
+	RateLimitNs      []int          `json:"rate_limit_ns,omitempty"`
+	RateLimitRepeats int            `json:"rate_limit_repeats,omitempty"`
+	BeforeNs         []int          `json:"before_ns,omitempty"`
+	BeforeRepeats    int            `json:"before_repeats,omitempty"`
+	Mix              map[int]string `json:"mix"`
+	Measurements     []Measurement  `json:"measurements"`
 }
 
 // binaries the harness builds.
@@ -132,6 +165,22 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	if o.Parallelism < 1 {
 		o.Parallelism = 10
 	}
+	maxN := 0
+	for _, n := range o.Ns {
+		maxN = max(maxN, n)
+	}
+	if len(o.BeforeNs) == 0 {
+		o.BeforeNs = []int{maxN}
+	}
+	if o.BeforeRepeats < 1 {
+		o.BeforeRepeats = 1
+	}
+	if len(o.RateLimitNs) == 0 {
+		o.RateLimitNs = []int{maxN}
+	}
+	if o.RateLimitRepeats < 1 {
+		o.RateLimitRepeats = 1
+	}
 	if err := os.MkdirAll(o.Work, 0o750); err != nil {
 		return nil, err
 	}
@@ -148,8 +197,12 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	res := &Results{
 		Started: time.Now().UTC(), Parallelism: o.Parallelism, Repeats: o.Repeats, Ns: o.Ns,
 		Mix: map[int]string{}, CPUs: numCPU(), CPUModel: cpuModel(), LoadBefore: loadAvg(), GoVersion: goVersion(),
+		BeforeNs: o.BeforeNs, BeforeRepeats: min(o.BeforeRepeats, o.Repeats),
 	}
-	for _, n := range o.Ns {
+	if o.RateLimit > 0 {
+		res.RateLimit, res.RateLimitNs, res.RateLimitRepeats = o.RateLimit, o.RateLimitNs, min(o.RateLimitRepeats, o.Repeats)
+	}
+	for _, n := range append(append([]int{}, o.Ns...), o.RateLimitNs...) {
 		res.Mix[n] = mixDescription(n, kinds)
 	}
 	mockLog, err := os.Create(filepath.Join(o.Work, "mock.log"))
@@ -158,39 +211,44 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	}
 	defer func() { _ = mockLog.Close() }()
 	mocks := map[time.Duration]*mock{}
+	var limited *mock // the rate-limited scenario's mock
 	defer func() {
 		for _, m := range mocks {
 			m.stop()
 		}
+		if limited != nil {
+			limited.stop()
+		}
 	}()
 	for _, lat := range o.Latencies {
-		m, err := startMock(ctx, bins.mock, lat, mockLog)
+		m, err := startMock(ctx, bins.mock, lat, 0, mockLog)
 		if err != nil {
 			return nil, err
 		}
 		mocks[lat] = m
 		res.LatenciesMS = append(res.LatenciesMS, lat.Milliseconds())
 	}
+	if o.RateLimit > 0 {
+		if limited, err = startMock(ctx, bins.mock, 0, o.RateLimit, mockLog); err != nil {
+			return nil, err
+		}
+	}
 
 	env := terraformEnv(cliConfig)
 	// Each repeat runs every N and every target once, interleaved, so that a slow spell of a
 	// shared machine spreads over all of them rather than hitting one.
 	for rep := 1; rep <= o.Repeats; rep++ {
-		for _, n := range o.Ns {
-			type job struct {
-				target string
-				m      *mock
-			}
-			jobs := []job{{TargetData, nil}, {TargetNoop, nil}, {TargetShaped, nil}}
-			for _, lat := range o.Latencies {
-				jobs = append(jobs, job{TargetRockit, mocks[lat]})
-			}
+		for _, n := range unionInts(o.Ns, o.RateLimitNs) {
+			jobs := plan(o, rep, n, mocks, limited)
 			for _, j := range jobs {
 				c := cycle{
-					o: o, env: env, target: j.target, n: n, repeat: rep, kinds: kinds, mock: j.m,
+					o: o, env: env, target: j.target, n: n, repeat: rep, kinds: kinds, mock: j.m, mode: j.mode,
 				}
-				if j.target == TargetShaped {
+				switch {
+				case j.target == TargetShaped:
 					c.env = quietEnv(env)
+				case j.mode == ModeBefore:
+					c.env = withEnv(env, EnvCollectionReads, "false")
 				}
 				switch j.target {
 				case TargetRockit:
@@ -214,6 +272,60 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	return res, nil
 }
 
+// job is one cycle of a repeat: a target, for ours its mock (scenario) and mode.
+type job struct {
+	target string
+	m      *mock
+	mode   string
+}
+
+// plan lists the cycles of repeat rep at n: the floors and ours at every latency (after) at
+// the Ns; ours before at the BeforeNs in the first BeforeRepeats repeats; the rate-limited
+// scenario at the RateLimitNs in the first RateLimitRepeats repeats (before too where both
+// apply).
+func plan(o Options, rep, n int, mocks map[time.Duration]*mock, limited *mock) []job {
+	var jobs []job
+	before := rep <= o.BeforeRepeats && slices.Contains(o.BeforeNs, n)
+	if slices.Contains(o.Ns, n) {
+		jobs = append(jobs, job{TargetData, nil, ModeAfter}, job{TargetNoop, nil, ModeAfter}, job{TargetShaped, nil, ModeAfter})
+		for _, lat := range o.Latencies {
+			jobs = append(jobs, job{TargetRockit, mocks[lat], ModeAfter})
+			if before {
+				jobs = append(jobs, job{TargetRockit, mocks[lat], ModeBefore})
+			}
+		}
+	}
+	if limited != nil && rep <= o.RateLimitRepeats && slices.Contains(o.RateLimitNs, n) {
+		jobs = append(jobs, job{TargetRockit, limited, ModeAfter})
+		if before {
+			jobs = append(jobs, job{TargetRockit, limited, ModeBefore})
+		}
+	}
+	return jobs
+}
+
+// unionInts is a and the values of b not in a, sorted.
+func unionInts(a, b []int) []int {
+	out := append([]int{}, a...)
+	for _, v := range b {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// withEnv is env with k set to v.
+func withEnv(env map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(env)+1)
+	for key, val := range env {
+		out[key] = val
+	}
+	out[k] = v
+	return out
+}
+
 // terraformEnv is the environment of every terraform command: ours, minus what terraform-exec
 // manages, with the benchmark's CLI configuration.
 func terraformEnv(cliConfig string) map[string]string {
@@ -227,6 +339,8 @@ func terraformEnv(cliConfig string) map[string]string {
 	env["TF_CLI_CONFIG_FILE"] = cliConfig
 	env["CHECKPOINT_DISABLE"] = "1"
 	delete(env, "TF_PLUGIN_CACHE_DIR")
+	// "after" is the provider's default: a setting in the caller's environment must not leak in.
+	delete(env, EnvCollectionReads)
 	return env
 }
 
@@ -255,8 +369,24 @@ type cycle struct {
 	repeat    int
 	kinds     []kind
 	mock      *mock
+	mode      string // ours: ModeAfter or ModeBefore
 	exe       string // provider binary whose processes are sampled for RSS and CPU
 	tfVersion string
+}
+
+// scenario names the mock's setting for ours ("0 ms", "25 req/s"), "-" for the floors.
+func (c *cycle) scenario() string {
+	if c.mock == nil {
+		return "-"
+	}
+	return scenarioName(c.latency().Milliseconds(), c.rateLimit())
+}
+
+func (c *cycle) rateLimit() float64 {
+	if c.mock == nil {
+		return 0
+	}
+	return c.mock.RateLimit
 }
 
 func (c *cycle) latency() time.Duration {
@@ -276,7 +406,10 @@ func (c *cycle) mockCPU() float64 {
 }
 
 func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
-	name := fmt.Sprintf("%s-%dms-%d", c.target, c.latency().Milliseconds(), c.n)
+	name := fmt.Sprintf("%s-%dms-%d-%s", c.target, c.latency().Milliseconds(), c.n, c.mode)
+	if c.rateLimit() > 0 {
+		name = fmt.Sprintf("%s-%greqps-%d-%s", c.target, c.rateLimit(), c.n, c.mode)
+	}
 	if c.target != TargetRockit {
 		name = fmt.Sprintf("%s-%d", c.target, c.n)
 	}
@@ -319,7 +452,10 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 				return out, err
 			}
 		}
-		m := Measurement{Target: c.target, LatencyMS: c.latency().Milliseconds(), N: c.n, Repeat: c.repeat, Phase: phase}
+		m := Measurement{Target: c.target, LatencyMS: c.latency().Milliseconds(), RateLimit: c.rateLimit(), N: c.n, Repeat: c.repeat, Phase: phase}
+		if c.target == TargetRockit {
+			m.Mode = c.mode
+		}
 		var sampler *rssSampler
 		if c.exe != "" {
 			sampler = startRSSSampler(c.exe)
@@ -353,9 +489,14 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 			}
 			m.Conns = conns
 			m.Requests, m.Logins, m.Renewals, m.Errors = countRequests(reqs)
+			for _, r := range reqs {
+				if r.Status == http.StatusTooManyRequests {
+					m.RateLimited++
+				}
+			}
 		}
-		_, _ = fmt.Fprintf(c.o.Log, "rep %d  %-14s %3dms N=%-4d %-8s %6.2fs  cpu tf+prov=%.2fs prov=%.2fs mock=%.2fs  reqs=%d logins=%d auth=%d conns=%d rss=%.1fMiB procs=%d %s\n",
-			c.repeat, c.target, m.LatencyMS, c.n, phase, m.Seconds, m.CPUTerraform, m.CPUProvider, m.CPUMock,
+		_, _ = fmt.Fprintf(c.o.Log, "rep %d  %-14s %-12s %-6s N=%-4d %-8s %6.2fs  cpu tf+prov=%.2fs prov=%.2fs mock=%.2fs  reqs=%d logins=%d auth=%d conns=%d rss=%.1fMiB procs=%d %s\n",
+			c.repeat, c.target, c.scenario(), m.Mode, c.n, phase, m.Seconds, m.CPUTerraform, m.CPUProvider, m.CPUMock,
 			sum(m.Requests), m.Logins, m.Renewals, m.Conns, float64(m.PeakRSS)/(1<<20), m.Processes, m.Note)
 		out = append(out, m)
 	}

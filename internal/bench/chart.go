@@ -20,6 +20,12 @@ type series struct {
 	color  color.RGBA
 	target string
 	lat    int64
+	rate   float64 // the rate-limited scenario of ours
+}
+
+// key is the series' measurements at n in phase ph (ours: after).
+func (s series) key(n int, ph string) key {
+	return key{target: s.target, latency: s.lat, rate: s.rate, n: n, phase: ph, mode: ModeAfter}
 }
 
 // WriteChart draws median time against N, one panel per phase, for the floors and ours at
@@ -28,40 +34,53 @@ func WriteChart(r *Results, path string) error {
 	const (
 		width, height = 1200, 860
 		cols, rows    = 2, 2
-		top           = 60 // legend
 	)
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 
 	ss := []series{
-		{"terraform_data (no plugin)", color.RGBA{120, 120, 120, 255}, TargetData, 0},
-		{"noop framework provider", color.RGBA{31, 119, 180, 255}, TargetNoop, 0},
-		{"noop with our schemas", color.RGBA{23, 190, 207, 255}, TargetShaped, 0},
+		{"terraform_data (no plugin)", color.RGBA{120, 120, 120, 255}, TargetData, 0, 0},
+		{"noop framework provider", color.RGBA{31, 119, 180, 255}, TargetNoop, 0, 0},
+		{"noop with our schemas", color.RGBA{23, 190, 207, 255}, TargetShaped, 0, 0},
 	}
 	oursColors := []color.RGBA{{214, 39, 40, 255}, {255, 127, 14, 255}, {148, 103, 189, 255}, {44, 160, 44, 255}}
 	for i, l := range r.LatenciesMS {
-		ss = append(ss, series{fmt.Sprintf("rockit, mock latency %d ms", l), oursColors[i%len(oursColors)], TargetRockit, l})
+		ss = append(ss, series{fmt.Sprintf("rockit, mock latency %d ms", l), oursColors[i%len(oursColors)], TargetRockit, l, 0})
+	}
+	if r.RateLimit > 0 {
+		ss = append(ss, series{fmt.Sprintf("rockit, mock limited to %g req/s", r.RateLimit), color.RGBA{140, 86, 75, 255}, TargetRockit, 0, r.RateLimit})
 	}
 	ix := index(r)
 
-	// Title and legend.
+	// Title and legend (wrapped into rows).
 	text(img, 20, 22, fmt.Sprintf("terraform-provider-rockit: seconds per terraform command against N objects (median of %d, parallelism %d)", r.Repeats, r.Parallelism), color.Black)
-	x := 20
+	x, y := 20, 36
 	for _, s := range ss {
-		fill(img, image.Rect(x, 36, x+24, 40), s.color)
-		text(img, x+30, 43, s.label, color.Black)
-		x += 30 + 7*len(s.label) + 16
+		w := 30 + 7*len(s.label) + 16
+		if x > 20 && x+w > width-20 {
+			x, y = 20, y+18
+		}
+		fill(img, image.Rect(x, y, x+24, y+4), s.color)
+		text(img, x+30, y+7, s.label, color.Black)
+		x += w
 	}
+	top := y + 24 // below the legend
+	ns := unionInts(r.Ns, r.RateLimitNs)
 
 	panelW, panelH := width/cols, (height-top)/rows
 	for pi, ph := range Phases {
 		px, py := (pi%cols)*panelW, top+(pi/cols)*panelH
 		plot := image.Rect(px+70, py+30, px+panelW-30, py+panelH-50)
-		// y range: 0 .. the largest median of the panel, rounded up to a nice step.
+		// y range: 0 .. the largest median of the panel, rounded up to a nice step. The
+		// rate-limited scenario (seconds where the others take one) does not set it: a point
+		// beyond the top is drawn on the top edge with its value.
 		ymax := 0.0
 		for _, s := range ss {
-			for _, n := range r.Ns {
-				if v := medianSeconds(ix, key{s.target, s.lat, n, ph}); !math.IsNaN(v) {
+			if s.rate > 0 {
+				continue
+			}
+			for _, n := range ns {
+				if v := medianSeconds(ix, s.key(n, ph)); !math.IsNaN(v) {
 					ymax = math.Max(ymax, v)
 				}
 			}
@@ -69,7 +88,7 @@ func WriteChart(r *Results, path string) error {
 		step := niceStep(ymax / 5)
 		ymax = math.Max(step, math.Ceil(ymax/step)*step)
 		xmax := 0
-		for _, n := range r.Ns {
+		for _, n := range ns {
 			xmax = max(xmax, n)
 		}
 		toX := func(n int) int { return plot.Min.X + int(float64(n)/(1.05*float64(xmax))*float64(plot.Dx())) }
@@ -83,7 +102,7 @@ func WriteChart(r *Results, path string) error {
 			label := fmt.Sprintf("%g s", math.Round(v*100)/100)
 			text(img, plot.Min.X-8-7*len(label), y+4, label, color.Black)
 		}
-		for _, n := range r.Ns {
+		for _, n := range ns {
 			xx := toX(n)
 			fill(img, image.Rect(xx, plot.Min.Y, xx+1, plot.Max.Y), grid)
 			label := fmt.Sprint(n)
@@ -95,12 +114,16 @@ func WriteChart(r *Results, path string) error {
 
 		for _, s := range ss {
 			prev := image.Point{-1, -1}
-			for _, n := range r.Ns {
-				v := medianSeconds(ix, key{s.target, s.lat, n, ph})
+			for _, n := range ns {
+				v := medianSeconds(ix, s.key(n, ph))
 				if math.IsNaN(v) {
 					continue
 				}
-				p := image.Pt(toX(n), toY(v))
+				p := image.Pt(toX(n), toY(math.Min(v, ymax)))
+				if v > ymax {
+					label := fmt.Sprintf("%.1f s", v)
+					text(img, p.X-7*len(label)-6, p.Y+14, label, s.color)
+				}
 				fill(img, image.Rect(p.X-3, p.Y-3, p.X+4, p.Y+4), s.color)
 				if prev.X >= 0 {
 					line(img, prev, p, s.color)

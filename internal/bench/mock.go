@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,17 +28,23 @@ type mock struct {
 	cmd     *exec.Cmd
 	URL     string
 	Latency time.Duration
+	// RateLimit is the requests per second the mock accepts (429 beyond), 0 = unlimited.
+	RateLimit float64
 	// Password of the organization's administrator, seeded at start.
 	Password string
 	http     *http.Client
 }
 
-// startMock starts the mock binary on a free loopback port with the given latency, creates the
-// benchmark organization through the Backend API, and clears the request log.
-func startMock(ctx context.Context, bin string, latency time.Duration, logFile io.Writer) (*mock, error) {
+// startMock starts the mock binary on a free loopback port with the given latency and rate
+// limit (0 = none), creates the benchmark organization through the Backend API, and clears the
+// request log.
+func startMock(ctx context.Context, bin string, latency time.Duration, rateLimit float64, logFile io.Writer) (*mock, error) {
 	args := []string{"-addr", "127.0.0.1:0", "-admin-token", benchAdminToken}
 	if latency > 0 {
 		args = append(args, "-latency", latency.String())
+	}
+	if rateLimit > 0 {
+		args = append(args, "-rate-limit", strconv.FormatFloat(rateLimit, 'g', -1, 64))
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stderr = logFile
@@ -57,7 +64,7 @@ func startMock(ctx context.Context, bin string, latency time.Duration, logFile i
 	// The harness's own calls must not count as the provider's connections: one connection
 	// per call, no keep-alive, and every stats reading subtracts its own connection.
 	m := &mock{
-		cmd: cmd, URL: strings.TrimSpace(line), Latency: latency,
+		cmd: cmd, URL: strings.TrimSpace(line), Latency: latency, RateLimit: rateLimit,
 		http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}},
 	}
 	var created struct {

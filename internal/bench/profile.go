@@ -34,7 +34,7 @@ func Profile(ctx context.Context, o Options, n int, latency time.Duration, dir s
 	if err := writeCLIConfig(cliConfig, bins.pluginDir); err != nil {
 		return err
 	}
-	m, err := startMock(ctx, bins.mock, latency, os.Stderr)
+	m, err := startMock(ctx, bins.mock, latency, 0, os.Stderr)
 	if err != nil {
 		return err
 	}

@@ -4,37 +4,62 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
 
-// Targets of issue 6.
+// Targets of issue 6 and issue 13.
 const (
+	targetRefreshRPO   = 0.05 // issue 13: refresh at most this many requests per object
+	targetLatencyRatio = 1.2  // issue 13: refresh and destroy at latency L within this of noop
+	targetLimitedRatio = 2.0  // issue 13: refresh under the rate limit within this of refresh at 0 ms
+
 	targetRatio    = 1.2       // time within 1.2x of the plugin floor (latency 0) or of the latency bound
 	targetRSSBytes = 100 << 20 // provider peak RSS at the largest N
 	connsHeadroom  = 2         // new connections per run at most parallelism + 2
 	authTokenLifeS = 300       // the contract's auth token lifetime
 )
 
-// key selects the measurements of one target, latency, N and phase.
+// key selects the measurements of one target, scenario (latency or rate limit), N, phase and
+// mode.
 type key struct {
 	target  string
 	latency int64
+	rate    float64
 	n       int
 	phase   string
+	mode    string
+}
+
+// ak is the key of a target at a latency, without a rate limit, in ModeAfter (the floors have
+// no mode: they are filed as after).
+func ak(target string, latency int64, n int, phase string) key {
+	return key{target: target, latency: latency, n: n, phase: phase, mode: ModeAfter}
 }
 
 // index groups the measurements by key.
 func index(r *Results) map[key][]Measurement {
 	out := map[key][]Measurement{}
 	for _, m := range r.Measurements {
-		k := key{m.Target, m.LatencyMS, m.N, m.Phase}
+		k := key{target: m.Target, latency: m.LatencyMS, rate: m.RateLimit, n: m.N, phase: m.Phase, mode: m.Mode}
 		if m.Target != TargetRockit {
-			k.latency = 0
+			k.latency, k.rate = 0, 0
+		}
+		if k.mode == "" {
+			k.mode = ModeAfter // results of before issue 13, and the floors
 		}
 		out[k] = append(out[k], m)
 	}
 	return out
+}
+
+// scenarioName names a scenario of ours: "0 ms", "20 ms", "25 req/s".
+func scenarioName(latencyMS int64, rate float64) string {
+	if rate > 0 {
+		return fmt.Sprintf("%g req/s", rate)
+	}
+	return fmt.Sprintf("%d ms", latencyMS)
 }
 
 func median(xs []float64) float64 {
@@ -173,8 +198,17 @@ func WriteReport(r *Results, path, chart, note string) error {
 		lats = append(lats, fmt.Sprintf("%d ms", l))
 	}
 	w("%s per request.\n", strings.Join(lats, " and "))
+	if r.RateLimit > 0 {
+		w("- **Rate-limited scenario** (\"ours %s\"): ours against the mock limited to %g requests per second ", scenarioName(0, r.RateLimit), r.RateLimit)
+		w("(beyond it `429` with `Retry-After`; latency 0), at N = %s, %s.\n", joinInts(r.RateLimitNs), repeatsText(r.RateLimitRepeats, r.Repeats))
+	}
+	if len(r.BeforeNs) > 0 {
+		w("- **Before and after** (issue 13, collection reads): **after** is the provider as built, with its defaults; **before** is ")
+		w("the same binary with `%s=false` in the provider's environment (the per-object reads), measured in the same run, ", EnvCollectionReads)
+		w("for every scenario of ours at N = %s, %s. Every table shows **after** unless it says otherwise.\n", joinInts(r.BeforeNs), repeatsText(r.BeforeRepeats, r.Repeats))
+	}
 	w("- The mix of our objects, all in one organization:\n")
-	for _, n := range r.Ns {
+	for _, n := range unionInts(r.Ns, r.RateLimitNs) {
 		w("  - N = %d: %s\n", n, r.Mix[n])
 	}
 	w("\n")
@@ -185,6 +219,9 @@ func WriteReport(r *Results, path, chart, note string) error {
 	for _, l := range r.LatenciesMS {
 		w("ours %d ms | ", l)
 	}
+	if r.RateLimit > 0 {
+		w("ours %s | ", scenarioName(0, r.RateLimit))
+	}
 	for _, l := range r.LatenciesMS {
 		w("ours %d ms / terraform_data | ours %d ms / noop | ", l, l)
 	}
@@ -192,18 +229,24 @@ func WriteReport(r *Results, path, chart, note string) error {
 	for range r.LatenciesMS {
 		w("---:|---:|---:|")
 	}
+	if r.RateLimit > 0 {
+		w("---:|")
+	}
 	w("\n")
-	for _, n := range r.Ns {
+	for _, n := range unionInts(r.Ns, r.RateLimitNs) {
 		for _, ph := range Phases {
-			data := medianSeconds(ix, key{TargetData, 0, n, ph})
-			noop := medianSeconds(ix, key{TargetNoop, 0, n, ph})
-			shaped := medianSeconds(ix, key{TargetShaped, 0, n, ph})
+			data := medianSeconds(ix, ak(TargetData, 0, n, ph))
+			noop := medianSeconds(ix, ak(TargetNoop, 0, n, ph))
+			shaped := medianSeconds(ix, ak(TargetShaped, 0, n, ph))
 			w("| %d | %s | %s | %s | %s | ", n, ph, fmtS(data), fmtS(noop), fmtS(shaped))
 			for _, l := range r.LatenciesMS {
-				w("%s | ", fmtS(medianSeconds(ix, key{TargetRockit, l, n, ph})))
+				w("%s | ", fmtS(medianSeconds(ix, ak(TargetRockit, l, n, ph))))
+			}
+			if r.RateLimit > 0 {
+				w("%s | ", fmtS(medianSeconds(ix, rk(r.RateLimit, n, ph, ModeAfter))))
 			}
 			for _, l := range r.LatenciesMS {
-				ours := medianSeconds(ix, key{TargetRockit, l, n, ph})
+				ours := medianSeconds(ix, ak(TargetRockit, l, n, ph))
 				w("%s | %s | ", fmtX(ours/data), fmtX(ours/noop))
 			}
 			w("\n")
@@ -229,19 +272,19 @@ func WriteReport(r *Results, path, chart, note string) error {
 	}
 	w("\n")
 	for _, ph := range Phases {
-		data := medianSeconds(ix, key{TargetData, 0, maxN, ph})
-		noop := medianSeconds(ix, key{TargetNoop, 0, maxN, ph})
-		ours0 := medianSeconds(ix, key{TargetRockit, 0, maxN, ph})
-		cpuRatio := medianCPU(ix, key{TargetRockit, 0, maxN, ph}) / medianCPU(ix, key{TargetNoop, 0, maxN, ph})
-		shaped := medianSeconds(ix, key{TargetShaped, 0, maxN, ph})
-		cpuShaped := medianCPU(ix, key{TargetRockit, 0, maxN, ph}) / medianCPU(ix, key{TargetShaped, 0, maxN, ph})
+		data := medianSeconds(ix, ak(TargetData, 0, maxN, ph))
+		noop := medianSeconds(ix, ak(TargetNoop, 0, maxN, ph))
+		ours0 := medianSeconds(ix, ak(TargetRockit, 0, maxN, ph))
+		cpuRatio := medianCPU(ix, ak(TargetRockit, 0, maxN, ph)) / medianCPU(ix, ak(TargetNoop, 0, maxN, ph))
+		shaped := medianSeconds(ix, ak(TargetShaped, 0, maxN, ph))
+		cpuShaped := medianCPU(ix, ak(TargetRockit, 0, maxN, ph)) / medianCPU(ix, ak(TargetShaped, 0, maxN, ph))
 		w("| %s | %s | %s | %s | %s | %s | %s |", ph, fmtX(ours0/data), fmtX(ours0/noop), mark(ours0/noop <= targetRatio),
 			fmtX(cpuRatio), fmtX(ours0/shaped), fmtX(cpuShaped))
 		for _, l := range r.LatenciesMS {
 			if l == 0 {
 				continue
 			}
-			k := key{TargetRockit, l, maxN, ph}
+			k := ak(TargetRockit, l, maxN, ph)
 			ours := medianSeconds(ix, k)
 			rpo := requestsPerObject(ix[k])
 			bound := noop + float64(maxN)*rpo*(float64(l)/1000)/float64(r.Parallelism)
@@ -250,6 +293,8 @@ func WriteReport(r *Results, path, chart, note string) error {
 		w("\n")
 	}
 	w("\n")
+
+	writeIssue13(w, r, ix, maxN)
 
 	// CPU time: less sensitive than wall time to other work on a shared machine.
 	w("## CPU time at N = %d (median seconds, user + system)\n\n", maxN)
@@ -277,15 +322,15 @@ func WriteReport(r *Results, path, chart, note string) error {
 		return median(xs)
 	}
 	for _, ph := range Phases {
-		nk := key{TargetNoop, 0, maxN, ph}
-		sk := key{TargetShaped, 0, maxN, ph}
-		w("| %s | %s | %s | %s | %s | %s | ", ph, fmtS(cpu(key{TargetData, 0, maxN, ph}, false)), fmtS(cpu(nk, false)), fmtS(cpu(nk, true)),
+		nk := ak(TargetNoop, 0, maxN, ph)
+		sk := ak(TargetShaped, 0, maxN, ph)
+		w("| %s | %s | %s | %s | %s | %s | ", ph, fmtS(cpu(ak(TargetData, 0, maxN, ph), false)), fmtS(cpu(nk, false)), fmtS(cpu(nk, true)),
 			fmtS(cpu(sk, false)), fmtS(cpu(sk, true)))
 		for _, l := range r.LatenciesMS {
-			k := key{TargetRockit, l, maxN, ph}
+			k := ak(TargetRockit, l, maxN, ph)
 			w("%s | %s | ", fmtS(cpu(k, false)), fmtS(cpu(k, true)))
 		}
-		k0 := key{TargetRockit, 0, maxN, ph}
+		k0 := ak(TargetRockit, 0, maxN, ph)
 		w("%s | %s | %s | %s |\n", fmtX(cpu(k0, false)/cpu(nk, false)), fmtX(cpu(k0, true)/cpu(nk, true)),
 			fmtX(cpu(k0, false)/cpu(sk, false)), fmtX(cpu(k0, true)/cpu(sk, true)))
 	}
@@ -293,18 +338,18 @@ func WriteReport(r *Results, path, chart, note string) error {
 
 	// Requests per object.
 	w("## Requests per object\n\n")
-	w("From the mock's request log, at N = %d and latency 0 (the counts are the same at every latency and in every repeat ", maxN)
+	w("From the mock's request log, **after**, at N = %d and latency 0 (the counts are the same at every latency and in every repeat ", maxN)
 	w("unless noted). \"per object\" divides by the objects of the endpoint's collection (users: users and machine users).\n\n")
 	w("| phase | endpoint | requests | per object |\n|---|---|---:|---:|\n")
 	objs := objectsOf(r.Mix[maxN])
 	varies := false
 	for _, ph := range Phases {
-		ms := ix[key{TargetRockit, 0, maxN, ph}]
+		ms := ix[ak(TargetRockit, 0, maxN, ph)]
 		if len(ms) == 0 {
 			continue
 		}
 		first := ms[0].Requests
-		for _, m := range ix[key{TargetRockit, 0, maxN, ph}][1:] {
+		for _, m := range ix[ak(TargetRockit, 0, maxN, ph)][1:] {
 			if fmt.Sprint(m.Requests) != fmt.Sprint(first) {
 				varies = true
 			}
@@ -344,7 +389,7 @@ func WriteReport(r *Results, path, chart, note string) error {
 	for _, l := range r.LatenciesMS {
 		for _, n := range r.Ns {
 			for _, ph := range Phases {
-				ms := ix[key{TargetRockit, l, n, ph}]
+				ms := ix[ak(TargetRockit, l, n, ph)]
 				if len(ms) == 0 {
 					continue
 				}
@@ -399,12 +444,12 @@ func WriteReport(r *Results, path, chart, note string) error {
 			v := median(xs)
 			return v, !math.IsNaN(v)
 		}
-		nv, _ := rss(key{TargetNoop, 0, maxN, ph})
-		sv, _ := rss(key{TargetShaped, 0, maxN, ph})
+		nv, _ := rss(ak(TargetNoop, 0, maxN, ph))
+		sv, _ := rss(ak(TargetShaped, 0, maxN, ph))
 		w("| %s | %s MiB | %s MiB | ", ph, fmtS(nv), fmtS(sv))
 		ok := true
 		for _, l := range r.LatenciesMS {
-			v, has := rss(key{TargetRockit, l, maxN, ph})
+			v, has := rss(ak(TargetRockit, l, maxN, ph))
 			if has && v*(1<<20) >= targetRSSBytes {
 				ok = false
 			}
@@ -421,6 +466,147 @@ func WriteReport(r *Results, path, chart, note string) error {
 	}
 	b.WriteString(reading)
 	return os.WriteFile(path, []byte(b.String()), 0o644) //nolint:gosec // a committed document, readable by all
+}
+
+// rk is the key of ours in the rate-limited scenario.
+func rk(rate float64, n int, phase, mode string) key {
+	return key{target: TargetRockit, rate: rate, n: n, phase: phase, mode: mode}
+}
+
+// scenario is one setting of the mock for ours: a latency, or the rate limit.
+type scenario struct {
+	latency int64
+	rate    float64
+}
+
+func (s scenario) key(n int, phase, mode string) key {
+	return key{target: TargetRockit, latency: s.latency, rate: s.rate, n: n, phase: phase, mode: mode}
+}
+
+func (s scenario) String() string { return scenarioName(s.latency, s.rate) }
+
+// scenarios are ours' settings of a run: the latencies, then the rate limit.
+func scenarios(r *Results) []scenario {
+	var out []scenario
+	for _, l := range r.LatenciesMS {
+		out = append(out, scenario{latency: l})
+	}
+	if r.RateLimit > 0 {
+		out = append(out, scenario{rate: r.RateLimit})
+	}
+	return out
+}
+
+// rateLimited is the median over repeats of the 429 answers in a phase.
+func rateLimited(ms []Measurement) float64 {
+	var xs []float64
+	for _, m := range ms {
+		xs = append(xs, float64(m.RateLimited))
+	}
+	return median(xs)
+}
+
+// writeIssue13 writes the targets of issue 13 at n (after, with before beside it where it was
+// measured) and the requests per object per phase before and after.
+func writeIssue13(w func(string, ...any), r *Results, ix map[key][]Measurement, n int) {
+	w("## Targets of issue 13 at N = %d (collection reads, rate limit)\n\n", n)
+	w("Refresh (`plan`) at most %.2f requests per object (login and auth tokens not counted) in every scenario; ", targetRefreshRPO)
+	w("at latency L > 0 refresh and destroy within %.1fx of the no-op provider (noop); ", targetLatencyRatio)
+	if r.RateLimit > 0 {
+		w("under the rate limit, refresh within %.0fx of refresh without it (0 ms). ", targetLimitedRatio)
+	}
+	w("The result is judged on **after**; **before** (`%s=false`) is shown where it was measured.\n\n", EnvCollectionReads)
+	w("| target | after | before | goal | result |\n|---|---:|---:|---:|---|\n")
+	rpo := func(k key) float64 { return requestsPerObject(ix[k]) }
+	for _, sc := range scenarios(r) {
+		after, before := rpo(sc.key(n, "refresh", ModeAfter)), rpo(sc.key(n, "refresh", ModeBefore))
+		w("| refresh, requests per object, %s | %s | %s | <= %.2f | %s |\n", sc, fmtRPO(after), fmtRPO(before), targetRefreshRPO, markNaN(after, after <= targetRefreshRPO))
+	}
+	for _, sc := range scenarios(r) {
+		if sc.rate > 0 || sc.latency == 0 {
+			continue
+		}
+		for _, ph := range []string{"refresh", "destroy"} {
+			noop := medianSeconds(ix, ak(TargetNoop, 0, n, ph))
+			after := medianSeconds(ix, sc.key(n, ph, ModeAfter)) / noop
+			before := medianSeconds(ix, sc.key(n, ph, ModeBefore)) / noop
+			w("| %s time at %s / noop | %s | %s | <= %.1fx | %s |\n", ph, sc, fmtX(after), fmtX(before), targetLatencyRatio, markNaN(after, after <= targetLatencyRatio))
+		}
+	}
+	if r.RateLimit > 0 {
+		lim := scenario{rate: r.RateLimit}
+		free := scenario{}
+		after := medianSeconds(ix, lim.key(n, "refresh", ModeAfter)) / medianSeconds(ix, free.key(n, "refresh", ModeAfter))
+		before := medianSeconds(ix, lim.key(n, "refresh", ModeBefore)) / medianSeconds(ix, free.key(n, "refresh", ModeBefore))
+		w("| refresh time at %s / refresh time at 0 ms | %s | %s | <= %.0fx | %s |\n", lim, fmtX(after), fmtX(before), targetLimitedRatio, markNaN(after, after <= targetLimitedRatio))
+	}
+	w("\n")
+
+	w("## Requests per object per phase, before and after\n\n")
+	w("All requests of the phase (logins and auth tokens not counted, refused ones counted) divided by N, median over the ")
+	w("repeats that ran the mode; **before** = `%s=false` in the provider's environment, **after** = the default; ", EnvCollectionReads)
+	w("same run, same binary. 429s: answers `429 Too Many Requests` in the phase (only the rate-limited scenario has any).\n\n")
+	w("| scenario | N | phase | requests / object before | requests / object after | seconds before | seconds after | 429s before | 429s after |\n")
+	w("|---|---:|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, sc := range scenarios(r) {
+		ns := r.Ns
+		if sc.rate > 0 {
+			ns = r.RateLimitNs
+		}
+		for _, nn := range ns {
+			if nn != n && !slices.Contains(r.BeforeNs, nn) {
+				continue // the N where before ran, and the largest
+			}
+			for _, ph := range Phases {
+				kb, ka := sc.key(nn, ph, ModeBefore), sc.key(nn, ph, ModeAfter)
+				w("| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", sc, nn, ph, fmtRPO(rpo(kb)), fmtRPO(rpo(ka)),
+					fmtS(medianSeconds(ix, kb)), fmtS(medianSeconds(ix, ka)), fmtN(rateLimited(ix[kb])), fmtN(rateLimited(ix[ka])))
+			}
+		}
+	}
+	w("\n")
+}
+
+func fmtRPO(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+func fmtN(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+// markNaN is mark(ok), or "not measured" when v is NaN.
+func markNaN(v float64, ok bool) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "not measured"
+	}
+	return mark(ok)
+}
+
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprint(x)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// repeatsText says how often a scenario or mode ran, e.g. "1 repeat (its times are of that
+// one cycle)".
+func repeatsText(n, of int) string {
+	switch {
+	case n <= 1:
+		return "1 repeat (its times are of that one cycle, not a median)"
+	case n == of:
+		return fmt.Sprintf("%d repeats like the rest", n)
+	}
+	return fmt.Sprintf("%d repeats (median)", n)
 }
 
 // keptReading returns the "## Reading" section (to the end) of an existing report, or "".

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -53,10 +54,13 @@ type Config struct {
 	InsecureSkipVerify bool
 	// CACertPEM adds trusted certificate authorities for a self-hosted Edge.
 	CACertPEM string
-	// MaxRetries is how many times a failed attempt is retried (429, 502, 503, 504, connection
-	// errors). Negative means the default (5); 0 disables retries.
+	// MaxRetries is how many times a failed attempt is retried (500, 502, 503, 504, connection
+	// errors). Negative means the default (5); 0 disables retries. A 429 (refused before acting,
+	// with the server's word when to come back) is retried without counting against it, within
+	// MaxElapsed, unless retries are disabled.
 	MaxRetries int
-	// RateLimit is the most requests per second this client sends; 0 means unlimited.
+	// RateLimit is the most requests per second this client sends; 0 means unlimited. After a
+	// 429 the client keeps to the rate the server accepted, never above RateLimit (see limiter).
 	RateLimit float64
 	// MaxElapsed bounds one operation with all its retries (default 5m): no retry starts, and
 	// no attempt runs, beyond it.
@@ -116,7 +120,7 @@ type Client struct {
 	cfg     Config
 	base    *url.URL
 	http    *http.Client
-	limiter *rateLimiter
+	limiter *limiter
 	gone    orgGone
 
 	// authMu guards the human user's authenticator and the generation (see auth.go).
@@ -145,6 +149,10 @@ const (
 	// HeaderAuthorization carries the 2026 tokens and the 2026 admin token (Bearer).
 	HeaderAuthorization = "Authorization"
 )
+
+// authorizeWaitSlack is how long setting an attempt's credentials may take before the attempt
+// passes the rate limiter once more (it waited for a login or a token renewal).
+const authorizeWaitSlack = 50 * time.Millisecond
 
 // DefaultMaxElapsed is the default total budget of one operation with its retries.
 const DefaultMaxElapsed = 5 * time.Minute
@@ -197,7 +205,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:     cfg,
 		http:    &http.Client{Transport: transport, Timeout: cfg.Timeout},
-		limiter: newRateLimiter(cfg.RateLimit, cfg.Now),
+		limiter: newLimiter(cfg.RateLimit),
 	}
 	c.authMu = newSlot()
 	switch cfg.AuthScheme {
@@ -286,6 +294,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 	// acted is set once an attempt of any write may have been carried out without a definite
 	// answer: if the request ends without one, its outcome is unknown (RequestError).
 	acted := false
+	// failures counts the attempts that count against max_retries: all but 429s.
+	failures := 0
+	var prev error // the previous attempt's error
 	for attempt := 1; ; attempt++ {
 		env, retry, err := c.attempt(ctx, r, body, attempt, start)
 		var apiErr *APIError
@@ -320,8 +331,10 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			if attempt == 1 {
 				return nil, err
 			}
-			return nil, c.giveUp(r, err, attempt-1, start, acted, "the operation was cancelled (Terraform is stopping) before the next attempt")
+			return nil, c.giveUp(r, fmt.Errorf("%w (stopped retrying: %w)", prev, err), attempt-1, start, acted,
+				"the operation was cancelled (Terraform is stopping) before the next attempt")
 		}
+		prev = err
 		// A 401 on an org-scoped request in session mode: the auth token was revoked or
 		// expired early. Obtain a new one and try once more. (A 401 of the login itself, e.g.
 		// a wrong password, carries no token and is final.)
@@ -349,13 +362,22 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			}
 			return nil, err
 		}
-		if attempt > c.cfg.MaxRetries {
+		if !retry.rateLimited {
+			failures++
+		}
+		if c.cfg.MaxRetries == 0 || failures > c.cfg.MaxRetries {
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries))
 		}
 		if ctx.Err() != nil {
 			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")
 		}
 		wait := backoff(attempt, retry.after)
+		shown := wait
+		if retry.rateLimited && retry.after > 0 && c.limiter.learn {
+			// The limiter holds every request of this Client until Retry-After has passed and
+			// then spaces them at the learned rate: no wait of its own, no jitter needed.
+			wait, shown = 0, min(retry.after, maxRetryAfter)
+		}
 		left := c.cfg.MaxElapsed - c.cfg.Now().Sub(start)
 		switch {
 		case retry.after > left:
@@ -366,8 +388,11 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("retry_max_elapsed (%s) spent", c.cfg.MaxElapsed))
 		}
 		c.logWarn(ctx, "ROCKIT Edge request failed, retrying", map[string]any{
-			"method": r.method, "path": r.path, "attempt": attempt, "wait_ms": wait.Milliseconds(), "error": err.Error(),
+			"method": r.method, "path": r.path, "attempt": attempt, "wait_ms": shown.Milliseconds(), "error": err.Error(),
 		})
+		if wait <= 0 {
+			continue
+		}
 		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
 			return nil, c.giveUp(r, fmt.Errorf("%w (stopped retrying: %w)", err, serr), attempt, start, acted,
 				"the operation was cancelled (Terraform is stopping) while waiting to retry")
@@ -396,6 +421,8 @@ type retryDecision struct {
 	notSent bool
 	// adminScheme is how the attempt sent the admin token (AuthScheme2025 or AuthScheme2026).
 	adminScheme string
+	// rateLimited: a 429, which does not count against max_retries.
+	rateLimited bool
 }
 
 // giveUp wraps the last error of a request that ended without a definite answer.
@@ -412,8 +439,8 @@ func (c *Client) giveUp(r request, last error, attempts int, start time.Time, ac
 // server may already be carrying out, since its answer is what lets Terraform record the result.
 // Every request is bounded by the request timeout and by what is left of the total budget.
 func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (*envelope, retryDecision, error) {
-	if err := c.limiter.wait(ctx, c.cfg.Sleep); err != nil {
-		return nil, retryDecision{notSent: true}, fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
+	if err := c.waitLimiter(ctx, r); err != nil {
+		return nil, retryDecision{notSent: true}, err
 	}
 	u := *c.base
 	// r.path holds escaped segments: RawPath keeps them as they are, Path is their decoding
@@ -458,9 +485,18 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 			req.Header.Add(k, v)
 		}
 	}
+	granted := c.cfg.Now()
 	usedToken, adminScheme, err := c.authorize(ctx, req, r.auth)
 	if err != nil {
 		return nil, retryDecision{notSent: ctx.Err() != nil}, err
+	}
+	if c.cfg.Now().Sub(granted) > authorizeWaitSlack {
+		// The credentials took a while (a login or token renewal, perhaps another request's):
+		// every request that waited for them is released at once, so pass the limiter again
+		// rather than send them all in one burst.
+		if err := c.waitLimiter(ctx, r); err != nil {
+			return nil, retryDecision{notSent: true}, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		// Stopped before sending: nothing reached the server.
@@ -493,6 +529,8 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	fields["status"] = resp.StatusCode
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 	c.logDebug(ctx, "ROCKIT Edge request", fields)
+	after := retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now)
+	c.observeRateLimit(resp.StatusCode, after)
 	if err != nil {
 		target := r.path
 		if c.base.Path != "" {
@@ -537,10 +575,43 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	return nil, retryDecision{
 		ok:          retryableStatus(resp.StatusCode),
 		ambiguous:   resp.StatusCode >= 500,
-		after:       retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now),
+		after:       after,
 		token:       usedToken,
 		adminScheme: adminScheme,
+		rateLimited: resp.StatusCode == http.StatusTooManyRequests,
 	}, apiErr
+}
+
+// observeRateLimit tells the limiter how the server answered: any answer but a 429 counts as
+// accepted; a 429 holds every request until its Retry-After, after which the limiter learns
+// the rate (waitLimiter).
+func (c *Client) observeRateLimit(status int, after time.Duration) {
+	if status == http.StatusTooManyRequests {
+		c.limiter.rateLimited(c.cfg.Now(), after)
+		return
+	}
+	c.limiter.accept(c.cfg.Now())
+}
+
+// waitLimiter waits until an attempt may be sent, and logs (once in the Client's life) the
+// rate it learned from a 429.
+func (c *Client) waitLimiter(ctx context.Context, r request) error {
+	learned, err := c.limiter.wait(ctx, c.cfg.Now, c.cfg.Sleep)
+	if learned != nil {
+		fields := map[string]any{
+			"requests_per_second": math.Round(learned.perSecond*100) / 100,
+			"accepted":            learned.accepted,
+		}
+		if c.cfg.RateLimit > 0 {
+			fields["rate_limit"] = c.cfg.RateLimit
+		}
+		c.logDebug(ctx, "ROCKIT Edge rate limit reached (429): this provider now keeps to the rate the server accepted "+
+			"in the second before it, less 10%", fields)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
+	}
+	return nil
 }
 
 // authorize sets the credential headers of one attempt. It returns the user token it sent (for

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Fault kinds, as the request log records them (RequestRecord.Fault).
@@ -33,12 +35,11 @@ type faultInjector struct {
 
 	paused atomic.Bool
 
-	mu     sync.Mutex
-	rng    *rand.Rand
-	rate   float64 // requests per second; 0 = unlimited
-	burst  float64 // bucket size
-	tokens float64
-	last   time.Time
+	mu  sync.Mutex
+	rng *rand.Rand
+	// limit is the token bucket of Options.RateLimit (burst Options.RateBurst, default one
+	// second's worth); nil = unlimited.
+	limit *rate.Limiter
 }
 
 func newFaultInjector(o Options) *faultInjector {
@@ -46,9 +47,13 @@ func newFaultInjector(o Options) *faultInjector {
 	if o.Seed == 0 {
 		seed = uint64(time.Now().UnixNano()) //nolint:gosec // a seed
 	}
-	burst := max(1, o.RateLimit)
-	if o.RateBurst > 0 {
-		burst = float64(o.RateBurst)
+	var limit *rate.Limiter
+	if o.RateLimit > 0 {
+		burst := max(1, int(o.RateLimit))
+		if o.RateBurst > 0 {
+			burst = o.RateBurst
+		}
+		limit = rate.NewLimiter(rate.Limit(o.RateLimit), burst)
 	}
 	return &faultInjector{
 		failRate: o.FailRate,
@@ -56,15 +61,13 @@ func newFaultInjector(o Options) *faultInjector {
 		latency:  o.Latency,
 		now:      o.Now,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), //nolint:gosec // fault injection, not security
-		rate:     o.RateLimit,
-		burst:    burst,
-		tokens:   burst,
+		limit:    limit,
 	}
 }
 
 // active reports whether any fault is configured and not paused.
 func (f *faultInjector) active() bool {
-	return !f.paused.Load() && (f.failRate > 0 || f.loseRate > 0 || f.latency > 0 || f.rate > 0)
+	return !f.paused.Load() && (f.failRate > 0 || f.loseRate > 0 || f.latency > 0 || f.limit != nil)
 }
 
 // PauseFaults turns fault injection off (true) or on again (false), e.g. while a test
@@ -78,16 +81,13 @@ func (f *faultInjector) draw(method string) (retryAfter time.Duration, failStatu
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	failDraw, loseDraw, statusDraw := f.rng.Float64(), f.rng.Float64(), f.rng.IntN(3)
-	if f.rate > 0 {
+	if f.limit != nil {
 		now := f.now()
-		if !f.last.IsZero() {
-			f.tokens = min(f.burst, f.tokens+now.Sub(f.last).Seconds()*f.rate)
+		if !f.limit.AllowN(now, 1) {
+			// Refused without taking a token: Retry-After is when the next one is there.
+			missing := 1 - f.limit.TokensAt(now)
+			return max(time.Nanosecond, time.Duration(missing/float64(f.limit.Limit())*float64(time.Second))), 0, false
 		}
-		f.last = now
-		if f.tokens < 1 {
-			return time.Duration((1 - f.tokens) / f.rate * float64(time.Second)), 0, false
-		}
-		f.tokens--
 	}
 	if failDraw < f.failRate {
 		return 0, []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}[statusDraw], false

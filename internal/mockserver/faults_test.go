@@ -142,6 +142,34 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	}
 }
 
+// Below one request per second, Retry-After says when the next request will be accepted, in
+// whole seconds, and a refused request takes nothing from the bucket.
+func TestSlowRateLimitAsksForTheWholeWait(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	_, url := faultServer(t, func(o *Options) { o.RateLimit = 0.25; o.Now = clock; o.Seed = 1 })
+	get := func() (int, string) {
+		st, h := send(t, http.MethodGet, url+"/be/v1/roles", nil, nil)
+		return st, h.Get("Retry-After")
+	}
+	if st, _ := get(); st == http.StatusTooManyRequests {
+		t.Fatal("the first request must pass")
+	}
+	if st, ra := get(); st != http.StatusTooManyRequests || ra != "4" {
+		t.Fatalf("second request at once: %d, Retry-After %q; want 429 and \"4\" (0.25/s)", st, ra)
+	}
+	advance(2500 * time.Millisecond)
+	if st, ra := get(); st != http.StatusTooManyRequests || ra != "2" {
+		t.Fatalf("2.5 s later: %d, Retry-After %q; want 429 and \"2\" (1.5 s rounded up)", st, ra)
+	}
+	advance(1500 * time.Millisecond)
+	if st, _ := get(); st == http.StatusTooManyRequests {
+		t.Error("after 4 s the next request must pass: the refused ones took nothing")
+	}
+}
+
 func TestLoseResponsesDropsTheAnswerAfterCreating(t *testing.T) {
 	s, url := faultServer(t, func(o *Options) { o.LoseResponses = 1; o.Seed = 7 })
 	admin := map[string]string{headerAuthToken: faultsAdminToken, "Content-Type": "application/json"}

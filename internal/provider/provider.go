@@ -198,9 +198,10 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{validators.Duration()},
 			},
 			"rate_limit": schema.Float64Attribute{
-				MarkdownDescription: "The most requests per second the provider sends, shared by all resources. Unlimited when unset.",
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.AtLeast(0.1)},
+				MarkdownDescription: "The most requests per second the provider sends, shared by all resources, evenly spaced. Unlimited when unset. " +
+					"After a `429` answer the provider also waits for its `Retry-After` and keeps to the rate the server accepted, never above this value.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
 			"secrets_public_key_pem": schema.StringAttribute{
 				MarkdownDescription: "Default `public_key_pem` of `rockit_user`, `rockit_machine_user` and `rockit_subscription`: " +

@@ -1,0 +1,349 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+const learnedLogLine = "ROCKIT Edge rate limit reached (429)"
+
+// logLines returns the log lines that contain s.
+func logLines(l *recordingLogger, s string) []string {
+	var out []string
+	for _, line := range l.Lines() {
+		if strings.Contains(line, s) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// After a 429 the client keeps to what the server accepted in the second before it (less 10%)
+// and holds every request until Retry-After has passed; it says so once in the debug log.
+func TestA429TeachesTheClientTheServersRate(t *testing.T) {
+	var calls atomic.Int32
+	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		switch calls.Add(1) {
+		case 21, 30: // after 20 accepted at once; later once more, soon after the first hold
+			w.Header().Set("Retry-After", "2")
+			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
+			return
+		}
+		writeJSONAnswer(w, http.StatusOK, success(map[string]any{"name": "A"}))
+	})
+	clock := newFakeClock()
+	logger := &recordingLogger{}
+	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = logger })
+	for range 20 {
+		if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w := clock.Waits(); len(w) != 0 {
+		t.Fatalf("unlimited before the 429, but waited %v", w)
+	}
+	start := clock.Now()
+	for range 20 {
+		if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 20 accepted in the second before the 429: 18 per second from now on, one every 55.6 ms.
+	waits := clock.Waits()
+	if len(waits) == 0 || waits[0] != 2*time.Second {
+		t.Fatalf("waits = %v, want the 2 s of Retry-After first", waits)
+	}
+	step := time.Second / 18
+	held := 0
+	for _, w := range waits[1:] {
+		switch {
+		case w == 2*time.Second:
+			held++
+		case w < step-time.Millisecond || w > step+time.Millisecond:
+			t.Errorf("wait %v between requests, want %v (18/s)", w, step)
+		}
+	}
+	// The second 429 holds again, but does not lower the rate: the second before it overlaps
+	// the first hold, so what was accepted in it says nothing about the server's limit.
+	if held != 1 {
+		t.Errorf("waits = %v, want a second hold of 2 s for the second 429", waits)
+	}
+	// 2 holds + 19 requests (the first after a hold finds the bucket full) at 18/s.
+	if elapsed, want := clock.Now().Sub(start), 4*time.Second+19*step; elapsed < want-10*time.Millisecond || elapsed > want+10*time.Millisecond {
+		t.Errorf("the 20 requests after the 429 took %v, want %v", elapsed, want)
+	}
+	lines := logLines(logger, learnedLogLine)
+	if len(lines) != 1 || !strings.Contains(lines[0], `"requests_per_second":18`) || !strings.Contains(lines[0], `"accepted":20`) {
+		t.Errorf("want one debug line about the learned rate (18/s from 20 accepted), got %q", lines)
+	}
+	if n := len(srv.Requests()); n != 42 {
+		t.Errorf("requests = %d, want 40 and two retries", n)
+	}
+}
+
+// The rate is learned once the hold has passed, from the answers of the second before the 429
+// and those that came back during the hold (requests the server took before refusing), and it
+// only ever lowers the limit: never above an explicit rate_limit.
+func TestLearnedRateNeverRaisesRateLimit(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	waitAt := func(l *limiter, at time.Time) *learnedRate {
+		t.Helper()
+		clock := &fakeClock{now: at}
+		learned, err := l.wait(context.Background(), clock.Now, clock.Sleep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return learned
+	}
+	l := newLimiter(2)
+	for range 10 {
+		l.accept(t0)
+	}
+	l.rateLimited(t0, time.Second)
+	if learned := waitAt(l, t0.Add(time.Second)); learned != nil || l.lim.Limit() != 2 {
+		t.Errorf("10 accepted with rate_limit 2: learned %v, limit %v; want the limit to stay 2", learned, l.lim.Limit())
+	}
+	// Below rate_limit it lowers it.
+	l = newLimiter(2)
+	l.accept(t0)
+	l.rateLimited(t0.Add(100*time.Millisecond), 0)
+	if learned := waitAt(l, t0.Add(100*time.Millisecond)); learned == nil || learned.perSecond != 0.9 || learned.accepted != 1 || l.lim.Limit() != 0.9 {
+		t.Errorf("1 accepted: learned %+v, limit %v; want 0.9 from 1", learned, l.lim.Limit())
+	}
+	// What was accepted more than a second ago does not count.
+	l = newLimiter(0)
+	l.accept(t0)
+	l.rateLimited(t0.Add(1500*time.Millisecond), 0)
+	if learned := waitAt(l, t0.Add(1500*time.Millisecond)); learned != nil || l.lim.Limit() != rate.Inf {
+		t.Errorf("learned %+v from an answer 1.5 s old", learned)
+	}
+	// Answers that come back after the 429, during its hold, count; the rate is set only when
+	// the hold has passed.
+	l = newLimiter(0)
+	for range 5 {
+		l.accept(t0)
+	}
+	l.rateLimited(t0, time.Second)
+	for range 5 {
+		l.accept(t0.Add(10 * time.Millisecond))
+	}
+	if hold, learned := l.afterHold(t0.Add(500 * time.Millisecond)); learned != nil || !hold.Equal(t0.Add(time.Second)) || l.lim.Limit() != rate.Inf {
+		t.Errorf("during the hold: learned %+v, hold %v, limit %v; want nothing learned yet", learned, hold, l.lim.Limit())
+	}
+	if learned := waitAt(l, t0.Add(time.Second)); learned == nil || learned.perSecond != 9 || learned.accepted != 10 {
+		t.Errorf("learned %+v, want 9/s from 10 accepted", learned)
+	}
+}
+
+// A 429's Retry-After holds every request of the client, not only the one refused: a request
+// that starts during the hold waits for its end, and a stop during that wait sends nothing.
+func TestA429HoldsEveryRequestUntilRetryAfter(t *testing.T) {
+	clock := newFakeClock()
+	var bAt time.Time
+	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/be/v1/apps/A" {
+			w.Header().Set("Retry-After", "3")
+			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
+			return
+		}
+		bAt = clock.Now()
+		writeJSONAnswer(w, http.StatusOK, success(map[string]any{"name": "B"}))
+	})
+	// No retries: the refused request returns at once, its hold stays.
+	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.MaxRetries = 0 })
+	start := clock.Now()
+	if err := c.get(context.Background(), "/be/v1/apps/A", nil); StatusOf(err) != http.StatusTooManyRequests {
+		t.Fatalf("error = %v, want the 429 (max_retries = 0)", err)
+	}
+	if err := c.get(context.Background(), "/be/v1/apps/B", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := bAt.Sub(start); got != 3*time.Second {
+		t.Errorf("the next request reached the server %v after the 429, want 3s (Retry-After)", got)
+	}
+
+	t.Run("stop while held", func(t *testing.T) {
+		srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
+		})
+		c := newTestClient(t, srv.URL, nil, func(cfg *Config) { apiKeyConfig(cfg); cfg.MaxRetries = 0 })
+		_ = c.get(context.Background(), "/be/v1/apps/A", nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		began := time.Now()
+		_, err := c.CreateRole(ctx, CreateRoleRequest{Name: "Ops"})
+		if d := time.Since(began); d > 2*time.Second {
+			t.Errorf("took %v: the hold (30 s) did not end with the context", d)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "waiting for the rate limit") || OutcomeUnknown(err) {
+			t.Errorf("error = %v, want the end of the context while waiting for the rate limit, nothing sent", err)
+		}
+		if n := len(srv.Requests()); n != 1 {
+			t.Errorf("requests = %d, want only the refused one", n)
+		}
+	})
+}
+
+// A 429 is refused before acting and says when to come back: it is retried without counting
+// against max_retries, within retry_max_elapsed; max_retries = 0 still disables retries.
+func TestA429DoesNotCountAgainstMaxRetries(t *testing.T) {
+	srv := newRecordingServer(t, failThenSucceed(8, http.StatusTooManyRequests, "1"))
+	c := newTestClient(t, srv.URL, newFakeClock(), func(cfg *Config) { apiKeyConfig(cfg); cfg.MaxRetries = 2 })
+	if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
+		t.Fatalf("8 429s with max_retries = 2: %v", err)
+	}
+	if n := len(srv.Requests()); n != 9 {
+		t.Errorf("attempts = %d, want 9", n)
+	}
+
+	srv = newRecordingServer(t, failThenSucceed(1000, http.StatusTooManyRequests, "1"))
+	c = newTestClient(t, srv.URL, newFakeClock(), func(cfg *Config) { apiKeyConfig(cfg); cfg.MaxElapsed = 10 * time.Second })
+	err := c.get(context.Background(), "/be/v1/apps/A", nil)
+	var re *RequestError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "retry_max_elapsed") || StatusOf(err) != http.StatusTooManyRequests {
+		t.Fatalf("endless 429s: error = %v, want a RequestError naming retry_max_elapsed", err)
+	}
+	if n := len(srv.Requests()); n < 9 || n > 11 {
+		t.Errorf("attempts = %d, want about 10 (one per second of Retry-After within 10 s)", n)
+	}
+
+	srv = newRecordingServer(t, failThenSucceed(1, http.StatusTooManyRequests, "1"))
+	c = newTestClient(t, srv.URL, newFakeClock(), func(cfg *Config) { apiKeyConfig(cfg); cfg.MaxRetries = 0 })
+	if err := c.get(context.Background(), "/be/v1/apps/A", nil); StatusOf(err) != http.StatusTooManyRequests || len(srv.Requests()) != 1 {
+		t.Errorf("max_retries = 0: error = %v after %d attempts, want the 429 after 1", err, len(srv.Requests()))
+	}
+}
+
+// Against the mock at 25 requests per second, 10 workers (Terraform's parallelism) sending 100
+// GETs all succeed; with learning only the requests already in flight when the first 429
+// came back are refused, without it every worker keeps meeting the limit.
+func TestLearningTheRateLimitSavesRefusals(t *testing.T) {
+	const workers, total = 10, 100
+	run := func(t *testing.T, learn bool) (refused int, logger *recordingLogger) {
+		m := mockserver.New(mockserver.Options{AdminToken: "adm", RateLimit: 25})
+		m.SeedOrg("Acme", "admin")
+		key := m.SeedUser("Acme", "bot", true, "Administrators")
+		hs := httptest.NewServer(m)
+		t.Cleanup(hs.Close)
+		logger = &recordingLogger{}
+		c := newTestClient(t, hs.URL, nil, func(cfg *Config) {
+			cfg.OrgName, cfg.Username, cfg.APIKey, cfg.Logger = "Acme", "bot", key, logger
+		})
+		c.limiter.learn = learn
+		var wg sync.WaitGroup
+		var next atomic.Int32
+		errs := make(chan error, total)
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= total {
+					if err := c.get(context.Background(), "/be/v1/roles/Administrators", nil); err != nil {
+						errs <- err
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("a GET failed: %v", err)
+		}
+		for _, r := range m.Requests() {
+			if r.Fault == mockserver.FaultRateLimited {
+				refused++
+			}
+		}
+		return refused, logger
+	}
+	var with, without int
+	t.Run("parallel", func(t *testing.T) {
+		t.Run("with learning", func(t *testing.T) {
+			t.Parallel()
+			var logger *recordingLogger
+			with, logger = run(t, true)
+			if lines := logLines(logger, learnedLogLine); len(lines) != 1 {
+				t.Errorf("want the learned rate logged once, got %q", lines)
+			}
+		})
+		t.Run("without learning", func(t *testing.T) {
+			t.Parallel()
+			var logger *recordingLogger
+			without, logger = run(t, false)
+			if lines := logLines(logger, learnedLogLine); len(lines) != 0 {
+				t.Errorf("nothing learned, yet logged %q", lines)
+			}
+		})
+	})
+	t.Logf("429s for %d GETs at 25/s with %d workers: %d with learning, %d without", total, workers, with, without)
+	// With learning: the first wave (at most one per worker) and a few more at most.
+	if with > workers+5 {
+		t.Errorf("with learning %d requests were refused, want at most %d", with, workers+5)
+	}
+	if without < 2*with {
+		t.Errorf("learning saved too little: %d refusals with it, %d without", with, without)
+	}
+}
+
+// Requests that waited for a token renewal pass the limiter again before they leave, so a
+// renewal does not release them in one burst beyond rate_limit (or the learned rate).
+func TestRequestsReleasedByARenewalKeepToTheRate(t *testing.T) {
+	m := mockserver.New(mockserver.Options{AdminToken: "adm", AuthTokenTTL: 2 * time.Second}) // renewed after 1 s
+	password := m.SeedOrg("Acme", "admin")
+	var mu sync.Mutex
+	var gets []time.Time
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/be/v1/auth":
+			time.Sleep(500 * time.Millisecond) // a slow renewal: requests pile up behind it
+		case r.Method == http.MethodGet:
+			mu.Lock()
+			gets = append(gets, time.Now())
+			mu.Unlock()
+		}
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	c := newTestClient(t, hs.URL, nil, func(cfg *Config) {
+		cfg.OrgName, cfg.Username, cfg.Password, cfg.RateLimit = "Acme", "admin", password, 10
+	})
+	var wg sync.WaitGroup
+	var next atomic.Int32
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= 30 {
+				if err := c.get(context.Background(), "/be/v1/roles/Administrators", nil); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if renewals := postsTo(m, http.MethodPost, "/be/v1/auth"); renewals < 2 {
+		t.Fatalf("%d auth tokens: the test needs a renewal while requests wait", renewals)
+	}
+	// At 10/s one request every 100 ms: four within 30 ms would be a burst.
+	slices.SortFunc(gets, func(a, b time.Time) int { return a.Compare(b) })
+	for i := 0; i+3 < len(gets); i++ {
+		if d := gets[i+3].Sub(gets[i]); d < 30*time.Millisecond {
+			t.Fatalf("requests %d to %d arrived within %v: a burst beyond rate_limit 10/s", i, i+3, d)
+		}
+	}
+}
