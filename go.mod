@@ -1,6 +1,6 @@
 module github.com/rockitplay/terraform-provider-rockit
 
-go 1.26.0
+go 1.25.8
 
 require (
 	github.com/hashicorp/go-plugin v1.7.0
@@ -13,7 +13,7 @@ require (
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
 	github.com/zclconf/go-cty v1.18.1
 	golang.org/x/image v0.36.0
-	golang.org/x/time v0.16.0
+	golang.org/x/time v0.15.0
 )
 
 require (
