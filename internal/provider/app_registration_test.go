@@ -56,7 +56,7 @@ func TestAccApp_failedRegistrationDeletesTheNewApp(t *testing.T) {
 	cfg := appConfig(prov, "  name = \"Game_Undo\"\n  label = \"U\"\n  deployments = [\"Origin_A\"]")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkAppGone(ts, "App_Undo", "Game_Undo"),
+		CheckDestroy:             ts.checkGone("app", "App_Undo", "Game_Undo"),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { fail.patch.Store(true) },

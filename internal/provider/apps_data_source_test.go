@@ -2,25 +2,10 @@ package provider
 
 import (
 	"fmt"
-	"net/url"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
-
-// checkPaged fails unless the mock received a second page (offset=100) of the list at path.
-func (ts *testServer) checkPaged(path string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		reqs := ts.requestsMatching("GET", path)
-		for _, r := range reqs {
-			if q, _ := url.ParseQuery(r.Query); r.Path == path && q.Get("offset") == "100" {
-				return nil
-			}
-		}
-		return fmt.Errorf("no second page of %s was requested: %s", path, describeRequests(reqs))
-	}
-}
 
 // The plural data sources page through everything: 130 apps and 101 deployments.
 func TestAccAppsAndDeploymentsDataSources_paging(t *testing.T) {

@@ -59,8 +59,8 @@ resource "rockit_machine_user" "ci" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkUserGone(ts, "Acme", "ci_bot"),
-			checkRole(ts, "Acme", "Deploy", nil),
+			ts.checkGone("user", "Acme", "ci_bot"),
+			ts.checkGone("role", "Acme", "Deploy"),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -71,7 +71,7 @@ resource "rockit_machine_user" "ci" {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
-					checkUserField(ts, "Acme", "ci_bot", "type", "machine"),
+					ts.checkUserField("Acme", "ci_bot", "type", "machine"),
 					func(s *terraform.State) error {
 						firstKey = stateAttr(s, "rockit_machine_user.ci", "api_key")
 						posts := ts.requestsMatching("POST", "/be/v1/users")
@@ -108,9 +108,9 @@ resource "rockit_machine_user" "ci" {
 					plancheck.ExpectResourceAction("rockit_machine_user.ci", plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `PATCH /be/v1/users {"label":"GitHub Actions","roles":[],"username":"ci_bot"}`),
-					checkUserField(ts, "Acme", "ci_bot", "label", "GitHub Actions"),
-					checkUserField(ts, "Acme", "ci_bot", "roles", []any{}),
+					ts.checkWrites(`PATCH /be/v1/users {"label":"GitHub Actions","roles":[],"username":"ci_bot"}`),
+					ts.checkUserField("Acme", "ci_bot", "label", "GitHub Actions"),
+					ts.checkUserField("Acme", "ci_bot", "roles", []any{}),
 					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
 					resource.TestCheckResourceAttrWith("rockit_machine_user.ci", "api_key", func(v string) error {
 						if v != firstKey {
@@ -130,9 +130,9 @@ resource "rockit_machine_user" "ci" {
 					plancheck.ExpectKnownValue("rockit_machine_user.ci", tfjsonpath.New("label"), knownvalue.StringExact("GitHub Actions")),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `PATCH /be/v1/users {"resetCreds":true,"username":"ci_bot"}`),
+					ts.checkWrites(`PATCH /be/v1/users {"resetCreds":true,"username":"ci_bot"}`),
 					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
-					checkUserField(ts, "Acme", "ci_bot", "label", "GitHub Actions"),
+					ts.checkUserField("Acme", "ci_bot", "label", "GitHub Actions"),
 					resource.TestCheckResourceAttrWith("rockit_machine_user.ci", "api_key", func(v string) error {
 						if v == firstKey {
 							return fmt.Errorf("api_key did not change")
@@ -146,7 +146,7 @@ resource "rockit_machine_user" "ci" {
 				PreConfig: ts.ResetRequests,
 				Config:    updated,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts),
+					ts.checkWrites(),
 					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
 				),
 			},
@@ -227,7 +227,7 @@ data "rockit_role" "via_ci" {
 		// The machine user's provider configuration is a second provider name, not an alias,
 		// only because of the in-process test harness (see twoProviderFactories).
 		ProtoV6ProviderFactories: twoProviderFactories("rockitci"),
-		CheckDestroy:             checkUserGone(ts, "Acme", "ci_reader"),
+		CheckDestroy:             ts.checkGone("user", "Acme", "ci_reader"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(1),
@@ -279,7 +279,5 @@ func TestAccMachineUser_invalidInputAtPlanTime(t *testing.T) {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("invalid input reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "invalid input")
 }

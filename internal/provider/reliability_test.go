@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -422,14 +421,6 @@ func apiPermissions(p map[string]int) string {
 	return strings.Join(out, " ")
 }
 
-// httptestServer serves h on a loopback port until the test ends and returns its URL.
-func httptestServer(t *testing.T, h http.Handler) string {
-	t.Helper()
-	hs := httptest.NewServer(h)
-	t.Cleanup(hs.Close)
-	return hs.URL
-}
-
 // TestAccOrganizationLostCreateAnswer: the answer to creating an organization is lost after
 // the organization was made; the retry answers 409. The API cannot read organizations and the
 // initial password is gone, so the apply fails and says what to do.
@@ -469,33 +460,6 @@ resource "rockit_organization" "o" {
 	if !m.OrgExists("Lost") {
 		t.Error("the organization should exist on the server")
 	}
-}
-
-// losingFirstAnswers serves m but drops the answer to the first successful POST to each of
-// paths, after the mock acted on it.
-func losingFirstAnswers(t *testing.T, m *mockserver.Server, paths ...string) string {
-	t.Helper()
-	var mu sync.Mutex
-	pending := map[string]bool{}
-	for _, p := range paths {
-		pending[p] = true
-	}
-	return httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		m.ServeHTTP(rec, r)
-		mu.Lock()
-		drop := r.Method == http.MethodPost && rec.Code < 300 && pending[r.URL.Path]
-		delete(pending, r.URL.Path)
-		mu.Unlock()
-		if drop {
-			panic(http.ErrAbortHandler)
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	}))
 }
 
 // TestAccCreatesAdoptedAfterLostAnswers: the first create answer of each type is lost after

@@ -1,28 +1,10 @@
 package provider
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
-
-// checkListQueries asserts the queries of the list requests to path, in order.
-func checkListQueries(ts *testServer, path string, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		var got []string
-		for _, r := range ts.requestsMatching("GET", path) {
-			if r.Path == path {
-				got = append(got, r.Query)
-			}
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			return fmt.Errorf("list requests to %s had the queries %v, want %v", path, got, want)
-		}
-		return nil
-	}
-}
 
 // More roles than one page holds: the data source pages through all of them.
 func TestAccRolesDataSource_pagesThroughAll(t *testing.T) {
@@ -42,7 +24,7 @@ func TestAccRolesDataSource_pagesThroughAll(t *testing.T) {
 				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.150.permissions.apps.#", "1"),
 				resource.TestCheckTypeSetElemAttr("data.rockit_roles.all", "roles.150.permissions.apps.*", "read"),
 				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.150.permissions.%", "1"),
-				checkListQueries(ts, "/be/v1/roles", "limit=100&offset=0&order%5B%5D=name", "limit=100&offset=100&order%5B%5D=name"),
+				ts.checkListQueries("/be/v1/roles", "limit=100&offset=0&order%5B%5D=name", "limit=100&offset=100&order%5B%5D=name"),
 			),
 		}},
 	})

@@ -75,32 +75,6 @@ func (ts *testServer) credentialWorks(t *testing.T, org, username, password, api
 	return err
 }
 
-// checkNoWrites fails when the mock received a write request since the log was last reset.
-func (ts *testServer) checkNoWrites() resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if w := writeRequests(ts.Requests()); len(w) > 0 {
-			return fmt.Errorf("expected no write requests, the mock received %s", describeRequests(w))
-		}
-		return nil
-	}
-}
-
-// checkNoClearSecret fails when any attribute of any resource in state holds a secret.
-func checkNoClearSecret(secrets func() map[string]string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for value, kind := range secrets() {
-			for name, rs := range s.RootModule().Resources {
-				for attr, v := range rs.Primary.Attributes {
-					if strings.Contains(v, value) {
-						return fmt.Errorf("the %s is in state in clear text as %s.%s", kind, name, attr)
-					}
-				}
-			}
-		}
-		return nil
-	}
-}
-
 // A user with a key: only ciphertext in state and plan, it decrypts to a password that logs
 // in; a rotation encrypts the new one (the old stops working); a new key changes only the
 // attribute (no request) and is used by the next rotation; removing it brings nothing back.

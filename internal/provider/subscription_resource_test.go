@@ -32,15 +32,6 @@ func checkSubscriptionSecret(ts *testServer, org, name string) resource.TestChec
 	}
 }
 
-func checkSubscriptionGone(ts *testServer, org, name string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if _, ok := ts.SubscriptionSecret(org, name); ok {
-			return fmt.Errorf("subscription %s still exists on the mock after destroy", name)
-		}
-		return nil
-	}
-}
-
 const subscriptionWebhook = `
   name = "Build_Hook"
   type = "webhook"
@@ -65,7 +56,7 @@ func TestAccSubscription_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// The import block step needs Terraform 1.5.
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		CheckDestroy:           checkSubscriptionGone(ts, "Sub_Life", "Build_Hook"),
+		CheckDestroy:           ts.checkGone("subscription", "Sub_Life", "Build_Hook"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -161,7 +152,7 @@ func TestAccSubscription_allEventsSlack(t *testing.T) {
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkSubscriptionGone(ts, "Sub_All", "Team_Chat"),
+		CheckDestroy:             ts.checkGone("subscription", "Sub_All", "Team_Chat"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

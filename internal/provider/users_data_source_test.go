@@ -31,7 +31,7 @@ func TestAccUsersDataSource_pagesAndFiltersByType(t *testing.T) {
 					resource.TestCheckResourceAttr("data.rockit_users.all", "users.130.username", "u129"),
 					resource.TestCheckResourceAttr("data.rockit_users.all", "users.130.type", "machine"),
 					resource.TestCheckResourceAttr("data.rockit_users.all", "users.1.type", "user"),
-					checkListQueries(ts, "/be/v1/users", "limit=100&offset=0&order%5B%5D=username", "limit=100&offset=100&order%5B%5D=username"),
+					ts.checkListQueries("/be/v1/users", "limit=100&offset=0&order%5B%5D=username", "limit=100&offset=100&order%5B%5D=username"),
 				),
 			},
 			{
@@ -41,7 +41,7 @@ func TestAccUsersDataSource_pagesAndFiltersByType(t *testing.T) {
 					resource.TestCheckResourceAttr("data.rockit_users.machines", "users.#", "20"),
 					resource.TestCheckResourceAttr("data.rockit_users.machines", "users.0.username", "u110"),
 					resource.TestCheckResourceAttr("data.rockit_users.machines", "users.0.label", "Seeded u110"),
-					checkListQueries(ts, "/be/v1/users", "limit=100&offset=0&order%5B%5D=username&type=machine"),
+					ts.checkListQueries("/be/v1/users", "limit=100&offset=0&order%5B%5D=username&type=machine"),
 				),
 			},
 		},
