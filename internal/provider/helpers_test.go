@@ -20,7 +20,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
@@ -301,12 +304,30 @@ func (ts *testServer) checkUserField(org, username, field string, want any) reso
 
 // ---- Checks on state ----
 
-// stateAttr reads one attribute of a resource from state.
-func stateAttr(s *terraform.State, res, attr string) string {
-	if rs, ok := s.RootModule().Resources[res]; ok {
-		return rs.Primary.Attributes[attr]
-	}
-	return ""
+// expectIssued is a state check: attr of res holds the secret the mock issued and holds now
+// (issued is asked when the check runs), not empty. Whether a secret changed or stayed from
+// one step to the next is statecheck.CompareValue's (compare.ValuesSame / ValuesDiffer).
+func expectIssued(res, attr string, issued func() (string, bool)) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(res, tfjsonpath.New(attr), knownvalue.StringFunc(func(got string) error {
+		want, ok := issued()
+		switch {
+		case !ok || want == "":
+			return fmt.Errorf("the mock holds no %s for %s", attr, res)
+		case got != want:
+			return fmt.Errorf("%s.%s in state is not the value the mock issued", res, attr)
+		}
+		return nil
+	}))
+}
+
+// expectAPIKey: api_key of res is the mock's current key of the machine user.
+func (ts *testServer) expectAPIKey(res, org, username string) statecheck.StateCheck {
+	return expectIssued(res, "api_key", func() (string, bool) { return ts.UserAPIKey(org, username) })
+}
+
+// expectInitialPassword: initial_password of res is the mock's current password of the user.
+func (ts *testServer) expectInitialPassword(res, org, username string) statecheck.StateCheck {
+	return expectIssued(res, "initial_password", func() (string, bool) { return ts.UserPassword(org, username) })
 }
 
 // checkNoClearSecret fails when any attribute of any resource in state holds one of the
