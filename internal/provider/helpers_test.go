@@ -330,6 +330,22 @@ func (ts *testServer) expectInitialPassword(res, org, username string) statechec
 	return expectIssued(res, "initial_password", func() (string, bool) { return ts.UserPassword(org, username) })
 }
 
+// attrs are the attributes of a nested object that a check looks at.
+type attrs = map[string]knownvalue.Check
+
+// expectList checks a list attribute: its length, and at some indexes the attributes of the
+// element that matter (knownvalue.ObjectPartial).
+func expectList(addr, attr string, size int, at map[int]attrs) []statecheck.StateCheck {
+	elems := make(map[int]knownvalue.Check, len(at))
+	for i, a := range at {
+		elems[i] = knownvalue.ObjectPartial(a)
+	}
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.ListSizeExact(size)),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.ListPartial(elems)),
+	}
+}
+
 // checkNoClearSecret fails when any attribute of any resource in state holds one of the
 // secrets (value -> what it is).
 func checkNoClearSecret(secrets func() map[string]string) resource.TestCheckFunc {

@@ -9,7 +9,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // An explicit secret in the provider block wins over the environment: ROCKIT_PASSWORD (as the
@@ -198,7 +201,8 @@ data "rockit_roles" "all" {
   depends_on = [rockit_organization.studio]
 }
 `,
-				Check: resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.0.name", "Administrators"),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("data.rockit_roles.all", tfjsonpath.New("roles"),
+					knownvalue.ListPartial(map[int]knownvalue.Check{0: knownvalue.ObjectPartial(attrs{"name": knownvalue.StringExact("Administrators")})}))},
 			},
 		},
 	})
