@@ -421,29 +421,59 @@ func httptestServer(t *testing.T, h http.Handler) string {
 	return hs.URL
 }
 
-// losingFirstAnswers serves m but drops the answer to the first successful POST to each of
-// paths, after the mock acted on it.
-func losingFirstAnswers(t *testing.T, m *mockserver.Server, paths ...string) string {
-	t.Helper()
+// writeAPIError answers as the API does when it refuses: status and the error envelope.
+func writeAPIError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	body, _ := json.Marshal(map[string]string{"status": "error", "message": message})
+	_, _ = w.Write(body)
+}
+
+// writeRecorded sends an answer recorded with httptest.NewRecorder.
+func writeRecorded(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// losingAnswers serves next, but when lose says so for a request and the status next
+// answered, it drops the answer after next acted on the request: the client sees the
+// connection cut.
+func losingAnswers(next http.Handler, lose func(r *http.Request, status int) bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		if lose(r, rec.Code) {
+			panic(http.ErrAbortHandler)
+		}
+		writeRecorded(w, rec)
+	})
+}
+
+// firstSuccessfulPost is a lose function for losingAnswers: the answer to the first
+// successful POST to each of paths.
+func firstSuccessfulPost(paths ...string) func(r *http.Request, status int) bool {
 	var mu sync.Mutex
 	pending := map[string]bool{}
 	for _, p := range paths {
 		pending[p] = true
 	}
-	return httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		m.ServeHTTP(rec, r)
+	return func(r *http.Request, status int) bool {
 		mu.Lock()
-		drop := r.Method == http.MethodPost && rec.Code < 300 && pending[r.URL.Path]
-		delete(pending, r.URL.Path)
-		mu.Unlock()
+		defer mu.Unlock()
+		drop := r.Method == http.MethodPost && status < 300 && pending[r.URL.Path]
 		if drop {
-			panic(http.ErrAbortHandler)
+			delete(pending, r.URL.Path)
 		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	}))
+		return drop
+	}
+}
+
+// losingFirstAnswers serves m but drops the answer to the first successful POST to each of
+// paths, after the mock acted on it.
+func losingFirstAnswers(t *testing.T, m *mockserver.Server, paths ...string) string {
+	t.Helper()
+	return httptestServer(t, losingAnswers(m, firstSuccessfulPost(paths...)))
 }

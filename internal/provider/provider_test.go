@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -35,6 +36,13 @@ type testServer struct {
 // generation that forEachAuthScheme chose for t (2025 otherwise), unless an option says.
 func newTestServer(t *testing.T, opts ...func(*mockserver.Options)) *testServer {
 	t.Helper()
+	return newTestServerBehind(t, nil, opts...)
+}
+
+// newTestServerBehind is newTestServer with a handler of the test in front of the mock
+// (front(mock) serves; nil: the mock itself).
+func newTestServerBehind(t *testing.T, front func(mock http.Handler) http.Handler, opts ...func(*mockserver.Options)) *testServer {
+	t.Helper()
 	o := mockserver.Options{AdminToken: testAdminToken}
 	if scheme, ok := schemeOfTest.Load(t); ok {
 		o.AuthScheme = scheme.(string)
@@ -43,7 +51,11 @@ func newTestServer(t *testing.T, opts ...func(*mockserver.Options)) *testServer 
 		f(&o)
 	}
 	m := mockserver.New(o)
-	hs := httptest.NewServer(m)
+	var h http.Handler = m
+	if front != nil {
+		h = front(m)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	scheme := o.AuthScheme
 	if scheme == "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strconv"
@@ -564,17 +563,9 @@ func TestAccCreateWithoutAnswerIsKeptTainted(t *testing.T) {
 	password := m.SeedOrg("Unknown", "admin")
 	var lose atomic.Bool
 	lose.Store(true)
-	url := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		m.ServeHTTP(rec, r)
-		if lose.Load() && r.Method == http.MethodPost && rec.Code < 300 && r.URL.Path != "/be/v1/login" && r.URL.Path != "/be/v1/auth" {
-			panic(http.ErrAbortHandler) // carried out, answer lost
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+	// Carried out, answer lost.
+	url := httptestServer(t, losingAnswers(m, func(r *http.Request, status int) bool {
+		return lose.Load() && r.Method == http.MethodPost && status < 300 && r.URL.Path != "/be/v1/login" && r.URL.Path != "/be/v1/auth"
 	}))
 	cfg := fmt.Sprintf(`
 provider "rockit" {
