@@ -325,9 +325,10 @@ func (ts *testServer) expectAPIKey(res, org, username string) statecheck.StateCh
 	return expectIssued(res, "api_key", func() (string, bool) { return ts.UserAPIKey(org, username) })
 }
 
-// expectInitialPassword: initial_password of res is the mock's current password of the user.
-func (ts *testServer) expectInitialPassword(res, org, username string) statecheck.StateCheck {
-	return expectIssued(res, "initial_password", func() (string, bool) { return ts.UserPassword(org, username) })
+// expectInitialPassword: attr (initial_password of a user, admin_initial_password of an
+// organization) of res is the mock's current password of the user.
+func (ts *testServer) expectInitialPassword(res, attr, org, username string) statecheck.StateCheck {
+	return expectIssued(res, attr, func() (string, bool) { return ts.UserPassword(org, username) })
 }
 
 // attrs are the attributes of a nested object that a check looks at.

@@ -27,17 +27,6 @@ resource "rockit_organization" "test" {
 `, body)
 }
 
-// checkAdminPassword compares the password in state with the one the mock issued.
-func checkAdminPassword(ts *testServer, org string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		want, ok := ts.UserPassword(org, "admin")
-		if !ok {
-			return fmt.Errorf("the mock has no admin user in %s", org)
-		}
-		return resource.TestCheckResourceAttr("rockit_organization.test", "admin_initial_password", want)(s)
-	}
-}
-
 func TestAccOrganization_createImportDestroy(t *testing.T) {
 	forEachAuthScheme(t, testOrganizationCreateImportDestroy)
 }
@@ -58,9 +47,9 @@ func testOrganizationCreateImportDestroy(t *testing.T) {
 					statecheck.ExpectKnownValue("rockit_organization.test", tfjsonpath.New("prune"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("rockit_organization.test", tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("rockit_organization.test", tfjsonpath.New("admin_initial_password_encrypted"), knownvalue.Null()),
+					ts.expectInitialPassword("rockit_organization.test", "admin_initial_password", "Studio_One", "admin"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkAdminPassword(ts, "Studio_One"),
 					func(*terraform.State) error {
 						posts := ts.requestsMatching("POST", "/be/v1/orgs")
 						if len(posts) != 1 || string(posts[0].Body) != `{"name":"Studio_One"}` {

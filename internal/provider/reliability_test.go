@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
@@ -521,19 +522,16 @@ resource "rockit_subscription" "s" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				// Working credentials: the ones the server holds after the reset.
+				expectIssued("rockit_user.u", "initial_password", func() (string, bool) { return m.UserPassword("Adopt", "alice") }),
+				expectIssued("rockit_machine_user.m", "api_key", func() (string, bool) { return m.UserAPIKey("Adopt", "ci_bot") }),
+			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("rockit_role.r", "permissions.apps.#", "1"),
 				resource.TestCheckResourceAttr("rockit_app.a", "deployments.#", "1"),
 				resource.TestCheckResourceAttrSet("rockit_subscription.s", "secret"),
-				func(s *terraform.State) error {
-					user := s.RootModule().Resources["rockit_user.u"].Primary.Attributes
-					if pw, _ := m.UserPassword("Adopt", "alice"); pw == "" || pw != user["initial_password"] {
-						return fmt.Errorf("alice's initial_password in state is not her password on the server")
-					}
-					bot := s.RootModule().Resources["rockit_machine_user.m"].Primary.Attributes
-					if key, _ := m.UserAPIKey("Adopt", "ci_bot"); key == "" || key != bot["api_key"] {
-						return fmt.Errorf("ci_bot's api_key in state is not its key on the server")
-					}
+				func(*terraform.State) error {
 					// Every create was answered 409 once: the proof that each was adopted.
 					conflicts := map[string]int{}
 					for _, r := range m.Requests() {

@@ -51,7 +51,7 @@ resource "rockit_user" "alice" {
 	password := tfjsonpath.New("initial_password")
 	passwordKept := statecheck.CompareValue(compare.ValuesSame())    // created -> profile changed
 	passwordReset := statecheck.CompareValue(compare.ValuesDiffer()) // profile changed -> credentials_version
-	issuedPassword := ts.expectInitialPassword("rockit_user.alice", "Acme", "alice")
+	issuedPassword := ts.expectInitialPassword("rockit_user.alice", "initial_password", "Acme", "alice")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
@@ -331,7 +331,7 @@ resource "rockit_machine_user" "ci" {
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					ts.expectAPIKey("rockit_machine_user.ci", "Boot_Studio", "ci"),
-					ts.expectInitialPassword("rockit_user.lead", "Boot_Studio", "lead"),
+					ts.expectInitialPassword("rockit_user.lead", "initial_password", "Boot_Studio", "lead"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					ts.checkRole("Boot_Studio", "Release", map[string]int{"apps": 6, "deployments": 2, "tasks": 18}),
