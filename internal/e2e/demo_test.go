@@ -6,13 +6,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,64 +17,27 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
-const adminToken = "e2e-admin-token"
-
 // terraformRun runs the terraform CLI in one working directory and returns its combined
 // output and exit code.
 type terraformRun func(args ...string) (string, int)
 
-// setup builds the plugin (once), starts a mock, writes the files into a new working
-// directory with dev_overrides, and returns the mock, a runner of the terraform CLI and the
-// working directory.
+// setup starts a mock, writes the files into a new working directory with dev_overrides for
+// the plugin (built once), and returns the mock, a runner of the terraform CLI and the
+// working directory. The provider's endpoint and admin token come from the environment.
 func setup(ctx context.Context, t *testing.T, files map[string][]byte) (*mockserver.Server, terraformRun, string) {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
-	}
-	// The provider binary, as `make build` makes it (built once for the package).
-	pluginDir := buildPlugin(t)
-
-	mock := mockserver.New(mockserver.Options{AdminToken: adminToken})
-	hs := httptest.NewServer(mock)
-	t.Cleanup(hs.Close)
-
-	work := t.TempDir()
+	tf := terraformCLI(t)
+	plugins := buildPlugin(t)
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
+	w := newWorkDir(t, tf, plugins, "ROCKIT_ENDPOINT="+url, "ROCKIT_ADMIN_TOKEN="+adminToken)
 	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(work, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rc := filepath.Join(work, "terraformrc")
-	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = %q\n  }\n  direct {}\n}\n", pluginDir)
-	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{
-		"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"ROCKIT_ENDPOINT=" + hs.URL, "ROCKIT_ADMIN_TOKEN=" + adminToken,
-		"PATH=" + os.Getenv("PATH"), "HOME=" + work,
+		w.write(name, string(b))
 	}
 	terraform := func(args ...string) (string, int) {
 		t.Helper()
-		cmd := exec.CommandContext(ctx, tf, append([]string{"-chdir=" + work}, args...)...)
-		cmd.Env = env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		code := 0
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			code = exitErr.ExitCode()
-		} else if err != nil {
-			t.Fatalf("terraform %s: %v", args[0], err)
-		}
-		return out.String(), code
+		return w.terraform(ctx, args...)
 	}
-	return mock, terraform, work
+	return mock, terraform, w.dir
 }
 
 func TestDemoWithRealPluginProcesses(t *testing.T) {

@@ -3,11 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,31 +17,16 @@ import (
 // plan imports every object and adds or destroys nothing, the apply imports them, and the
 // re-plan is empty. This is the path for Terraform < 1.14, which has no `terraform query`.
 func TestExportThenImportWithRealPluginProcess(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
-	}
+	tf := terraformCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
+	plugins := buildPlugin(t)
+	export := filepath.Join(t.TempDir(), "rockit-export")
+	if err := goBuild(ctx, "./cmd/rockit-export", export); err != nil {
 		t.Fatal(err)
 	}
-	bin := t.TempDir()
-	for out, pkg := range map[string]string{"terraform-provider-rockit": ".", "rockit-export": "./cmd/rockit-export"} {
-		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, out), pkg)
-		build.Dir = root
-		if b, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
-		}
-	}
 
-	mock := mockserver.New(mockserver.Options{AdminToken: adminToken})
-	hs := httptest.NewServer(mock)
-	defer hs.Close()
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
 	const org = "Acme"
 	pw := mock.SeedOrg(org, "admin")
 	mock.SeedRole(org, "Developers", map[string]int{"apps": 6, "tasks": 18})
@@ -57,41 +39,21 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	mock.SeedSubscription(org, "CI_Hook", "https://ci.example.com/rockit")
 	const objects = 8
 
-	work := t.TempDir()
-	rc := filepath.Join(work, "terraformrc")
-	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = %q\n  }\n  direct {}\n}\n", bin)
-	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{
-		"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"ROCKIT_ENDPOINT=" + hs.URL, "ROCKIT_ORG=" + org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD=" + pw,
-		"TF_VAR_deployment_Origin_EU_secret_access_key=the-origin-secret",
-		"PATH=" + os.Getenv("PATH"), "HOME=" + work,
-	}
+	w := newWorkDir(t, tf, plugins,
+		"ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw,
+		"TF_VAR_deployment_Origin_EU_secret_access_key=the-origin-secret")
+	work := w.dir
 	run := func(name string, args ...string) (string, int) {
 		t.Helper()
-		cmd := exec.CommandContext(ctx, name, args...)
-		cmd.Env = env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		code := 0
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			code = exitErr.ExitCode()
-		} else if err != nil {
-			t.Fatalf("%s %s: %v", name, args[0], err)
-		}
-		return out.String(), code
+		return w.run(ctx, name, args...)
 	}
 	terraform := func(args ...string) (string, int) {
 		t.Helper()
-		return run(tf, append([]string{"-chdir=" + work}, args...)...)
+		return w.terraform(ctx, args...)
 	}
 
 	mock.ResetRequests()
-	if out, code := run(filepath.Join(bin, "rockit-export"), "-out", filepath.Join(work, "main.tf")); code != 0 {
+	if out, code := run(export, "-out", filepath.Join(work, "main.tf")); code != 0 {
 		t.Fatalf("rockit-export failed (%d):\n%s", code, out)
 	}
 	for _, r := range mock.Requests() {

@@ -1,19 +1,15 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -47,49 +43,6 @@ resource "rockit_role" "r" {
 }
 `
 
-var (
-	pluginOnce sync.Once
-	pluginDir  string
-	pluginErr  error
-)
-
-// TestMain removes the plugin binary the interrupt tests built.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if pluginDir != "" {
-		_ = os.RemoveAll(pluginDir)
-	}
-	os.Exit(code)
-}
-
-// buildPlugin builds the provider binary once for the interrupt tests.
-func buildPlugin(t *testing.T) string {
-	t.Helper()
-	pluginOnce.Do(func() {
-		root, err := filepath.Abs(filepath.Join("..", ".."))
-		if err != nil {
-			pluginErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "rockit-plugin-") //nolint:usetesting // shared by every test of the package, removed in TestMain
-		if err != nil {
-			pluginErr = err
-			return
-		}
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-rockit"), ".")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			pluginErr = fmt.Errorf("go build: %w\n%s", err, out)
-			return
-		}
-		pluginDir = dir
-	})
-	if pluginErr != nil {
-		t.Fatal(pluginErr)
-	}
-	return pluginDir
-}
-
 // writeCounter counts the role writes of one method the mock has received and finished.
 type writeCounter struct {
 	arrived, finished atomic.Int32
@@ -98,9 +51,7 @@ type writeCounter struct {
 // stopRig is a mock with latency, a working directory with stopConfig, and the terraform CLI.
 type stopRig struct {
 	t      *testing.T
-	tf     string
-	work   string
-	env    []string
+	w      *workDir
 	mock   *mockserver.Server
 	api    *client.Client
 	writes map[string]*writeCounter // by method: POST, DELETE
@@ -108,40 +59,23 @@ type stopRig struct {
 
 func newStopRig(t *testing.T) *stopRig {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
-	}
+	tf := terraformCLI(t)
 	plugins := buildPlugin(t)
-	mock := mockserver.New(mockserver.Options{AdminToken: adminToken, Latency: stopLatency})
+	rig := &stopRig{t: t, writes: map[string]*writeCounter{http.MethodPost: {}, http.MethodDelete: {}}}
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken, Latency: stopLatency}, func(mock http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if c, ok := rig.writes[r.Method]; ok && strings.HasPrefix(r.URL.Path, "/be/v1/roles") {
+				c.arrived.Add(1)
+				defer c.finished.Add(1)
+			}
+			mock.ServeHTTP(w, r)
+		})
+	})
+	rig.mock = mock
 	password := mock.SeedOrg(stopOrg, "admin")
-	rig := &stopRig{t: t, tf: tf, work: t.TempDir(), mock: mock,
-		writes: map[string]*writeCounter{http.MethodPost: {}, http.MethodDelete: {}}}
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, ok := rig.writes[r.Method]; ok && strings.HasPrefix(r.URL.Path, "/be/v1/roles") {
-			c.arrived.Add(1)
-			defer c.finished.Add(1)
-		}
-		mock.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	if err := os.WriteFile(filepath.Join(rig.work, "main.tf"), []byte(stopConfig), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rc := filepath.Join(rig.work, "terraformrc")
-	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = %q\n  }\n  direct {}\n}\n", plugins)
-	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rig.env = []string{
-		"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"ROCKIT_ENDPOINT=" + hs.URL, "ROCKIT_ORG=" + stopOrg, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD=" + password,
-		"PATH=" + os.Getenv("PATH"), "HOME=" + rig.work,
-	}
-	api, err := client.New(client.Config{Endpoint: hs.URL, OrgName: stopOrg, Username: "admin", Password: password})
+	rig.w = newWorkDir(t, tf, plugins, "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+stopOrg, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+password)
+	rig.w.write("main.tf", stopConfig)
+	api, err := client.New(client.Config{Endpoint: url, OrgName: stopOrg, Username: "admin", Password: password})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,29 +83,12 @@ func newStopRig(t *testing.T) *stopRig {
 	return rig
 }
 
-func (r *stopRig) command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer) {
-	cmd := exec.CommandContext(ctx, r.tf, append([]string{"-chdir=" + r.work}, args...)...)
-	cmd.Env = r.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	return cmd, &out
-}
-
 // run runs terraform to its end and returns its output and exit code.
 func (r *stopRig) run(args ...string) (string, int) {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd, out := r.command(ctx, args...)
-	err := cmd.Run()
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		return out.String(), exitErr.ExitCode()
-	}
-	if err != nil {
-		r.t.Fatalf("terraform %s: %v", args[0], err)
-	}
-	return out.String(), 0
+	return r.w.terraform(ctx, args...)
 }
 
 // interrupt starts terraform, sends one SIGINT once the mock has received `after` role writes
@@ -184,7 +101,7 @@ func (r *stopRig) interrupt(method string, after int32, args ...string) (inFligh
 	writes.finished.Store(0)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd, out := r.command(ctx, args...)
+	cmd, out := r.w.command(ctx, "", args...)
 	if err := cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}
@@ -214,7 +131,7 @@ func (r *stopRig) interrupt(method string, after int32, args ...string) (inFligh
 // stateRoles returns the names of the roles in terraform.tfstate, and those marked tainted.
 func (r *stopRig) stateRoles() (names, tainted []string) {
 	r.t.Helper()
-	b, err := os.ReadFile(filepath.Join(r.work, "terraform.tfstate"))
+	b, err := os.ReadFile(filepath.Join(r.w.dir, "terraform.tfstate"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -1,11 +1,10 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,29 +21,22 @@ import (
 // file says what Terraform itself says, for every part that the CLI here prints; what only
 // Terraform 1.12+ prints (identity, list resources, actions) comes from the same code paths.
 func TestSchemaJSONMatchesTerraformProvidersSchema_TF111(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run through scripts/with-terraform.sh (make test does)")
-	}
+	tf := terraformCLI(t)
 	if v := terraformVersion(t, tf); v < 11 {
 		t.Skipf("terraform 1.%d: the comparison needs 1.11+, which prints write-only attributes and ephemeral resources", v)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	pluginDir := buildPlugin(t)
-	work := t.TempDir()
-	rc := filepath.Join(work, "terraformrc")
-	mustWrite(t, rc, "provider_installation {\n  dev_overrides {\n    \"rockitplay/rockit\" = \""+pluginDir+"\"\n  }\n  direct {}\n}\n")
-	mustWrite(t, filepath.Join(work, "main.tf"), "terraform {\n  required_providers {\n    rockit = { source = \"rockitplay/rockit\" }\n  }\n}\n")
-	cmd := exec.CommandContext(ctx, tf, "-chdir="+work, "providers", "schema", "-json")
-	cmd.Env = []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "PATH=" + os.Getenv("PATH"), "HOME=" + work}
-	cliOut, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("terraform providers schema -json: %v", err)
+	w := newWorkDir(t, tf, buildPlugin(t))
+	w.write("main.tf", "terraform {\n  required_providers {\n    rockit = { source = \"rockitplay/rockit\" }\n  }\n}\n")
+	// The JSON is stdout alone; stderr (the dev_overrides warning) stays in the buffer.
+	cmd, stderr := w.command(ctx, "", "providers", "schema", "-json")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("terraform providers schema -json: %v\n%s", err, stderr)
 	}
+	cliOut := stdout.Bytes()
 
 	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
@@ -100,13 +92,6 @@ func union(a, b map[string]any) map[string]bool {
 		keys[k] = true
 	}
 	return keys
-}
-
-func mustWrite(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // terraformVersion returns the minor version of a 1.x terraform binary.

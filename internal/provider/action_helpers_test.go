@@ -9,86 +9,35 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// actionProvider is a protocol-6 provider server with its schemas, configured against a mock.
+// actionProvider is the protocol-level provider server (protocol_helpers_test.go) with its
+// action calls.
 type actionProvider struct {
-	t       *testing.T
-	srv     tfprotov6.ProviderServerWithActions //nolint:staticcheck // how Terraform 1.14 reaches actions in plugin-go v0.31
-	schemas *tfprotov6.GetProviderSchemaResponse
+	*protoServer
+	actions tfprotov6.ProviderServerWithActions //nolint:staticcheck // how Terraform 1.14 reaches actions in plugin-go v0.31
 }
 
 // actionServer starts the provider at the protocol level and reads its schemas.
 func actionServer(t *testing.T) *actionProvider {
 	t.Helper()
-	s, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, ok := s.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // see actionProvider.srv
+	p := protoNewServer(t, nil)
+	actions, ok := p.srv.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // see actionProvider.actions
 	if !ok {
-		t.Fatalf("the provider server %T does not serve actions", s)
+		t.Fatalf("the provider server %T does not serve actions", p.srv)
 	}
-	schemas, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actionNoErrors(t, "GetProviderSchema", schemas.Diagnostics)
-	return &actionProvider{t: t, srv: srv, schemas: schemas}
+	return &actionProvider{protoServer: p, actions: actions}
 }
 
-// actionValue encodes an object of the schema's type; attributes not in vals are null.
-// A vals entry may be a string, a bool, an int or a ready tftypes.Value.
-func actionValue(t *testing.T, s *tfprotov6.Schema, vals map[string]any) *tfprotov6.DynamicValue {
-	t.Helper()
-	typ := s.ValueType().(tftypes.Object)
-	fields := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		switch v := vals[name].(type) {
-		case nil:
-			fields[name] = tftypes.NewValue(at, nil)
-		case tftypes.Value:
-			fields[name] = v
-		default:
-			fields[name] = tftypes.NewValue(at, v)
-		}
-	}
-	for name := range vals {
-		if _, ok := typ.AttributeTypes[name]; !ok {
-			t.Fatalf("the schema has no attribute %q", name)
-		}
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, fields))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
-}
-
-// configure sends ConfigureProvider with the provider block of ts's organization org, acting as
-// its administrator (password login), and returns the diagnostics.
+// configure configures the provider for ts's organization org, acting as its administrator
+// (password login).
 func (p *actionProvider) configure(ts *testServer, org string) {
 	p.t.Helper()
 	pw := ts.SeedOrg(org, "admin")
-	p.configureWith(map[string]any{
+	p.protoConfigure(map[string]any{
 		"endpoint": ts.URL, "org_name": org, "username": "admin", "password": pw, "max_retries": 0,
 	})
-}
-
-// configureWith sends ConfigureProvider with these provider attributes and fails on errors.
-func (p *actionProvider) configureWith(vals map[string]any) {
-	p.t.Helper()
-	resp, err := p.srv.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
-		TerraformVersion: "1.14.0",
-		Config:           actionValue(p.t, p.schemas.Provider, vals),
-	})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	actionNoErrors(p.t, "ConfigureProvider", resp.Diagnostics)
 }
 
 // config encodes an action's configuration.
@@ -98,13 +47,16 @@ func (p *actionProvider) config(actionType string, vals map[string]any) *tfproto
 	if !ok {
 		p.t.Fatalf("no action schema %q", actionType)
 	}
-	return actionValue(p.t, s.Schema, vals)
+	if vals == nil {
+		vals = map[string]any{}
+	}
+	return protoDynamic(p.t, s.Schema.ValueType(), vals)
 }
 
 // validate sends ValidateActionConfig and returns its diagnostics.
 func (p *actionProvider) validate(actionType string, vals map[string]any) []*tfprotov6.Diagnostic {
 	p.t.Helper()
-	resp, err := p.srv.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{
+	resp, err := p.actions.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{
 		ActionType: actionType, Config: p.config(actionType, vals),
 	})
 	if err != nil {
@@ -116,7 +68,7 @@ func (p *actionProvider) validate(actionType string, vals map[string]any) []*tfp
 // plan sends PlanAction and returns its diagnostics.
 func (p *actionProvider) plan(actionType string, vals map[string]any) []*tfprotov6.Diagnostic {
 	p.t.Helper()
-	resp, err := p.srv.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{
+	resp, err := p.actions.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{
 		ActionType: actionType, Config: p.config(actionType, vals),
 		ClientCapabilities: &tfprotov6.PlanActionClientCapabilities{DeferralAllowed: true},
 	})
@@ -130,7 +82,7 @@ func (p *actionProvider) plan(actionType string, vals map[string]any) []*tfproto
 // the diagnostics of the completed event (which must come last, exactly once).
 func (p *actionProvider) invoke(actionType string, vals map[string]any) (progress []string, diags []*tfprotov6.Diagnostic) {
 	p.t.Helper()
-	stream, err := p.srv.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{
+	stream, err := p.actions.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{
 		ActionType: actionType, Config: p.config(actionType, vals),
 	})
 	if err != nil {
@@ -155,16 +107,6 @@ func (p *actionProvider) invoke(actionType string, vals map[string]any) (progres
 		p.t.Fatalf("%d completed events, want 1", completed)
 	}
 	return progress, diags
-}
-
-// actionNoErrors fails when diags hold an error.
-func actionNoErrors(t *testing.T, what string, diags []*tfprotov6.Diagnostic) {
-	t.Helper()
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("%s: %s: %s", what, d.Summary, d.Detail)
-		}
-	}
 }
 
 // actionError returns the one error of diags as "summary: detail", failing unless there is

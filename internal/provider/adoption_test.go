@@ -3,9 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,29 +20,13 @@ import (
 func TestAccUserCredentialsResetFailsAfterAdoption(t *testing.T) {
 	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
 	password := m.SeedOrg("Taint", "admin")
-	var mu sync.Mutex
-	lost := false
+	losing := losingAnswers(m, firstSuccessfulPost("/be/v1/users"))
 	url := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPatch && r.URL.Path == "/be/v1/users" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`{"status":"error","message":"forbidden: resetCreds needs the full beUsers permission"}`))
+			writeAPIError(w, http.StatusForbidden, "forbidden: resetCreds needs the full beUsers permission")
 			return
 		}
-		rec := httptest.NewRecorder()
-		m.ServeHTTP(rec, r)
-		mu.Lock()
-		drop := !lost && r.Method == http.MethodPost && r.URL.Path == "/be/v1/users" && rec.Code < 300
-		lost = lost || drop
-		mu.Unlock()
-		if drop {
-			panic(http.ErrAbortHandler)
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+		losing.ServeHTTP(w, r)
 	}))
 	cfg := fmt.Sprintf(`
 provider "rockit" {

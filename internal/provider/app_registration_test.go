@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,8 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
-	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
 // failingAppWrites stands in front of a mock and, while switched on, answers 500 to the
@@ -27,9 +24,7 @@ func (f *failingAppWrites) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if (f.patch.Load() && r.Method == http.MethodPatch && r.URL.Path == "/be/v1/apps") ||
 			(f.del.Load() && r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/be/v1/apps/")) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"status":"error","message":"injected by the test"}`))
+			writeAPIError(w, http.StatusInternalServerError, "injected by the test")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -40,10 +35,7 @@ func (f *failingAppWrites) wrap(next http.Handler) http.Handler {
 func newFailingAppServer(t *testing.T) (*testServer, *failingAppWrites) {
 	t.Helper()
 	f := &failingAppWrites{}
-	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
-	hs := httptest.NewServer(f.wrap(m))
-	t.Cleanup(hs.Close)
-	return &testServer{Server: m, URL: hs.URL}, f
+	return newTestServerBehind(t, f.wrap), f
 }
 
 // When the registration PATCH fails after the app was created, the app (registered to no
@@ -56,7 +48,7 @@ func TestAccApp_failedRegistrationDeletesTheNewApp(t *testing.T) {
 	cfg := appConfig(prov, "  name = \"Game_Undo\"\n  label = \"U\"\n  deployments = [\"Origin_A\"]")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkAppGone(ts, "App_Undo", "Game_Undo"),
+		CheckDestroy:             ts.checkGone("app", "App_Undo", "Game_Undo"),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { fail.patch.Store(true) },

@@ -13,17 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-func checkAppGone(ts *testServer, org string, names ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for _, n := range names {
-			if ts.AppExists(org, n) {
-				return fmt.Errorf("app %s still exists on the mock after destroy", n)
-			}
-		}
-		return nil
-	}
-}
-
 func appConfig(provider, body string) string {
 	return provider + fmt.Sprintf(`
 resource "rockit_app" "test" {
@@ -51,7 +40,7 @@ func TestAccApp_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// The import block step needs Terraform 1.5.
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		CheckDestroy:           checkAppGone(ts, "App_Life", "Game_One"),
+		CheckDestroy:           ts.checkGone("app", "App_Life", "Game_One"),
 		Steps: []resource.TestStep{
 			{
 				Config: appConfig(prov, created),
@@ -162,8 +151,8 @@ resource "rockit_app" "game" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkAppGone(ts, "App_Reg", "Game_Reg"),
-			checkDeploymentGone(ts, "App_Reg", "Origin_EU"),
+			ts.checkGone("app", "App_Reg", "Game_Reg"),
+			ts.checkGone("deployment", "App_Reg", "Origin_EU"),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -233,7 +222,7 @@ resource "rockit_deployment" "x" {
 			{
 				PreConfig: func() { ts.RemoveApp("App_Use", "Other_Game") },
 				Config:    prov,
-				Check:     checkDeploymentGone(ts, "App_Use", "Origin_X"),
+				Check:     ts.checkGone("deployment", "App_Use", "Origin_X"),
 			},
 		},
 	})
@@ -245,7 +234,7 @@ func TestAccApp_deletionProtection(t *testing.T) {
 	protected := appConfig(prov, "  name = \"Guarded\"\n  label = \"G\"\n  deletion_protection = true")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkAppGone(ts, "App_Prot", "Guarded"),
+		CheckDestroy:             ts.checkGone("app", "App_Prot", "Guarded"),
 		Steps: []resource.TestStep{
 			{Config: protected},
 			{
@@ -301,7 +290,7 @@ func TestAccApp_unknownDeploymentFailsBeforeCreate(t *testing.T) {
 	cfg := appConfig(prov, "  name = \"Game_U\"\n  label = \"U\"\n  deployments = [\"Origin_A\", \"Ghost\", \"Ghost_2\"]")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkAppGone(ts, "App_Unknown", "Game_U"),
+		CheckDestroy:             ts.checkGone("app", "App_Unknown", "Game_U"),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   ts.ResetRequests,

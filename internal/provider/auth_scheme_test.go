@@ -13,15 +13,6 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
-// authKinds counts the mock's requests by "path auth" (org-scoped paths reduced to /be/v1/...).
-func authKinds(ts *testServer) map[string]int {
-	out := map[string]int{}
-	for _, r := range ts.Requests() {
-		out[fmt.Sprintf("%s %s %d", r.Path, r.Auth, r.Status)]++
-	}
-	return out
-}
-
 // auth_scheme is checked at plan time, in the configuration and in ROCKIT_AUTH_SCHEME, with no
 // request.
 func TestAccAuthScheme_invalidAtPlanTime(t *testing.T) {
@@ -42,9 +33,7 @@ func TestAccAuthScheme_invalidAtPlanTime(t *testing.T) {
 			},
 		},
 	})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("an invalid auth_scheme reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "an invalid auth_scheme")
 }
 
 // With auth_scheme left at "auto" the provider tells the generation from the first login and
@@ -82,7 +71,7 @@ resource "rockit_role" "auto" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("rockit_role.auto", "name", "Auto"),
 					func(*terraform.State) error {
-						kinds := authKinds(ts)
+						kinds := ts.authKinds()
 						for _, k := range want {
 							if kinds[k] == 0 {
 								return fmt.Errorf("no request %q against the %s mock: %v", k, ts.scheme, kinds)
@@ -202,7 +191,7 @@ resource "rockit_role" "r%d" {
 			if dels := ts.requestsMatching(http.MethodDelete, "/be/v1/orgs/Studio_Long"); len(dels) != 1 || dels[0].Query != "prune=true" || dels[0].Auth != "admin" {
 				return fmt.Errorf("organization deletes %v, want one with prune=true and the admin token", dels)
 			}
-			return checkOrgGone(ts, "Studio_Long")(nil)
+			return ts.checkGone("organization", "", "Studio_Long")(nil)
 		},
 		Steps: []resource.TestStep{{
 			Config: cfg,

@@ -105,12 +105,12 @@ func TestAccAuthTokenEphemeralResource_Renew(t *testing.T) {
 	ctx := context.Background()
 	open, err := p.srv.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{
 		TypeName: "rockit_auth_token",
-		Config:   actionValue(t, p.schemas.EphemeralResourceSchemas["rockit_auth_token"], nil),
+		Config:   protoDynamic(t, p.schemas.EphemeralResourceSchemas["rockit_auth_token"].ValueType(), map[string]any{}),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	actionNoErrors(t, "OpenEphemeralResource", open.Diagnostics)
+	protoNoErrors(t, "OpenEphemeralResource", open.Diagnostics)
 	if left := time.Until(open.RenewAt); left > 2*time.Second || left < 500*time.Millisecond {
 		t.Fatalf("RenewAt %v, want before the 2 s lifetime ends, by the renewal margin (1 s for 2 s tokens)", open.RenewAt)
 	}
@@ -132,7 +132,7 @@ func TestAccAuthTokenEphemeralResource_Renew(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		actionNoErrors(t, fmt.Sprintf("RenewEphemeralResource %d", i), renew.Diagnostics)
+		protoNoErrors(t, fmt.Sprintf("RenewEphemeralResource %d", i), renew.Diagnostics)
 		if !renew.RenewAt.After(time.Now()) {
 			t.Fatalf("renewal %d: RenewAt %v", i, renew.RenewAt)
 		}
@@ -162,10 +162,10 @@ func TestAccAuthTokenEphemeralResource_MachineUser(t *testing.T) {
 	ts := newTestServer(t)
 	p := actionServer(t)
 	ts.SeedOrg("Eph_Machine", "admin")
-	p.configureWith(map[string]any{"endpoint": ts.URL, "org_name": "Eph_Machine", "username": "ci", "api_key": "some-key", "max_retries": 0})
+	p.protoConfigure(map[string]any{"endpoint": ts.URL, "org_name": "Eph_Machine", "username": "ci", "api_key": "some-key", "max_retries": 0})
 	open, err := p.srv.OpenEphemeralResource(context.Background(), &tfprotov6.OpenEphemeralResourceRequest{
 		TypeName: "rockit_auth_token",
-		Config:   actionValue(t, p.schemas.EphemeralResourceSchemas["rockit_auth_token"], nil),
+		Config:   protoDynamic(t, p.schemas.EphemeralResourceSchemas["rockit_auth_token"].ValueType(), map[string]any{}),
 	})
 	if err != nil {
 		t.Fatal(err)

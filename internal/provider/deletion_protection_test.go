@@ -15,17 +15,6 @@ func deletionProtectionRefused(kind, name string) string {
 	return fmt.Sprintf("Terraform was about to delete the %s %q", kind, name)
 }
 
-// expectNoDeletes fails the test when the mock received any DELETE (the check runs where a
-// step's Check cannot, since steps that expect an error skip it).
-func (ts *testServer) expectNoDeletes(t *testing.T, what string) func() {
-	return func() {
-		t.Helper()
-		if dels := ts.requestsMatching("DELETE", ""); len(dels) > 0 {
-			t.Errorf("%s: a protected object received DELETE requests: %s", what, describeRequests(dels))
-		}
-	}
-}
-
 // deletion_protection holds on the paths to a delete that the plan-time check cannot see:
 // replace_triggered_by and a tainted resource reach Delete, which refuses from the state.
 // The organization is finally forgotten with a removed block (destroy = false), still there.

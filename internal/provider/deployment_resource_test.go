@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,35 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// checkBodies compares the bodies of the logged requests with this method and path (exactly)
-// with want, as JSON values, in order.
-func (ts *testServer) checkBodies(method, path string, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		var got []string
-		for _, r := range ts.Requests() {
-			if r.Method == method && r.Path == path {
-				got = append(got, string(r.Body))
-			}
-		}
-		if len(got) != len(want) {
-			return fmt.Errorf("want %d %s %s requests with bodies %v, the mock received %d: %v", len(want), method, path, want, len(got), got)
-		}
-		for i := range want {
-			var g, w any
-			if err := json.Unmarshal([]byte(got[i]), &g); err != nil {
-				return fmt.Errorf("body %d of %s %s is not JSON: %q", i, method, path, got[i])
-			}
-			if err := json.Unmarshal([]byte(want[i]), &w); err != nil {
-				return fmt.Errorf("test bug: want %q is not JSON", want[i])
-			}
-			if !reflect.DeepEqual(g, w) {
-				return fmt.Errorf("%s %s body %d: want %s, got %s", method, path, i, want[i], got[i])
-			}
-		}
-		return nil
-	}
-}
-
 // checkDeploymentSecrets compares the secrets the mock stores with the expected ones.
 func checkDeploymentSecrets(ts *testServer, org, name, secret, key string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -54,33 +22,6 @@ func checkDeploymentSecrets(ts *testServer, org, name, secret, key string) resou
 			return fmt.Errorf("the mock has no deployment %s in %s", name, org)
 		case gotSecret != secret || gotKey != key:
 			return fmt.Errorf("the mock holds secretAccessKey %q and downloadAuth key %q, want %q and %q", gotSecret, gotKey, secret, key)
-		}
-		return nil
-	}
-}
-
-// checkNotInState fails when any attribute in state holds one of the values.
-func checkNotInState(values ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for addr, rs := range s.RootModule().Resources {
-			for k, v := range rs.Primary.Attributes {
-				for _, secret := range values {
-					if strings.Contains(v, secret) {
-						return fmt.Errorf("the secret %q is in state: %s.%s", secret, addr, k)
-					}
-				}
-			}
-		}
-		return nil
-	}
-}
-
-func checkDeploymentGone(ts *testServer, org string, names ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for _, n := range names {
-			if ts.DeploymentExists(org, n) {
-				return fmt.Errorf("deployment %s still exists on the mock after destroy", n)
-			}
 		}
 		return nil
 	}
@@ -125,7 +66,7 @@ func TestAccDeployment_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// The import block step needs Terraform 1.5.
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		CheckDestroy:           checkDeploymentGone(ts, "Dep_Life", "Origin[EU]"),
+		CheckDestroy:           ts.checkGone("deployment", "Dep_Life", "Origin[EU]"),
 		Steps: []resource.TestStep{
 			{
 				Config: deploymentConfig(prov, withAuth),
@@ -257,7 +198,7 @@ func TestAccDeployment_writeOnlySecret_TF111(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		CheckDestroy:             checkDeploymentGone(ts, "Dep_WO", "Origin_WO"),
+		CheckDestroy:             ts.checkGone("deployment", "Dep_WO", "Origin_WO"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg("wo-secret-1", 1, "wo-key-1", 1),

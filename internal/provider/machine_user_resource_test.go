@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -12,20 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
-
-// checkAPIKey compares the api_key in state with the mock's current key of the machine user.
-func checkAPIKey(ts *testServer, org, res, username string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		want, ok := ts.UserAPIKey(org, username)
-		if !ok {
-			return fmt.Errorf("the mock has no machine user %s", username)
-		}
-		if got := stateAttr(s, res, "api_key"); got == "" || got != want {
-			return fmt.Errorf("api_key in state is not the key the mock issued")
-		}
-		return nil
-	}
-}
 
 func TestAccMachineUser_lifecycle(t *testing.T) { forEachAuthScheme(t, testMachineUserLifecycle) }
 
@@ -54,13 +41,16 @@ resource "rockit_machine_user" "ci" {
   roles = []
   api_key_version = 2`)
 
-	var firstKey string
+	apiKey := tfjsonpath.New("api_key")
+	keyKept := statecheck.CompareValue(compare.ValuesSame())      // created -> label changed
+	keyRotated := statecheck.CompareValue(compare.ValuesDiffer()) // label changed -> rotated
+	issuedKey := ts.expectAPIKey("rockit_machine_user.ci", "Acme", "ci_bot")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkUserGone(ts, "Acme", "ci_bot"),
-			checkRole(ts, "Acme", "Deploy", nil),
+			ts.checkGone("user", "Acme", "ci_bot"),
+			ts.checkGone("role", "Acme", "Deploy"),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -68,12 +58,12 @@ resource "rockit_machine_user" "ci" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("rockit_machine_user.ci", tfjsonpath.New("id"), knownvalue.StringExact("ci_bot")),
 					statecheck.ExpectKnownValue("rockit_machine_user.ci", tfjsonpath.New("roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Deploy")})),
+					issuedKey,
+					keyKept.AddStateValue("rockit_machine_user.ci", apiKey),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
-					checkUserField(ts, "Acme", "ci_bot", "type", "machine"),
-					func(s *terraform.State) error {
-						firstKey = stateAttr(s, "rockit_machine_user.ci", "api_key")
+					ts.checkUserField("Acme", "ci_bot", "type", "machine"),
+					func(*terraform.State) error {
 						posts := ts.requestsMatching("POST", "/be/v1/users")
 						if len(posts) != 1 || canonicalJSON(posts[0].Body) != `{"label":"CI pipeline","roles":["Deploy"],"username":"ci_bot"}` {
 							return fmt.Errorf("unexpected create requests: %s", describeRequests(posts))
@@ -107,17 +97,15 @@ resource "rockit_machine_user" "ci" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("rockit_machine_user.ci", plancheck.ResourceActionUpdate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					issuedKey,
+					keyKept.AddStateValue("rockit_machine_user.ci", apiKey),
+					keyRotated.AddStateValue("rockit_machine_user.ci", apiKey),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `PATCH /be/v1/users {"label":"GitHub Actions","roles":[],"username":"ci_bot"}`),
-					checkUserField(ts, "Acme", "ci_bot", "label", "GitHub Actions"),
-					checkUserField(ts, "Acme", "ci_bot", "roles", []any{}),
-					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
-					resource.TestCheckResourceAttrWith("rockit_machine_user.ci", "api_key", func(v string) error {
-						if v != firstKey {
-							return fmt.Errorf("a label change changed api_key")
-						}
-						return nil
-					}),
+					ts.checkWrites(`PATCH /be/v1/users {"label":"GitHub Actions","roles":[],"username":"ci_bot"}`),
+					ts.checkUserField("Acme", "ci_bot", "label", "GitHub Actions"),
+					ts.checkUserField("Acme", "ci_bot", "roles", []any{}),
 				),
 			},
 			// api_key_version rotates the key in place: one PATCH with resetCreds only.
@@ -129,26 +117,21 @@ resource "rockit_machine_user" "ci" {
 					plancheck.ExpectUnknownValue("rockit_machine_user.ci", tfjsonpath.New("api_key")),
 					plancheck.ExpectKnownValue("rockit_machine_user.ci", tfjsonpath.New("label"), knownvalue.StringExact("GitHub Actions")),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					issuedKey,
+					keyRotated.AddStateValue("rockit_machine_user.ci", apiKey),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `PATCH /be/v1/users {"resetCreds":true,"username":"ci_bot"}`),
-					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
-					checkUserField(ts, "Acme", "ci_bot", "label", "GitHub Actions"),
-					resource.TestCheckResourceAttrWith("rockit_machine_user.ci", "api_key", func(v string) error {
-						if v == firstKey {
-							return fmt.Errorf("api_key did not change")
-						}
-						return nil
-					}),
+					ts.checkWrites(`PATCH /be/v1/users {"resetCreds":true,"username":"ci_bot"}`),
+					ts.checkUserField("Acme", "ci_bot", "label", "GitHub Actions"),
 				),
 			},
 			// Removing api_key_version changes nothing in the API.
 			{
-				PreConfig: ts.ResetRequests,
-				Config:    updated,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts),
-					checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
-				),
+				PreConfig:         ts.ResetRequests,
+				Config:            updated,
+				ConfigStateChecks: []statecheck.StateCheck{issuedKey},
+				Check:             ts.checkWrites(),
 			},
 			// Deleted outside Terraform: the next plan creates it again, with a new key.
 			{
@@ -161,7 +144,7 @@ resource "rockit_machine_user" "ci" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("rockit_machine_user.ci", plancheck.ResourceActionCreate),
 				}},
-				Check: checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_bot"),
+				ConfigStateChecks: []statecheck.StateCheck{issuedKey},
 			},
 		},
 	})
@@ -206,8 +189,8 @@ data "rockit_role" "via_ci" {
 `, version, ts.URL)
 	}
 	// checkReadWithKey: the data source's read reached the mock with the API-key headers and
-	// succeeded, after the last key rotation (so with the key now in state).
-	checkReadWithKey := func(s *terraform.State) error {
+	// succeeded, after the last key rotation (so with the key now in state: issuedKey).
+	checkReadWithKey := func(*terraform.State) error {
 		reqs := ts.Requests()
 		start := 0
 		for i, r := range reqs {
@@ -217,17 +200,18 @@ data "rockit_role" "via_ci" {
 		}
 		for _, r := range reqs[start:] {
 			if r.Method == "GET" && r.Path == "/be/v1/roles/Reader" && r.Auth == "apiKey" && r.Status == 200 {
-				return checkAPIKey(ts, "Acme", "rockit_machine_user.ci", "ci_reader")(s)
+				return nil
 			}
 		}
 		return fmt.Errorf("no successful read with the API key after the last rotation: %s", describeRequests(reqs))
 	}
-	var oldKey string
+	issuedKey := ts.expectAPIKey("rockit_machine_user.ci", "Acme", "ci_reader")
+	keyRotated := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.ParallelTest(t, resource.TestCase{
 		// The machine user's provider configuration is a second provider name, not an alias,
 		// only because of the in-process test harness (see twoProviderFactories).
 		ProtoV6ProviderFactories: twoProviderFactories("rockitci"),
-		CheckDestroy:             checkUserGone(ts, "Acme", "ci_reader"),
+		CheckDestroy:             ts.checkGone("user", "Acme", "ci_reader"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(1),
@@ -236,27 +220,18 @@ data "rockit_role" "via_ci" {
 						"roles":   knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read")}),
 						"beUsers": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read")}),
 					})),
+					issuedKey,
+					keyRotated.AddStateValue("rockit_machine_user.ci", tfjsonpath.New("api_key")),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkReadWithKey,
-					func(s *terraform.State) error {
-						oldKey = stateAttr(s, "rockit_machine_user.ci", "api_key")
-						return nil
-					},
-					ts.resetRequests(),
-				),
+				Check: resource.ComposeAggregateTestCheckFunc(checkReadWithKey, ts.resetRequests()),
 			},
 			{
 				Config: cfg(2),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkReadWithKey,
-					resource.TestCheckResourceAttrWith("rockit_machine_user.ci", "api_key", func(v string) error {
-						if v == oldKey {
-							return fmt.Errorf("the key was not rotated")
-						}
-						return nil
-					}),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					issuedKey,
+					keyRotated.AddStateValue("rockit_machine_user.ci", tfjsonpath.New("api_key")),
+				},
+				Check: checkReadWithKey,
 			},
 		},
 	})
@@ -279,7 +254,5 @@ func TestAccMachineUser_invalidInputAtPlanTime(t *testing.T) {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("invalid input reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "invalid input")
 }

@@ -27,27 +27,6 @@ resource "rockit_organization" "test" {
 `, body)
 }
 
-// checkOrgGone is a CheckDestroy: the mock no longer has the organization.
-func checkOrgGone(ts *testServer, name string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if ts.OrgExists(name) {
-			return fmt.Errorf("organization %s still exists on the mock after destroy", name)
-		}
-		return nil
-	}
-}
-
-// checkAdminPassword compares the password in state with the one the mock issued.
-func checkAdminPassword(ts *testServer, org string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		want, ok := ts.UserPassword(org, "admin")
-		if !ok {
-			return fmt.Errorf("the mock has no admin user in %s", org)
-		}
-		return resource.TestCheckResourceAttr("rockit_organization.test", "admin_initial_password", want)(s)
-	}
-}
-
 func TestAccOrganization_createImportDestroy(t *testing.T) {
 	forEachAuthScheme(t, testOrganizationCreateImportDestroy)
 }
@@ -57,7 +36,7 @@ func testOrganizationCreateImportDestroy(t *testing.T) {
 	cfg := organizationConfig(ts, `  name = "Studio_One"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkOrgGone(ts, "Studio_One"),
+		CheckDestroy:             ts.checkGone("organization", "", "Studio_One"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -68,9 +47,9 @@ func testOrganizationCreateImportDestroy(t *testing.T) {
 					statecheck.ExpectKnownValue("rockit_organization.test", tfjsonpath.New("prune"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("rockit_organization.test", tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("rockit_organization.test", tfjsonpath.New("admin_initial_password_encrypted"), knownvalue.Null()),
+					ts.expectInitialPassword("rockit_organization.test", "admin_initial_password", "Studio_One", "admin"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkAdminPassword(ts, "Studio_One"),
 					func(*terraform.State) error {
 						posts := ts.requestsMatching("POST", "/be/v1/orgs")
 						if len(posts) != 1 || string(posts[0].Body) != `{"name":"Studio_One"}` {
@@ -121,7 +100,7 @@ func TestAccOrganization_pruneOnDestroy(t *testing.T) {
 					if len(dels) != 1 || describeRequests(dels) != want {
 						return fmt.Errorf("want exactly %q, the mock received %q", want, describeRequests(dels))
 					}
-					return checkOrgGone(ts, name)(s)
+					return ts.checkGone("organization", "", name)(s)
 				},
 				Steps: []resource.TestStep{{
 					Config: organizationConfig(ts, fmt.Sprintf("  name = %q\n  prune = %t", name, prune)),
@@ -173,7 +152,7 @@ func TestAccOrganization_deletionProtection(t *testing.T) {
 	protected := organizationConfig(ts, "  name = \"Guarded\"\n  deletion_protection = true")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkOrgGone(ts, "Guarded"),
+		CheckDestroy:             ts.checkGone("organization", "", "Guarded"),
 		Steps: []resource.TestStep{
 			{Config: protected},
 			// Removing the resource from the configuration plans a destroy: refused at plan time.
@@ -244,9 +223,7 @@ resource "rockit_organization" "test" {
 			ExpectError: expectError("The provider configuration has no admin_token. Set the provider attribute `admin_token` (or ROCKIT_ADMIN_TOKEN)"),
 		}},
 	})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("expected no request without an admin token, got %d", n)
-	}
+	ts.requireNoRequests(t, "a plan without an admin token")
 }
 
 // Invalid input fails at plan time, naming the attribute and the rule, without any request.
@@ -268,9 +245,7 @@ func TestAccOrganization_invalidInputAtPlanTime(t *testing.T) {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("invalid input reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "invalid input")
 }
 
 func TestAccOrganization_alreadyExists(t *testing.T) {
@@ -423,21 +398,9 @@ func TestAccOrganization_createOnlyChangeIsAnErrorNotAReplacement(t *testing.T) 
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkOrgGone(ts, "Studio_CO"),
+		CheckDestroy:             ts.checkGone("organization", "", "Studio_CO"),
 		Steps:                    steps,
 	})
-}
-
-// expectNoRequestsSince fails the test when the mock received any request since the log was
-// last reset (for steps that expect an error, whose Check does not run).
-func (ts *testServer) expectNoRequestsSince(t *testing.T, what string) func() {
-	return func() {
-		t.Helper()
-		if reqs := ts.Requests(); len(reqs) > 0 {
-			t.Errorf("%s: the mock received %s", what, describeRequests(reqs))
-		}
-		ts.ResetRequests()
-	}
 }
 
 // A create-only value known only at apply time (here from a role created in the same run) is
@@ -473,7 +436,7 @@ resource "rockit_role" "mail" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkOrgGone(ts, "Studio_Unk"),
+		CheckDestroy:             ts.checkGone("organization", "", "Studio_Unk"),
 		Steps: []resource.TestStep{
 			{Config: prov + org(`"ops@example.com"`)},
 			// Turns out different: the create-only error, at apply time, before any request for the organization.

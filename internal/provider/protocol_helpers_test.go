@@ -49,16 +49,23 @@ func protoNewServer(t *testing.T, providerConfig map[string]any) *protoServer {
 	protoNoErrors(t, "GetResourceIdentitySchemas", identities.Diagnostics)
 	p := &protoServer{t: t, srv: srv, schemas: schemas, identities: identities}
 	if providerConfig != nil {
-		resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
-			TerraformVersion: "1.14.0",
-			Config:           protoDynamic(t, schemas.Provider.ValueType(), providerConfig),
-		})
-		if err != nil {
-			t.Fatalf("ConfigureProvider: %v", err)
-		}
-		protoNoErrors(t, "ConfigureProvider", resp.Diagnostics)
+		p.protoConfigure(providerConfig)
 	}
 	return p
+}
+
+// protoConfigure sends ConfigureProvider with these provider block attributes and fails the
+// test on error diagnostics.
+func (p *protoServer) protoConfigure(providerConfig map[string]any) {
+	p.t.Helper()
+	resp, err := p.srv.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
+		TerraformVersion: "1.14.0",
+		Config:           protoDynamic(p.t, p.schemas.Provider.ValueType(), providerConfig),
+	})
+	if err != nil {
+		p.t.Fatalf("ConfigureProvider: %v", err)
+	}
+	protoNoErrors(p.t, "ConfigureProvider", resp.Diagnostics)
 }
 
 // protoOrgServer seeds the organization org with an administrator and configures the provider
@@ -231,11 +238,14 @@ func protoDynamic(t *testing.T, typ tftypes.Type, v any) *tfprotov6.DynamicValue
 }
 
 // protoValue builds a tftypes value of typ from a Go value. Object attributes missing from the
-// map are null; protoUnknown is an unknown value.
+// map are null; protoUnknown is an unknown value; a tftypes.Value is taken as it is.
 func protoValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 	t.Helper()
 	if v == nil {
 		return tftypes.NewValue(typ, nil)
+	}
+	if tv, ok := v.(tftypes.Value); ok {
+		return tv
 	}
 	if s, ok := v.(string); ok && s == protoUnknown {
 		return tftypes.NewValue(typ, tftypes.UnknownValue)

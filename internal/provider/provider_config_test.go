@@ -106,9 +106,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("invalid provider settings reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "invalid provider settings")
 }
 
 // ROCKIT_RETRY_MAX_ELAPSED is checked at plan time too (in Configure), naming the variable.
@@ -124,9 +122,7 @@ func TestAccProvider_invalidRetryMaxElapsedFromEnvironment(t *testing.T) {
 			ExpectError: expectError(`retry_max_elapsed (or ROCKIT_RETRY_MAX_ELAPSED) must be a positive Go duration such as "5m", got "forever"`),
 		}},
 	})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("an invalid ROCKIT_RETRY_MAX_ELAPSED reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "an invalid ROCKIT_RETRY_MAX_ELAPSED")
 }
 
 // The provider's own schema: every attribute has a description naming its variable.

@@ -3,9 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 
@@ -13,8 +12,6 @@ import (
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
@@ -39,6 +36,13 @@ type testServer struct {
 // generation that forEachAuthScheme chose for t (2025 otherwise), unless an option says.
 func newTestServer(t *testing.T, opts ...func(*mockserver.Options)) *testServer {
 	t.Helper()
+	return newTestServerBehind(t, nil, opts...)
+}
+
+// newTestServerBehind is newTestServer with a handler of the test in front of the mock
+// (front(mock) serves; nil: the mock itself).
+func newTestServerBehind(t *testing.T, front func(mock http.Handler) http.Handler, opts ...func(*mockserver.Options)) *testServer {
+	t.Helper()
 	o := mockserver.Options{AdminToken: testAdminToken}
 	if scheme, ok := schemeOfTest.Load(t); ok {
 		o.AuthScheme = scheme.(string)
@@ -47,7 +51,11 @@ func newTestServer(t *testing.T, opts ...func(*mockserver.Options)) *testServer 
 		f(&o)
 	}
 	m := mockserver.New(o)
-	hs := httptest.NewServer(m)
+	var h http.Handler = m
+	if front != nil {
+		h = front(m)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	scheme := o.AuthScheme
 	if scheme == "" {
@@ -114,73 +122,6 @@ provider "rockit" {
   max_retries = 0%s
 }
 `, ts.URL, testAdminToken, org, pw, ts.schemeSetting())
-}
-
-// requestsMatching returns the logged requests with this method whose path starts with prefix
-// ("" matches any method).
-func (ts *testServer) requestsMatching(method, prefix string) []mockserver.RequestRecord {
-	var out []mockserver.RequestRecord
-	for _, r := range ts.Requests() {
-		if (method == "" || r.Method == method) && strings.HasPrefix(r.Path, prefix) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// checkNoRequests fails when the mock received any request since the log was last reset.
-func (ts *testServer) checkNoRequests() resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if reqs := ts.Requests(); len(reqs) > 0 {
-			return fmt.Errorf("expected no API requests, the mock received %d: %s", len(reqs), describeRequests(reqs))
-		}
-		return nil
-	}
-}
-
-// resetRequests clears the mock's request log, as a check step.
-func (ts *testServer) resetRequests() resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		ts.ResetRequests()
-		return nil
-	}
-}
-
-func describeRequests(reqs []mockserver.RequestRecord) string {
-	parts := make([]string, 0, len(reqs))
-	for _, r := range reqs {
-		q := ""
-		if r.Query != "" {
-			q = "?" + r.Query
-		}
-		parts = append(parts, fmt.Sprintf("%s %s%s -> %d", r.Method, r.Path, q, r.Status))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// authPaths are the login and token endpoints of both generations.
-var authPaths = map[string]bool{"/be/v1/login": true, "/be/v1/auth": true, "/be/v1/refresh": true, "/be/v1/logout": true}
-
-// writeRequests counts the requests that would change something (everything but GET), the
-// login and token calls excluded.
-func writeRequests(reqs []mockserver.RequestRecord) []mockserver.RequestRecord {
-	var out []mockserver.RequestRecord
-	for _, r := range reqs {
-		if r.Method != "GET" && !authPaths[r.Path] {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// expectError compiles a regular expression that tolerates Terraform's line wrapping of
-// error texts: every space in text matches any run of white space.
-func expectError(text string) *regexp.Regexp {
-	parts := strings.Fields(text)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
 }
 
 // providerSchema returns the provider block's schema.

@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // An explicit secret in the provider block wins over the environment: ROCKIT_PASSWORD (as the
@@ -37,7 +39,7 @@ provider "rockit" {
 }
 resource "rockit_role" "r" { name = "ByKey" }
 `, ts.URL, key),
-			Check: checkRoleRequestsUsed(ts, "/be/v1/roles", "apiKey"),
+			Check: ts.checkRequestsAuth("/be/v1/roles", "apiKey"),
 		}},
 	})
 
@@ -57,25 +59,9 @@ provider "rockit" {
 }
 resource "rockit_role" "r" { name = "ByPassword" }
 `, ts.URL, pw),
-			Check: checkRoleRequestsUsed(ts, "/be/v1/roles", "authToken"),
+			Check: ts.checkRequestsAuth("/be/v1/roles", "authToken"),
 		}},
 	})
-}
-
-// checkRoleRequestsUsed checks that every request under prefix carried this kind of credentials.
-func checkRoleRequestsUsed(ts *testServer, prefix, auth string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		reqs := ts.requestsMatching("", prefix)
-		if len(reqs) == 0 {
-			return fmt.Errorf("no request to %s", prefix)
-		}
-		for _, r := range reqs {
-			if r.Auth != auth {
-				return fmt.Errorf("%s %s carried %q credentials, want %q", r.Method, r.Path, r.Auth, auth)
-			}
-		}
-		return nil
-	}
 }
 
 // Two secrets from the environment, and none in the block, cannot be resolved: that is an
@@ -94,9 +80,7 @@ func TestAccProvider_conflictingSecretsInEnvironment(t *testing.T) {
 			ExpectError: expectError("Both ROCKIT_PASSWORD and ROCKIT_API_KEY are set in the environment and the provider block sets neither"),
 		}},
 	})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("conflicting credentials reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "conflicting credentials")
 }
 
 // A provider configuration that is known to lack what a resource or data source needs fails
@@ -156,9 +140,7 @@ func TestAccProvider_cannotServeFailsAtPlanTime(t *testing.T) {
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("provider configurations that cannot serve reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "provider configurations that cannot serve")
 }
 
 // An endpoint from the environment follows the same rule as the attribute, in our words.
@@ -212,18 +194,15 @@ data "rockit_roles" "all" {
 					"Add `depends_on = [rockit_organization.<name>]` to the data source"),
 			},
 			{
-				PreConfig: func() {
-					if n := len(ts.Requests()); n != 0 {
-						t.Errorf("the failed plan reached the API: %s", describeRequests(ts.Requests()))
-					}
-				},
+				PreConfig: func() { ts.requireNoRequests(t, "the failed plan") },
 				Config: cfg + `
 data "rockit_roles" "all" {
   provider   = rockitstudio
   depends_on = [rockit_organization.studio]
 }
 `,
-				Check: resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.0.name", "Administrators"),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("data.rockit_roles.all", tfjsonpath.New("roles"),
+					knownvalue.ListPartial(map[int]knownvalue.Check{0: knownvalue.ObjectPartial(attrs{"name": knownvalue.StringExact("Administrators")})}))},
 			},
 		},
 	})
@@ -250,9 +229,7 @@ resource "rockit_role" "release" {
 				"that has `public_key_pem`, it is null: the API encrypts that organization's initial password"),
 		}},
 	})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("the plan should fail before any request: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "the failing plan")
 }
 
 // A machine user whose API key is kept only encrypted cannot feed a provider configuration in
@@ -292,9 +269,7 @@ resource "rockit_role" "release" {
 				"if `api_key` is set from `api_key` of a rockit_machine_user whose key is encrypted"),
 		}},
 	})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("the plan should fail before any request: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "the failing plan")
 }
 
 // An organization deleted outside Terraform: the provider asks once, says so once with the
@@ -372,18 +347,6 @@ func TestDataSourceDescriptionsNameDependsOn(t *testing.T) {
 			t.Errorf("data source %s does not say to use depends_on behind the bootstrap configuration", meta.TypeName)
 		}
 	}
-}
-
-// expectErrorParts is expectError for a text whose parts, separated by "|", appear in this
-// order with anything between them (a diagnostic's summary, then the lines Terraform puts
-// between it and its detail, then the detail).
-func expectErrorParts(text string) *regexp.Regexp {
-	parts := strings.Split(text, "|")
-	res := make([]string, 0, len(parts))
-	for _, p := range parts {
-		res = append(res, strings.TrimPrefix(expectError(p).String(), "(?s)"))
-	}
-	return regexp.MustCompile("(?s)" + strings.Join(res, ".*"))
 }
 
 // A name that exists already (409 on create) says how to import it, for every resource type

@@ -4,18 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
@@ -422,14 +421,6 @@ func apiPermissions(p map[string]int) string {
 	return strings.Join(out, " ")
 }
 
-// httptestServer serves h on a loopback port until the test ends and returns its URL.
-func httptestServer(t *testing.T, h http.Handler) string {
-	t.Helper()
-	hs := httptest.NewServer(h)
-	t.Cleanup(hs.Close)
-	return hs.URL
-}
-
 // TestAccOrganizationLostCreateAnswer: the answer to creating an organization is lost after
 // the organization was made; the retry answers 409. The API cannot read organizations and the
 // initial password is gone, so the apply fails and says what to do.
@@ -469,33 +460,6 @@ resource "rockit_organization" "o" {
 	if !m.OrgExists("Lost") {
 		t.Error("the organization should exist on the server")
 	}
-}
-
-// losingFirstAnswers serves m but drops the answer to the first successful POST to each of
-// paths, after the mock acted on it.
-func losingFirstAnswers(t *testing.T, m *mockserver.Server, paths ...string) string {
-	t.Helper()
-	var mu sync.Mutex
-	pending := map[string]bool{}
-	for _, p := range paths {
-		pending[p] = true
-	}
-	return httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		m.ServeHTTP(rec, r)
-		mu.Lock()
-		drop := r.Method == http.MethodPost && rec.Code < 300 && pending[r.URL.Path]
-		delete(pending, r.URL.Path)
-		mu.Unlock()
-		if drop {
-			panic(http.ErrAbortHandler)
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	}))
 }
 
 // TestAccCreatesAdoptedAfterLostAnswers: the first create answer of each type is lost after
@@ -558,19 +522,16 @@ resource "rockit_subscription" "s" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				// Working credentials: the ones the server holds after the reset.
+				expectIssued("rockit_user.u", "initial_password", func() (string, bool) { return m.UserPassword("Adopt", "alice") }),
+				expectIssued("rockit_machine_user.m", "api_key", func() (string, bool) { return m.UserAPIKey("Adopt", "ci_bot") }),
+			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("rockit_role.r", "permissions.apps.#", "1"),
 				resource.TestCheckResourceAttr("rockit_app.a", "deployments.#", "1"),
 				resource.TestCheckResourceAttrSet("rockit_subscription.s", "secret"),
-				func(s *terraform.State) error {
-					user := s.RootModule().Resources["rockit_user.u"].Primary.Attributes
-					if pw, _ := m.UserPassword("Adopt", "alice"); pw == "" || pw != user["initial_password"] {
-						return fmt.Errorf("alice's initial_password in state is not her password on the server")
-					}
-					bot := s.RootModule().Resources["rockit_machine_user.m"].Primary.Attributes
-					if key, _ := m.UserAPIKey("Adopt", "ci_bot"); key == "" || key != bot["api_key"] {
-						return fmt.Errorf("ci_bot's api_key in state is not its key on the server")
-					}
+				func(*terraform.State) error {
 					// Every create was answered 409 once: the proof that each was adopted.
 					conflicts := map[string]int{}
 					for _, r := range m.Requests() {
@@ -600,17 +561,9 @@ func TestAccCreateWithoutAnswerIsKeptTainted(t *testing.T) {
 	password := m.SeedOrg("Unknown", "admin")
 	var lose atomic.Bool
 	lose.Store(true)
-	url := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		m.ServeHTTP(rec, r)
-		if lose.Load() && r.Method == http.MethodPost && rec.Code < 300 && r.URL.Path != "/be/v1/login" && r.URL.Path != "/be/v1/auth" {
-			panic(http.ErrAbortHandler) // carried out, answer lost
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+	// Carried out, answer lost.
+	url := httptestServer(t, losingAnswers(m, func(r *http.Request, status int) bool {
+		return lose.Load() && r.Method == http.MethodPost && status < 300 && r.URL.Path != "/be/v1/login" && r.URL.Path != "/be/v1/auth"
 	}))
 	cfg := fmt.Sprintf(`
 provider "rockit" {

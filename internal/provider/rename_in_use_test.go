@@ -35,8 +35,8 @@ resource "rockit_user" "lead" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkUserGone(ts, "Role_Rename", "lead"),
-			checkRole(ts, "Role_Rename", "Release_Team", nil),
+			ts.checkGone("user", "Role_Rename", "lead"),
+			ts.checkGone("role", "Role_Rename", "Release_Team"),
 		),
 		Steps: []resource.TestStep{
 			{Config: cfg("Release", "")},
@@ -49,7 +49,7 @@ resource "rockit_user" "lead" {
 				Config:    cfg("Release_Team", cbd),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckTypeSetElemAttr("rockit_user.lead", "roles.*", "Release_Team"),
-					checkRole(ts, "Role_Rename", "Release", nil),
+					ts.checkGone("role", "Role_Rename", "Release"),
 					func(*terraform.State) error {
 						if got := describeRequests(writeRequests(ts.Requests())); got !=
 							"POST /be/v1/roles -> 200, PATCH /be/v1/users -> 200, DELETE /be/v1/roles/Release -> 200" {
@@ -91,9 +91,9 @@ resource "rockit_app" "game" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkAppGone(ts, "Dep_Rename", "Game_Ren"),
-			checkDeploymentGone(ts, "Dep_Rename", "Origin_EU"),
-			checkDeploymentGone(ts, "Dep_Rename", "Origin_EU_2"),
+			ts.checkGone("app", "Dep_Rename", "Game_Ren"),
+			ts.checkGone("deployment", "Dep_Rename", "Origin_EU"),
+			ts.checkGone("deployment", "Dep_Rename", "Origin_EU_2"),
 		),
 		Steps: []resource.TestStep{
 			{Config: cfg("Origin_EU", "")},
@@ -106,7 +106,7 @@ resource "rockit_app" "game" {
 				Config:    cfg("Origin_EU_2", cbd),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckTypeSetElemAttr("rockit_app.game", "deployments.*", "Origin_EU_2"),
-					checkDeploymentGone(ts, "Dep_Rename", "Origin_EU"),
+					ts.checkGone("deployment", "Dep_Rename", "Origin_EU"),
 					func(*terraform.State) error {
 						if got := describeRequests(writeRequests(ts.Requests())); got !=
 							"POST /be/v1/deployments -> 200, PATCH /be/v1/apps -> 200, DELETE /be/v1/deployments/Origin_EU -> 200" {

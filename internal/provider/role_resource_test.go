@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -19,56 +17,6 @@ import (
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
-
-// checkWrites asserts the write requests (all but GET, login and auth) the mock received
-// since the log was last reset: "METHOD path body" each, in order.
-func checkWrites(ts *testServer, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		var got []string
-		for _, r := range writeRequests(ts.Requests()) {
-			got = append(got, strings.TrimSpace(fmt.Sprintf("%s %s %s", r.Method, r.Path, canonicalJSON(r.Body))))
-		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			return fmt.Errorf("the mock received the writes\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-		}
-		return nil
-	}
-}
-
-// canonicalJSON re-encodes a body with sorted keys, so that bodies compare as text.
-func canonicalJSON(b json.RawMessage) string {
-	if len(b) == 0 {
-		return ""
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return string(b)
-	}
-	out, _ := json.Marshal(v)
-	return string(out)
-}
-
-// checkRole compares a role in the mock with the wanted non-zero bitmasks (nil: must not exist).
-func checkRole(ts *testServer, org, name string, want map[string]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, ok := ts.RolePermissions(org, name)
-		if want == nil {
-			if ok {
-				return fmt.Errorf("role %s still exists in the mock: %v", name, got)
-			}
-			return nil
-		}
-		if !ok {
-			return fmt.Errorf("role %s does not exist in the mock", name)
-		}
-		for res, bits := range got {
-			if bits != want[res] {
-				return fmt.Errorf("role %s in the mock has %s=%d, want %d (all: %v)", name, res, bits, want[res], got)
-			}
-		}
-		return nil
-	}
-}
 
 func TestAccRole_lifecycle(t *testing.T) { forEachAuthScheme(t, testRoleLifecycle) }
 
@@ -96,7 +44,7 @@ resource "rockit_role" "dev" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		CheckDestroy:             checkRole(ts, "Acme", "Developers", nil),
+		CheckDestroy:             ts.checkGone("role", "Acme", "Developers"),
 		Steps: []resource.TestStep{
 			{
 				Config: created,
@@ -109,8 +57,8 @@ resource "rockit_role" "dev" {
 					})),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `POST /be/v1/roles {"name":"Developers","permissions":{"apps":6,"tasks":18}}`),
-					checkRole(ts, "Acme", "Developers", map[string]int{"apps": 6, "tasks": 18}),
+					ts.checkWrites(`POST /be/v1/roles {"name":"Developers","permissions":{"apps":6,"tasks":18}}`),
+					ts.checkRole("Acme", "Developers", map[string]int{"apps": 6, "tasks": 18}),
 					ts.resetRequests(),
 				),
 			},
@@ -138,8 +86,8 @@ resource "rockit_role" "dev" {
 					plancheck.ExpectResourceAction("rockit_role.dev", plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `PATCH /be/v1/roles {"name":"Developers","permissions":{"apps":2,"consumption":2}}`),
-					checkRole(ts, "Acme", "Developers", map[string]int{"apps": 2, "consumption": 2}),
+					ts.checkWrites(`PATCH /be/v1/roles {"name":"Developers","permissions":{"apps":2,"consumption":2}}`),
+					ts.checkRole("Acme", "Developers", map[string]int{"apps": 2, "consumption": 2}),
 					resource.TestCheckResourceAttr("rockit_role.dev", "permissions.%", "2"),
 				),
 			},
@@ -154,7 +102,7 @@ resource "rockit_role" "dev" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("rockit_role.dev", plancheck.ResourceActionCreate),
 				}},
-				Check: checkRole(ts, "Acme", "Developers", map[string]int{"apps": 2, "consumption": 2}),
+				Check: ts.checkRole("Acme", "Developers", map[string]int{"apps": 2, "consumption": 2}),
 			},
 		},
 	})
@@ -170,14 +118,14 @@ resource "rockit_role" "empty" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkRole(ts, "Acme", "Nobody", nil),
+		CheckDestroy:             ts.checkGone("role", "Acme", "Nobody"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("rockit_role.empty", tfjsonpath.New("permissions"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
-				Check: checkRole(ts, "Acme", "Nobody", map[string]int{}),
+				Check: ts.checkRole("Acme", "Nobody", map[string]int{}),
 			},
 			{
 				PreConfig: func() { ts.SeedRole("Acme", "Nobody", map[string]int{"keys": 8}) },
@@ -185,7 +133,7 @@ resource "rockit_role" "empty" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("rockit_role.empty", plancheck.ResourceActionUpdate),
 				}},
-				Check: checkRole(ts, "Acme", "Nobody", map[string]int{}),
+				Check: ts.checkRole("Acme", "Nobody", map[string]int{}),
 			},
 		},
 	})
@@ -212,9 +160,7 @@ func TestAccRole_invalidInputAtPlanTime(t *testing.T) {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("invalid input reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "invalid input")
 }
 
 // Deleting a role that users still hold fails naming them; once they are gone it succeeds.
@@ -233,7 +179,7 @@ resource "rockit_role" "ops" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkRole(ts, "Acme", "Ops", nil),
+		CheckDestroy:             ts.checkGone("role", "Acme", "Ops"),
 		Steps: []resource.TestStep{
 			{
 				Config: withRole,
@@ -253,7 +199,7 @@ resource "rockit_role" "ops" {
 					ts.RemoveUser("Acme", "deployer")
 				},
 				Config: prov,
-				Check:  checkRole(ts, "Acme", "Ops", nil),
+				Check:  ts.checkGone("role", "Acme", "Ops"),
 			},
 		},
 	})
@@ -327,7 +273,7 @@ func TestAccRole_forbiddenWithoutPermission(t *testing.T) {
 	pw := ts.SeedUser("Acme", "viewer", false, "Viewer")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkRole(ts, "Acme", "Sneaky", nil),
+		CheckDestroy:             ts.checkGone("role", "Acme", "Sneaky"),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "rockit" {

@@ -1,28 +1,11 @@
 package provider
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 )
-
-// checkListQueries asserts the queries of the list requests to path, in order.
-func checkListQueries(ts *testServer, path string, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		var got []string
-		for _, r := range ts.requestsMatching("GET", path) {
-			if r.Path == path {
-				got = append(got, r.Query)
-			}
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			return fmt.Errorf("list requests to %s had the queries %v, want %v", path, got, want)
-		}
-		return nil
-	}
-}
 
 // More roles than one page holds: the data source pages through all of them.
 func TestAccRolesDataSource_pagesThroughAll(t *testing.T) {
@@ -34,16 +17,14 @@ func TestAccRolesDataSource_pagesThroughAll(t *testing.T) {
 		Steps: []resource.TestStep{{
 			PreConfig: ts.ResetRequests,
 			Config:    prov + `data "rockit_roles" "all" {}`,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.#", "151"),
-				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.0.name", "Administrators"),
-				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.1.name", "R000"),
-				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.150.name", "R149"),
-				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.150.permissions.apps.#", "1"),
-				resource.TestCheckTypeSetElemAttr("data.rockit_roles.all", "roles.150.permissions.apps.*", "read"),
-				resource.TestCheckResourceAttr("data.rockit_roles.all", "roles.150.permissions.%", "1"),
-				checkListQueries(ts, "/be/v1/roles", "limit=100&offset=0&order%5B%5D=name", "limit=100&offset=100&order%5B%5D=name"),
-			),
+			ConfigStateChecks: expectList("data.rockit_roles.all", "roles", 151, map[int]attrs{
+				0: {"name": knownvalue.StringExact("Administrators")},
+				1: {"name": knownvalue.StringExact("R000")},
+				150: {"name": knownvalue.StringExact("R149"), "permissions": knownvalue.MapExact(map[string]knownvalue.Check{
+					"apps": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read")}),
+				})},
+			}),
+			Check: ts.checkListQueries("/be/v1/roles", "limit=100&offset=0&order%5B%5D=name", "limit=100&offset=100&order%5B%5D=name"),
 		}},
 	})
 }

@@ -88,11 +88,37 @@ func (c *secretCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := httptest.NewRecorder()
 	c.next.ServeHTTP(rec, r)
 	c.collectJSON(rec.Body.Bytes())
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
+	writeRecorded(w, rec)
+}
+
+// newCollectingServer starts a test's mock (opts as newTestServer) with a secretCollector in
+// front of it.
+func newCollectingServer(t *testing.T, opts ...func(*mockserver.Options)) (*testServer, *secretCollector) {
+	t.Helper()
+	c := &secretCollector{secrets: map[string]string{}, kinds: map[string]bool{}}
+	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler { c.next = mock; return c }, opts...)
+	return ts, c
+}
+
+// traceLog sends Terraform's log (terraform-exec) and the in-process provider's log (the
+// terraform-plugin-log test sink) to the file logPath, at TRACE.
+func traceLog(t *testing.T, logPath string) {
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG", "TRACE")
+}
+
+// leakedSecrets lists the secrets (value -> what it is) found in text, as "kind (abcd...)",
+// sorted.
+func leakedSecrets(text string, secrets map[string]string) []string {
+	var leaked []string
+	for value, kind := range secrets {
+		if strings.Contains(text, value) {
+			leaked = append(leaked, fmt.Sprintf("%s (%s...)", kind, value[:4]))
+		}
 	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
+	sort.Strings(leaked)
+	return leaked
 }
 
 func (c *secretCollector) snapshot() map[string]string {
@@ -116,16 +142,9 @@ func TestAccSecretsNeverReachTheLog(t *testing.T) {
 	if p := os.Getenv("ROCKIT_LEAK_LOG"); p != "" {
 		logPath = p
 	}
-	// TF_ACC_LOG_PATH sends Terraform's log (terraform-exec) and the in-process provider's log
-	// (the terraform-plugin-log test sink) to the same file, at TRACE.
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("TF_LOG", "TRACE")
+	traceLog(t, logPath)
 
-	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
-	collector := &secretCollector{next: m, secrets: map[string]string{}, kinds: map[string]bool{}}
-	hs := httptest.NewServer(collector)
-	t.Cleanup(hs.Close)
+	m, collector := newCollectingServer(t)
 
 	storageSecret := "wJalrXUtnFEMI-storage-secret-7f3a9c"
 	downloadKey := "akamai-download-key-55e1b2"
@@ -209,7 +228,7 @@ resource "rockit_app" "game" {
   label       = "Space Game"
   deployments = [rockit_deployment.eu.name]
 }
-`, hs.URL)
+`, m.URL)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -244,7 +263,7 @@ resource "rockit_app" "tool" {
   name  = "Toolkit"
   label = "Toolkit"
 }
-`, hs.URL)
+`, m.URL)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -263,11 +282,10 @@ resource "rockit_app" "tool" {
 	// Phase 3: a 2026 host (auth_scheme "auto"): the selection token, access and refresh tokens
 	// and the admin token as Bearer. Access tokens live a second and every request takes a
 	// quarter, so the run renews them through /be/v1/refresh (rotated refresh tokens).
-	m26 := mockserver.New(mockserver.Options{AdminToken: testAdminToken, AuthScheme: mockserver.AuthScheme2026,
-		AuthTokenTTL: time.Second, Latency: 250 * time.Millisecond})
-	collector26 := &secretCollector{next: m26, secrets: map[string]string{}, kinds: map[string]bool{}}
-	hs26 := httptest.NewServer(collector26)
-	t.Cleanup(hs26.Close)
+	m26, collector26 := newCollectingServer(t, withAuthScheme(mockserver.AuthScheme2026), func(o *mockserver.Options) {
+		o.AuthTokenTTL = time.Second
+		o.Latency = 250 * time.Millisecond
+	})
 	password26 := m26.SeedOrg("LeakNew", "admin")
 	t.Setenv(envAPIKey, "")
 	t.Setenv(envPassword, password26)
@@ -301,7 +319,7 @@ resource "rockit_machine_user" "runner" {
   roles      = [rockit_role.ops.name]
   depends_on = [rockit_user.bob]
 }
-`, hs26.URL)
+`, m26.URL)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -362,14 +380,7 @@ resource "rockit_machine_user" "runner" {
 			t.Errorf("no %s crossed the wire: the test would not check it (%v)", want, kinds)
 		}
 	}
-	var leaked []string
-	for value, kind := range secrets {
-		if strings.Contains(logText, value) {
-			leaked = append(leaked, fmt.Sprintf("%s (%s...)", kind, value[:4]))
-		}
-	}
-	sort.Strings(leaked)
-	if len(leaked) > 0 {
+	if leaked := leakedSecrets(logText, secrets); len(leaked) > 0 {
 		t.Errorf("secrets found in the TRACE log %s: %s", logPath, strings.Join(leaked, ", "))
 	}
 	t.Logf("searched %d bytes of TRACE log for %d secrets (%v)", len(raw), len(secrets), kinds)
@@ -382,14 +393,9 @@ resource "rockit_machine_user" "runner" {
 // of the state after each step: with keys, none of them may be found in either.
 func TestAccSecretsNeverReachTheLogOrState_withKeys(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("TF_LOG", "TRACE")
+	traceLog(t, logPath)
 
-	m := mockserver.New(mockserver.Options{AdminToken: testAdminToken})
-	collector := &secretCollector{next: m, secrets: map[string]string{}, kinds: map[string]bool{}}
-	hs := httptest.NewServer(collector)
-	t.Cleanup(hs.Close)
+	m, collector := newCollectingServer(t)
 	adminPassword := m.SeedOrg("LeakKeys", "admin")
 	t.Setenv(envAdminToken, testAdminToken)
 	t.Setenv(envPassword, adminPassword)
@@ -428,7 +434,7 @@ resource "rockit_subscription" "hook" {
   type = "webhook"
   url  = "https://hooks.example.com/rockit"
 }
-`, hs.URL, key.pem, version)
+`, m.URL, key.pem, version)
 	}
 	secrets := func() map[string]string {
 		s := collector.snapshot()
@@ -465,14 +471,7 @@ resource "rockit_subscription" "hook" {
 			t.Errorf("no %s crossed the wire: the test would not check it", want)
 		}
 	}
-	var leaked []string
-	for value, kind := range all {
-		if strings.Contains(logText, value) {
-			leaked = append(leaked, fmt.Sprintf("%s (%s...)", kind, value[:4]))
-		}
-	}
-	sort.Strings(leaked)
-	if len(leaked) > 0 {
+	if leaked := leakedSecrets(logText, all); len(leaked) > 0 {
 		t.Errorf("secrets found in the TRACE log %s: %s", logPath, strings.Join(leaked, ", "))
 	}
 	t.Logf("searched %d bytes of TRACE log and the state of two applies for %d secrets", len(raw), len(all))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -19,26 +20,6 @@ resource "rockit_subscription" "test" {
 %s
 }
 `, body)
-}
-
-// checkSubscriptionSecret compares the secret in state with the one the mock issued.
-func checkSubscriptionSecret(ts *testServer, org, name string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		want, ok := ts.SubscriptionSecret(org, name)
-		if !ok {
-			return fmt.Errorf("the mock has no subscription %s in %s", name, org)
-		}
-		return resource.TestCheckResourceAttr("rockit_subscription.test", "secret", want)(s)
-	}
-}
-
-func checkSubscriptionGone(ts *testServer, org, name string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if _, ok := ts.SubscriptionSecret(org, name); ok {
-			return fmt.Errorf("subscription %s still exists on the mock after destroy", name)
-		}
-		return nil
-	}
 }
 
 const subscriptionWebhook = `
@@ -60,12 +41,14 @@ func TestAccSubscription_lifecycle(t *testing.T) {
 		ts.SeedSubscription("Sub_Life", fmt.Sprintf("A_Hook_%03d", i), "https://hooks.example.com/a")
 	}
 	cfg := subscriptionConfig(prov, fmt.Sprintf(subscriptionWebhook, "https://ci.example.com/rockit"))
-	var firstSecret string
+	// The secret in state is the one the mock issued; a new subscription has a new one.
+	issuedSecret := expectIssued("rockit_subscription.test", "secret", func() (string, bool) { return ts.SubscriptionSecret("Sub_Life", "Build_Hook") })
+	secretRenewed := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// The import block step needs Terraform 1.5.
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		CheckDestroy:           checkSubscriptionGone(ts, "Sub_Life", "Build_Hook"),
+		CheckDestroy:           ts.checkGone("subscription", "Sub_Life", "Build_Hook"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -75,16 +58,11 @@ func TestAccSubscription_lifecycle(t *testing.T) {
 						knownvalue.ObjectExact(map[string]knownvalue.Check{"type": knownvalue.StringExact("deploy"), "event": knownvalue.StringExact("end")}),
 						knownvalue.ObjectExact(map[string]knownvalue.Check{"type": knownvalue.StringExact("mkraw"), "event": knownvalue.StringExact("error")}),
 					})),
+					issuedSecret,
+					secretRenewed.AddStateValue("rockit_subscription.test", tfjsonpath.New("secret")),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkSubscriptionSecret(ts, "Sub_Life", "Build_Hook"),
-					ts.checkBodies("POST", "/be/v1/subscriptions", `{"name":"Build_Hook","type":"webhook","url":"https://ci.example.com/rockit",
-						"events":[{"type":"deploy","event":"end"},{"type":"mkraw","event":"error"}]}`),
-					func(s *terraform.State) error {
-						firstSecret = s.RootModule().Resources["rockit_subscription.test"].Primary.Attributes["secret"]
-						return nil
-					},
-				),
+				Check: ts.checkBodies("POST", "/be/v1/subscriptions", `{"name":"Build_Hook","type":"webhook","url":"https://ci.example.com/rockit",
+					"events":[{"type":"deploy","event":"end"},{"type":"mkraw","event":"error"}]}`),
 			},
 			// Re-plan: nothing to do; Read found the subscription on the list's second page, and
 			// the secret stays sensitive.
@@ -124,18 +102,16 @@ func TestAccSubscription_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("rockit_subscription.test", plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkSubscriptionSecret(ts, "Sub_Life", "Build_Hook"),
-					func(s *terraform.State) error {
-						if got := describeRequests(writeRequests(ts.Requests())); got != "DELETE /be/v1/subscriptions/Build_Hook -> 200, POST /be/v1/subscriptions -> 200" {
-							return fmt.Errorf("want unsubscribe then subscribe, got %s", got)
-						}
-						if s.RootModule().Resources["rockit_subscription.test"].Primary.Attributes["secret"] == firstSecret {
-							return fmt.Errorf("the secret did not change with the new subscription")
-						}
-						return nil
-					},
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					issuedSecret,
+					secretRenewed.AddStateValue("rockit_subscription.test", tfjsonpath.New("secret")),
+				},
+				Check: func(*terraform.State) error {
+					if got := describeRequests(writeRequests(ts.Requests())); got != "DELETE /be/v1/subscriptions/Build_Hook -> 200, POST /be/v1/subscriptions -> 200" {
+						return fmt.Errorf("want unsubscribe then subscribe, got %s", got)
+					}
+					return nil
+				},
 			},
 			// Unsubscribed out of band: absent from the list, the next plan subscribes again.
 			{
@@ -144,7 +120,7 @@ func TestAccSubscription_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("rockit_subscription.test", plancheck.ResourceActionCreate),
 				}},
-				Check: checkSubscriptionSecret(ts, "Sub_Life", "Build_Hook"),
+				ConfigStateChecks: []statecheck.StateCheck{issuedSecret},
 			},
 		},
 	})
@@ -161,7 +137,7 @@ func TestAccSubscription_allEventsSlack(t *testing.T) {
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkSubscriptionGone(ts, "Sub_All", "Team_Chat"),
+		CheckDestroy:             ts.checkGone("subscription", "Sub_All", "Team_Chat"),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 func TestAccSubscriptionsDataSource_paging(t *testing.T) {
@@ -28,15 +31,22 @@ data "rockit_subscriptions" "all" {
   depends_on = [rockit_subscription.mine]
 }
 `,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.rockit_subscriptions.all", "subscriptions.#", "103"),
-				resource.TestCheckResourceAttr("data.rockit_subscriptions.all", "subscriptions.101.url", "https://hooks.example.com/101"),
-				resource.TestCheckResourceAttr("data.rockit_subscriptions.all", "subscriptions.102.name", "Zz_Mine"),
-				resource.TestCheckResourceAttr("data.rockit_subscriptions.all", "subscriptions.102.events.#", "1"),
-				resource.TestCheckResourceAttr("data.rockit_subscriptions.all", "subscriptions.102.events.0.type", "dltar"),
-				resource.TestCheckNoResourceAttr("data.rockit_subscriptions.all", "subscriptions.102.secret"),
-				ts.checkPaged("/be/v1/subscriptions"),
-			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.rockit_subscriptions.all", tfjsonpath.New("subscriptions"), knownvalue.ListSizeExact(103)),
+				statecheck.ExpectKnownValue("data.rockit_subscriptions.all", tfjsonpath.New("subscriptions"), knownvalue.ListPartial(map[int]knownvalue.Check{
+					101: knownvalue.ObjectPartial(attrs{"url": knownvalue.StringExact("https://hooks.example.com/101")}),
+					// Every attribute: no secret among them.
+					102: knownvalue.ObjectExact(attrs{
+						"name": knownvalue.StringExact("Zz_Mine"),
+						"type": knownvalue.StringExact("webhook"),
+						"url":  knownvalue.StringExact("https://ci.example.com/hook"),
+						"events": knownvalue.SetExact([]knownvalue.Check{knownvalue.ObjectExact(attrs{
+							"type": knownvalue.StringExact("dltar"), "event": knownvalue.StringExact("begin"),
+						})}),
+					}),
+				})),
+			},
+			Check: ts.checkPaged("/be/v1/subscriptions"),
 		}},
 	})
 }

@@ -85,8 +85,8 @@ func TestAccActions_ValidateConfig(t *testing.T) {
 		{"rockit_retry_task", map[string]any{"task_name": "deploy-2026_01"}},
 		{"rockit_expire_task", map[string]any{"task_name": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}},
 	} {
-		actionNoErrors(t, c.action+" validate", p.validate(c.action, c.vals))
-		actionNoErrors(t, c.action+" plan", p.plan(c.action, c.vals))
+		protoNoErrors(t, c.action+" validate", p.validate(c.action, c.vals))
+		protoNoErrors(t, c.action+" plan", p.plan(c.action, c.vals))
 	}
 	if reqs := ts.Requests(); len(reqs) > 0 {
 		t.Fatalf("validation and planning sent requests: %s", describeRequests(reqs))
@@ -102,7 +102,7 @@ func TestAccProcessTracesAction(t *testing.T) {
 	ts.ResetRequests()
 
 	progress, diags := p.invoke("rockit_process_traces", map[string]any{"app_name": "Game_A"})
-	actionNoErrors(t, "invoke", diags)
+	protoNoErrors(t, "invoke", diags)
 	triggers := ts.requestsMatching("POST", "/be/v1/trigger")
 	if len(triggers) != 1 || string(triggers[0].Body) != `{"type":"processTraces","appName":"Game_A"}` || triggers[0].Status != 200 {
 		t.Fatalf("requests: %s", describeRequests(ts.Requests()))
@@ -178,7 +178,7 @@ func TestAccProcessTracesAction_Wait(t *testing.T) {
 	}
 	work("Game_A", "done", nil)
 	progress, diags := p.invoke("rockit_process_traces", map[string]any{"app_name": "Game_A", "wait_timeout": "10s"})
-	actionNoErrors(t, "invoke", diags)
+	protoNoErrors(t, "invoke", diags)
 	task := ts.tasksOf("Act_Wait", "Game_A", "mkraw")[0]
 	if last := progress[len(progress)-1]; last != `Task "`+task.Name+`" is done.` || len(progress) < 2 {
 		t.Fatalf("progress %q", progress)
@@ -216,7 +216,7 @@ func TestAccRetryTaskAction(t *testing.T) {
 	)
 	ts.ResetRequests()
 	progress, diags := p.invoke("rockit_retry_task", map[string]any{"task_name": "deploy_1"})
-	actionNoErrors(t, "invoke", diags)
+	protoNoErrors(t, "invoke", diags)
 	reqs := ts.requestsMatching("POST", "/be/v1/trigger")
 	if len(reqs) != 1 || string(reqs[0].Body) != `{"type":"retryTask","taskName":"deploy_1"}` {
 		t.Fatalf("requests: %s", describeRequests(ts.Requests()))
@@ -254,7 +254,7 @@ func TestAccAcknowledgeTaskAction(t *testing.T) {
 	)
 	ts.ResetRequests()
 	progress, diags := p.invoke("rockit_acknowledge_task", map[string]any{"task_name": "mk_1"})
-	actionNoErrors(t, "invoke", diags)
+	protoNoErrors(t, "invoke", diags)
 	reqs := ts.requestsMatching("PATCH", "/be/v1/tasks")
 	if len(reqs) != 1 || string(reqs[0].Body) != `{"name":"mk_1","acknowledgeWarnings":true}` {
 		t.Fatalf("requests: %s", describeRequests(ts.Requests()))
@@ -290,7 +290,7 @@ func TestAccExpireTaskAction(t *testing.T) {
 	)
 	ts.ResetRequests()
 	progress, diags := p.invoke("rockit_expire_task", map[string]any{"task_name": "up_1"})
-	actionNoErrors(t, "invoke", diags)
+	protoNoErrors(t, "invoke", diags)
 	reqs := ts.requestsMatching("PATCH", "/be/v1/tasks")
 	if len(reqs) != 1 || string(reqs[0].Body) != `{"name":"up_1","expire":true}` {
 		t.Fatalf("requests: %s", describeRequests(ts.Requests()))
@@ -327,7 +327,7 @@ func TestAccActions_Forbidden(t *testing.T) {
 	ts.SeedApp("Act_Perm", "Game_A", "A", 0, 0)
 	ts.SeedRole("Act_Perm", "TaskReader", map[string]int{"tasks": 2})
 	pw := ts.SeedUser("Act_Perm", "reader", false, "TaskReader")
-	p.configureWith(map[string]any{"endpoint": ts.URL, "org_name": "Act_Perm", "username": "reader", "password": pw, "max_retries": 0})
+	p.protoConfigure(map[string]any{"endpoint": ts.URL, "org_name": "Act_Perm", "username": "reader", "password": pw, "max_retries": 0})
 	_, diags := p.invoke("rockit_process_traces", map[string]any{"app_name": "Game_A"})
 	msg := actionError(t, diags)
 	if !strings.Contains(msg, "HTTP 403") || !strings.Contains(msg, "`execute` permission (16) on `tasks`") {

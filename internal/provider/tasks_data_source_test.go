@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
@@ -74,23 +78,27 @@ output "exception_code" {
   value = jsondecode(data.rockit_task.broken.exception).code
 }
 `,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.#", "152"),
+			ConfigStateChecks: slices.Concat(
 				// Newest first.
-				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.0.name", "task_149"),
-				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.0.app_name", "Game_B"),
+				expectList("data.rockit_tasks.all", "tasks", 152, map[int]attrs{0: {
+					"name":                  knownvalue.StringExact("task_149"),
+					"app_name":              knownvalue.StringExact("Game_B"),
+					"warnings_acknowledged": knownvalue.Bool(false),
+				}}),
 				// task_000, 010, ..., 140 (failed, all of Game_A) plus deploy_broken.
-				resource.TestCheckResourceAttr("data.rockit_tasks.failed_a", "tasks.#", "16"),
-				resource.TestCheckResourceAttr("data.rockit_tasks.all", "tasks.0.warnings_acknowledged", "false"),
-				resource.TestCheckResourceAttr("data.rockit_tasks.deploys", "tasks.#", "1"),
-				resource.TestCheckResourceAttr("data.rockit_tasks.expired", "tasks.#", "1"),
-				resource.TestCheckResourceAttr("data.rockit_tasks.expired", "tasks.0.name", "upload_gone"),
-				resource.TestCheckResourceAttr("data.rockit_tasks.expired", "tasks.0.status", "expired"),
+				expectList("data.rockit_tasks.failed_a", "tasks", 16, nil),
+				expectList("data.rockit_tasks.deploys", "tasks", 1, nil),
+				expectList("data.rockit_tasks.expired", "tasks", 1, map[int]attrs{0: {
+					"name":   knownvalue.StringExact("upload_gone"),
+					"status": knownvalue.StringExact("expired"),
+				}}),
+				[]statecheck.StateCheck{statecheck.ExpectKnownValue("data.rockit_task.broken", tfjsonpath.New("warnings"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("slow origin")}))},
+			),
+			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.rockit_task.broken", "warnings_acknowledged", "true"),
 				resource.TestCheckResourceAttr("data.rockit_task.broken", "status", "failed"),
 				resource.TestCheckResourceAttr("data.rockit_task.broken", "type", "deploy"),
-				resource.TestCheckResourceAttr("data.rockit_task.broken", "warnings.#", "1"),
-				resource.TestCheckResourceAttr("data.rockit_task.broken", "warnings.0", "slow origin"),
 				resource.TestCheckOutput("exception_code", "E_ORIGIN"),
 				ts.checkPaged("/be/v1/tasks"),
 				func(*terraform.State) error {

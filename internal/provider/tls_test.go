@@ -53,21 +53,14 @@ func TestAccTLSUntrustedCertificateFails(t *testing.T) {
 		t.Error("no organization may be created over an untrusted connection")
 	}
 	// The handshake fails before any request reaches the mock.
-	if n := len(ts.Requests()); n != 0 {
-		t.Errorf("the mock handled %d requests over an untrusted connection", n)
-	}
+	ts.requireNoRequests(t, "a request over an untrusted connection")
 }
 
 func TestAccTLSWithCACertPEM(t *testing.T) {
 	ts, caPEM := newTLSTestServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if ts.OrgExists("TLSOrg") {
-				return fmt.Errorf("organization still exists")
-			}
-			return nil
-		},
+		CheckDestroy:             ts.checkGone("organization", "", "TLSOrg"),
 		Steps: []resource.TestStep{{
 			Config: tlsOrgConfig(ts, fmt.Sprintf("  ca_cert_pem = <<-EOT\n%sEOT\n", caPEM)),
 			Check: resource.ComposeAggregateTestCheckFunc(

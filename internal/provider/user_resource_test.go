@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -14,40 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
-
-// stateAttr reads one attribute of a resource from state.
-func stateAttr(s *terraform.State, res, attr string) string {
-	if rs, ok := s.RootModule().Resources[res]; ok {
-		return rs.Primary.Attributes[attr]
-	}
-	return ""
-}
-
-// checkUserGone is a CheckDestroy: the mock no longer has the users.
-func checkUserGone(ts *testServer, org string, usernames ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for _, u := range usernames {
-			if _, ok := ts.UserInfo(org, u); ok {
-				return fmt.Errorf("user %s still exists in the mock after destroy", u)
-			}
-		}
-		return nil
-	}
-}
-
-// checkUserField compares one field of a user in the mock (nil: absent).
-func checkUserField(ts *testServer, org, username, field string, want any) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		info, ok := ts.UserInfo(org, username)
-		if !ok {
-			return fmt.Errorf("user %s does not exist in the mock", username)
-		}
-		if fmt.Sprint(info[field]) != fmt.Sprint(want) {
-			return fmt.Errorf("user %s in the mock has %s = %v, want %v", username, field, info[field], want)
-		}
-		return nil
-	}
-}
 
 func TestAccUser_lifecycle(t *testing.T) { forEachAuthScheme(t, testUserLifecycle) }
 
@@ -83,14 +48,17 @@ resource "rockit_user" "alice" {
   roles   = [rockit_role.ops.name, "Administrators"]
   credentials_version = 1`)
 
-	var firstPassword string
+	password := tfjsonpath.New("initial_password")
+	passwordKept := statecheck.CompareValue(compare.ValuesSame())    // created -> profile changed
+	passwordReset := statecheck.CompareValue(compare.ValuesDiffer()) // profile changed -> credentials_version
+	issuedPassword := ts.expectInitialPassword("rockit_user.alice", "initial_password", "Acme", "alice")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			checkUserGone(ts, "Acme", "alice"),
-			checkRole(ts, "Acme", "Developers", nil),
-			checkRole(ts, "Acme", "Ops", nil),
+			ts.checkGone("user", "Acme", "alice"),
+			ts.checkGone("role", "Acme", "Developers"),
+			ts.checkGone("role", "Acme", "Ops"),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -100,12 +68,10 @@ resource "rockit_user" "alice" {
 					statecheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Developers")})),
 					statecheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("title"), knownvalue.StringExact("Dr")),
 					statecheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("credentials_version"), knownvalue.Null()),
+					issuedPassword,
+					passwordKept.AddStateValue("rockit_user.alice", password),
 				},
-				Check: func(s *terraform.State) error {
-					firstPassword = stateAttr(s, "rockit_user.alice", "initial_password")
-					if want, _ := ts.UserPassword("Acme", "alice"); firstPassword == "" || firstPassword != want {
-						return fmt.Errorf("initial_password in state %q is not the password the mock issued %q", firstPassword, want)
-					}
+				Check: func(*terraform.State) error {
 					posts := ts.requestsMatching("POST", "/be/v1/users")
 					if len(posts) != 1 || canonicalJSON(posts[0].Body) != `{"email":"alice@example.com","firstname":"Alice","roles":["Developers"],"surname":"Jones","title":"Dr","username":"alice"}` {
 						return fmt.Errorf("unexpected create requests: %s %s", describeRequests(posts), posts[0].Body)
@@ -139,17 +105,15 @@ resource "rockit_user" "alice" {
 					plancheck.ExpectResourceAction("rockit_user.alice", plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("initial_password"), knownvalue.NotNull()),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					passwordKept.AddStateValue("rockit_user.alice", password),
+					passwordReset.AddStateValue("rockit_user.alice", password),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `PATCH /be/v1/users {"roles":["Administrators","Ops"],"surname":"Smith","title":null,"username":"alice"}`),
-					checkUserField(ts, "Acme", "alice", "surname", "Smith"),
-					checkUserField(ts, "Acme", "alice", "title", nil),
-					checkUserField(ts, "Acme", "alice", "roles", []any{"Administrators", "Ops"}),
-					func(s *terraform.State) error {
-						if got := stateAttr(s, "rockit_user.alice", "initial_password"); got != firstPassword {
-							return fmt.Errorf("a profile change changed initial_password")
-						}
-						return nil
-					},
+					ts.checkWrites(`PATCH /be/v1/users {"roles":["Administrators","Ops"],"surname":"Smith","title":null,"username":"alice"}`),
+					ts.checkUserField("Acme", "alice", "surname", "Smith"),
+					ts.checkUserField("Acme", "alice", "title", nil),
+					ts.checkUserField("Acme", "alice", "roles", []any{"Administrators", "Ops"}),
 				),
 			},
 			// credentials_version: one PATCH with resetCreds only; a new password, nothing else changes.
@@ -161,17 +125,13 @@ resource "rockit_user" "alice" {
 					plancheck.ExpectUnknownValue("rockit_user.alice", tfjsonpath.New("initial_password")),
 					plancheck.ExpectKnownValue("rockit_user.alice", tfjsonpath.New("surname"), knownvalue.StringExact("Smith")),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					issuedPassword,
+					passwordReset.AddStateValue("rockit_user.alice", password),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkWrites(ts, `PATCH /be/v1/users {"resetCreds":true,"username":"alice"}`),
-					checkUserField(ts, "Acme", "alice", "surname", "Smith"),
-					func(s *terraform.State) error {
-						got := stateAttr(s, "rockit_user.alice", "initial_password")
-						want, _ := ts.UserPassword("Acme", "alice")
-						if got == firstPassword || got != want {
-							return fmt.Errorf("after the reset initial_password is %q, want the mock's new password %q (old %q)", got, want, firstPassword)
-						}
-						return nil
-					},
+					ts.checkWrites(`PATCH /be/v1/users {"resetCreds":true,"username":"alice"}`),
+					ts.checkUserField("Acme", "alice", "surname", "Smith"),
 				),
 			},
 			{
@@ -189,7 +149,7 @@ resource "rockit_user" "alice" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("rockit_user.alice", plancheck.ResourceActionCreate),
 				}},
-				Check: checkUserField(ts, "Acme", "alice", "surname", "Smith"),
+				Check: ts.checkUserField("Acme", "alice", "surname", "Smith"),
 			},
 		},
 	})
@@ -221,7 +181,7 @@ resource "rockit_user" "carol" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("rockit_user.carol", "credentials_version", "3"),
 				resource.TestCheckNoResourceAttr("rockit_user.carol", "initial_password"),
-				checkWrites(ts),
+				ts.checkWrites(),
 				func(*terraform.State) error {
 					if now, _ := ts.UserPassword("Acme", "carol"); now != pw {
 						return fmt.Errorf("importing reset carol's password")
@@ -258,9 +218,7 @@ resource "rockit_user" "u" {
 		steps = append(steps, resource.TestStep{Config: c.cfg, PlanOnly: true, ExpectError: expectError(c.want)})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if n := len(ts.Requests()); n != 0 {
-		t.Fatalf("invalid input reached the API: %s", describeRequests(ts.Requests()))
-	}
+	ts.requireNoRequests(t, "invalid input")
 }
 
 func TestAccUser_unknownRole(t *testing.T) {
@@ -268,7 +226,7 @@ func TestAccUser_unknownRole(t *testing.T) {
 	prov := ts.orgProvider(t, "Acme")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkUserGone(ts, "Acme", "dave"),
+		CheckDestroy:             ts.checkGone("user", "Acme", "dave"),
 		Steps: []resource.TestStep{{
 			Config: prov + `
 resource "rockit_user" "u" {
@@ -306,19 +264,6 @@ resource "rockit_user" "u" {
 			ExpectError:   expectError(`The user "robot" is of type "machine": manage it with rockit_machine_user.`),
 		}},
 	})
-}
-
-// twoProviderFactories serves a second, independent instance of the provider under the local
-// name second. The in-process test harness attaches every configuration of one provider name
-// to one provider server, where the configuration configured last wins for all resources;
-// real Terraform starts one plugin process per provider configuration. Giving the second
-// configuration its own name gives it its own server, the way google-beta serves google_*
-// resources: resources pick it with `provider = <second>`.
-func twoProviderFactories(second string) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"rockit": providerserver.NewProtocol6WithError(New("test")()),
-		second:   providerserver.NewProtocol6WithError(New("test")()),
-	}
 }
 
 // The bootstrap pattern in one apply: an organization, and a second provider configuration
@@ -366,7 +311,7 @@ resource "rockit_machine_user" "ci" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
 		CheckDestroy: func(s *terraform.State) error {
-			if err := checkOrgGone(ts, "Boot_Studio")(s); err != nil {
+			if err := ts.checkGone("organization", "", "Boot_Studio")(s); err != nil {
 				return err
 			}
 			// Users and role were deleted through the API before the organization.
@@ -384,15 +329,14 @@ resource "rockit_machine_user" "ci" {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					ts.expectAPIKey("rockit_machine_user.ci", "Boot_Studio", "ci"),
+					ts.expectInitialPassword("rockit_user.lead", "initial_password", "Boot_Studio", "lead"),
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRole(ts, "Boot_Studio", "Release", map[string]int{"apps": 6, "deployments": 2, "tasks": 18}),
-					checkUserField(ts, "Boot_Studio", "lead", "roles", []any{"Release"}),
-					checkAPIKey(ts, "Boot_Studio", "rockit_machine_user.ci", "ci"),
-					func(s *terraform.State) error {
-						want, _ := ts.UserPassword("Boot_Studio", "lead")
-						if got := stateAttr(s, "rockit_user.lead", "initial_password"); got == "" || got != want {
-							return fmt.Errorf("the user's initial_password is not the mock's")
-						}
+					ts.checkRole("Boot_Studio", "Release", map[string]int{"apps": 6, "deployments": 2, "tasks": 18}),
+					ts.checkUserField("Boot_Studio", "lead", "roles", []any{"Release"}),
+					func(*terraform.State) error {
 						// The org-scoped requests used the administrator's session.
 						for _, r := range ts.requestsMatching("POST", "/be/v1/roles") {
 							if r.Auth != "authToken" {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 )
 
 // More users than one page holds: the data source pages through all of them, also filtered.
@@ -25,24 +26,20 @@ func TestAccUsersDataSource_pagesAndFiltersByType(t *testing.T) {
 			{
 				PreConfig: ts.ResetRequests,
 				Config:    prov + `data "rockit_users" "all" {}`,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.rockit_users.all", "users.#", "131"),
-					resource.TestCheckResourceAttr("data.rockit_users.all", "users.0.username", "admin"),
-					resource.TestCheckResourceAttr("data.rockit_users.all", "users.130.username", "u129"),
-					resource.TestCheckResourceAttr("data.rockit_users.all", "users.130.type", "machine"),
-					resource.TestCheckResourceAttr("data.rockit_users.all", "users.1.type", "user"),
-					checkListQueries(ts, "/be/v1/users", "limit=100&offset=0&order%5B%5D=username", "limit=100&offset=100&order%5B%5D=username"),
-				),
+				ConfigStateChecks: expectList("data.rockit_users.all", "users", 131, map[int]attrs{
+					0:   {"username": knownvalue.StringExact("admin")},
+					1:   {"type": knownvalue.StringExact("user")},
+					130: {"username": knownvalue.StringExact("u129"), "type": knownvalue.StringExact("machine")},
+				}),
+				Check: ts.checkListQueries("/be/v1/users", "limit=100&offset=0&order%5B%5D=username", "limit=100&offset=100&order%5B%5D=username"),
 			},
 			{
 				PreConfig: ts.ResetRequests,
 				Config:    prov + `data "rockit_users" "machines" { type = "machine" }`,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.rockit_users.machines", "users.#", "20"),
-					resource.TestCheckResourceAttr("data.rockit_users.machines", "users.0.username", "u110"),
-					resource.TestCheckResourceAttr("data.rockit_users.machines", "users.0.label", "Seeded u110"),
-					checkListQueries(ts, "/be/v1/users", "limit=100&offset=0&order%5B%5D=username&type=machine"),
-				),
+				ConfigStateChecks: expectList("data.rockit_users.machines", "users", 20, map[int]attrs{
+					0: {"username": knownvalue.StringExact("u110"), "label": knownvalue.StringExact("Seeded u110")},
+				}),
+				Check: ts.checkListQueries("/be/v1/users", "limit=100&offset=0&order%5B%5D=username&type=machine"),
 			},
 		},
 	})
