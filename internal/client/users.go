@@ -127,9 +127,34 @@ func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
 	return &out, nil
 }
 
+// ReadUser reads one user for a refresh (a resource's Read, the rockit_user data source):
+// from the users snapshot when collection reads are on (snapshot.go), else like GetUser.
+func (c *Client) ReadUser(ctx context.Context, username string) (*User, error) {
+	return refreshRead[User](ctx, c, c.snaps.users, username)
+}
+
 // ListUsers reads every user of the organization, paging through the list (beUsers Read).
 func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
 	return listAll[User](ctx, c, "/be/v1/users", opts.query())
+}
+
+// ReadUsers returns the users opts selects: with collection reads on from the snapshot of all
+// users (see snapshotList), filtered by type here, else as ListUsers does (the server filters).
+func (c *Client) ReadUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
+	if !c.cfg.CollectionReads {
+		return c.ListUsers(ctx, opts)
+	}
+	all, err := snapshotList[User](ctx, c, c.snaps.users)
+	if err != nil || opts.Type == "" {
+		return all, err
+	}
+	out := make([]User, 0, len(all))
+	for _, u := range all {
+		if u.Type == opts.Type {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // EachUser pages through the users as ListUsers does, one page at a time as the consumer
