@@ -56,7 +56,7 @@ type collection struct {
 	written  map[string]uint64 // name -> gen of its last write
 	verdict  verdict
 	samples  map[string][]string // keys of single reads, while the verdict is open
-	firstGET chan struct{}       // closed when the first reader's single read has ended
+	sampling chan struct{}       // closed when the sample GET on its way has ended; nil: none
 	page1    *pageCall           // the first page read beside the first reader's single read
 	walk     *walkCall           // the walk in flight, nil if none
 	walkSeq  uint64              // walks started so far
@@ -155,14 +155,11 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 		return s.c.getRaw(ctx, s.path, name)
 	}
 	s.reads++
-	if s.single && s.reads == 1 {
-		// The first reader: its own GET, and beside it the first page of the list.
-		s.firstGET = make(chan struct{})
+	if s.single && s.reads == 1 && s.items == nil && s.walk == nil {
+		// The first reader (unless a list data source walks already): its own GET, which is
+		// the sample of the shape check, and beside it the first page of the list.
 		s.startPage1(ctx)
-		done := s.firstGET
-		s.mu.Unlock()
-		defer close(done)
-		return s.sampleGET(ctx, name)
+		return s.sample(ctx, name)
 	}
 	s.mu.Unlock()
 
@@ -173,23 +170,27 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 		s.c.logDebug(ctx, "ROCKIT Edge collection read failed; reading the object alone", map[string]any{"collection": s.kind, "error": err.Error()})
 		return s.c.getRaw(ctx, s.path, name)
 	}
-	if s.single {
+	for s.single {
 		s.mu.Lock()
-		v, first := s.verdict, s.firstGET
-		s.mu.Unlock()
-		if v == verdictOpen && first != nil {
-			// The first reader's GET is the sample of the shape check: wait for it.
-			select {
-			case <-first:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-			s.mu.Lock()
-			v = s.verdict
+		if s.verdict == verdictList {
 			s.mu.Unlock()
+			break
 		}
-		if v != verdictList {
-			return s.sampleGET(ctx, name)
+		if s.verdict == verdictSingle {
+			s.mu.Unlock()
+			return s.c.getRaw(ctx, s.path, name)
+		}
+		if s.sampling == nil {
+			// No verdict and no sample on its way: this read is the sample.
+			return s.sample(ctx, name)
+		}
+		// Wait for the sample on its way (the first reader's GET) and its verdict.
+		ch := s.sampling
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
 	s.mu.Lock()
@@ -227,8 +228,20 @@ func (s *collection) confirmAbsent(ctx context.Context, name string, seq uint64)
 	}
 }
 
-// sampleGET is a single GET whose keys feed the shape check while it is open.
-func (s *collection) sampleGET(ctx context.Context, name string) (json.RawMessage, error) {
+// sample is a single GET whose keys feed the shape check while it is open (called with s.mu
+// held, which it releases); other reads wait for it through s.sampling.
+func (s *collection) sample(ctx context.Context, name string) (json.RawMessage, error) {
+	ch := make(chan struct{})
+	s.sampling = ch
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.sampling == ch {
+			s.sampling = nil
+		}
+		close(ch)
+		s.mu.Unlock()
+	}()
 	raw, err := s.c.getRaw(ctx, s.path, name)
 	if err != nil {
 		return nil, err

@@ -398,3 +398,18 @@ func TestCollectionReads_listAfterAWriteWalksAgain(t *testing.T) {
 		t.Fatalf("ReadRoles after the update = %+v, %v", all, err)
 	}
 }
+
+// A list data source that walks first: the refresh reads share its walk, and one of them (not
+// every one) reads its object alone for the shape check.
+func TestCollectionReads_readsAfterAListShareItsWalk(t *testing.T) {
+	srv := newCollServer(t, 250, 0)
+	c := collClient(t, srv, true, nil)
+	if all, err := c.ReadRoles(context.Background()); err != nil || len(all) != 250 {
+		t.Fatalf("ReadRoles = %d, %v", len(all), err)
+	}
+	readAll(t, c, roleNames(250), 2)
+	settle()
+	if pages, gets, _ := srv.tally(); pages != 3 || gets != 1 {
+		t.Fatalf("the list and 250 reads made %d list pages and %d single GETs; want 3 and 1", pages, gets)
+	}
+}
