@@ -54,6 +54,7 @@ type collection struct {
 	gen      uint64            // bumped by every write to the type
 	dropGen  uint64            // gen of the last drop of the whole type
 	written  map[string]uint64 // name -> gen of its last write
+	served   map[string]bool   // names a refresh read has returned (each is served once)
 	verdict  verdict
 	samples  map[string][]string // keys of single reads, while the verdict is open
 	sampling chan struct{}       // closed when the sample GET on its way has ended; nil: none
@@ -91,7 +92,7 @@ type snapshots struct {
 func (c *Client) newSnapshots() {
 	mk := func(kind, key, order string, single bool) *collection {
 		return &collection{c: c, kind: kind, path: "/be/v1/" + kind, key: key, single: single,
-			query: url.Values{"order[]": []string{order}}, written: map[string]uint64{}, samples: map[string][]string{}}
+			query: url.Values{"order[]": []string{order}}, written: map[string]uint64{}, served: map[string]bool{}, samples: map[string][]string{}}
 	}
 	c.snaps = &snapshots{
 		roles:         mk("roles", "name", "name", true),
@@ -154,6 +155,14 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 		s.mu.Unlock()
 		return s.c.getRaw(ctx, s.path, name)
 	}
+	if s.served[name] {
+		// Read before by this Client (a refresh reads each object once; a provider server
+		// kept for more than one operation reads it again): read it afresh.
+		seq := s.itemsSeq
+		s.mu.Unlock()
+		return s.confirmAbsent(ctx, name, seq)
+	}
+	s.served[name] = true
 	s.reads++
 	if s.single && s.reads == 1 && s.items == nil && s.walk == nil {
 		// The first reader (unless a list data source walks already): its own GET, which is
@@ -203,11 +212,12 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 	return s.confirmAbsent(ctx, name, seq)
 }
 
-// confirmAbsent reads an object the snapshot lacks (written since, or absent from the walk):
-// with its single GET, or for a type without one with a walk newer than the snapshot seq.
+// confirmAbsent reads an object the snapshot cannot serve (written since, absent from the
+// walk, or served once already): with its single GET, or for a type without one with a walk
+// newer than the snapshot seq.
 func (s *collection) confirmAbsent(ctx context.Context, name string, seq uint64) (json.RawMessage, error) {
 	if s.single {
-		s.c.logDebug(ctx, "ROCKIT Edge object not in the collection snapshot; reading it alone", map[string]any{"collection": s.kind, "name": name})
+		s.c.logDebug(ctx, "ROCKIT Edge object not served by the collection snapshot; reading it alone", map[string]any{"collection": s.kind, "name": name})
 		return s.c.getRaw(ctx, s.path, name)
 	}
 	s.c.logDebug(ctx, "ROCKIT Edge object not in the collection snapshot; reading the list again", map[string]any{"collection": s.kind, "name": name})

@@ -214,8 +214,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"of that run. A refresh of 500 roles then costs 5 list requests instead of 500; a single refresh (e.g. " +
 					"`-target`) costs one list page more than before. An object missing from the list is read alone before it " +
 					"is reported gone, and list answers that carry fewer fields than the read of one object make the provider " +
-					"read objects alone. Turn it off (`false`) to read every object alone, e.g. when a proxy or the server " +
-					"caches lists, or the caller may read single objects but not list them. Defaults to `true`. May also be " +
+					"read objects alone. Turn it off (`false`) to read every object alone, e.g. when a proxy or cache in front " +
+					"of the server may answer lists older than single objects, or to compare request counts. Defaults to `true`. May also be " +
 					"set with the `" + envCollectionReads + "` environment variable (`false` or `0` turns it off).",
 				Optional: true,
 			},
