@@ -221,13 +221,13 @@ func (s *collection) confirmAbsent(ctx context.Context, name string, seq uint64)
 		return s.c.getRaw(ctx, s.path, name)
 	}
 	s.c.logDebug(ctx, "ROCKIT Edge object not in the collection snapshot; reading the list again", map[string]any{"collection": s.kind, "name": name})
-	if _, err := s.walkAfter(ctx, seq); err != nil {
+	w, err := s.walkAfter(ctx, seq)
+	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	raw, ok := s.items[name]
-	s.mu.Unlock()
-	if ok {
+	// The walk as it was read: the snapshot leaves out what was written while it ran, which
+	// must not count as absent here.
+	if raw, ok := s.itemMap(w.items)[name]; ok {
 		return raw, nil
 	}
 	return nil, &APIError{
