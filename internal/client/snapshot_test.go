@@ -88,6 +88,8 @@ func (s *collServer) serve(w http.ResponseWriter, r *http.Request) {
 			after(off)
 		}
 		writeJSONAnswer(w, http.StatusOK, map[string]any{"status": "success", "data": page, "total": len(names)})
+	case r.Method == http.MethodPost && r.URL.Path == "/be/v1/subscriptions":
+		writeJSONAnswer(w, http.StatusConflict, map[string]any{"status": "error", "message": "subscription exists"})
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/be/v1/roles/"):
 		name := strings.TrimPrefix(r.URL.Path, "/be/v1/roles/")
 		s.mu.Lock()
@@ -415,5 +417,36 @@ func TestCollectionReads_readsAfterAListShareItsWalk(t *testing.T) {
 	settle()
 	if pages, gets, _ := srv.tally(); pages != 3 || gets != 1 {
 		t.Fatalf("the list and 250 reads made %d list pages and %d single GETs; want 3 and 1", pages, gets)
+	}
+}
+
+// A subscription looked for in a fresh walk while a write names it (here a create answered
+// 409) is found in that walk as read: the snapshot leaves it out, but it is not absent.
+func TestCollectionReads_subscriptionWrittenDuringTheFreshWalkIsNotGone(t *testing.T) {
+	srv := newCollServer(t, 0, 150)
+	c := collClient(t, srv, true, nil)
+	ctx := context.Background()
+	if _, err := c.GetSubscription(ctx, "sub_000"); err != nil { // the first walk
+		t.Fatal(err)
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	srv.mu.Lock()
+	srv.subs["sub_new"] = true // made by someone else after the first walk
+	srv.afterCopy = func(offset int) {
+		if offset == 100 {
+			once.Do(func() { close(held); <-release })
+		}
+	}
+	srv.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { _, err := c.GetSubscription(ctx, "sub_new"); done <- err }() // not in the snapshot: a fresh walk
+	<-held
+	if _, err := c.CreateSubscription(ctx, CreateSubscriptionRequest{Name: "sub_new", Type: "webhook", URL: "https://x.example.com"}); !IsConflict(err) {
+		t.Fatalf("CreateSubscription = %v, want the 409", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("GetSubscription(sub_new) = %v; it exists and the fresh walk read it", err)
 	}
 }
