@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -61,14 +63,20 @@ const listMaxPages = 10000
 // listWalks times in all, after which the call fails rather than return a list that may lack a
 // live object.
 func listAll[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
+	return listAllFrom[T](ctx, c, path, query, nil)
+}
+
+// listAllFrom is listAll whose first walk starts from a first page already read (nil: none).
+func listAllFrom[T any](ctx context.Context, c *Client, path string, query url.Values, first *listPage[T]) ([]T, error) {
 	if len(query["order[]"]) == 0 {
 		return nil, fmt.Errorf("listing %s: no order[] given; this is a bug in the provider", path)
 	}
 	for walk := 1; ; walk++ {
-		items, stable, err := listWalk[T](ctx, c, path, query)
+		items, stable, err := listWalk[T](ctx, c, path, query, first)
 		if err != nil || stable {
 			return items, err
 		}
+		first = nil
 		if walk >= listWalks {
 			return nil, fmt.Errorf("GET %s: the list changed while it was read, %d times in a row; try again", path, walk)
 		}
@@ -76,39 +84,138 @@ func listAll[T any](ctx context.Context, c *Client, path string, query url.Value
 	}
 }
 
-// listWalk reads a list once from offset 0. stable is false when the list changed under it.
-func listWalk[T any](ctx context.Context, c *Client, path string, query url.Values) (all []T, stable bool, err error) {
-	var total *int
-	for offset, pages := 0, 0; pages < listMaxPages; pages++ {
-		q := url.Values{}
-		for k, v := range query {
-			q[k] = v
-		}
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pageSize))
-		var page []T
-		env, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, auth: authOrg}, &page)
+// listPage is one page of a list and the total its answer carried (nil: none).
+type listPage[T any] struct {
+	items []T
+	total *int
+}
+
+// listParallel is how many pages after the first a walk reads at once.
+const listParallel = 4
+
+// readPage reads the page of a list at offset.
+func readPage[T any](ctx context.Context, c *Client, path string, query url.Values, offset int) (listPage[T], error) {
+	q := url.Values{}
+	for k, v := range query {
+		q[k] = v
+	}
+	q.Set("offset", strconv.Itoa(offset))
+	q.Set("limit", strconv.Itoa(pageSize))
+	var page []T
+	env, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, auth: authOrg}, &page)
+	if err != nil {
+		return listPage[T]{}, err
+	}
+	return listPage[T]{items: page, total: env.Total}, nil
+}
+
+// listWalk reads a list once from offset 0 (first, when not nil, is that page, already read).
+// stable is false when the list changed under it. When the first page is full (the server
+// honours pageSize) and carries a total, the other pages are read listParallel at a time;
+// each of them must carry the same total and, but the last, be full, else the list changed.
+// Otherwise the pages are read one after the other until `total` or an empty page.
+func listWalk[T any](ctx context.Context, c *Client, path string, query url.Values, first *listPage[T]) (all []T, stable bool, err error) {
+	if first == nil {
+		p, err := readPage[T](ctx, c, path, query, 0)
 		if err != nil {
 			return nil, false, err
 		}
-		if env.Total != nil {
-			if total != nil && *env.Total != *total {
+		first = &p
+	}
+	if first.total != nil && len(first.items) == pageSize && *first.total > pageSize {
+		return listRest(ctx, c, path, query, *first)
+	}
+	var total *int
+	page := *first
+	for offset, pages := 0, 0; pages < listMaxPages; pages++ {
+		if pages > 0 {
+			if page, err = readPage[T](ctx, c, path, query, offset); err != nil {
+				return nil, false, err
+			}
+		}
+		if page.total != nil {
+			if total != nil && *page.total != *total {
 				return nil, false, nil
 			}
-			total = env.Total
+			total = page.total
 		}
-		all = append(all, page...)
-		offset += len(page)
+		all = append(all, page.items...)
+		offset += len(page.items)
 		switch {
 		case total != nil && offset >= *total:
 			return all, true, nil
-		case len(page) == 0 && total != nil:
+		case len(page.items) == 0 && total != nil:
 			return nil, false, nil // fewer items than the total: the list shrank under us
-		case len(page) == 0:
+		case len(page.items) == 0:
 			return all, true, nil
 		}
 	}
 	return nil, false, fmt.Errorf("GET %s: the list did not end after %d pages", path, listMaxPages)
+}
+
+// listRest reads the pages after a full first page that carried a total, listParallel at a
+// time. stable is false when any page's total differs from the first's or a page but the last
+// is not full (the list changed under the walk).
+func listRest[T any](ctx context.Context, c *Client, path string, query url.Values, first listPage[T]) ([]T, bool, error) {
+	total := *first.total
+	n := (total + pageSize - 1) / pageSize
+	if n > listMaxPages {
+		return nil, false, fmt.Errorf("GET %s: the list did not end after %d pages", path, listMaxPages)
+	}
+	pages := make([]listPage[T], n)
+	pages[0] = first
+	errs := make([]error, n)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, listParallel)
+	var wg sync.WaitGroup
+	for i := 1; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				errs[i] = ctx.Err()
+				return
+			}
+			pages[i], errs[i] = readPage[T](ctx, c, path, query, i*pageSize)
+			if errs[i] != nil {
+				cancel()
+			}
+		}(i)
+	}
+	wg.Wait()
+	// The first real error wins over the cancellations it caused.
+	var firstErr error
+	for _, err := range errs {
+		if err != nil && (firstErr == nil || errors.Is(firstErr, context.Canceled)) {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return nil, false, firstErr
+	}
+	all := make([]T, 0, total)
+	for i, p := range pages {
+		if p.total == nil || *p.total != total {
+			return nil, false, nil
+		}
+		want := pageSize
+		if i == n-1 {
+			want = total - i*pageSize
+		}
+		if len(p.items) != want {
+			return nil, false, nil
+		}
+		all = append(all, p.items...)
+	}
+	return all, true, nil
 }
 
 // listEach pages through a list endpoint once, lazily, for consumers that may stop early (a

@@ -56,9 +56,24 @@ func (c *Client) GetApp(ctx context.Context, name string) (*App, error) {
 	return &out, nil
 }
 
+// ReadApp reads one app for a refresh (a resource's Read, the rockit_app data source): from
+// the apps snapshot when collection reads are on (snapshot.go), else like GetApp.
+func (c *Client) ReadApp(ctx context.Context, name string) (*App, error) {
+	return refreshRead[App](ctx, c, c.snaps.apps, name)
+}
+
 // ListApps pages through all apps of the organization, sorted by name.
 func (c *Client) ListApps(ctx context.Context) ([]App, error) {
 	return listAll[App](ctx, c, "/be/v1/apps", url.Values{"order[]": []string{"name"}})
+}
+
+// ReadApps returns every app, from the snapshot when collection reads are on (see
+// snapshotList), else as ListApps does.
+func (c *Client) ReadApps(ctx context.Context) ([]App, error) {
+	if c.cfg.CollectionReads {
+		return snapshotList[App](ctx, c, c.snaps.apps)
+	}
+	return c.ListApps(ctx)
 }
 
 // EachApp pages through the apps as ListApps does, one page at a time as the consumer asks

@@ -65,6 +65,10 @@ type Config struct {
 	// MaxElapsed bounds one operation with all its retries (default 5m): no retry starts, and
 	// no attempt runs, beyond it.
 	MaxElapsed time.Duration
+	// CollectionReads serves the refresh reads (ReadRole, ReadUser, ReadApp, ReadDeployment,
+	// GetSubscription) from one walk of each type's list, shared by the Client (snapshot.go);
+	// false: one GET per read.
+	CollectionReads bool
 
 	// Logger receives one line per attempt (method, path, status, duration, attempt); nil: none.
 	Logger Logger
@@ -122,6 +126,7 @@ type Client struct {
 	http    *http.Client
 	limiter *limiter
 	gone    orgGone
+	snaps   *snapshots // the collection snapshots of the refresh reads
 
 	// authMu guards the human user's authenticator and the generation (see auth.go).
 	authMu      slot
@@ -208,6 +213,7 @@ func New(cfg Config) (*Client, error) {
 		limiter: newLimiter(cfg.RateLimit),
 	}
 	c.authMu = newSlot()
+	c.newSnapshots()
 	switch cfg.AuthScheme {
 	case AuthSchemeAuto:
 	case AuthScheme2025:
@@ -278,6 +284,10 @@ type answerInfo struct {
 func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) {
 	if c.base == nil {
 		return nil, c.missing("every request", CredentialEndpoint)
+	}
+	if r.method != http.MethodGet {
+		// Whatever its outcome, a write may have changed objects a snapshot holds.
+		defer c.wrote(r)
 	}
 	var body []byte
 	if r.body != nil {

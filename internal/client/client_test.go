@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -326,6 +327,9 @@ func TestListAllPagesUntilTotalOrShortPage(t *testing.T) {
 			if len(reqs) != tc.wantPages {
 				t.Fatalf("pages requested = %d, want %d", len(reqs), tc.wantPages)
 			}
+			// The pages after a full first page are read in parallel: compare them in offset order.
+			offsetOf := func(r seen) int { q, _ := url.ParseQuery(r.Query); n, _ := strconv.Atoi(q.Get("offset")); return n }
+			sort.SliceStable(reqs, func(a, b int) bool { return offsetOf(reqs[a]) < offsetOf(reqs[b]) })
 			off := 0
 			for i, r := range reqs {
 				q, _ := url.ParseQuery(r.Query)

@@ -102,9 +102,25 @@ func (c *Client) GetDeployment(ctx context.Context, name string) (*Deployment, e
 	return &out, nil
 }
 
+// ReadDeployment reads one deployment for a refresh (a resource's Read, the
+// rockit_deployment data source): from the deployments snapshot when collection reads are on
+// (snapshot.go), else like GetDeployment.
+func (c *Client) ReadDeployment(ctx context.Context, name string) (*Deployment, error) {
+	return refreshRead[Deployment](ctx, c, c.snaps.deployments, name)
+}
+
 // ListDeployments pages through all deployments of the organization, sorted by name.
 func (c *Client) ListDeployments(ctx context.Context) ([]Deployment, error) {
 	return listAll[Deployment](ctx, c, "/be/v1/deployments", url.Values{"order[]": []string{"name"}})
+}
+
+// ReadDeployments returns every deployment, from the snapshot when collection reads are on
+// (see snapshotList), else as ListDeployments does.
+func (c *Client) ReadDeployments(ctx context.Context) ([]Deployment, error) {
+	if c.cfg.CollectionReads {
+		return snapshotList[Deployment](ctx, c, c.snaps.deployments)
+	}
+	return c.ListDeployments(ctx)
 }
 
 // EachDeployment pages through the deployments as ListDeployments does, one page at a time as

@@ -53,9 +53,24 @@ func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 	return &out, nil
 }
 
+// ReadRole reads one role for a refresh (a resource's Read, the rockit_role data source):
+// from the roles snapshot when collection reads are on (snapshot.go), else like GetRole.
+func (c *Client) ReadRole(ctx context.Context, name string) (*Role, error) {
+	return refreshRead[Role](ctx, c, c.snaps.roles, name)
+}
+
 // ListRoles reads every role of the organization, paging through the list (roles Read).
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	return listAll[Role](ctx, c, "/be/v1/roles", url.Values{"order[]": []string{"name"}})
+}
+
+// ReadRoles returns every role, from the snapshot when collection reads are on (see
+// snapshotList), else as ListRoles does.
+func (c *Client) ReadRoles(ctx context.Context) ([]Role, error) {
+	if c.cfg.CollectionReads {
+		return snapshotList[Role](ctx, c, c.snaps.roles)
+	}
+	return c.ListRoles(ctx)
 }
 
 // EachRole pages through the roles of the organization as ListRoles does, one page at a time

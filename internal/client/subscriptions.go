@@ -43,7 +43,7 @@ type CreateSubscriptionRequest struct {
 func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRequest) (*Subscription, error) {
 	var out Subscription
 	read := func(ctx context.Context) (json.RawMessage, error) {
-		s, err := c.GetSubscription(ctx, in.Name)
+		s, err := c.findSubscription(ctx, in.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -86,11 +86,31 @@ func (c *Client) EachSubscription(ctx context.Context) iter.Seq2[Subscription, e
 	return listEach[Subscription](ctx, c, "/be/v1/subscriptions", url.Values{"order[]": []string{"name"}})
 }
 
-// GetSubscription finds a subscription by name in the list, since the API has no endpoint for
-// one subscription. A subscription missing from one walk of the list may only have shifted
-// across a page boundary, so absence is confirmed by a second walk; when that does not hold it
-// either, the error is an *APIError 404 (IsNotFound) like that of the other types.
+// GetSubscription reads one subscription for a refresh, from the list, since the API has no
+// endpoint for one subscription: with collection reads on from the subscriptions snapshot
+// (snapshot.go: one walk shared by every read; a subscription absent from it is looked for in
+// a fresh walk), else as findSubscription does. Absence is an *APIError 404 (IsNotFound) like
+// that of the other types.
 func (c *Client) GetSubscription(ctx context.Context, name string) (*Subscription, error) {
+	if c.cfg.CollectionReads {
+		return refreshRead[Subscription](ctx, c, c.snaps.subscriptions, name)
+	}
+	return c.findSubscription(ctx, name)
+}
+
+// ReadSubscriptions returns every subscription, from the snapshot when collection reads are on
+// (see snapshotList), else as ListSubscriptions does.
+func (c *Client) ReadSubscriptions(ctx context.Context) ([]Subscription, error) {
+	if c.cfg.CollectionReads {
+		return snapshotList[Subscription](ctx, c, c.snaps.subscriptions)
+	}
+	return c.ListSubscriptions(ctx)
+}
+
+// findSubscription finds a subscription by name in the list. A subscription missing from one
+// walk of the list may only have shifted across a page boundary, so absence is confirmed by a
+// second walk; when that does not hold it either, the error is an *APIError 404.
+func (c *Client) findSubscription(ctx context.Context, name string) (*Subscription, error) {
 	for walk := 1; walk <= 2; walk++ {
 		all, err := c.ListSubscriptions(ctx)
 		if err != nil {

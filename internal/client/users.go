@@ -127,9 +127,39 @@ func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
 	return &out, nil
 }
 
+// ReadUser reads one user for a refresh (a resource's Read, the rockit_user data source):
+// from the users snapshot when collection reads are on (snapshot.go), else like GetUser.
+func (c *Client) ReadUser(ctx context.Context, username string) (*User, error) {
+	return refreshRead[User](ctx, c, c.snaps.users, username)
+}
+
 // ListUsers reads every user of the organization, paging through the list (beUsers Read).
 func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
 	return listAll[User](ctx, c, "/be/v1/users", opts.query())
+}
+
+// ReadUsers returns the users opts selects. With collection reads on, all users come from
+// the users snapshot (see snapshotList); a type filter is applied here when a current
+// snapshot exists already, and is otherwise left to the server (ListUsers), so that a
+// selective filter never costs a walk of every user. With collection reads off: ListUsers.
+func (c *Client) ReadUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
+	if !c.cfg.CollectionReads {
+		return c.ListUsers(ctx, opts)
+	}
+	if opts.Type == "" {
+		return snapshotList[User](ctx, c, c.snaps.users)
+	}
+	all, ok, err := cachedList[User](c.snaps.users)
+	if err != nil || !ok {
+		return c.ListUsers(ctx, opts)
+	}
+	out := make([]User, 0, len(all))
+	for _, u := range all {
+		if u.Type == opts.Type {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // EachUser pages through the users as ListUsers does, one page at a time as the consumer

@@ -50,7 +50,7 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := d.client.GetApp(ctx, m.Name.ValueString())
+	a, err := d.client.ReadApp(ctx, m.Name.ValueString())
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error reading app", err)
 		return

@@ -285,7 +285,7 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := r.client.GetApp(ctx, state.Name.ValueString())
+	a, err := r.client.ReadApp(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		appKey.readGone(ctx, resp, r.client, state.Name.ValueString())
 		return

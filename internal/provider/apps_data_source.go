@@ -46,7 +46,7 @@ func (d *appsDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 }
 
 func (d *appsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	all, err := d.client.ListApps(ctx)
+	all, err := d.client.ReadApps(ctx)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error listing apps", err)
 		return

@@ -60,7 +60,7 @@ func (d *deploymentDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	dep, err := d.client.GetDeployment(ctx, cfg.Name.ValueString())
+	dep, err := d.client.ReadDeployment(ctx, cfg.Name.ValueString())
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error reading deployment", err)
 		return

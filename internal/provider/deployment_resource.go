@@ -291,7 +291,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	d, err := r.client.GetDeployment(ctx, state.Name.ValueString())
+	d, err := r.client.ReadDeployment(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		deploymentKey.readGone(ctx, resp, r.client, state.Name.ValueString())
 		return

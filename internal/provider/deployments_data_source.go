@@ -46,7 +46,7 @@ func (d *deploymentsDataSource) Configure(_ context.Context, req datasource.Conf
 }
 
 func (d *deploymentsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	all, err := d.client.ListDeployments(ctx)
+	all, err := d.client.ReadDeployments(ctx)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error listing deployments", err)
 		return

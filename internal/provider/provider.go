@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -64,6 +65,7 @@ type rockitProviderModel struct {
 	RateLimit          types.Float64 `tfsdk:"rate_limit"`
 	RetryMaxElapsed    types.String  `tfsdk:"retry_max_elapsed"`
 	SecretsPublicKey   types.String  `tfsdk:"secrets_public_key_pem"`
+	CollectionReads    types.Bool    `tfsdk:"collection_reads"`
 }
 
 // Environment variables read when an attribute is not set in the provider block.
@@ -78,6 +80,8 @@ const (
 	envMaxElapsed = "ROCKIT_RETRY_MAX_ELAPSED"
 	envSecretsKey = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
 	envAuthScheme = "ROCKIT_AUTH_SCHEME"
+	// envCollectionReads "false" or "0" turns collection_reads off.
+	envCollectionReads = "ROCKIT_COLLECTION_READS"
 )
 
 // Defaults of the provider block.
@@ -203,6 +207,19 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
+			"collection_reads": schema.BoolAttribute{
+				MarkdownDescription: "Refresh every object of a type from one read of the type's list instead of one request per " +
+					"object. The first refresh of a type reads its object alone and, at the same time, the list's first page " +
+					"(100 objects); the rest of the list is read (4 pages at a time) once a second object of the type is " +
+					"refreshed, and serves every other refresh and the list data sources (`rockit_roles`, `rockit_users`, ...) " +
+					"of that run. A refresh of 500 roles then costs 5 list requests instead of 500; a single refresh (e.g. " +
+					"`-target`) costs one list page more than before. An object missing from the list is read alone before it " +
+					"is reported gone, and list answers that carry fewer fields than the read of one object make the provider " +
+					"read objects alone. Turn it off (`false`) to read every object alone, e.g. when a proxy or cache in front " +
+					"of the server may answer lists older than single objects, or to compare request counts. Defaults to `true`. May also be " +
+					"set with the `" + envCollectionReads + "` environment variable (`false` or `0` turns it off).",
+				Optional: true,
+			},
 			"secrets_public_key_pem": schema.StringAttribute{
 				MarkdownDescription: "Default `public_key_pem` of `rockit_user`, `rockit_machine_user` and `rockit_subscription`: " +
 					"a PEM-encoded RSA public key (at least 2048 bits) with which the provider encrypts every initial password, " +
@@ -276,6 +293,22 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	}
 }
 
+// collectionReads resolves collection_reads: the attribute when set, else the environment
+// variable ("false" or "0" turns it off), else on. An unknown value means the default.
+func collectionReads(v types.Bool) bool {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool()
+	}
+	if v.IsUnknown() {
+		return true
+	}
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(envCollectionReads))) {
+	case "false", "0":
+		return false
+	}
+	return true
+}
+
 func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg rockitProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -319,6 +352,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown() {
 		cc.RateLimit = cfg.RateLimit.ValueFloat64()
 	}
+	cc.CollectionReads = collectionReads(cfg.CollectionReads)
 	if cc.AuthScheme != "" && !slices.Contains(client.AuthSchemes, cc.AuthScheme) {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_scheme"), "Invalid auth_scheme",
 			fmt.Sprintf("auth_scheme (or %s) must be one of %q, got %q.", envAuthScheme, client.AuthSchemes, cc.AuthScheme))

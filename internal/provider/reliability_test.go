@@ -651,7 +651,9 @@ resource "rockit_subscription" "s" {
 func TestAccNeverAnsweringServerSaysWhatHappened(t *testing.T) {
 	var requests atomic.Int32
 	url := httptestServer(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
+		if r.URL.Path == "/be/v1/roles/Ops" { // not the list page a lone read reads beside it
+			requests.Add(1)
+		}
 		select {
 		case <-r.Context().Done():
 		case <-time.After(10 * time.Second):

@@ -65,7 +65,7 @@ func (d *roleDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ro, err := d.client.GetRole(ctx, m.Name.ValueString())
+	ro, err := d.client.ReadRole(ctx, m.Name.ValueString())
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error reading role "+m.Name.ValueString(), err)
 		return

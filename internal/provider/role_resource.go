@@ -139,7 +139,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ro, err := r.client.GetRole(ctx, state.Name.ValueString())
+	ro, err := r.client.ReadRole(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		roleKey.readGone(ctx, resp, r.client, state.Name.ValueString())
 		return

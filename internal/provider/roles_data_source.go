@@ -46,7 +46,7 @@ func (d *rolesDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *rolesDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	roles, err := d.client.ListRoles(ctx)
+	roles, err := d.client.ReadRoles(ctx)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error listing roles", err)
 		return

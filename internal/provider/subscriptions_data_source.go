@@ -60,7 +60,7 @@ func (d *subscriptionsDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *subscriptionsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	all, err := d.client.ListSubscriptions(ctx)
+	all, err := d.client.ReadSubscriptions(ctx)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error listing subscriptions", err)
 		return

@@ -89,7 +89,7 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, err := d.client.GetUser(ctx, m.Username.ValueString())
+	u, err := d.client.ReadUser(ctx, m.Username.ValueString())
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error reading user "+m.Username.ValueString(), err)
 		return

@@ -87,7 +87,7 @@ func addUserCreateError(diags *diag.Diagnostics, typ, username string, err error
 // readUser reads a user for a resource's Read. A 404 warns and removes the resource; a user
 // of the other type is an error naming the right resource type.
 func readUser(ctx context.Context, c *client.Client, k identityKey, username, wantType string, resp *resource.ReadResponse) (*client.User, bool) {
-	u, err := c.GetUser(ctx, username)
+	u, err := c.ReadUser(ctx, username)
 	if client.IsNotFound(err) {
 		k.readGone(ctx, resp, c, username)
 		return nil, false

@@ -61,7 +61,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	users, err := d.client.ListUsers(ctx, client.ListUsersOptions{Type: m.Type.ValueString()})
+	users, err := d.client.ReadUsers(ctx, client.ListUsersOptions{Type: m.Type.ValueString()})
 	if err != nil {
 		addClientError(&resp.Diagnostics, "Error listing users", err)
 		return
