@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
@@ -448,5 +449,70 @@ func TestCollectionReads_subscriptionWrittenDuringTheFreshWalkIsNotGone(t *testi
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatalf("GetSubscription(sub_new) = %v; it exists and the fresh walk read it", err)
+	}
+}
+
+// A filtered users list asks the server to filter while there is no snapshot to share (a
+// selective filter never walks every user), and filters the snapshot in the client once one
+// exists.
+func TestCollectionReads_filteredUsersListSharesOnlyASnapshotThatExists(t *testing.T) {
+	m, auth := mockWithBot(t)
+	for i := range 130 {
+		m.SeedUser("Acme", fmt.Sprintf("h%03d", i), false)
+	}
+	for i := range 3 {
+		m.SeedUser("Acme", fmt.Sprintf("m%d", i), true)
+	}
+	hs := httptest.NewServer(m)
+	t.Cleanup(hs.Close)
+	c := newTestClient(t, hs.URL, nil, func(cfg *Config) { auth(cfg); cfg.CollectionReads = true })
+	ctx := context.Background()
+	queries := func() []string {
+		var q []string
+		for _, r := range m.Requests() {
+			if r.Method == http.MethodGet && r.Path == "/be/v1/users" {
+				q = append(q, r.Query)
+			}
+		}
+		m.ResetRequests()
+		return q
+	}
+
+	machines, err := c.ReadUsers(ctx, ListUsersOptions{Type: UserTypeMachine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(machines) != 4 { // bot and m0..m2
+		t.Errorf("got %d machine users, want 4", len(machines))
+	}
+	if q := queries(); len(q) != 1 || !strings.Contains(q[0], "type=machine") {
+		t.Errorf("without a snapshot the server filters in one request; got %q", q)
+	}
+
+	all, err := c.ReadUsers(ctx, ListUsersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 135 { // with the organization's admin
+		t.Errorf("got %d users, want 135", len(all))
+	}
+	if q := queries(); len(q) != 2 {
+		t.Errorf("the whole list is 2 pages; got %q", q)
+	}
+
+	machines, err = c.ReadUsers(ctx, ListUsersOptions{Type: UserTypeMachine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(machines) != 4 {
+		t.Errorf("from the snapshot: got %d machine users, want 4", len(machines))
+	}
+	for _, u := range machines {
+		if u.Type != UserTypeMachine {
+			t.Errorf("user %s of type %q in the machine list", u.Username, u.Type)
+		}
+	}
+	if q := queries(); len(q) != 0 {
+		t.Errorf("with a snapshot the filter costs no request; got %q", q)
 	}
 }
