@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -287,12 +288,11 @@ func TestBearerAuth_LostSecondStepAnswerLogsInAgain(t *testing.T) {
 	clock := newFakeClock()
 	m := mockserver.New(mockserver.Options{AdminToken: "adm", AuthScheme: mockserver.AuthScheme2026, Now: clock.Now})
 	pw := m.SeedOrg("Acme", "admin")
-	lost := false
+	var lost atomic.Bool // handlers run concurrently (list pages are read in parallel)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
 		m.ServeHTTP(rec, r)
-		if !lost && r.URL.Path == "/be/v1/login" && r.Header.Get("Authorization") != "" && rec.Code == 200 {
-			lost = true
+		if r.URL.Path == "/be/v1/login" && r.Header.Get("Authorization") != "" && rec.Code == 200 && lost.CompareAndSwap(false, true) {
 			panic(http.ErrAbortHandler)
 		}
 		for k, v := range rec.Header() {
