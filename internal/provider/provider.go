@@ -203,7 +203,9 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"rate_limit": schema.Float64Attribute{
 				MarkdownDescription: "The most requests per second the provider sends, shared by all resources, evenly spaced. Unlimited when unset. " +
-					"After a `429` answer the provider also waits for its `Retry-After` and keeps to the rate the server accepted, never above this value.",
+					"After a `429` answer the provider also waits for its `Retry-After` and, for the rest of the run, keeps to the rate the server accepted " +
+					"in the second before it (less 10%), never above this value. That estimate errs low against a server that allows only small bursts; " +
+					"if you know the server's limit, set this just under it: no `429`, nothing to estimate.",
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
