@@ -228,22 +228,9 @@ func (r *stopRig) noConflicts(what string) {
 // without a 409 and a re-plan is empty.
 func TestInterruptedApplyLeavesStateEqualToServer(t *testing.T) {
 	rig := newStopRig(t)
-	start := time.Now()
-	inFlight, out, code := rig.interrupt(http.MethodPost, 15, "apply", "-auto-approve", "-input=false", "-no-color")
-	if code == 0 {
-		t.Fatalf("the interrupted apply exited 0; output:\n%s", out)
-	}
+	out := rig.stopDuring(http.MethodPost, "apply", "creates in flight", "roles on the server")
 	if !strings.Contains(out, "Interrupt received") {
 		t.Errorf("terraform did not report the interrupt:\n%s", out)
-	}
-	if strings.Contains(out, "context canceled") {
-		t.Errorf("a write failed with \"context canceled\":\n%s", out)
-	}
-	inState, onServer := rig.compare("after the interrupted apply")
-	t.Logf("interrupted apply of %d roles (latency %v): %d creates in flight at the stop, %d roles on the server, %d in state (%v)",
-		stopRoles, stopLatency, inFlight, onServer, inState, time.Since(start).Round(time.Millisecond))
-	if onServer == 0 || onServer == stopRoles {
-		t.Errorf("%d roles on the server: the stop did not come while writes were in flight", onServer)
 	}
 
 	rig.mock.ResetRequests()
@@ -267,20 +254,7 @@ func TestInterruptedDestroyLeavesStateEqualToServer(t *testing.T) {
 	if out, code := rig.run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("apply failed (%d):\n%s", code, out)
 	}
-	start := time.Now()
-	inFlight, out, code := rig.interrupt(http.MethodDelete, 15, "destroy", "-auto-approve", "-input=false", "-no-color")
-	if code == 0 {
-		t.Fatalf("the interrupted destroy exited 0; output:\n%s", out)
-	}
-	if strings.Contains(out, "context canceled") {
-		t.Errorf("a delete failed with \"context canceled\":\n%s", out)
-	}
-	inState, onServer := rig.compare("after the interrupted destroy")
-	t.Logf("interrupted destroy of %d roles (latency %v): %d deletes in flight at the stop, %d roles left on the server, %d in state (%v)",
-		stopRoles, stopLatency, inFlight, onServer, inState, time.Since(start).Round(time.Millisecond))
-	if onServer == 0 || onServer == stopRoles {
-		t.Errorf("%d roles left on the server: the stop did not come while deletes were in flight", onServer)
-	}
+	rig.stopDuring(http.MethodDelete, "destroy", "deletes in flight", "roles left on the server")
 
 	rig.mock.ResetRequests()
 	if out, code := rig.run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
@@ -290,4 +264,27 @@ func TestInterruptedDestroyLeavesStateEqualToServer(t *testing.T) {
 	if inState, onServer := rig.compare("after the second destroy"); inState != 0 || onServer != 0 {
 		t.Errorf("after the second destroy: %d roles in state, %d on the server, want none", inState, onServer)
 	}
+}
+
+// stopDuring runs terraform cmd with one Ctrl-C once 15 requests of method are in flight, and
+// asserts what both interrupt tests share: terraform fails, no write failed with "context
+// canceled", and the stop came while writes were in flight (some but not all roles changed on
+// the server). It returns terraform's output.
+func (r *stopRig) stopDuring(method, cmd, inFlightWhat, onServerWhat string) string {
+	r.t.Helper()
+	start := time.Now()
+	inFlight, out, code := r.interrupt(method, 15, cmd, "-auto-approve", "-input=false", "-no-color")
+	if code == 0 {
+		r.t.Fatalf("the interrupted %s exited 0; output:\n%s", cmd, out)
+	}
+	if strings.Contains(out, "context canceled") {
+		r.t.Errorf("a write failed with \"context canceled\":\n%s", out)
+	}
+	inState, onServer := r.compare("after the interrupted " + cmd)
+	r.t.Logf("interrupted %s of %d roles (latency %v): %d %s at the stop, %d %s, %d in state (%v)",
+		cmd, stopRoles, stopLatency, inFlight, inFlightWhat, onServer, onServerWhat, inState, time.Since(start).Round(time.Millisecond))
+	if onServer == 0 || onServer == stopRoles {
+		r.t.Errorf("%d %s: the stop did not come while writes were in flight", onServer, onServerWhat)
+	}
+	return out
 }

@@ -312,12 +312,7 @@ func TestAccApp_unknownDeploymentFailsBeforeCreate(t *testing.T) {
 				Config: cfg,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("rockit_app.test", "deployments.#", "3"),
-					func(*terraform.State) error {
-						if got := describeRequests(writeRequests(ts.Requests())); got != "POST /be/v1/apps -> 200, PATCH /be/v1/apps -> 200" {
-							return fmt.Errorf("want the app created and registered, got %s", got)
-						}
-						return nil
-					},
+					ts.checkWriteOrder("POST /be/v1/apps -> 200, PATCH /be/v1/apps -> 200", "the app created and registered"),
 				),
 			},
 		},

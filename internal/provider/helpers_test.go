@@ -109,6 +109,18 @@ func (ts *testServer) checkWrites(want ...string) resource.TestCheckFunc {
 	}
 }
 
+// checkWriteOrder asserts the write requests since the log was last reset by method, path and
+// status, in order ("POST /be/v1/roles -> 200, DELETE /be/v1/roles/x -> 200"); why says what
+// the order means.
+func (ts *testServer) checkWriteOrder(want, why string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := describeRequests(writeRequests(ts.Requests())); got != want {
+			return fmt.Errorf("want %s; got %s", why, got)
+		}
+		return nil
+	}
+}
+
 // checkBodies compares the bodies of the logged requests with this method and path (exactly)
 // with want, as JSON values, in order.
 func (ts *testServer) checkBodies(method, path string, want ...string) resource.TestCheckFunc {

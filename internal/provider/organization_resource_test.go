@@ -387,13 +387,7 @@ func TestAccOrganization_createOnlyChangeIsAnErrorNotAReplacement(t *testing.T) 
 		}},
 		Check: resource.ComposeAggregateTestCheckFunc(
 			resource.TestCheckResourceAttr("rockit_organization.test", "admin_email", "x@example.com"),
-			func(*terraform.State) error {
-				if got := describeRequests(writeRequests(ts.Requests())); got !=
-					"DELETE /be/v1/orgs/Studio_CO?prune=false -> 200, POST /be/v1/orgs -> 200" {
-					return fmt.Errorf("want the tainted organization replaced, got %s", got)
-				}
-				return nil
-			},
+			ts.checkWriteOrder("DELETE /be/v1/orgs/Studio_CO?prune=false -> 200, POST /be/v1/orgs -> 200", "the tainted organization replaced"),
 		),
 	})
 	resource.ParallelTest(t, resource.TestCase{

@@ -5,17 +5,55 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
-// Renaming a role that a user holds: without create_before_destroy the old role's delete
-// comes first and the API refuses it (409); the error suggests create_before_destroy. With it,
-// Terraform creates the new role, moves the user, then deletes the old role.
+// renameInUse is a rename of an object that another resource uses (a role a user holds, a
+// deployment an app registers): without create_before_destroy the old object's delete comes
+// first and the API refuses it (409), and the error suggests create_before_destroy; with it,
+// Terraform creates the new object, moves the user to it, then deletes the old one.
+type renameInUse struct {
+	org, kind      string // kind: the resource type without "rockit_" and the checkGone kind
+	oldName, name  string
+	config         func(name, lifecycle string) string // the object and its user
+	user, userAttr string                              // the using resource and its set attribute
+	userGone       []string                            // checkGone kind and name of the user
+	writes, why    string                              // the write order of the rename
+}
+
+func testRenameInUse(t *testing.T, ts *testServer, r renameInUse) {
+	const cbd = "  lifecycle {\n    create_before_destroy = true\n  }"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			ts.checkGone(r.userGone[0], r.org, r.userGone[1]),
+			ts.checkGone(r.kind, r.org, r.oldName, r.name),
+		),
+		Steps: []resource.TestStep{
+			{Config: r.config(r.oldName, "")},
+			{
+				Config:      r.config(r.name, ""),
+				ExpectError: expectError("add lifecycle { create_before_destroy = true } to the rockit_" + r.kind),
+			},
+			{
+				PreConfig: ts.ResetRequests,
+				Config:    r.config(r.name, cbd),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckTypeSetElemAttr(r.user, r.userAttr+".*", r.name),
+					ts.checkGone(r.kind, r.org, r.oldName),
+					ts.checkWriteOrder(r.writes, r.why),
+				),
+			},
+		},
+	})
+}
+
 func TestAccRole_renameHeldRoleWithCreateBeforeDestroy(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Role_Rename")
-	cfg := func(name, lifecycle string) string {
-		return prov + fmt.Sprintf(`
+	testRenameInUse(t, ts, renameInUse{
+		org: "Role_Rename", kind: "role", oldName: "Release", name: "Release_Team",
+		config: func(name, lifecycle string) string {
+			return prov + fmt.Sprintf(`
 resource "rockit_role" "release" {
   name        = %q
   permissions = { apps = ["read"] }
@@ -30,45 +68,20 @@ resource "rockit_user" "lead" {
   roles     = [rockit_role.release.name]
 }
 `, name, lifecycle)
-	}
-	const cbd = "  lifecycle {\n    create_before_destroy = true\n  }"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			ts.checkGone("user", "Role_Rename", "lead"),
-			ts.checkGone("role", "Role_Rename", "Release_Team"),
-		),
-		Steps: []resource.TestStep{
-			{Config: cfg("Release", "")},
-			{
-				Config:      cfg("Release_Team", ""),
-				ExpectError: expectError("add lifecycle { create_before_destroy = true } to the rockit_role"),
-			},
-			{
-				PreConfig: ts.ResetRequests,
-				Config:    cfg("Release_Team", cbd),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckTypeSetElemAttr("rockit_user.lead", "roles.*", "Release_Team"),
-					ts.checkGone("role", "Role_Rename", "Release"),
-					func(*terraform.State) error {
-						if got := describeRequests(writeRequests(ts.Requests())); got !=
-							"POST /be/v1/roles -> 200, PATCH /be/v1/users -> 200, DELETE /be/v1/roles/Release -> 200" {
-							return fmt.Errorf("want the new role created, the user moved, the old role deleted, in that order; got %s", got)
-						}
-						return nil
-					},
-				),
-			},
 		},
+		user: "rockit_user.lead", userAttr: "roles", userGone: []string{"user", "lead"},
+		writes: "POST /be/v1/roles -> 200, PATCH /be/v1/users -> 200, DELETE /be/v1/roles/Release -> 200",
+		why:    "the new role created, the user moved, the old role deleted, in that order",
 	})
 }
 
-// The same for a deployment that an app registers.
 func TestAccDeployment_renameRegisteredDeploymentWithCreateBeforeDestroy(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Dep_Rename")
-	cfg := func(name, lifecycle string) string {
-		return prov + fmt.Sprintf(`
+	testRenameInUse(t, ts, renameInUse{
+		org: "Dep_Rename", kind: "deployment", oldName: "Origin_EU", name: "Origin_EU_2",
+		config: func(name, lifecycle string) string {
+			return prov + fmt.Sprintf(`
 resource "rockit_deployment" "eu" {
   name = %q
   origin = {
@@ -86,36 +99,9 @@ resource "rockit_app" "game" {
   deployments = [rockit_deployment.eu.name]
 }
 `, name, lifecycle)
-	}
-	const cbd = "  lifecycle {\n    create_before_destroy = true\n  }"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			ts.checkGone("app", "Dep_Rename", "Game_Ren"),
-			ts.checkGone("deployment", "Dep_Rename", "Origin_EU"),
-			ts.checkGone("deployment", "Dep_Rename", "Origin_EU_2"),
-		),
-		Steps: []resource.TestStep{
-			{Config: cfg("Origin_EU", "")},
-			{
-				Config:      cfg("Origin_EU_2", ""),
-				ExpectError: expectError("add lifecycle { create_before_destroy = true } to the rockit_deployment"),
-			},
-			{
-				PreConfig: ts.ResetRequests,
-				Config:    cfg("Origin_EU_2", cbd),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckTypeSetElemAttr("rockit_app.game", "deployments.*", "Origin_EU_2"),
-					ts.checkGone("deployment", "Dep_Rename", "Origin_EU"),
-					func(*terraform.State) error {
-						if got := describeRequests(writeRequests(ts.Requests())); got !=
-							"POST /be/v1/deployments -> 200, PATCH /be/v1/apps -> 200, DELETE /be/v1/deployments/Origin_EU -> 200" {
-							return fmt.Errorf("want the new deployment created, the app registered, the old deployment deleted, in that order; got %s", got)
-						}
-						return nil
-					},
-				),
-			},
 		},
+		user: "rockit_app.game", userAttr: "deployments", userGone: []string{"app", "Game_Ren"},
+		writes: "POST /be/v1/deployments -> 200, PATCH /be/v1/apps -> 200, DELETE /be/v1/deployments/Origin_EU -> 200",
+		why:    "the new deployment created, the app registered, the old deployment deleted, in that order",
 	})
 }

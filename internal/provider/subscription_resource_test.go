@@ -106,12 +106,7 @@ func TestAccSubscription_lifecycle(t *testing.T) {
 					issuedSecret,
 					secretRenewed.AddStateValue("rockit_subscription.test", tfjsonpath.New("secret")),
 				},
-				Check: func(*terraform.State) error {
-					if got := describeRequests(writeRequests(ts.Requests())); got != "DELETE /be/v1/subscriptions/Build_Hook -> 200, POST /be/v1/subscriptions -> 200" {
-						return fmt.Errorf("want unsubscribe then subscribe, got %s", got)
-					}
-					return nil
-				},
+				Check: ts.checkWriteOrder("DELETE /be/v1/subscriptions/Build_Hook -> 200, POST /be/v1/subscriptions -> 200", "unsubscribe then subscribe"),
 			},
 			// Unsubscribed out of band: absent from the list, the next plan subscribes again.
 			{
