@@ -289,6 +289,10 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		// Whatever its outcome, a write may have changed objects a snapshot holds.
 		defer c.wrote(r)
 	}
+	if countsAsWrite(r) {
+		writesInFlight.Add(1)
+		defer writesInFlight.Add(-1)
+	}
 	var body []byte
 	if r.body != nil {
 		var err error
@@ -469,7 +473,7 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		rdr = bytes.NewReader(body)
 	}
 	reqCtx := ctx
-	detached := r.method != http.MethodGet && r.auth != authNone
+	detached := countsAsWrite(r)
 	if detached {
 		reqCtx = context.WithoutCancel(ctx)
 	}

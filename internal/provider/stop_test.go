@@ -1,0 +1,51 @@
+package provider
+
+// What a graceful stop (Ctrl-C: Terraform cancels the context of every operation in flight)
+// must not leave half done, driven at the protocol level so that the test picks the moment.
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// An app and its registration are one unit: a stop that arrives while the app's POST is on the
+// server still lets the registration PATCH leave (detached, like the POST), so the app is never
+// left published to every deployment. State holds the registered app.
+func TestProtoApp_StopDuringCreateStillRegisters(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var once sync.Once
+	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps" {
+				once.Do(stop) // Ctrl-C while the server creates the app
+			}
+			mock.ServeHTTP(w, r)
+		})
+	})
+	p := protoOrgServer(t, ts, "Stop_Apps")
+	ts.SeedDeployment("Stop_Apps", "EU")
+
+	resp := p.protoCreateUnder(ctx, "rockit_app", map[string]any{"name": "Game", "label": "Game", "deployments": []any{"EU"}})
+	if errs := protoErrors(resp.Diagnostics); errs != "" {
+		t.Fatalf("the create stopped after its POST left failed: %s\nrequests: %s", errs, describeRequests(writeRequests(ts.Requests())))
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the stop did not come during the create (this test relies on it)")
+	}
+	state := p.protoDecodeState("rockit_app", resp.NewState)
+	if got := state["deployments"]; !reflect.DeepEqual(got, []any{"EU"}) {
+		t.Errorf("deployments in state = %v, want [EU]", got)
+	}
+	patches := ts.requestsMatching(http.MethodPatch, "/be/v1/apps")
+	if len(patches) != 1 || patches[0].Status != http.StatusOK || !strings.Contains(string(patches[0].Body), `"EU"`) {
+		t.Errorf("registration PATCHes = %s, want one answered 200 naming EU", describeRequests(patches))
+	}
+	if dels := ts.requestsMatching(http.MethodDelete, "/be/v1/apps"); len(dels) != 0 {
+		t.Errorf("the registered app was deleted: %s", describeRequests(dels))
+	}
+}
