@@ -250,6 +250,9 @@ type request struct {
 	headers http.Header
 	// noRetry sends the request once (a refresh token must never be presented twice).
 	noRetry bool
+	// onSend, when set, is called right before each attempt is written to the connection
+	// (after the rate limiter, the login and any hold), with the time it leaves.
+	onSend func(time.Time)
 }
 
 // envelope is the body every answer carries.
@@ -316,6 +319,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		var apiErr *APIError
 		if err != nil && lost && errors.As(err, &apiErr) {
 			apiErr.MayBeOwnCreate = true
+		}
+		if err != nil && acted && errors.As(err, &apiErr) {
+			apiErr.MayHaveActed = true
 		}
 		if err == nil {
 			if r.method != http.MethodGet {
@@ -518,6 +524,9 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	}
 
 	start := c.cfg.Now()
+	if r.onSend != nil {
+		r.onSend(start)
+	}
 	resp, err := c.http.Do(req)
 	fields := map[string]any{"method": r.method, "path": r.path, "attempt": attempt}
 	if err != nil {
