@@ -257,7 +257,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 		var unconfirmed *client.UnconfirmedCreateError
-		if errors.As(err, &unconfirmed) {
+		if errors.As(err, &unconfirmed) || client.OutcomeUnknown(err) {
 			addOrganizationMayExist(&resp.Diagnostics, r.client, plan.Name.ValueString(), err)
 			return
 		}
