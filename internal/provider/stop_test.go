@@ -49,3 +49,35 @@ func TestProtoApp_StopDuringCreateStillRegisters(t *testing.T) {
 		t.Errorf("the registered app was deleted: %s", describeRequests(dels))
 	}
 }
+
+// The same stop when the registration fails: the delete that undoes the create still leaves,
+// so no app is left published to all deployments; the error says the app was deleted again.
+func TestProtoApp_StopDuringCreateUndoesAFailedRegistration(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var once sync.Once
+	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps":
+				once.Do(stop)
+			case r.Method == http.MethodPatch && r.URL.Path == "/be/v1/apps":
+				writeAPIError(w, http.StatusBadRequest, "invalid parameter 'deployments': deployment 'EU' is being deleted")
+				return
+			}
+			mock.ServeHTTP(w, r)
+		})
+	})
+	p := protoOrgServer(t, ts, "Stop_Undo")
+	ts.SeedDeployment("Stop_Undo", "EU")
+
+	resp := p.protoCreateUnder(ctx, "rockit_app", map[string]any{"name": "Game", "label": "Game", "deployments": []any{"EU"}})
+	errs := protoErrors(resp.Diagnostics)
+	if !strings.Contains(errs, "so the app was deleted again") {
+		t.Errorf("error = %s, want that the app was deleted again", errs)
+	}
+	dels := ts.requestsMatching(http.MethodDelete, "/be/v1/apps/Game")
+	if len(dels) != 1 || dels[0].Status != http.StatusOK || ts.AppExists("Stop_Undo", "Game") {
+		t.Errorf("undo DELETEs = %s, app exists: %t; want the app deleted", describeRequests(dels), ts.AppExists("Stop_Undo", "Game"))
+	}
+}
