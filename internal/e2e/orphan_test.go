@@ -54,7 +54,11 @@ func TestKilledTerraformLeavesNoPluginBehind(t *testing.T) {
 	})
 	const org = "Orphan_Test"
 	password := mock.SeedOrg(org, "admin")
-	w := newWorkDir(t, tf, plugins, "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+password)
+	// With the provider's log on, the plugin writes a line per request; after the kill its
+	// stderr leads nowhere.
+	logs := filepath.Join(t.TempDir(), "terraform.log")
+	w := newWorkDir(t, tf, plugins, "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+password,
+		"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logs)
 	w.write("main.tf", orphanConfig)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
