@@ -10,27 +10,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // An app and its registration are one unit: a stop that arrives while the app's POST is on the
 // server still lets the registration PATCH leave (detached, like the POST), so the app is never
 // left published to every deployment. State holds the registered app.
 func TestProtoApp_StopDuringCreateStillRegisters(t *testing.T) {
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var once sync.Once
-	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps" {
-				once.Do(stop) // Ctrl-C while the server creates the app
-			}
-			mock.ServeHTTP(w, r)
-		})
-	})
-	p := protoOrgServer(t, ts, "Stop_Apps")
-	ts.SeedDeployment("Stop_Apps", "EU")
-
-	resp := p.protoCreateUnder(ctx, "rockit_app", map[string]any{"name": "Game", "label": "Game", "deployments": []any{"EU"}})
+	ts, p, ctx, resp := createAppStoppedDuringPost(t, "Stop_Apps", nil)
 	if errs := protoErrors(resp.Diagnostics); errs != "" {
 		t.Fatalf("the create stopped after its POST left failed: %s\nrequests: %s", errs, describeRequests(writeRequests(ts.Requests())))
 	}
@@ -53,25 +41,13 @@ func TestProtoApp_StopDuringCreateStillRegisters(t *testing.T) {
 // The same stop when the registration fails: the delete that undoes the create still leaves,
 // so no app is left published to all deployments; the error says the app was deleted again.
 func TestProtoApp_StopDuringCreateUndoesAFailedRegistration(t *testing.T) {
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var once sync.Once
-	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			switch {
-			case r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps":
-				once.Do(stop)
-			case r.Method == http.MethodPatch && r.URL.Path == "/be/v1/apps":
-				writeAPIError(w, http.StatusBadRequest, "invalid parameter 'deployments': deployment 'EU' is being deleted")
-				return
-			}
-			mock.ServeHTTP(w, r)
-		})
+	ts, _, _, resp := createAppStoppedDuringPost(t, "Stop_Undo", func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPatch || r.URL.Path != "/be/v1/apps" {
+			return false
+		}
+		writeAPIError(w, http.StatusBadRequest, "invalid parameter 'deployments': deployment 'EU' is being deleted")
+		return true
 	})
-	p := protoOrgServer(t, ts, "Stop_Undo")
-	ts.SeedDeployment("Stop_Undo", "EU")
-
-	resp := p.protoCreateUnder(ctx, "rockit_app", map[string]any{"name": "Game", "label": "Game", "deployments": []any{"EU"}})
 	errs := protoErrors(resp.Diagnostics)
 	if !strings.Contains(errs, "so the app was deleted again") {
 		t.Errorf("error = %s, want that the app was deleted again", errs)
@@ -80,4 +56,31 @@ func TestProtoApp_StopDuringCreateUndoesAFailedRegistration(t *testing.T) {
 	if len(dels) != 1 || dels[0].Status != http.StatusOK || ts.AppExists("Stop_Undo", "Game") {
 		t.Errorf("undo DELETEs = %s, app exists: %t; want the app deleted", describeRequests(dels), ts.AppExists("Stop_Undo", "Game"))
 	}
+}
+
+// createAppStoppedDuringPost creates the app Game registered to the deployment EU in a new
+// organization org, with a stop (the apply's context cancelled, as Terraform's graceful stop
+// does) while the mock handles the app's POST. answer, when not nil, answers a request instead
+// of the mock when it reports true. It returns the mock, the provider server, the stopped
+// context and the apply's answer.
+func createAppStoppedDuringPost(t *testing.T, org string, answer func(w http.ResponseWriter, r *http.Request) bool,
+) (*testServer, *protoServer, context.Context, *tfprotov6.ApplyResourceChangeResponse) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	var once sync.Once
+	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps" {
+				once.Do(stop) // Ctrl-C while the server creates the app
+			}
+			if answer != nil && answer(w, r) {
+				return
+			}
+			mock.ServeHTTP(w, r)
+		})
+	})
+	p := protoOrgServer(t, ts, org)
+	ts.SeedDeployment(org, "EU")
+	return ts, p, ctx, p.protoCreateUnder(ctx, "rockit_app", map[string]any{"name": "Game", "label": "Game", "deployments": []any{"EU"}})
 }
