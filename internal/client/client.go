@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -128,11 +129,18 @@ type Client struct {
 	gone    orgGone
 	snaps   *snapshots // the collection snapshots of the refresh reads
 
-	// authMu guards the human user's authenticator and the generation (see auth.go).
+	// authMu is held while auth_scheme "auto" logs in for the first time (see auth.go); the
+	// fields below it are set under authMu and stateMu, and read under stateMu alone, so that
+	// nothing but a login waits for a login.
 	authMu      slot
+	stateMu     sync.Mutex
 	user        userAuth // nil until auth_scheme "auto" has logged in
 	generation  string   // AuthScheme2025 or AuthScheme2026 once known
 	adminBearer bool     // auto: the admin token travels as Authorization: Bearer
+
+	loginRejected rejection // a definite failure of the human user's login (rejected.go)
+	keyGate       *credGate // the API key until an answer proves it
+	adminGate     *credGate // the admin token until an answer proves it
 }
 
 // AuthMode selects the credentials a request carries.
@@ -213,6 +221,7 @@ func New(cfg Config) (*Client, error) {
 		limiter: newLimiter(cfg.RateLimit),
 	}
 	c.authMu = newSlot()
+	c.keyGate, c.adminGate = newCredGate(), newCredGate()
 	c.newSnapshots()
 	switch cfg.AuthScheme {
 	case AuthSchemeAuto:
@@ -281,7 +290,25 @@ type answerInfo struct {
 // limiter, login and token renewal, backoff) end at once and no new attempt starts. An attempt
 // of a write (POST, PATCH, DELETE) that has been sent is detached from ctx (see attempt): it runs
 // to its answer, bounded by the request timeout, so that its result can be recorded in state.
+//
+// A request carrying a credential that no answer has proven yet waits for its gate (credGate),
+// so that a wrong API key or admin token is refused once per run.
 func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) {
+	if g := c.gateFor(r); g != nil && c.base != nil {
+		held, err := g.enter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if held {
+			env, err := c.send(ctx, r, out)
+			return env, g.leave(err)
+		}
+	}
+	return c.send(ctx, r, out)
+}
+
+// send is do without the credential gate.
+func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error) {
 	if c.base == nil {
 		return nil, c.missing("every request", CredentialEndpoint)
 	}
@@ -637,7 +664,7 @@ func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode
 		if err := c.checkOrgCredentials(); err != nil {
 			return "", "", err
 		}
-		if err := c.gone.check(); err != nil {
+		if err := c.loginBlocked(); err != nil {
 			return "", "", err
 		}
 		if c.cfg.APIKey != "" {
@@ -662,9 +689,9 @@ func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode
 
 // invalidateUserToken drops a user token the server refused.
 func (c *Client) invalidateUserToken(used string) {
-	_ = c.authMu.lock(context.Background())
+	c.stateMu.Lock()
 	ua := c.user
-	c.authMu.unlock()
+	c.stateMu.Unlock()
 	if ua != nil {
 		ua.invalidate(used)
 	}
