@@ -205,7 +205,7 @@ func New(cfg Config) (*Client, error) {
 	// every resource (Terraform runs up to 10 operations at once).
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dialContext(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}),
 		ForceAttemptHTTP2:     true,
 		TLSClientConfig:       tlsCfg,
 		MaxIdleConns:          100,
@@ -550,6 +550,11 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		if !detached && ctx.Err() != nil {
 			return nil, retryDecision{}, err
 		}
+		if problem := endpointProblem(c.base, err); problem != "" {
+			// Retrying cannot heal it: fail at once and say what is wrong with the endpoint.
+			return nil, retryDecision{}, &EndpointError{Endpoint: c.base.String(), Problem: problem,
+				Cause: fmt.Errorf("%s %s: %w", r.method, r.path, err)}
+		}
 		retry := transportRetry(err)
 		if retry.ok && (reqCtx.Err() != nil || isTimeout(err)) {
 			// No answer in time: once connected, the server may be carrying out the request.
@@ -739,14 +744,8 @@ func retryableStatus(status int) bool {
 
 // transportRetry: a connection that failed while dialing sent nothing; any other transport
 // failure (reset, timeout) may have happened after the server acted.
+// (Failures that no retry can heal never get here: see endpointProblem.)
 func transportRetry(err error) retryDecision {
-	// A certificate that is not trusted stays untrusted: retrying only delays the error.
-	var certErr *tls.CertificateVerificationError
-	var authErr x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr) {
-		return retryDecision{}
-	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return retryDecision{ok: true}
