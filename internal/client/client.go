@@ -408,16 +408,18 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 		if ctx.Err() != nil {
 			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")
 		}
-		wait := backoff(attempt, retry.after)
+		// One reading of Retry-After for every wait: the hold, the backoff and the budget check.
+		after := capRetryAfter(retry.after)
+		wait := backoff(attempt, after)
 		shown := wait
-		if retry.rateLimited && retry.after > 0 && c.limiter.learn {
+		if retry.rateLimited && after > 0 && c.limiter.learn {
 			// The limiter holds every request of this Client until Retry-After has passed and
-			// then spaces them at the learned rate: no wait of its own, no jitter needed.
-			wait, shown = 0, min(retry.after, maxRetryAfter)
+			// then spaces them at the cut rate: no wait of its own, no jitter needed.
+			wait, shown = 0, after
 		}
 		left := c.cfg.MaxElapsed - c.cfg.Now().Sub(start)
 		switch {
-		case retry.after > left:
+		case after > left:
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf(
 				"the server asked to wait %s (Retry-After), more than the %s left of retry_max_elapsed (%s)",
 				retry.after, left.Round(time.Second), c.cfg.MaxElapsed))
@@ -572,7 +574,7 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 	c.logDebug(ctx, "ROCKIT Edge request", fields)
 	after := retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now)
-	c.observeRateLimit(resp.StatusCode, after)
+	c.observeRateLimit(resp.StatusCode, start, after)
 	if err != nil {
 		target := r.path
 		if c.base.Path != "" {
@@ -625,11 +627,11 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 }
 
 // observeRateLimit tells the limiter how the server answered: any answer but a 429 counts as
-// accepted; a 429 holds every request until its Retry-After, after which the limiter learns
-// the rate (waitLimiter).
-func (c *Client) observeRateLimit(status int, after time.Duration) {
+// accepted; a 429 (of a request sent at sent) holds every request until its Retry-After, after
+// which the limiter cuts the rate (waitLimiter) and lets it grow back.
+func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duration) {
 	if status == http.StatusTooManyRequests {
-		c.limiter.rateLimited(c.cfg.Now(), after)
+		c.limiter.rateLimited(c.cfg.Now(), sent, after)
 		return
 	}
 	c.limiter.accept(c.cfg.Now())
@@ -647,8 +649,8 @@ func (c *Client) waitLimiter(ctx context.Context, r request) error {
 		if c.cfg.RateLimit > 0 {
 			fields["rate_limit"] = c.cfg.RateLimit
 		}
-		c.logDebug(ctx, "ROCKIT Edge rate limit reached (429): this provider now keeps to the rate the server accepted "+
-			"in the second before it, less 10%", fields)
+		c.logDebug(ctx, "ROCKIT Edge rate limit reached (429): this provider slows to 70% of the rate the server accepted "+
+			"in the second before it, and speeds up again while no 429 comes", fields)
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
