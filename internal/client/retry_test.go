@@ -265,8 +265,7 @@ func TestRateLimitSpacesRequests(t *testing.T) {
 
 // One rule for every wait: a Retry-After is capped at maxRetryAfter once, and the hold of a
 // 429, the wait of a 5xx (jitter included) and the check against retry_max_elapsed all use the
-// capped value. (The budget check used the uncapped value and failed at once; the jitter
-// stretched a 5xx's wait to 90 s.)
+// capped value (TestLongRetryAfterIsCappedOrFailsFast). The jitter stretched a 5xx's wait to 90 s.
 func TestOneRuleForWaits(t *testing.T) {
 	for _, ra := range []time.Duration{50 * time.Second, maxRetryAfter, time.Hour} {
 		for range 300 {
@@ -274,18 +273,5 @@ func TestOneRuleForWaits(t *testing.T) {
 				t.Fatalf("backoff(1, %v) = %v, want within [%v, %v]", ra, d, min(ra, maxRetryAfter), maxRetryAfter)
 			}
 		}
-	}
-	for _, status := range []int{http.StatusServiceUnavailable, http.StatusTooManyRequests} {
-		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			srv := newRecordingServer(t, failThenSucceed(1, status, "3600"))
-			clock := newFakeClock()
-			c := newTestClient(t, srv.URL, clock, apiKeyConfig)
-			if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
-				t.Fatalf("Retry-After of an hour, capped at %v, within a budget of 5m: %v", maxRetryAfter, err)
-			}
-			if w := clock.Waits(); len(w) != 1 || w[0] != maxRetryAfter {
-				t.Errorf("waits = %v, want one of %v", w, maxRetryAfter)
-			}
-		})
 	}
 }
