@@ -80,6 +80,7 @@ type walkCall struct {
 	err     error
 	items   []json.RawMessage // what the walk read, before writes were left out
 	seq     uint64
+	gen     uint64 // the type's generation when it began (its first page was sent)
 	cancel  context.CancelFunc
 	waiters int
 }
@@ -221,7 +222,7 @@ func (s *collection) confirmAbsent(ctx context.Context, name string, seq uint64)
 		return s.c.getRaw(ctx, s.path, name)
 	}
 	s.c.logDebug(ctx, "ROCKIT Edge object not in the collection snapshot; reading the list again", map[string]any{"collection": s.kind, "name": name})
-	w, err := s.walkAfter(ctx, seq)
+	w, err := s.walkAfter(ctx, seq, s.generation())
 	if err != nil {
 		return nil, err
 	}
@@ -372,17 +373,19 @@ func (s *collection) ensureItems(ctx context.Context) error {
 	}
 }
 
-// walkAfter waits for a walk that started after the walk seq, and returns it.
-func (s *collection) walkAfter(ctx context.Context, seq uint64) (*walkCall, error) {
+// walkAfter waits for a walk that started after the walk seq and after every write of the type
+// that had ended when the caller asked (generation minGen): a walk in flight that began before
+// such a write (the caller's own, say) is not joined, so a read never goes back in time.
+func (s *collection) walkAfter(ctx context.Context, seq, minGen uint64) (*walkCall, error) {
 	for {
 		s.mu.Lock()
 		w := s.walk
-		if w == nil {
+		if w == nil || w.gen < minGen {
 			w = s.startWalk(ctx)
 		}
 		s.mu.Unlock()
 		err := s.wait(ctx, w)
-		if w.seq > seq || err != nil && ctx.Err() != nil {
+		if w.seq > seq && w.gen >= minGen || err != nil && ctx.Err() != nil {
 			return w, err
 		}
 	}
@@ -401,6 +404,7 @@ func (s *collection) startWalk(ctx context.Context) *walkCall {
 	if p1 != nil {
 		gen = p1.gen
 	}
+	w.gen = gen
 	go func() {
 		defer cancel()
 		var first *listPage[json.RawMessage]
@@ -466,8 +470,8 @@ func (s *collection) wait(ctx context.Context, w *walkCall) error {
 // A walk older than the last drop of the whole type is discarded; an object written since the
 // walk started is left out, so it is read alone.
 func (s *collection) install(items []json.RawMessage, gen, seq uint64) {
-	if gen < s.dropGen {
-		return
+	if gen < s.dropGen || seq < s.itemsSeq {
+		return // older than a drop, or than the snapshot (walks may overlap: see walkAfter)
 	}
 	m := s.itemMap(items)
 	for name := range m {
@@ -577,9 +581,10 @@ func isDone(ch chan struct{}) bool {
 // of the type was written since its walk started, else a new walk (which becomes the
 // snapshot), as it was read.
 func snapshotList[T any](ctx context.Context, c *Client, s *collection) ([]T, error) {
+	minGen := s.generation() // every write of the type that has ended, the caller's included
 	raws, seq, fresh := s.fresh()
 	if !fresh {
-		w, err := s.walkAfter(ctx, seq)
+		w, err := s.walkAfter(ctx, seq, minGen)
 		if err != nil {
 			return nil, err
 		}

@@ -516,3 +516,52 @@ func TestCollectionReads_filteredUsersListSharesOnlyASnapshotThatExists(t *testi
 		t.Errorf("with a snapshot the filter costs no request; got %q", q)
 	}
 }
+
+// A list read never goes back in time (issue 21 item 3): a caller whose write has finished does
+// not join a walk that began before it, else it would return the old object.
+func TestCollectionReads_listDoesNotJoinAWalkOlderThanItsWrite(t *testing.T) {
+	srv := newCollServer(t, 250, 0)
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	srv.afterCopy = func(offset int) {
+		if offset == 200 {
+			once.Do(func() { close(held); <-release })
+		}
+	}
+	c := collClient(t, srv, true, nil)
+	ctx := context.Background()
+	first := make(chan error, 1)
+	go func() { _, err := c.ReadRoles(ctx); first <- err }() // a walk that began before the write
+	<-held                                                    // its last page holds role_210's old copy
+	if _, err := c.UpdateRole(ctx, UpdateRoleRequest{Name: "role_210", Permissions: map[string]int{"apps": 6}}); err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan []Role, 1)
+	go func() {
+		all, err := c.ReadRoles(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		second <- all
+	}()
+	var all []Role
+	select {
+	case all = <-second:
+	case <-time.After(5 * time.Second):
+		releaseOnce() // it joined the old walk and waits for it
+		all = <-second
+	}
+	releaseOnce()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		if r.Name == "role_210" && r.Permissions["apps"] != 6 {
+			t.Fatalf("ReadRoles after the update returned role_210 with apps = %d: a walk older than the write", r.Permissions["apps"])
+		}
+	}
+	if len(all) != 250 {
+		t.Fatalf("ReadRoles = %d roles, want 250", len(all))
+	}
+}
