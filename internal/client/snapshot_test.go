@@ -533,7 +533,7 @@ func TestCollectionReads_listDoesNotJoinAWalkOlderThanItsWrite(t *testing.T) {
 	ctx := context.Background()
 	first := make(chan error, 1)
 	go func() { _, err := c.ReadRoles(ctx); first <- err }() // a walk that began before the write
-	<-held                                                    // its last page holds role_210's old copy
+	<-held                                                   // its last page holds role_210's old copy
 	if _, err := c.UpdateRole(ctx, UpdateRoleRequest{Name: "role_210", Permissions: map[string]int{"apps": 6}}); err != nil {
 		t.Fatal(err)
 	}
