@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -257,7 +258,7 @@ func (s *collection) sample(ctx context.Context, name string) (json.RawMessage, 
 	if err != nil {
 		return nil, err
 	}
-	if keys := jsonKeys(raw); keys != nil {
+	if keys := nestedKeys(raw); keys != nil {
 		s.mu.Lock()
 		if s.verdict == verdictOpen {
 			s.samples[name] = keys
@@ -268,7 +269,11 @@ func (s *collection) sample(ctx context.Context, name string) (json.RawMessage, 
 	return raw, nil
 }
 
-// judge decides the shape check when a sampled object is also a list item (s.mu held).
+// judge decides the shape check once a page (or a whole walk) of the list has been read beside
+// a sampled single read (s.mu held). Keys are compared nested (origin.prefix, downloadAuth.key):
+// every key of the single read must be in the union of the keys of the page's items, and, when
+// the sampled object is among them, in its own item. A list that always leaves a field out
+// thereby makes the type use single reads even when the items differ in which fields they carry.
 func (s *collection) judge(ctx context.Context) {
 	var candidates []map[string]json.RawMessage
 	if s.items != nil {
@@ -283,33 +288,40 @@ func (s *collection) judge(ctx context.Context) {
 	}
 	sort.Strings(names)
 	for _, m := range candidates {
+		if len(m) == 0 || len(names) == 0 {
+			continue
+		}
+		union := map[string]bool{}
+		for _, item := range m {
+			for _, k := range nestedKeys(item) {
+				union[k] = true
+			}
+		}
+		var missing []string
 		for _, n := range names {
-			item, ok := m[n]
-			if !ok {
-				continue
+			own := map[string]bool{}
+			item, listed := m[n]
+			for _, k := range nestedKeys(item) {
+				own[k] = true
 			}
-			have := map[string]bool{}
-			for _, k := range jsonKeys(item) {
-				have[k] = true
-			}
-			var missing []string
 			for _, k := range s.samples[n] {
-				if !have[k] {
+				if !union[k] || listed && !own[k] {
 					missing = append(missing, k)
 				}
 			}
-			if len(missing) > 0 {
-				s.verdict = verdictSingle
-				s.c.logDebug(ctx, "ROCKIT Edge list items lack fields of the single read; refresh reads of this type use one GET each",
-					map[string]any{"collection": s.kind, "missing_fields": strings.Join(missing, ",")})
-			} else {
-				s.verdict = verdictList
-				s.c.logDebug(ctx, "ROCKIT Edge list items carry whole objects; refresh reads of this type come from the list",
-					map[string]any{"collection": s.kind})
-			}
-			s.samples = nil
-			return
 		}
+		if len(missing) > 0 {
+			slices.Sort(missing)
+			s.verdict = verdictSingle
+			s.c.logDebug(ctx, "ROCKIT Edge list items lack fields of the single read; refresh reads of this type use one GET each",
+				map[string]any{"collection": s.kind, "missing_fields": strings.Join(slices.Compact(missing), ",")})
+		} else {
+			s.verdict = verdictList
+			s.c.logDebug(ctx, "ROCKIT Edge list items carry whole objects; refresh reads of this type come from the list",
+				map[string]any{"collection": s.kind})
+		}
+		s.samples = nil
+		return
 	}
 }
 
@@ -554,18 +566,37 @@ func (c *Client) wrote(r request) {
 	coll.drop()
 }
 
-// jsonKeys returns the sorted keys of a JSON object, nil if raw is none.
-func jsonKeys(raw json.RawMessage) []string {
+// nestedKeys returns the sorted keys of a JSON object with those of the objects inside it, as
+// paths ("origin", "origin.prefix"; "events[].type" for objects in arrays), nil if raw is none.
+func nestedKeys(raw json.RawMessage) []string {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil || m == nil {
 		return nil
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	var keys []string
+	var walk func(prefix string, m map[string]json.RawMessage)
+	walk = func(prefix string, m map[string]json.RawMessage) {
+		for k, v := range m {
+			path := prefix + k
+			keys = append(keys, path)
+			var inner map[string]json.RawMessage
+			if json.Unmarshal(v, &inner) == nil && inner != nil {
+				walk(path+".", inner)
+				continue
+			}
+			var arr []json.RawMessage
+			if json.Unmarshal(v, &arr) == nil {
+				for _, el := range arr {
+					if json.Unmarshal(el, &inner) == nil && inner != nil {
+						walk(path+"[].", inner)
+					}
+				}
+			}
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	walk("", m)
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
 
 func isDone(ch chan struct{}) bool {
