@@ -109,6 +109,15 @@ func TestLimiterAIMD(t *testing.T) {
 		return learned
 	}
 	near := func(got rate.Limit, want float64) bool { return math.Abs(float64(got)-want) < 0.01 }
+	// at429 is an unlimited limiter that received accepted answers and then a 429 (Retry-After 1 s) at t0.
+	at429 := func(accepted int) *limiter {
+		l := newLimiter(0)
+		for range accepted {
+			l.accept(t0)
+		}
+		l.rateLimited(t0, t0, time.Second)
+		return l
+	}
 
 	t.Run("never above rate_limit", func(t *testing.T) {
 		l := newLimiter(2)
@@ -132,11 +141,7 @@ func TestLimiterAIMD(t *testing.T) {
 	})
 
 	t.Run("unlimited recovers", func(t *testing.T) {
-		l := newLimiter(0)
-		for range 5 {
-			l.accept(t0)
-		}
-		l.rateLimited(t0, t0, time.Second)
+		l := at429(5)
 		for range 5 { // answers of requests the server took before refusing count too
 			l.accept(t0.Add(10 * time.Millisecond))
 		}
@@ -163,11 +168,7 @@ func TestLimiterAIMD(t *testing.T) {
 	})
 
 	t.Run("each 429 cuts once", func(t *testing.T) {
-		l := newLimiter(0)
-		for range 20 {
-			l.accept(t0)
-		}
-		l.rateLimited(t0, t0, time.Second)
+		l := at429(20)
 		waitAt(l, t0.Add(time.Second)) // 14/s
 		// A 429 of a request sent before the cut took effect: a hold, no second cut.
 		l.rateLimited(t0.Add(1100*time.Millisecond), t0.Add(900*time.Millisecond), time.Second)
@@ -187,8 +188,7 @@ func TestLimiterAIMD(t *testing.T) {
 	})
 
 	t.Run("nothing to measure", func(t *testing.T) {
-		l := newLimiter(0)
-		l.rateLimited(t0, t0, time.Second) // the first request refused
+		l := at429(0) // the first request refused
 		if learned := waitAt(l, t0.Add(time.Second)); learned != nil || l.lim.Limit() != rate.Inf {
 			t.Errorf("learned %+v, limit %v from nothing accepted; want the hold alone", learned, l.lim.Limit())
 		}

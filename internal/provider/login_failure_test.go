@@ -45,20 +45,7 @@ provider "rockit" {
   password = "not-the-password"%s
 }
 `, ts.URL, setting) + twentyRoleReads
-				resource.Test(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-					Steps: []resource.TestStep{{
-						Config:      cfg,
-						PlanOnly:    true,
-						ExpectError: expectEveryReadFails("not sent again in this run: repeated failed logins can lock an account"),
-					}},
-				})
-				if logins := ts.requestsMatching("POST", "/be/v1/login"); len(logins) != 1 {
-					t.Fatalf("want exactly 1 POST /be/v1/login for 20 data sources, got %d: %s", len(logins), describeRequests(logins))
-				}
-				if other := len(ts.Requests()) - 1; other != 0 {
-					t.Fatalf("want no request besides the login, got %s", describeRequests(ts.Requests()))
-				}
+				expectRefusedOnce(t, ts, cfg, "/be/v1/login")
 			})
 		}
 	})
@@ -78,6 +65,14 @@ provider "rockit" {
   api_key  = "not-the-key"
 }
 `, ts.URL) + twentyRoleReads
+	expectRefusedOnce(t, ts, cfg, "/be/v1/roles/")
+}
+
+// expectRefusedOnce plans cfg (the 20 data sources) and checks that every data source failed
+// with the same remembered refusal, and that the mock received one request only, to a path
+// starting with path: the credentials were sent once.
+func expectRefusedOnce(t *testing.T, ts *testServer, cfg, path string) {
+	t.Helper()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -86,7 +81,7 @@ provider "rockit" {
 			ExpectError: expectEveryReadFails("not sent again in this run: repeated failed logins can lock an account"),
 		}},
 	})
-	if reqs := ts.Requests(); len(reqs) != 1 {
-		t.Fatalf("want exactly 1 request with the wrong API key for 20 data sources, got %d: %s", len(reqs), describeRequests(reqs))
+	if reqs := ts.Requests(); len(reqs) != 1 || !strings.HasPrefix(reqs[0].Path, path) {
+		t.Fatalf("want exactly 1 request (%s...) for 20 data sources, got %d: %s", path, len(reqs), describeRequests(reqs))
 	}
 }
