@@ -29,8 +29,16 @@ var (
 	// Terraform 1.14 blocks (actions, list resources, terraform query): the protocol-level
 	// tests cover them (action_helpers_test.go, list_resources_test.go).
 	tf114Only = regexp.MustCompile(`(?m)^\s*(action|list)\s+"|action_trigger\s*\{`)
-	// Import by identity needs Terraform 1.12.
-	identityImport = regexp.MustCompile(`(?s)import\s*\{[^}]*identity\s*=`)
+	// Features of a newer CLI than the one at hand (make testacc-fallback runs 1.8.5).
+	needs = []struct {
+		re      *regexp.Regexp
+		version string
+		what    string
+	}{
+		{regexp.MustCompile(`(?s)import\s*\{[^}]*identity\s*=`), "1.12.0", "import by identity"},
+		{regexp.MustCompile(`_wo(_version)?\s*=`), "1.11.0", "write-only attributes"},
+		{regexp.MustCompile(`(?m)^\s*ephemeral\s+"|ephemeral\s*=\s*true`), "1.10.0", "ephemeral values"},
+	}
 	// Diagnostics a fragment may have: it refers to objects another block of the page declares.
 	fragmentRefs = map[string]bool{
 		"Reference to undeclared resource":       true,
@@ -160,7 +168,8 @@ func collectExamples(t *testing.T, root string) []docExample {
 // and a block that elides arguments (`# ...`) may lack required ones; nothing else is
 // tolerated. The key files the examples read are made by the docs' own openssl recipe. Skipped,
 // by rule: Terraform 1.14 blocks (action, list, action_trigger; the
-// protocol-level tests cover them) and, under Terraform 1.12, import by identity. The plugin
+// protocol-level tests cover them) and features newer than the CLI at hand (import by identity
+// under 1.12, write-only attributes under 1.11, ephemeral values under 1.10). The plugin
 // is under dev_overrides, which needs no `terraform init`.
 func TestEveryDocsExampleValidates(t *testing.T) {
 	tf := terraformCLI(t)
@@ -191,13 +200,21 @@ func TestEveryDocsExampleValidates(t *testing.T) {
 		wg                 sync.WaitGroup
 		slots              = make(chan struct{}, 4)
 	)
+	newer := func(text string) string {
+		for _, n := range needs {
+			if n.re.MatchString(text) && cli.LessThan(version.Must(version.NewVersion(n.version))) {
+				return fmt.Sprintf("%s: Terraform %s", n.what, n.version)
+			}
+		}
+		return ""
+	}
 	for i, ex := range examples {
-		switch {
-		case strings.HasSuffix(strings.Split(ex.where, ":")[0], ".tfquery.hcl") || tf114Only.MatchString(ex.text):
+		if strings.HasSuffix(strings.Split(ex.where, ":")[0], ".tfquery.hcl") || tf114Only.MatchString(ex.text) {
 			skipped = append(skipped, ex.where+" (Terraform 1.14)")
 			continue
-		case identityImport.MatchString(ex.text) && cli.LessThan(version.Must(version.NewVersion("1.12.0"))):
-			skipped = append(skipped, ex.where+" (import by identity: Terraform 1.12)")
+		}
+		if why := newer(ex.text); why != "" {
+			skipped = append(skipped, ex.where+" ("+why+")")
 			continue
 		}
 		dir := filepath.Join(w.dir, fmt.Sprintf("ex%03d", i))
