@@ -24,7 +24,7 @@ type docExample struct {
 	text  string
 }
 
-// Rules for what `terraform validate` cannot check with the CLI at hand:
+// Rules for what `terraform validate` cannot check with the CLI at hand.
 var (
 	// Terraform 1.14 blocks (actions, list resources, terraform query): the protocol-level
 	// tests cover them (action_helpers_test.go, list_resources_test.go).
@@ -116,7 +116,7 @@ func collectExamples(t *testing.T, root string) []docExample {
 		out = append(out, docExample{where: where, text: text})
 	}
 	err := filepath.WalkDir(filepath.Join(root, "examples"), func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".hcl")) {
+		if err != nil || d.IsDir() || (!strings.HasSuffix(p, ".tf") && !strings.HasSuffix(p, ".hcl")) {
 			return err
 		}
 		b, err := os.ReadFile(p)
@@ -135,7 +135,7 @@ func collectExamples(t *testing.T, root string) []docExample {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		rel, _ := filepath.Rel(root, p)
 		s := bufio.NewScanner(f)
 		var block []string
