@@ -14,6 +14,16 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
+// buildExport builds cmd/rockit-export for the test and returns the binary's path.
+func buildExport(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	export := filepath.Join(t.TempDir(), "rockit-export")
+	if err := goBuild(ctx, "./cmd/rockit-export", export); err != nil {
+		t.Fatal(err)
+	}
+	return export
+}
+
 // rockit-export against a seeded organization, then the terraform CLI on what it wrote: the
 // plan imports every object and adds or destroys nothing, the apply imports them, and the
 // re-plan is empty. This is the path for Terraform < 1.14, which has no `terraform query`.
@@ -22,10 +32,7 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	plugins := buildPlugin(t)
-	export := filepath.Join(t.TempDir(), "rockit-export")
-	if err := goBuild(ctx, "./cmd/rockit-export", export); err != nil {
-		t.Fatal(err)
-	}
+	export := buildExport(ctx, t)
 
 	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
 	const org = "Acme"
@@ -129,10 +136,7 @@ func TestExportWriteOnlyThenImport_TF111(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	plugins := buildPlugin(t)
-	export := filepath.Join(t.TempDir(), "rockit-export")
-	if err := goBuild(ctx, "./cmd/rockit-export", export); err != nil {
-		t.Fatal(err)
-	}
+	export := buildExport(ctx, t)
 	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
 	pw := mock.SeedOrg("Acme", "admin")
 	mock.SeedDeployment("Acme", "Origin[US]")

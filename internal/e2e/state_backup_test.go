@@ -3,10 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,15 +21,12 @@ func TestAddedKeyLeavesClearSecretInStateBackup(t *testing.T) {
 	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
 	pw := mock.SeedOrg("Acme", "admin")
 	w := newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG=Acme", "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.write("key.pub.pem", string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+	// The key pair the secrets guide's recipe makes.
+	w.write("key.pub.pem", string(docsKeyFiles(ctx, t, root)["secrets_key.pub.pem"]))
 	config := func(keyLine string) string {
 		return `
 terraform {

@@ -36,64 +36,51 @@ var deploymentStatusKnown = []plancheck.PlanCheck{
 	plancheck.ExpectKnownValue("rockit_deployment.test", tfjsonpath.New("message"), knownvalue.StringExact("origin configured; ready for publishing")),
 }
 
+// importBlock is an import block of the configuration (Terraform 1.5+).
+func importBlock(to, id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id)
+}
+
 // After an import (block or CLI) the first apply sends the configured secrets, which the
 // server had already: status and message are planned as read. A change of the origin plans
 // them unknown.
 func TestAccDeployment_statusFromStateAfterImport(t *testing.T) {
-	ts := newTestServer(t)
-	prov := ts.orgProvider(t, "Plan_Dep")
-	ts.SeedDeployment("Plan_Dep", "Origin_Imp")
-	cfg := prov + fmt.Sprintf(seededDeployment, "Origin_Imp")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		Steps: []resource.TestStep{
-			{
-				Config: cfg + `
-import {
-  to = rockit_deployment.test
-  id = "Origin_Imp"
-}
-`,
+	for org, importSteps := range map[string]func(ts *testServer, cfg string) []resource.TestStep{
+		"Plan_Dep": func(ts *testServer, cfg string) []resource.TestStep {
+			return []resource.TestStep{{
+				Config:           cfg + importBlock("rockit_deployment.test", "Origin_Imp"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: deploymentStatusKnown},
 				Check: ts.checkBodies("PATCH", "/be/v1/deployments",
 					`{"name":"Origin_Imp","origin":{"secretAccessKey":"seeded-secret"}}`),
-			},
-			{
-				Config: prov + fmt.Sprintf(seededDeployment, "v2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectUnknownValue("rockit_deployment.test", tfjsonpath.New("status")),
-					plancheck.ExpectUnknownValue("rockit_deployment.test", tfjsonpath.New("message")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("rockit_deployment.test", tfjsonpath.New("status"), knownvalue.StringExact("ready")),
-				},
-			},
+			}}
 		},
-	})
-}
-
-func TestAccDeployment_statusFromStateAfterCLIImport(t *testing.T) {
-	ts := newTestServer(t)
-	prov := ts.orgProvider(t, "Plan_Dep_Cli")
-	ts.SeedDeployment("Plan_Dep_Cli", "Origin_Imp")
-	cfg := prov + fmt.Sprintf(seededDeployment, "Origin_Imp")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:             cfg,
-				ResourceName:       "rockit_deployment.test",
-				ImportState:        true,
-				ImportStateId:      "Origin_Imp",
-				ImportStatePersist: true,
-			},
-			{
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: deploymentStatusKnown},
-			},
+		"Plan_Dep_Cli": func(_ *testServer, cfg string) []resource.TestStep {
+			return []resource.TestStep{
+				{Config: cfg, ResourceName: "rockit_deployment.test", ImportState: true, ImportStateId: "Origin_Imp", ImportStatePersist: true},
+				{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: deploymentStatusKnown}},
+			}
 		},
-	})
+	} {
+		t.Run(org, func(t *testing.T) {
+			ts := newTestServer(t)
+			prov := ts.orgProvider(t, org)
+			ts.SeedDeployment(org, "Origin_Imp")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+				Steps: append(importSteps(ts, prov+fmt.Sprintf(seededDeployment, "Origin_Imp")), resource.TestStep{
+					Config: prov + fmt.Sprintf(seededDeployment, "v2"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue("rockit_deployment.test", tfjsonpath.New("status")),
+						plancheck.ExpectUnknownValue("rockit_deployment.test", tfjsonpath.New("message")),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("rockit_deployment.test", tfjsonpath.New("status"), knownvalue.StringExact("ready")),
+					},
+				}),
+			})
+		})
+	}
 }
 
 // appBuildChecks are the plan checks of the build fields planned from state.
@@ -123,12 +110,7 @@ func TestAccApp_buildFieldsFromState(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: app("Built", 5, false) + `
-import {
-  to = rockit_app.test
-  id = "Game_Built"
-}
-`,
+				Config: app("Built", 5, false) + importBlock("rockit_app.test", "Game_Built"),
 			},
 			// Only deletion_protection: everything from state, updated too.
 			{
