@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
 // What the secrets guide says of the local backend: after a public_key_pem is added to a
@@ -18,9 +16,7 @@ import (
 func TestAddedKeyLeavesClearSecretInStateBackup(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
-	pw := mock.SeedOrg("Acme", "admin")
-	w := newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG=Acme", "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw)
+	mock, w := orgWorkDir(t, "Acme")
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
 // The recovery the deletion-protection error gives for a tainted app, run with the CLI:
@@ -18,9 +16,7 @@ import (
 func TestUntaintedAppPlansBuildFieldsFromState(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
-	pw := mock.SeedOrg("Acme", "admin")
-	w := newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG=Acme", "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw)
+	mock, w := orgWorkDir(t, "Acme")
 	config := func(protected bool) string {
 		return fmt.Sprintf(`
 terraform {
