@@ -6,6 +6,9 @@
 //	ROCKIT_ENDPOINT=https://edge.example.com ROCKIT_ORG=Acme ROCKIT_USERNAME=admin \
 //	ROCKIT_PASSWORD=... rockit-export -out rockit.tf
 //
+// A type the user may not read (403) is left out with a comment at the top of the output and a
+// warning; -write-only writes the deployments' secrets as write-only attributes.
+//
 // It reads the same environment variables as the provider (ROCKIT_ENDPOINT, ROCKIT_ORG,
 // ROCKIT_USERNAME, ROCKIT_PASSWORD or ROCKIT_API_KEY, ROCKIT_CA_CERT_PEM) and only reads.
 package main
@@ -36,6 +39,8 @@ func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("rockit-export", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write the configuration to (default: standard output); an existing file is not overwritten")
 	timeout := fs.Duration("timeout", 2*time.Minute, "how long the whole export may take")
+	writeOnly := fs.Bool("write-only", false, "write the deployments' secrets as the write-only attributes secret_access_key_wo / key_wo "+
+		"(Terraform 1.11+, never kept in state) instead of secret_access_key / key")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,7 +67,8 @@ func run(args []string, stdout io.Writer) error {
 	defer cancel()
 
 	var buf bytes.Buffer
-	if err := export.Write(ctx, c, export.Options{Self: cfg.Username}, &buf); err != nil {
+	warn := func(msg string) { fmt.Fprintln(os.Stderr, "rockit-export: warning:", msg) }
+	if err := export.Write(ctx, c, export.Options{Self: cfg.Username, WriteOnly: *writeOnly, Warn: warn}, &buf); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -6,12 +6,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
+
+// buildExport builds cmd/rockit-export for the test and returns the binary's path.
+func buildExport(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	export := filepath.Join(t.TempDir(), "rockit-export")
+	if err := goBuild(ctx, "./cmd/rockit-export", export); err != nil {
+		t.Fatal(err)
+	}
+	return export
+}
 
 // rockit-export against a seeded organization, then the terraform CLI on what it wrote: the
 // plan imports every object and adds or destroys nothing, the apply imports them, and the
@@ -21,10 +32,7 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	plugins := buildPlugin(t)
-	export := filepath.Join(t.TempDir(), "rockit-export")
-	if err := goBuild(ctx, "./cmd/rockit-export", export); err != nil {
-		t.Fatal(err)
-	}
+	export := buildExport(ctx, t)
 
 	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
 	const org = "Acme"
@@ -117,5 +125,47 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	state, _ := terraform("state", "list")
 	if n := len(strings.Fields(state)); n != objects {
 		t.Errorf("state holds %d objects, want %d:\n%s", n, objects, state)
+	}
+}
+
+// rockit-export -write-only: the deployment's secret goes to secret_access_key_wo (version 1)
+// from an ephemeral variable; the plan imports and sends it once, state never holds it, and the
+// re-plan is empty. Write-only attributes need Terraform 1.11.
+func TestExportWriteOnlyThenImport_TF111(t *testing.T) {
+	tf := terraformCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	plugins := buildPlugin(t)
+	export := buildExport(ctx, t)
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
+	pw := mock.SeedOrg("Acme", "admin")
+	mock.SeedDeployment("Acme", "Origin[US]")
+	w := newWorkDir(t, tf, plugins, "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG=Acme", "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw,
+		"TF_VAR_deployment_Origin_US_secret_access_key=the-wo-secret")
+	if out, _ := w.terraform(ctx, "version"); !regexp.MustCompile(`Terraform v1\.(1[1-9]|[2-9]\d)\.`).MatchString(out) {
+		t.Skipf("write-only attributes need Terraform 1.11:\n%s", out)
+	}
+	if out, code := w.run(ctx, export, "-write-only", "-out", filepath.Join(w.dir, "main.tf")); code != 0 {
+		t.Fatalf("rockit-export -write-only failed (%d):\n%s", code, out)
+	}
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "-input=false", "-no-color"}, "Plan: 1 to import, 0 to add, 1 to change, 0 to destroy."},
+		{[]string{"apply", "-auto-approve", "-input=false", "-no-color"}, "Apply complete!"},
+		{[]string{"plan", "-detailed-exitcode", "-input=false", "-no-color"}, "No changes."},
+	}
+	for _, s := range steps {
+		if out, code := w.terraform(ctx, s.args...); code != 0 || !strings.Contains(out, s.want) {
+			main, _ := os.ReadFile(filepath.Join(w.dir, "main.tf"))
+			t.Fatalf("terraform %s: exit %d, want %q:\n%s\n%s", strings.Join(s.args, " "), code, s.want, out, main)
+		}
+	}
+	if secret, _, _ := mock.DeploymentSecrets("Acme", "Origin[US]"); secret != "the-wo-secret" {
+		t.Errorf("the deployment's secret on the server is %q, want the write-only one", secret)
+	}
+	if state, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate")); err != nil || bytes.Contains(state, []byte("the-wo-secret")) {
+		t.Errorf("the state holds the write-only secret (or cannot be read: %v)", err)
 	}
 }

@@ -163,3 +163,13 @@ func (w *workDir) terraform(ctx context.Context, args ...string) (string, int) {
 	w.t.Helper()
 	return w.run(ctx, "", args...)
 }
+
+// orgWorkDir seeds the organization org (administrator "admin") in a new mock and returns the
+// mock and a working directory whose provider manages org as that administrator, configured
+// from the environment (ROCKIT_ENDPOINT, ROCKIT_ORG, ROCKIT_USERNAME, ROCKIT_PASSWORD).
+func orgWorkDir(t *testing.T, org string) (*mockserver.Server, *workDir) {
+	t.Helper()
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
+	pw := mock.SeedOrg(org, "admin")
+	return mock, newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw)
+}

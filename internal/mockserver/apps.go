@@ -172,6 +172,16 @@ func (s *Server) SeedApp(orgName, name, label string, iCurBuild int, sizeBytes i
 	}
 }
 
+// SetAppBuild gives an existing app a new current build and size without a request, as an
+// upload outside Terraform would.
+func (s *Server) SetAppBuild(orgName, name string, iCurBuild int, sizeBytes int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.orgs[orgName].apps[name]; a != nil {
+		a.ICurBuild, a.SizeBytes, a.Updated = iCurBuild, sizeBytes, s.opts.Now()
+	}
+}
+
 // RemoveApp deletes an app without a request (an out-of-band delete).
 func (s *Server) RemoveApp(orgName, name string) {
 	s.mu.Lock()

@@ -5,8 +5,11 @@ package permissions
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/nearest"
 )
 
 // The operations of a permission, with their bits.
@@ -81,21 +84,65 @@ func ResourceIDs() []string {
 	return ids
 }
 
-// Check reports why op is not allowed on resource, or nil.
-func Check(resource, op string) error {
-	allowed, ok := ResourceOperations[resource]
-	if !ok {
-		return fmt.Errorf("unknown resource id %q; the resource ids are %s", resource, strings.Join(ResourceIDs(), ", "))
+// resourceAliases are names people write for a resource id (the contract's own text says
+// `users.*` for beUsers).
+var resourceAliases = map[string]string{
+	"users": "beUsers", "user": "beUsers", "backendusers": "beUsers", "be_users": "beUsers",
+	"machineusers": "beUsers", "machine_users": "beUsers",
+}
+
+// operationAliases are names people write for an operation (HTTP methods, CRUD synonyms).
+var operationAliases = map[string]string{
+	"post": Create, "add": Create, "new": Create,
+	"get": Read, "list": Read, "view": Read,
+	"patch": Update, "write": Update, "modify": Update, "edit": Update,
+	"del": Delete, "remove": Delete, "destroy": Delete,
+	"run": Execute, "exec": Execute, "trigger": Execute, "x": Execute,
+}
+
+// CheckResource reports an unknown resource id, with the nearest ids, or nil.
+func CheckResource(resource string) error {
+	if _, ok := ResourceOperations[resource]; ok {
+		return nil
 	}
+	return fmt.Errorf("unknown resource id %q%s; the resource ids are %s", resource,
+		hint(resource, ResourceIDs(), resourceAliases), strings.Join(ResourceIDs(), ", "))
+}
+
+// Check reports why op is not allowed on resource, or nil. An unknown resource id or operation
+// comes with the nearest names (case, edit distance, aliases such as users -> beUsers); an
+// unknown or disallowed operation with the operations this resource allows.
+func Check(resource, op string) error {
+	if err := CheckResource(resource); err != nil {
+		return err
+	}
+	allowed := ResourceOperations[resource]
 	for _, a := range allowed {
 		if a == op {
 			return nil
 		}
 	}
 	if _, known := opBits[op]; !known {
-		return fmt.Errorf("unknown operation %q on resource %q; the operations are %s", op, resource, strings.Join(Operations, ", "))
+		return fmt.Errorf("unknown operation %q on resource %q%s; it allows %s", op, resource,
+			hint(op, allowed, operationAliases), strings.Join(allowed, ", "))
 	}
 	return fmt.Errorf("operation %q is not allowed on resource %q; it allows %s", op, resource, strings.Join(allowed, ", "))
+}
+
+// hint is ` (did you mean "x"?)` with the alias of name (when it is a candidate) or the
+// nearest candidates, or "" for none.
+func hint(name string, candidates []string, aliases map[string]string) string {
+	near := nearest.Names(name, candidates)
+	if a, ok := aliases[strings.ToLower(name)]; ok {
+		near = nil // an alias of something this resource does not allow suggests nothing
+		if slices.Contains(candidates, a) {
+			near = []string{a}
+		}
+	}
+	if len(near) == 0 {
+		return ""
+	}
+	return " (" + nearest.Hint(near) + ")"
 }
 
 // ToBits returns the bitmask of a set of operations. Unknown operations are ignored (Check

@@ -27,8 +27,19 @@ func TestCheck(t *testing.T) {
 	for _, c := range []struct{ res, op, want string }{
 		{"consumption", "update", `operation "update" is not allowed on resource "consumption"; it allows read`},
 		{"apps", "execute", `operation "execute" is not allowed on resource "apps"`},
-		{"widgets", "read", `unknown resource id "widgets"`},
-		{"apps", "fly", `unknown operation "fly"`},
+		{"widgets", "read", `unknown resource id "widgets"; the resource ids are apps, beUsers,`},
+		{"apps", "fly", `unknown operation "fly" on resource "apps"; it allows create, read, update, delete`},
+		// Near matches: edit distance, case, aliases; an unknown operation lists the
+		// resource's own operations (apps have no execute) and suggests only those.
+		{"apps", "reed", `unknown operation "reed" on resource "apps" (did you mean "read"?); it allows create, read, update, delete`},
+		{"apps", "Read", `unknown operation "Read" on resource "apps" (did you mean "read"?)`},
+		{"apps", "write", `(did you mean "update"?)`},
+		{"apps", "run", `unknown operation "run" on resource "apps"; it allows create, read, update, delete`},
+		{"tasks", "run", `(did you mean "execute"?); it allows create, read, update, delete, execute`},
+		{"users", "read", `unknown resource id "users" (did you mean "beUsers"?); the resource ids are`},
+		{"BeUsers", "read", `unknown resource id "BeUsers" (did you mean "beUsers"?)`},
+		{"app", "read", `unknown resource id "app" (did you mean "apps"?)`},
+		{"tsaks", "read", `(did you mean "tasks"?)`},
 	} {
 		err := Check(c.res, c.op)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

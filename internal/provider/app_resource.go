@@ -20,10 +20,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/planmodifiers"
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
@@ -118,16 +120,21 @@ func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Default:  booldefault.StaticBool(false),
 			},
 			"current_build": schema.Int64Attribute{
-				MarkdownDescription: "Number of the app's current build (the API's `iCurBuild`); `0` before the first build.",
-				Computed:            true,
+				MarkdownDescription: "Number of the app's current build (the API's `iCurBuild`); `0` before the first build. " +
+					"Builds are uploaded outside Terraform: a plan shows the value of the last refresh.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{planmodifiers.FromStateUnless("no setting of the app changes its builds", planmodifiers.Never)},
 			},
 			"size_bytes": schema.Int64Attribute{
-				MarkdownDescription: "Storage the app's images and patches take, in bytes.",
-				Computed:            true,
+				MarkdownDescription: "Storage the app's images and patches take, in bytes. A lower `max_builds` deletes the " +
+					"oldest builds, so its plan shows the size as known after apply.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{planmodifiers.FromStateUnless("a lower max_builds deletes builds", appMaxBuildsLowered)},
 			},
 			"processing": schema.BoolAttribute{
 				MarkdownDescription: "Whether a build of the app is being processed.",
 				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{planmodifiers.FromStateUnless("no setting of the app starts processing", planmodifiers.Never)},
 			},
 			"created": schema.StringAttribute{
 				MarkdownDescription: "When the app was created (RFC 3339).",
@@ -137,9 +144,28 @@ func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 			"updated": schema.StringAttribute{
 				MarkdownDescription: "When the app was last changed (RFC 3339).",
 				Computed:            true,
+				PlanModifiers:       []planmodifier.String{planmodifiers.FromStateUnless("a change of deletion_protection alone makes no API call", appPatched)},
 			},
 		},
 	}
+}
+
+// appMaxBuildsLowered tells whether an update lowers max_builds: the server then deletes the
+// oldest builds beyond it, which moves size_bytes.
+func appMaxBuildsLowered(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) (bool, diag.Diagnostics) {
+	var p, s types.Int64
+	diags := plan.GetAttribute(ctx, path.Root("max_builds"), &p)
+	diags.Append(state.GetAttribute(ctx, path.Root("max_builds"), &s)...)
+	return p.IsUnknown() || s.IsNull() || p.ValueInt64() < s.ValueInt64(), diags
+}
+
+// appPatched tells whether an update sends a PATCH (which moves updated): anything but
+// deletion_protection changes.
+func appPatched(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) (bool, diag.Diagnostics) {
+	var p, s appResourceModel
+	diags := plan.Get(ctx, &p)
+	diags.Append(state.Get(ctx, &s)...)
+	return !p.Label.Equal(s.Label) || !p.MaxBuilds.Equal(s.MaxBuilds) || !p.Deployments.Equal(s.Deployments), diags
 }
 
 // IdentitySchema declares the identity: the name and the organization (lifecycle.go).
@@ -344,7 +370,11 @@ func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		addClientError(&resp.Diagnostics, "Error updating app", err)
 		return
 	}
+	planned := plan.appModel
 	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
+	keepPlanned(planned.CurrentBuild, &plan.CurrentBuild)
+	keepPlanned(planned.SizeBytes, &plan.SizeBytes)
+	keepPlanned(planned.Processing, &plan.Processing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }

@@ -112,6 +112,14 @@ var badInputs = []badInput{
   name        = "Ops"
   permissions = { apps = ["fly"] }
 }`, want: `Attribute permissions["apps"]: unknown operation "fly" on resource "apps"`},
+	{name: "role misspelt operation", config: `resource "rockit_role" "r" {
+  name        = "Ops"
+  permissions = { apps = ["reed"] }
+}`, want: `Attribute permissions["apps"]: unknown operation "reed" on resource "apps" (did you mean "read"?); it allows create, read, update, delete.`},
+	{name: "role resource id alias", config: `resource "rockit_role" "r" {
+  name        = "Ops"
+  permissions = { users = ["read"] }
+}`, want: `Attribute permissions["users"]: unknown resource id "users" (did you mean "beUsers"?); the resource ids are apps, beUsers,`},
 
 	// rockit_user.
 	{name: "user bad username", config: `resource "rockit_user" "u" {

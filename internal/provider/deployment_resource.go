@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/planmodifiers"
 	"github.com/rockitplay/terraform-provider-rockit/internal/validators"
 )
 
@@ -218,15 +220,51 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				},
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Status of the deployment as the API reports it, e.g. `ready`.",
-				Computed:            true,
+				MarkdownDescription: "Status of the deployment as the API reports it, e.g. `ready`. A plan shows the value " +
+					"of the last refresh, unless it changes the origin or the download authentication (an import followed by " +
+					"the first apply of the secrets does not).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{deploymentStatusFromState},
 			},
 			"message": schema.StringAttribute{
-				MarkdownDescription: "The API's description of the deployment's status.",
+				MarkdownDescription: "The API's description of the deployment's status; planned like `status`.",
 				Computed:            true,
+				PlanModifiers:       []planmodifier.String{deploymentStatusFromState},
 			},
 		},
 	}
+}
+
+// deploymentStatusFromState plans status and message from state unless the update changes a
+// setting of the origin or the download authentication.
+var deploymentStatusFromState = planmodifiers.FromStateUnless("a change of the origin or the download authentication",
+	func(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) (bool, diag.Diagnostics) {
+		var p, s deploymentResourceModel
+		diags := plan.Get(ctx, &p)
+		diags.Append(state.Get(ctx, &s)...)
+		return diags.HasError() || deploymentSettingsMove(p, s), diags
+	})
+
+// deploymentSettingsMove tells whether an update changes what the server knows of the
+// deployment's storage or CDN, which may move its status. Secrets that state does not know
+// (null after an import) are sent again but replace nothing Terraform knew: the server has
+// them already, so sending them is not counted.
+func deploymentSettingsMove(p, s deploymentResourceModel) bool {
+	replaced := func(plan, state attr.Value) bool { return !state.IsNull() && !plan.Equal(state) }
+	if p.Origin == nil || s.Origin == nil {
+		return true
+	}
+	po, so := p.Origin, s.Origin
+	if !po.Type.Equal(so.Type) || !po.Endpoint.Equal(so.Endpoint) || !po.Bucket.Equal(so.Bucket) ||
+		!po.Prefix.Equal(so.Prefix) || !po.AccessKeyID.Equal(so.AccessKeyID) ||
+		replaced(po.SecretAccessKey, so.SecretAccessKey) || replaced(po.SecretAccessKeyWOVersion, so.SecretAccessKeyWOVersion) {
+		return true
+	}
+	pd, sd := p.DownloadAuth, s.DownloadAuth
+	if pd == nil || sd == nil {
+		return (pd == nil) != (sd == nil)
+	}
+	return !pd.Provider.Equal(sd.Provider) || replaced(pd.Key, sd.Key) || replaced(pd.KeyWOVersion, sd.KeyWOVersion)
 }
 
 // IdentitySchema declares the identity: the name and the organization (lifecycle.go).
@@ -322,7 +360,10 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 		addClientError(&resp.Diagnostics, "Error updating deployment", err)
 		return
 	}
+	status, message := plan.Status, plan.Message
 	deploymentFromAPI(d, &plan)
+	keepPlanned(status, &plan.Status)
+	keepPlanned(message, &plan.Message)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(deploymentKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }

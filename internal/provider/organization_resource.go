@@ -98,7 +98,8 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "PEM-encoded RSA public key (`-----BEGIN PUBLIC KEY-----`). When set, the API encrypts the administrator's " +
 					"initial password with it (RSA-OAEP with SHA-256, base64) and only the ciphertext is kept, in " +
 					"`admin_initial_password_encrypted`, so the password never rests in state in clear text. Make the key pair with " +
-					"`ssh-keygen -t rsa -b 4096 -m PEM -f org_key` and `openssl rsa -in org_key -pubout`. Set only at creation: " +
+					"`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out org_key.pem` and " +
+					"`openssl rsa -in org_key.pem -pubout -out org_key.pub.pem`. Set only at creation: " +
 					"a later change is a plan-time error, never a replacement.",
 				Optional:      true,
 				Computed:      true,
@@ -132,7 +133,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"admin_initial_password_encrypted": schema.StringAttribute{
 				MarkdownDescription: "The primary administrator's initial password encrypted with `public_key_pem` (base64 of RSA-OAEP " +
-					"SHA-256 ciphertext). Decrypt it with the private key, e.g. `base64 -d | openssl pkeyutl -decrypt -inkey org_key " +
+					"SHA-256 ciphertext). Decrypt it with the private key, e.g. `base64 -d | openssl pkeyutl -decrypt -inkey org_key.pem " +
 					"-pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256`.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -339,6 +340,15 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	err := r.client.DeleteOrganization(ctx, state.Name.ValueString(), state.Prune.ValueBool())
+	if client.IsNotFound(err) {
+		// Nothing can read an organization, so a 404 here is the first sign of a wrong name
+		// (an import of a typo) as much as of an organization deleted outside Terraform.
+		resp.Diagnostics.AddWarning("Organization not found",
+			fmt.Sprintf("The organization %q did not exist on the host (the delete answered 404): nothing was deleted, and it "+
+				"is removed from state. If it was imported, check the name: an import cannot check that an organization "+
+				"exists, since the API has no endpoint to read one.", state.Name.ValueString()))
+		return
+	}
 	checkDelete(ctx, &resp.Diagnostics, "organization", state.Name.ValueString(), err, "")
 }
 
@@ -362,6 +372,10 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(privatestate.MarkImported(ctx, resp.Private)...)
+	resp.Diagnostics.AddWarning("The organization's existence was not checked",
+		fmt.Sprintf("The API has no endpoint to read an organization, so the import of %q cannot check that it exists: any valid "+
+			"name imports. Check the name. A wrong one shows only when a provider configured with that org_name logs in "+
+			"(the organization does not exist), and a destroy of it deletes nothing (the API answers 404).", name))
 }
 
 // organizationToAPI maps the planned resource to the create request.

@@ -81,10 +81,10 @@ func (permissionsFromBitsFunction) Run(ctx context.Context, req function.RunRequ
 
 // bitmask checks one value of the bitmask map against the contract's table.
 func bitmask(res string, v *big.Float) (int, error) {
-	allowed, ok := permissions.ResourceOperations[res]
-	if !ok {
-		return 0, fmt.Errorf("bits[%q]: unknown resource id %q; the resource ids are %s", res, res, strings.Join(permissions.ResourceIDs(), ", "))
+	if err := permissions.CheckResource(res); err != nil {
+		return 0, fmt.Errorf("bits[%q]: %w", res, err)
 	}
+	allowed := permissions.ResourceOperations[res]
 	maxBits := permissions.ToBits(allowed)
 	n, acc := v.Int64()
 	if acc != big.Exact || n < 0 || n > 31 {

@@ -74,7 +74,7 @@ resource "rockit_role" "ops" {
 func TestAccPermissionsFunctions_Errors_TF18(t *testing.T) {
 	steps := []resource.TestStep{}
 	for _, c := range []struct{ expr, want string }{
-		{`permissions_from_bits({ app = 15 })`, `bits["app"]: unknown resource id "app"; the resource ids are apps, beUsers`},
+		{`permissions_from_bits({ app = 15 })`, `bits["app"]: unknown resource id "app" (did you mean "apps"?); the resource ids are apps, beUsers`},
 		{`permissions_from_bits({ trainings = 16 })`, `bits["trainings"] = 16: execute not allowed on resource "trainings"; it allows read, update (at most 6)`},
 		{`permissions_from_bits({ apps = 31 })`, `bits["apps"] = 31: execute not allowed on resource "apps"`},
 		{`permissions_from_bits({ apps = 1.5 })`, `bits["apps"] = 1.5: a bitmask is a whole number from 0 to 15`},

@@ -56,6 +56,13 @@ func effectiveSecretsKey(own types.String, def secretsKey) secretsKey {
 	return def
 }
 
+// clearTextUse is, per issued secret, an example of why one would keep it in clear text.
+var clearTextUse = map[string]string{
+	"API key":          "e.g. a machine user whose key feeds an aliased provider",
+	"initial password": "e.g. an initial password handed on through a sensitive output",
+	"secret":           "e.g. a secret that another resource of the same configuration passes to the webhook's receiver",
+}
+
 // publicKeyAttribute is the public_key_pem attribute of a resource whose secret is issued by
 // the API; secret names it and clear / encrypted are its attributes.
 func publicKeyAttribute(secret, clearAttr, encrypted, rotation string) schema.StringAttribute {
@@ -65,7 +72,7 @@ func publicKeyAttribute(secret, clearAttr, encrypted, rotation string) schema.St
 			"`rockit_organization` does) and keeps only the ciphertext, in `" + encrypted + "`; `" + clearAttr + "` stays null, " +
 			"so the clear " + secret + " never reaches state, plan output or the log. Overrides the provider's " +
 			"`secrets_public_key_pem`; set it to `\"\"` to keep the " + secret + " in clear text despite that default " +
-			"(e.g. a machine user whose key feeds an aliased provider). Changing or removing the key changes nothing on the server and makes no API call: " +
+			"(" + clearTextUse[secret] + "). Changing or removing the key changes nothing on the server and makes no API call: " +
 			rotation + " uses the key configured then, and a removed key does not bring a clear " + secret + " back. " +
 			"Setting a key while `" + clearAttr + "` holds a value moves that value into `" + encrypted + "`, also without an API call.",
 		Optional:   true,

@@ -47,3 +47,12 @@ func firstKnown(vs ...types.String) string {
 	}
 	return ""
 }
+
+// keepPlanned puts a computed value that the plan took from state (planmodifiers.FromStateUnless)
+// back over the API's answer: an apply must store what it planned, and the next refresh reads
+// a value that moved in between.
+func keepPlanned[T interface{ IsUnknown() bool }](planned T, got *T) {
+	if !planned.IsUnknown() {
+		*got = planned
+	}
+}

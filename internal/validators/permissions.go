@@ -36,9 +36,8 @@ func (permissionsValidator) ValidateMap(_ context.Context, req validator.MapRequ
 	}
 	for res, v := range req.ConfigValue.Elements() {
 		p := req.Path.AtMapKey(res)
-		if _, ok := permissions.ResourceOperations[res]; !ok {
-			resp.Diagnostics.AddAttributeError(p, "Unknown resource id in permissions",
-				fmt.Sprintf("Attribute %s: unknown resource id %q; the resource ids are %s.", p, res, strings.Join(permissions.ResourceIDs(), ", ")))
+		if err := permissions.CheckResource(res); err != nil {
+			resp.Diagnostics.AddAttributeError(p, "Unknown resource id in permissions", fmt.Sprintf("Attribute %s: %s.", p, err))
 			continue
 		}
 		set, ok := v.(types.Set)
