@@ -259,7 +259,12 @@ func configSets(v types.String) bool { return !v.IsNull() }
 //     either of them (even to a value unknown until apply), both variables are ignored, so a
 //     block with api_key is not disturbed by ROCKIT_PASSWORD in the environment; only a block
 //     setting both is an error (the schema's ConflictsWith), and with neither in the block,
-//     the variables must not both be set.
+//     the variables must not both be set;
+//   - a secret from the environment belongs to the organization and user of the environment:
+//     it is used only when org_name and username come from ROCKIT_ORG / ROCKIT_USERNAME too, or
+//     equal them (envSecretMismatch). Else it is left out, and a call that needs it fails with a
+//     *client.MissingCredentialError whose Hint says why: a null `password` fed from another
+//     organization's outputs never sends this shell's password to that organization's login.
 //
 // pending lists the credentials the block sets to values not known yet (the bootstrap pattern).
 func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnostics) {
@@ -270,14 +275,17 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	if configSets(cfg.Password) || configSets(cfg.APIKey) {
 		cc.Password = stringSetting(cfg.Password, "")
 		cc.APIKey = stringSetting(cfg.APIKey, "")
-	} else {
-		cc.Password = os.Getenv(envPassword)
-		cc.APIKey = os.Getenv(envAPIKey)
-		if cc.Password != "" && cc.APIKey != "" {
-			diags.AddError("Conflicting credentials",
-				"Both "+envPassword+" and "+envAPIKey+" are set in the environment and the provider block sets neither "+
-					"`password` nor `api_key`. A human backend user logs in with a password, a machine user sends its API key: "+
-					"unset one of the variables, or set the one to use in the provider block (it then wins over both variables).")
+	} else if password, apiKey := os.Getenv(envPassword), os.Getenv(envAPIKey); password != "" || apiKey != "" {
+		if hint := envSecretMismatch(cfg, password != ""); hint != "" {
+			cc.SecretHint = hint
+		} else {
+			cc.Password, cc.APIKey = password, apiKey
+			if cc.Password != "" && cc.APIKey != "" {
+				diags.AddError("Conflicting credentials",
+					"Both "+envPassword+" and "+envAPIKey+" are set in the environment and the provider block sets neither "+
+						"`password` nor `api_key`. A human backend user logs in with a password, a machine user sends its API key: "+
+						"unset one of the variables, or set the one to use in the provider block (it then wins over both variables).")
+			}
 		}
 	}
 	for cred, v := range map[client.Credential]types.String{
@@ -293,6 +301,40 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	if cfg.Password.IsUnknown() || cfg.APIKey.IsUnknown() {
 		cc.Pending = append(cc.Pending, client.CredentialSecret)
 	}
+}
+
+// envSecretMismatch says why the secret in the environment (ROCKIT_PASSWORD when password, else
+// ROCKIT_API_KEY) is not for this provider configuration, or returns "" when it is: org_name and
+// username are each left to their variable, or set to the same value.
+func envSecretMismatch(cfg rockitProviderModel, password bool) string {
+	variable := envAPIKey
+	if password {
+		variable = envPassword
+	}
+	var why []string
+	for _, s := range []struct {
+		attr, env string
+		v         types.String
+	}{{"org_name", envOrgName, cfg.OrgName}, {"username", envUsername, cfg.Username}} {
+		switch env := os.Getenv(s.env); {
+		case s.v.IsUnknown():
+			why = append(why, fmt.Sprintf("`%s` is known only during apply (it comes from another resource), so it cannot be "+
+				"checked against %s", s.attr, s.env))
+		case s.v.IsNull() || s.v.ValueString() == env:
+		case env == "":
+			why = append(why, fmt.Sprintf("`%s` is %q and %s is not set", s.attr, s.v.ValueString(), s.env))
+		default:
+			why = append(why, fmt.Sprintf("`%s` is %q but %s is %q", s.attr, s.v.ValueString(), s.env, env))
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s is set in the environment but not used: a secret from the environment is used only for the "+
+		"organization and user of %s and %s, and for this provider configuration %s. This keeps a password or API key "+
+		"of one organization from being sent to another's login. Set `password` or `api_key` in the provider block, or "+
+		"let `org_name` and `username` come from (or equal) %s and %s.",
+		variable, envOrgName, envUsername, joinAnd(why), envOrgName, envUsername)
 }
 
 // collectionReads resolves collection_reads: the attribute when set, else the environment

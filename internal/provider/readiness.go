@@ -50,15 +50,19 @@ func missingDetail(m *client.MissingCredentialError) string {
 	}
 	detail := fmt.Sprintf("The provider configuration has no %s. Set the provider %s %s; it is needed for %s.",
 		joinAnd(names), attr, joinAnd(settings), m.Purpose)
+	if m.Hint != "" {
+		detail += "\n\n" + m.Hint
+	}
 	if len(creds) == 1 && creds[0] == client.CredentialSecret {
 		detail += "\n\nIf `password` is set from `admin_initial_password` of a rockit_organization that has `public_key_pem`, " +
 			"it is null: the API encrypts that organization's initial password (`admin_initial_password_encrypted`), so it " +
-			"cannot feed a provider configuration. Decrypt it outside Terraform and pass it in (a sensitive variable or " +
-			envPassword + "), or create the organization without `public_key_pem` to bootstrap it in one apply." +
+			"cannot feed a provider configuration. Decrypt it outside Terraform and pass it in (a sensitive variable, or " +
+			envPassword + " with " + envOrgName + " and " + envUsername + " naming that organization and user), or create the organization without `public_key_pem` to bootstrap it in one apply." +
 			"\n\nLikewise, if `api_key` is set from `api_key` of a rockit_machine_user whose key is encrypted (its " +
 			"`public_key_pem`, or the provider's `secrets_public_key_pem`), it is null: only `api_key_encrypted` is kept. " +
 			"Set `public_key_pem = \"\"` on that machine user to keep its key in clear (sensitive) state for the alias, or " +
-			"decrypt it outside Terraform and pass it in (a sensitive variable or " + envAPIKey + ")."
+			"decrypt it outside Terraform and pass it in (a sensitive variable, or " + envAPIKey + " with " + envOrgName +
+			" and " + envUsername + " naming that organization and machine user)."
 	}
 	return detail
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
 // An explicit secret in the provider block wins over the environment: ROCKIT_PASSWORD (as the
@@ -71,6 +73,8 @@ func TestAccProvider_conflictingSecretsInEnvironment(t *testing.T) {
 	ts := newTestServer(t)
 	t.Setenv(envPassword, "from-env")
 	t.Setenv(envAPIKey, "also-from-env")
+	t.Setenv(envOrgName, "Acme")
+	t.Setenv(envUsername, "ci")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -232,6 +236,43 @@ resource "rockit_role" "release" {
 	ts.requireNoRequests(t, "the failing plan")
 }
 
+// A secret from the environment belongs to the organization and user of the environment. A
+// shell that exports another organization's credentials (as the credentials guide recommends)
+// must not fill the null password of a bootstrap alias: its organization has public_key_pem, so
+// admin_initial_password is null. The plan fails with the guide's error, saying why the
+// variable was not used, and no login with that password reaches the host, before or after.
+func TestAccBootstrap_environmentSecretOfAnotherOrganizationIsNotUsed(t *testing.T) {
+	clearRockitEnv(t)
+	pubPEM := testPublicKeyPEM(t)
+	ts := newTestServer(t)
+	studioPassword := ts.SeedOrg("Studio", "admin")
+	t.Setenv(envOrgName, "Studio")
+	t.Setenv(envUsername, "admin")
+	t.Setenv(envPassword, studioPassword)
+	cfg := bootstrapStudio(ts, "Boot_Other", fmt.Sprintf("  public_key_pem = <<-EOT\n%sEOT", pubPEM)) + `
+resource "rockit_role" "release" {
+  provider = rockitstudio
+  name     = "Release"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
+				"ROCKIT_PASSWORD is set in the environment but not used: a secret from the environment is used only for the organization " +
+				"and user of ROCKIT_ORG and ROCKIT_USERNAME, and for this provider configuration `org_name` is \"Boot_Other\" but ROCKIT_ORG is \"Studio\""),
+		}},
+	})
+	if ts.OrgExists("Boot_Other") {
+		t.Error("the organization was created although the plan should have failed")
+	}
+	for _, r := range ts.requestsMatching("POST", "/be/v1/login") {
+		t.Errorf("a login reached the host: %s", describeRequests([]mockserver.RequestRecord{r}))
+	}
+	ts.requireNoRequests(t, "the failing plan")
+}
+
 // A machine user whose API key is kept only encrypted cannot feed a provider configuration in
 // the same run: its api_key is planned as null, so the plan of anything served by that
 // configuration fails and says why, before any request.
@@ -278,6 +319,8 @@ func TestAccOrganization_deletedOutsideTerraform(t *testing.T) {
 	clearRockitEnv(t)
 	ts := newTestServer(t)
 	t.Setenv(envPassword, ts.SeedOrg("Vanished", "admin"))
+	t.Setenv(envOrgName, "Vanished")
+	t.Setenv(envUsername, "admin")
 	cfg := fmt.Sprintf(`
 provider "rockit" {
   endpoint    = %q
