@@ -4,8 +4,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,8 +82,17 @@ const (
 	envMaxElapsed = "ROCKIT_RETRY_MAX_ELAPSED"
 	envSecretsKey = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
 	envAuthScheme = "ROCKIT_AUTH_SCHEME"
-	// envCollectionReads "false" or "0" turns collection_reads off.
 	envCollectionReads = "ROCKIT_COLLECTION_READS"
+	envRequestTimeout  = "ROCKIT_REQUEST_TIMEOUT"
+	envInsecure        = "ROCKIT_INSECURE_SKIP_VERIFY"
+	envMaxRetries      = "ROCKIT_MAX_RETRIES"
+	envRateLimit       = "ROCKIT_RATE_LIMIT"
+)
+
+// Limits of the provider settings (the schema's validators and the environment variables).
+const (
+	maxMaxRetries = 20
+	minRateLimit  = 0.1
 )
 
 // Defaults of the provider block.
@@ -175,24 +186,28 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP request (one attempt) may take, as a Go duration such as `30s` or `2m`. " +
 					"Defaults to `30s`. A create, change or delete that was sent when Terraform is interrupted (Ctrl-C) still " +
-					"waits for its answer up to this long, so that its result is recorded in state.",
+					"waits for its answer up to this long, so that its result is recorded in state. May also be set with the `" + envRequestTimeout + "` environment variable.",
 				Optional:   true,
 				Validators: []validator.String{validators.Duration()},
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
-				MarkdownDescription: "Skip TLS certificate verification. Only for test hosts; prefer `ca_cert_pem`. Defaults to `false`.",
+				MarkdownDescription: "Skip TLS certificate verification: anyone on the network path could then read and change every " +
+					"request, the admin token, passwords and API keys included. Only for test hosts; for a host with its own certificate " +
+					"authority set `ca_cert_pem` instead. Every run warns while it is on. Defaults to `false`. May also be set with the `" +
+					envInsecure + "` environment variable (`true` or `false`).",
 				Optional:            true,
 			},
 			"ca_cert_pem": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded certificate authority to trust in addition to the system's, for a self-hosted Edge " +
-					"with its own CA. May also be set with the `" + envCACertPEM + "` environment variable.",
+				MarkdownDescription: "PEM-encoded certificate authorities (one or more certificates) to trust in addition to the system's, " +
+					"for a self-hosted Edge with a private CA, so that verification never has to be turned off. May also be set with the `" + envCACertPEM + "` environment variable.",
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a rate limit (429), a server fault (500, 502, 503, 504) " +
-					"or a connection error, with exponential backoff and jitter, honouring `Retry-After`. `0` disables retries. Defaults to `5`.",
+					"or a connection error, with exponential backoff and jitter, honouring `Retry-After`. From `0` (no retries) to `20`. Defaults to `5`. " +
+					"May also be set with the `" + envMaxRetries + "` environment variable.",
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 20)},
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			"retry_max_elapsed": schema.StringAttribute{
 				MarkdownDescription: "The total time one operation may take with all its retries, as a Go duration such as `5m`. " +
@@ -205,9 +220,10 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "The most requests per second the provider sends, shared by all resources, evenly spaced. Unlimited when unset. " +
 					"After a `429` answer the provider also waits for its `Retry-After` and, for the rest of the run, keeps to the rate the server accepted " +
 					"in the second before it (less 10%), never above this value. That estimate errs low against a server that allows only small bursts; " +
-					"if you know the server's limit, set this just under it: no `429`, nothing to estimate.",
+					"if you know the server's limit, set this just under it: no `429`, nothing to estimate. At least `0.1`. " +
+					"May also be set with the `" + envRateLimit + "` environment variable.",
 				Optional:   true,
-				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+				Validators: []validator.Float64{float64validator.AtLeast(minRateLimit)},
 			},
 			"collection_reads": schema.BoolAttribute{
 				MarkdownDescription: "Refresh every object of a type from one read of the type's list instead of one request per " +
@@ -219,7 +235,7 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"is reported gone, and list answers that carry fewer fields than the read of one object make the provider " +
 					"read objects alone. Turn it off (`false`) to read every object alone, e.g. when a proxy or cache in front " +
 					"of the server may answer lists older than single objects, or to compare request counts. Defaults to `true`. May also be " +
-					"set with the `" + envCollectionReads + "` environment variable (`false` or `0` turns it off).",
+					"set with the `" + envCollectionReads + "` environment variable (`true` or `false`, `1` or `0`).",
 				Optional: true,
 			},
 			"secrets_public_key_pem": schema.StringAttribute{
@@ -337,20 +353,89 @@ func envSecretMismatch(cfg rockitProviderModel, password bool) string {
 		variable, envOrgName, envUsername, joinAnd(why), envOrgName, envUsername)
 }
 
-// collectionReads resolves collection_reads: the attribute when set, else the environment
-// variable ("false" or "0" turns it off), else on. An unknown value means the default.
-func collectionReads(v types.Bool) bool {
-	if !v.IsNull() && !v.IsUnknown() {
+// boolSetting resolves a bool attribute: its value when set, else its environment variable
+// (strconv.ParseBool: true/false, 1/0, t/f), else def. An unknown value means def. An invalid
+// variable is an error naming it.
+func boolSetting(diags *diag.Diagnostics, v types.Bool, attr, env string, def bool) bool {
+	if v.IsUnknown() {
+		return def
+	}
+	if !v.IsNull() {
 		return v.ValueBool()
 	}
-	if v.IsUnknown() {
-		return true
+	raw := strings.TrimSpace(os.Getenv(env))
+	if raw == "" {
+		return def
 	}
-	switch strings.ToLower(strings.TrimSpace(os.Getenv(envCollectionReads))) {
-	case "false", "0":
-		return false
+	b, err := strconv.ParseBool(raw)
+	if err != nil {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("The environment variable %s, read because %s is not set, must be true or false (or 1 or 0), got %q.", env, attr, raw))
+		return def
 	}
-	return true
+	return b
+}
+
+// envNumber reads the environment variable of a number attribute left out of the block: ok is
+// false when it is not set or invalid (then diags names the variable and the rule).
+func envNumber[T int64 | float64](diags *diag.Diagnostics, attr, env, rule string, parse func(string) (T, error), valid func(T) bool) (T, bool) {
+	var zero T
+	raw := strings.TrimSpace(os.Getenv(env))
+	if raw == "" {
+		return zero, false
+	}
+	n, err := parse(raw)
+	if err != nil || !valid(n) {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("The environment variable %s, read because %s is not set, must be %s, got %q.", env, attr, rule, raw))
+		return zero, false
+	}
+	return n, true
+}
+
+// durationSetting resolves a duration attribute from its value, else its environment variable;
+// zero when neither is set. An invalid value is an error naming the attribute and the variable.
+func durationSetting(diags *diag.Diagnostics, v types.String, attr, env, example string) time.Duration {
+	raw := stringSetting(v, env)
+	if raw == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+attr,
+			fmt.Sprintf("%s (or %s) must be a positive Go duration such as %q, got %q.", attr, env, example, raw))
+		return 0
+	}
+	return d
+}
+
+// retrySettings resolves max_retries, rate_limit, request_timeout and retry_max_elapsed, each
+// from its attribute, else its environment variable, else the default.
+func retrySettings(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnostics) {
+	if d := durationSetting(diags, cfg.RequestTimeout, "request_timeout", envRequestTimeout, "30s"); d > 0 {
+		cc.Timeout = d
+	}
+	cc.MaxElapsed = durationSetting(diags, cfg.RetryMaxElapsed, "retry_max_elapsed", envMaxElapsed, "5m")
+	switch {
+	case !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown():
+		cc.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	case cfg.MaxRetries.IsNull():
+		if n, ok := envNumber(diags, "max_retries", envMaxRetries, fmt.Sprintf("a whole number from 0 to %d", maxMaxRetries),
+			func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) },
+			func(n int64) bool { return n >= 0 && n <= maxMaxRetries }); ok {
+			cc.MaxRetries = int(n)
+		}
+	}
+	switch {
+	case !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown():
+		cc.RateLimit = cfg.RateLimit.ValueFloat64()
+	case cfg.RateLimit.IsNull():
+		if r, ok := envNumber(diags, "rate_limit", envRateLimit, fmt.Sprintf("a number of requests per second of at least %g", minRateLimit),
+			func(s string) (float64, error) { return strconv.ParseFloat(s, 64) },
+			func(r float64) bool { return r >= minRateLimit && !math.IsInf(r, 0) }); ok {
+			cc.RateLimit = r
+		}
+	}
 }
 
 func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -362,41 +447,18 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 	cc := client.Config{
 		CACertPEM:          stringSetting(cfg.CACertPEM, envCACertPEM),
-		InsecureSkipVerify: cfg.InsecureSkipVerify.ValueBool(),
+		InsecureSkipVerify: boolSetting(&resp.Diagnostics, cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false),
 		Timeout:            defaultRequestTimeout,
 		MaxRetries:         defaultMaxRetries,
 		AuthScheme:         stringSetting(cfg.AuthScheme, envAuthScheme),
 		UserAgent:          fmt.Sprintf("terraform-provider-rockit/%s terraform/%s", p.version, req.TerraformVersion),
+		CollectionReads:    boolSetting(&resp.Diagnostics, cfg.CollectionReads, "collection_reads", envCollectionReads, true),
 	}
 	credentials(cfg, &cc, &resp.Diagnostics)
+	retrySettings(cfg, &cc, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\", got %q.", cfg.RequestTimeout.ValueString()))
-			return
-		}
-		cc.Timeout = d
-	}
-	if v := stringSetting(cfg.RetryMaxElapsed, envMaxElapsed); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("retry_max_elapsed"), "Invalid retry_max_elapsed",
-				fmt.Sprintf("retry_max_elapsed (or %s) must be a positive Go duration such as \"5m\", got %q.", envMaxElapsed, v))
-			return
-		}
-		cc.MaxElapsed = d
-	}
-	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		cc.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	if !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown() {
-		cc.RateLimit = cfg.RateLimit.ValueFloat64()
-	}
-	cc.CollectionReads = collectionReads(cfg.CollectionReads)
 	if cc.AuthScheme != "" && !slices.Contains(client.AuthSchemes, cc.AuthScheme) {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_scheme"), "Invalid auth_scheme",
 			fmt.Sprintf("auth_scheme (or %s) must be one of %q, got %q.", envAuthScheme, client.AuthSchemes, cc.AuthScheme))
