@@ -72,16 +72,16 @@ type rockitProviderModel struct {
 
 // Environment variables read when an attribute is not set in the provider block.
 const (
-	envEndpoint   = "ROCKIT_ENDPOINT"
-	envAdminToken = "ROCKIT_ADMIN_TOKEN"
-	envOrgName    = "ROCKIT_ORG"
-	envUsername   = "ROCKIT_USERNAME"
-	envPassword   = "ROCKIT_PASSWORD"
-	envAPIKey     = "ROCKIT_API_KEY"
-	envCACertPEM  = "ROCKIT_CA_CERT_PEM"
-	envMaxElapsed = "ROCKIT_RETRY_MAX_ELAPSED"
-	envSecretsKey = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
-	envAuthScheme = "ROCKIT_AUTH_SCHEME"
+	envEndpoint        = "ROCKIT_ENDPOINT"
+	envAdminToken      = "ROCKIT_ADMIN_TOKEN"
+	envOrgName         = "ROCKIT_ORG"
+	envUsername        = "ROCKIT_USERNAME"
+	envPassword        = "ROCKIT_PASSWORD"
+	envAPIKey          = "ROCKIT_API_KEY"
+	envCACertPEM       = "ROCKIT_CA_CERT_PEM"
+	envMaxElapsed      = "ROCKIT_RETRY_MAX_ELAPSED"
+	envSecretsKey      = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
+	envAuthScheme      = "ROCKIT_AUTH_SCHEME"
 	envCollectionReads = "ROCKIT_COLLECTION_READS"
 	envRequestTimeout  = "ROCKIT_REQUEST_TIMEOUT"
 	envInsecure        = "ROCKIT_INSECURE_SKIP_VERIFY"
@@ -195,7 +195,7 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"request, the admin token, passwords and API keys included. Only for test hosts; for a host with its own certificate " +
 					"authority set `ca_cert_pem` instead. Every run warns while it is on. Defaults to `false`. May also be set with the `" +
 					envInsecure + "` environment variable (`true` or `false`).",
-				Optional:            true,
+				Optional: true,
 			},
 			"ca_cert_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded certificate authorities (one or more certificates) to trust in addition to the system's, " +
