@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -470,6 +471,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 				"A human backend user logs in with a password, a machine user sends its API key: set exactly one of them.")
 		return
 	}
+	transportWarnings(cc, &resp.Diagnostics)
 	cc.Logger = newTFLogger(cc.AdminToken, cc.Password, cc.APIKey)
 
 	secrets := secretsKey{pem: stringSetting(cfg.SecretsPublicKey, envSecretsKey), unknown: cfg.SecretsPublicKey.IsUnknown()}
@@ -492,6 +494,40 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.ActionData = data
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
+}
+
+// transportWarnings warns, on every run (Configure runs for each plan and apply), when the
+// credentials would travel unprotected: plain http to a host other than this machine (loopback,
+// e.g. the mock or an SSH tunnel, stays quiet), or TLS without certificate verification.
+func transportWarnings(cc client.Config, diags *diag.Diagnostics) {
+	const exposed = "the administrator token, the passwords and API keys the provider logs in with, its session and access " +
+		"tokens, and every secret the API issues (initial passwords, API keys, subscription secrets)"
+	u, err := client.ParseEndpoint(cc.Endpoint)
+	if err != nil {
+		return // an invalid endpoint fails elsewhere, naming the rule
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		diags.AddAttributeWarning(path.Root("endpoint"), "Unencrypted connection to the ROCKIT Edge host",
+			fmt.Sprintf("The endpoint (`endpoint` or %s) is %s: plain http to another machine. Anyone on the network path "+
+				"can read %s. Use https://; for a host with its own certificate authority set `ca_cert_pem` (or %s).",
+				envEndpoint, u.String(), exposed, envCACertPEM))
+	}
+	if cc.InsecureSkipVerify && u.Scheme == "https" {
+		diags.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS certificate verification is off",
+			fmt.Sprintf("`insecure_skip_verify` (or %s) is true: the provider does not check who it talks to, so anyone on "+
+				"the network path can pose as %s and read %s. Only for test hosts: for a host with its own certificate "+
+				"authority, set `ca_cert_pem` (or %s) to that CA's PEM certificate instead.", envInsecure, u.Host, exposed, envCACertPEM))
+	}
+}
+
+// isLoopback reports whether host is this machine: localhost (and *.localhost) or a loopback IP.
+func isLoopback(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
