@@ -169,6 +169,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	noteInState(r.client, state.Name)
 	name := state.Name.ValueString()
 	if req.Plan.Raw.IsNull() {
 		if state.DeletionProtection.ValueBool() {
@@ -279,8 +280,18 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	noteInState(r.client, state.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
+}
+
+// noteInState tells the client that the state holds this organization, so that a login that
+// finds it missing says it was deleted outside Terraform (and how to create it again), rather
+// than that org_name may be wrong only.
+func noteInState(c *client.Client, name types.String) {
+	if c != nil && !name.IsNull() && !name.IsUnknown() {
+		c.NoteOrganizationInState(name.ValueString())
+	}
 }
 
 // Update changes only attributes of this resource (prune, deletion_protection) or adopts

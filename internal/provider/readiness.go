@@ -85,20 +85,51 @@ func pendingDetail(m *client.MissingCredentialError) string {
 }
 
 // organizationGoneDetail says that the organization of the org-scoped credentials does not
-// exist, with the way back, once; later errors of the same run only point to it.
-func organizationGoneDetail(e *client.OrganizationNotFoundError) string {
+// exist. It leads with the likeliest cause, a wrong org_name; the way back for an organization
+// deleted outside Terraform comes only when it existed: the state holds the organization
+// (e.InState) or, objectsInState, objects created in it (a refresh of them). Later errors of the
+// same run only point to the first.
+func organizationGoneDetail(e *client.OrganizationNotFoundError, objectsInState bool) string {
+	lead := fmt.Sprintf("organization %q does not exist: check `org_name` / `%s` (names are case-sensitive).", e.OrgName, envOrgName)
 	if e.Repeated {
-		return fmt.Sprintf("The organization %q does not exist on the ROCKIT Edge host (see the first error about it for the "+
-			"recovery: terraform apply -refresh=false -replace=rockit_organization.<name>, then terraform apply).", e.OrgName)
+		return lead + " (The host said so once already and was not asked again: see the first error about it.)"
 	}
-	return fmt.Sprintf("The organization %q does not exist on the ROCKIT Edge host (%s). It was probably deleted outside "+
-		"Terraform, and everything in it with it, while the Terraform state still holds it.\n\n"+
-		"To create it again with everything Terraform manages in it, run\n\n"+
-		"  terraform apply -refresh=false -replace=rockit_organization.<name>\n\n"+
-		"which creates the organization again without reading what was in it, then\n\n"+
-		"  terraform apply\n\n"+
-		"which finds the objects inside it gone and creates them again. If the organization is not managed in this "+
-		"configuration, set `org_name` (or %s) to one that exists.", e.OrgName, e.Cause, envOrgName)
+	const recreate = "To create it again with everything Terraform manages in it, run\n\n" +
+		"  terraform apply -refresh=false -replace=rockit_organization.<name>\n\n" +
+		"which creates the organization again without reading what was in it, then\n\n" +
+		"  terraform apply\n\n" +
+		"which finds the objects inside it gone and creates them again."
+	switch {
+	case e.InState:
+		return fmt.Sprintf("%s\n\nThe host answered: %s.\n\nThe Terraform state holds rockit_organization %q, so it existed: "+
+			"it was deleted outside Terraform, and everything in it with it. %s", lead, e.Cause, e.OrgName, recreate)
+	case objectsInState:
+		return fmt.Sprintf("%s\n\nThe host answered: %s.\n\nThe Terraform state holds objects created in %q, so it existed: "+
+			"it was probably deleted outside Terraform, and everything in it with it. If a rockit_organization in this "+
+			"configuration manages it: %s", lead, e.Cause, e.OrgName, recreate)
+	}
+	return fmt.Sprintf("%s\n\nThe host answered: %s.", lead, e.Cause)
+}
+
+// orgNotOfferedDetail says that a 2026 login does not offer the configured organization: it does
+// not exist, or the user is not a member. It lists what the login offered, with the name that
+// differs only in case first.
+func orgNotOfferedDetail(e *client.OrgNotOfferedError, err error) string {
+	detail := fmt.Sprintf("organization %q does not exist, or user %q is not a member of it: check `org_name` / `%s` "+
+		"(names are case-sensitive).", e.OrgName, e.Username, envOrgName)
+	if len(e.Offered) == 0 {
+		detail += fmt.Sprintf(" The login offered no organization to user %q.", e.Username)
+	} else {
+		detail += fmt.Sprintf(" The login offered: %s.", strings.Join(e.Offered, ", "))
+		for _, o := range e.Offered {
+			if strings.EqualFold(o, e.OrgName) {
+				detail += fmt.Sprintf(" Did you mean %q?", o)
+				break
+			}
+		}
+	}
+	return detail + fmt.Sprintf("\n\nThe host answered: %s.\n\nSet `org_name` (or %s) to one of the organizations the login "+
+		"offered, or add the user to that organization.", err, envOrgName)
 }
 
 // joinAnd joins "a", "b" and "c" as "a, b and c".

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -338,22 +337,17 @@ resource "rockit_role" "c" { name = "Ops_C" }
 			{Config: cfg},
 			{
 				PreConfig: func() {
-					req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/be/v1/orgs/Vanished", nil)
-					req.Header.Set("x-rockit-beauth-token", testAdminToken)
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil || resp.StatusCode != http.StatusOK {
-						t.Fatalf("deleting the organization out of band: %v %v", resp, err)
-					}
-					_ = resp.Body.Close()
+					ts.deleteOrgOutOfBand(t, "Vanished")
 					ts.ResetRequests()
 				},
 				Config:   cfg,
 				PlanOnly: true,
-				ExpectError: expectError(`The organization "Vanished" does not exist on the ROCKIT Edge host ` +
-					`(POST /be/v1/login: HTTP 401: unauthorized: organization 'Vanished' does not exist). It was probably deleted outside Terraform, ` +
-					"and everything in it with it, while the Terraform state still holds it. To create it again with everything Terraform manages in it, run " +
-					"terraform apply -refresh=false -replace=rockit_organization.<name> which creates the organization again without reading what was in it, then " +
-					"terraform apply"),
+				ExpectError: expectError("organization \"Vanished\" does not exist: check `org_name` / `ROCKIT_ORG` (names are case-sensitive). " +
+					"The host answered: POST /be/v1/login: HTTP 401: unauthorized: organization 'Vanished' does not exist. " +
+					`The Terraform state holds objects created in "Vanished", so it existed: it was probably deleted outside Terraform, ` +
+					"and everything in it with it. If a rockit_organization in this configuration manages it: To create it again with " +
+					"everything Terraform manages in it, run terraform apply -refresh=false -replace=rockit_organization.<name> which " +
+					"creates the organization again without reading what was in it, then terraform apply"),
 			},
 			{
 				PreConfig: func() {
@@ -378,6 +372,101 @@ resource "rockit_role" "c" { name = "Ops_C" }
 }
 
 // Every data source's page says how to use it behind the bootstrap configuration.
+// expectErrorWithout is a TestCase.ErrorCheck: the step must fail with an error containing want
+// (white space as in expectError) and none of notWant. *failed reports that it did fail.
+func expectErrorWithout(failed *bool, want string, notWant ...string) func(error) error {
+	return func(err error) error {
+		msg := strings.Join(strings.Fields(err.Error()), " ")
+		if !strings.Contains(msg, want) {
+			return fmt.Errorf("want an error containing %q, got: %w", want, err)
+		}
+		for _, n := range notWant {
+			if strings.Contains(msg, n) {
+				return fmt.Errorf("want an error without %q, got: %w", n, err)
+			}
+		}
+		*failed = true
+		return nil
+	}
+}
+
+// A wrong organization name (ROCKIT_ORG=acme for Acme), with no rockit_organization in the
+// configuration and no state: the error leads with the name to check, lists what a 2026 login
+// offered, and gives no advice about re-creating an organization deleted outside Terraform.
+func TestAccProvider_wrongOrganizationName(t *testing.T) {
+	forEachAuthScheme(t, func(t *testing.T) {
+		clearRockitEnv(t)
+		ts := newTestServer(t)
+		t.Setenv(envPassword, ts.SeedOrg("Acme", "admin"))
+		t.Setenv(envOrgName, "acme")
+		t.Setenv(envUsername, "admin")
+		want := "organization \"acme\" does not exist: check `org_name` / `ROCKIT_ORG` (names are case-sensitive). " +
+			"The host answered: POST /be/v1/login: HTTP 401: unauthorized: organization 'acme' does not exist."
+		if ts.scheme == mockserver.AuthScheme2026 {
+			want = "organization \"acme\" does not exist, or user \"admin\" is not a member of it: check `org_name` / `ROCKIT_ORG` " +
+				"(names are case-sensitive). The login offered: Acme. Did you mean \"Acme\"?"
+		}
+		var failed bool
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ErrorCheck:               expectErrorWithout(&failed, want, "deleted outside Terraform", "-replace"),
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf("provider \"rockit\" {\n  endpoint    = %q\n  max_retries = 0%s\n}\n", ts.URL, ts.schemeSetting()) +
+					`resource "rockit_role" "r" { name = "Ops" }`,
+			}},
+		})
+		if !failed {
+			t.Error("the apply with a wrong organization name did not fail")
+		}
+	})
+}
+
+// An organization that the state holds (here imported) and that was deleted outside
+// Terraform: a read inside it, after the organization's refresh, says that it existed, and how
+// to create it again.
+func TestAccOrganization_inStateDeletedOutsideTerraform(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	t.Setenv(envPassword, ts.SeedOrg("Gone_Org", "admin"))
+	t.Setenv(envOrgName, "Gone_Org")
+	t.Setenv(envUsername, "admin")
+	cfg := ts.adminProvider() + `
+import {
+  to = rockit_organization.o
+  id = "Gone_Org"
+}
+resource "rockit_organization" "o" { name = "Gone_Org" }
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() { ts.deleteOrgOutOfBand(t, "Gone_Org") },
+				Config: cfg + `
+data "rockit_roles" "all" {
+  depends_on = [rockit_organization.o]
+}
+`,
+				ExpectError: expectError("organization \"Gone_Org\" does not exist: check `org_name` / `ROCKIT_ORG` (names are case-sensitive). " +
+					"The host answered: POST /be/v1/login: HTTP 401: unauthorized: organization 'Gone_Org' does not exist. " +
+					`The Terraform state holds rockit_organization "Gone_Org", so it existed: it was deleted outside Terraform, and everything ` +
+					"in it with it. To create it again with everything Terraform manages in it, run terraform apply -refresh=false " +
+					"-replace=rockit_organization.<name>"),
+			},
+			{
+				// The way back: the organization exists again (as after -replace).
+				PreConfig: func() { t.Setenv(envPassword, ts.SeedOrg("Gone_Org", "admin")) },
+				Config: cfg + `
+data "rockit_roles" "all" {
+  depends_on = [rockit_organization.o]
+}
+`,
+			},
+		},
+	})
+}
+
 func TestDataSourceDescriptionsNameDependsOn(t *testing.T) {
 	p := New("test")()
 	for _, f := range p.DataSources(context.Background()) {
