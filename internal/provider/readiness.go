@@ -57,7 +57,9 @@ func missingDetail(m *client.MissingCredentialError) string {
 		detail += "\n\nIf `password` is set from `admin_initial_password` of a rockit_organization that has `public_key_pem`, " +
 			"it is null: the API encrypts that organization's initial password (`admin_initial_password_encrypted`), so it " +
 			"cannot feed a provider configuration. Decrypt it outside Terraform and pass it in (a sensitive variable, or " +
-			envPassword + " with " + envOrgName + " and " + envUsername + " naming that organization and user), or create the organization without `public_key_pem` to bootstrap it in one apply." +
+			envPassword + " with " + envOrgName + " and " + envUsername + " naming that organization and user), or create the organization without `public_key_pem` " +
+			"to bootstrap it in one apply." +
+			"\n\n" + invitationNote +
 			"\n\nLikewise, if `api_key` is set from `api_key` of a rockit_machine_user whose key is encrypted (its " +
 			"`public_key_pem`, or the provider's `secrets_public_key_pem`), it is null: only `api_key_encrypted` is kept. " +
 			"Set `public_key_pem = \"\"` on that machine user to keep its key in clear (sensitive) state for the alias, or " +
@@ -66,6 +68,15 @@ func missingDetail(m *client.MissingCredentialError) string {
 	}
 	return detail
 }
+
+// invitationNote explains the invitation generation of hosts (contract section 4) to a provider
+// configuration whose password, fed from an organization's admin_initial_password, is null.
+const invitationNote = "On a ROCKIT Edge host of the invitation generation (ROCKITPLAY's \"Create Organization\" of " +
+	"2025-10-15), `admin_initial_password` is always null: the first administrator gets an invitation e-mail at " +
+	"`admin_email` instead of an initial password, and the account is active once that address is confirmed. Such an " +
+	"organization cannot feed a provider configuration in the apply that creates it. Bootstrap it in two applies: the " +
+	"first creates the organization (and sends the invitation); once the administrator has accepted it and set a " +
+	"password, pass that password to this provider configuration (a sensitive variable) and apply again."
 
 // pendingDetail explains a data source read while its provider configuration's credentials are
 // not known yet: the bootstrap alias, fed from an organization created in the same run.

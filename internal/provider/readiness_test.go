@@ -272,6 +272,76 @@ resource "rockit_role" "release" {
 	ts.requireNoRequests(t, "the failing plan")
 }
 
+// On a host of the invitation generation (mock -org-invitations) the organization's create
+// answers no initial password. The bootstrap alias fed from admin_initial_password fails before
+// it sends anything, explaining the invitation and the two-apply path; the organization is
+// created and kept. The second apply, with the password the administrator set after accepting
+// the invitation, manages the inside.
+func TestAccBootstrap_invitationHostTakesTwoApplies(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t, func(o *mockserver.Options) { o.OrgInvitations = true })
+	role := `
+resource "rockit_role" "release" {
+  provider = rockitstudio
+  name     = "Release"
+}
+`
+	second := ts.adminProvider() + fmt.Sprintf(`
+variable "studio_password" {
+  type      = string
+  sensitive = true
+}
+
+resource "rockit_organization" "studio" {
+  name        = "Invited"
+  admin_email = "ops@example.com"
+}
+
+provider "rockitstudio" {
+  endpoint    = %q
+  org_name    = rockit_organization.studio.name
+  username    = rockit_organization.studio.admin_username
+  password    = var.studio_password
+  max_retries = 0
+}
+`, ts.URL) + role
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		Steps: []resource.TestStep{
+			{
+				Config: bootstrapStudio(ts, "Invited", `  admin_email = "ops@example.com"`) + role,
+				ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
+					"On a ROCKIT Edge host of the invitation generation (ROCKITPLAY's \"Create Organization\" of 2025-10-15), " +
+					"`admin_initial_password` is always null: the first administrator gets an invitation e-mail at `admin_email` instead of an " +
+					"initial password, and the account is active once that address is confirmed. Such an organization cannot feed a provider " +
+					"configuration in the apply that creates it. Bootstrap it in two applies"),
+			},
+			{
+				PreConfig: func() {
+					if !ts.OrgExists("Invited") {
+						t.Fatal("the first apply did not create the organization")
+					}
+					if logins := ts.requestsMatching("POST", "/be/v1/login"); len(logins) != 0 {
+						t.Fatalf("the alias sent %s without a password", describeRequests(logins))
+					}
+					pw, ok := ts.AcceptInvitation("Invited", "admin")
+					if !ok {
+						t.Fatal("no administrator to invite")
+					}
+					t.Setenv("TF_VAR_studio_password", pw)
+				},
+				Config: second,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("rockit_organization.studio", tfjsonpath.New("admin_initial_password"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("rockit_organization.studio", tfjsonpath.New("admin_initial_password_encrypted"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("rockit_role.release", tfjsonpath.New("name"), knownvalue.StringExact("Release")),
+				},
+				Check: ts.checkRole("Invited", "Release", map[string]int{}),
+			},
+		},
+	})
+}
+
 // A machine user whose API key is kept only encrypted cannot feed a provider configuration in
 // the same run: its api_key is planned as null, so the plan of anything served by that
 // configuration fails and says why, before any request.
