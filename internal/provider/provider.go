@@ -118,6 +118,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"token (`auth_scheme`, detected from the first login by default).\n\n" +
 			"Every attribute can also come from an environment variable, named in its description; a value in the provider block " +
 			"wins, and the secret (`password` or `api_key`) is one choice: when the block sets either, both variables are ignored. " +
+			"A secret from the environment (`" + envPassword + "`, `" + envAPIKey + "`) is used only for its own organization and " +
+			"user: when `org_name` and `username` come from `" + envOrgName + "` and `" + envUsername + "` too, or equal them. " +
 			"A configuration known to lack a credential that a resource or data source needs fails the plan, naming it. " +
 			"Credentials that are unknown during planning (for example the initial password of an organization created in the " +
 			"same run) are fine for resources; data sources behind such a configuration need `depends_on` on the organization.",
@@ -154,7 +156,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"its short-lived token before it expires (2025: the 5-minute auth token from the 24-hour session; 2026: the " +
 					"15-minute access token through the rotating refresh token; see `auth_scheme`). Conflicts with `api_key`; when the block sets either, " +
 					"neither `" + envPassword + "` nor `" + envAPIKey + "` is read. " +
-					"May also be set with the `" + envPassword + "` environment variable.",
+					"May also be set with the `" + envPassword + "` environment variable, which is used only when `org_name` and `username` " +
+					"come from (or equal) `" + envOrgName + "` and `" + envUsername + "`.",
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
@@ -166,7 +169,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "API key of the machine user `username`, sent with `org_name` and `username` as the " +
 					"`x-rockit-orgname`, `x-rockit-username` and `x-rockit-api-key` headers. Conflicts with `password`; when the " +
 					"block sets either, neither `" + envPassword + "` nor `" + envAPIKey + "` is read. " +
-					"May also be set with the `" + envAPIKey + "` environment variable.",
+					"May also be set with the `" + envAPIKey + "` environment variable, which is used only when `org_name` and `username` " +
+					"come from (or equal) `" + envOrgName + "` and `" + envUsername + "`.",
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
