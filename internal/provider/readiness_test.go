@@ -335,6 +335,27 @@ provider "rockitstudio" {
 	})
 }
 
+// The create on an invitation host keeps both password attributes null and warns, naming the
+// administrator and where the invitation went (protocol level: the CLI harness hides warnings).
+func TestOrganizationCreateOnInvitationHostWarns(t *testing.T) {
+	ts := newTestServer(t, func(o *mockserver.Options) { o.OrgInvitations = true })
+	p := protoNewServer(t, map[string]any{"endpoint": ts.URL, "admin_token": testAdminToken, "max_retries": int64(0)})
+	resp := p.protoCreate("rockit_organization", map[string]any{"name": "Invited", "admin_email": "ops@example.com"})
+	state := p.protoDecodeState("rockit_organization", resp.NewState)
+	if state["admin_initial_password"] != nil || state["admin_initial_password_encrypted"] != nil {
+		t.Errorf("state %v: want both admin_initial_password attributes null", state)
+	}
+	var warnings []string
+	for _, d := range resp.Diagnostics {
+		warnings = append(warnings, d.Summary+": "+d.Detail)
+	}
+	want := `Invitation sent instead of an initial password: The ROCKIT Edge host created the organization "Invited" without an ` +
+		`initial password: it is of the invitation generation, which e-mails an invitation to the first administrator "admin" (ops@example.com)`
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], want) {
+		t.Errorf("diagnostics %q, want one warning starting %q", warnings, want)
+	}
+}
+
 // A machine user whose API key is kept only encrypted cannot feed a provider configuration in
 // the same run: its api_key is planned as null, so the plan of anything served by that
 // configuration fails and says why, before any request.
