@@ -90,8 +90,8 @@ func TestAccTLSUntrustedCertificateFails(t *testing.T) {
 		Steps: []resource.TestStep{{
 			// The error says what failed and what to do.
 			Config: tlsOrgConfig(ts, ""),
-			ExpectError: expectError("x509: certificate signed by unknown authority The ROCKIT Edge host's TLS certificate is not trusted. " +
-				"For a host with its own certificate authority, set `ca_cert_pem` (or ROCKIT_CA_CERT_PEM)"),
+			ExpectError: expectErrorParts("its TLS certificate is not trusted (POST /be/v1/orgs: Post|x509: certificate signed by unknown authority) " +
+				"The ROCKIT Edge host's TLS certificate is not trusted. For a host with its own certificate authority, set `ca_cert_pem` (or ROCKIT_CA_CERT_PEM)"),
 		}},
 	})
 	if ts.OrgExists("TLSOrg") {
