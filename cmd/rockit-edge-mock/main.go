@@ -41,6 +41,7 @@ func run(args []string) error {
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted; beyond it 429 with Retry-After (0 = unlimited)")
 	rateBurst := fs.Int("rate-burst", 0, "requests accepted at once under -rate-limit (0 = one second's worth)")
 	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs and PATCHes whose answer is dropped after the server acted (0 to 1)")
+	orgInvitations := fs.Bool("org-invitations", false, "invitation generation: an organization's create answers no initial password; the first administrator is invited by e-mail (and cannot log in here)")
 	seed := fs.Int64("seed", 0, "seed of the fault injection, for repeatable runs (0 = random)")
 	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -62,10 +63,11 @@ func run(args []string) error {
 	}
 
 	srv := mockserver.New(mockserver.Options{
-		AdminToken:   *adminToken,
-		AuthScheme:   *authScheme,
-		AuthTokenTTL: *authTTL,
-		SessionTTL:   *sessionTTL,
+		AdminToken:     *adminToken,
+		AuthScheme:     *authScheme,
+		AuthTokenTTL:   *authTTL,
+		SessionTTL:     *sessionTTL,
+		OrgInvitations: *orgInvitations,
 
 		FailRate:      *failRate,
 		Latency:       *latency,

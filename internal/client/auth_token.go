@@ -12,16 +12,26 @@ import (
 type IssuedAuthToken struct {
 	Token     string
 	ExpiresAt time.Time
+	// Generation is the host's authentication generation (AuthScheme2025 or AuthScheme2026).
+	// Header and Scheme say how to send the token: x-rockit-beauth-token with the bare token
+	// (2025), or Authorization with "Bearer <token>" (2026); HeaderValue is that value.
+	Generation  string
+	Header      string
+	Scheme      string
+	HeaderValue string
+	// Extensible is set when ExtendAuthToken can extend the token (2025 only: a 2026 access token
+	// lives its lifetime, and a refresh gives a new one).
+	Extensible bool
 }
 
 // ErrMachineUserNoAuthToken says that the configured credentials are a machine user's API key,
 // which has no session and therefore no auth token.
 var ErrMachineUserNoAuthToken = errors.New("a machine user (api_key) has no auth token: it sends its API-key headers with every request")
 
-// ErrNoAuthTokenIn2026 says that the server speaks the 2026 login (access and refresh tokens),
-// which has no separate auth token to issue for others.
-var ErrNoAuthTokenIn2026 = errors.New("the ROCKIT Edge host speaks the 2026 login (auth_scheme \"2026\"), which issues no " +
-	"separate auth token: the ephemeral rockit_auth_token needs a 2025 host")
+// ErrNoExtensionIn2026 says that a 2026 access token cannot be extended: a refresh issues a new
+// one instead.
+var ErrNoExtensionIn2026 = errors.New("the ROCKIT Edge host speaks the 2026 login (auth_scheme \"2026\"), whose access " +
+	"tokens cannot be extended: a refresh issues a new one")
 
 // IssueAuthToken obtains a new auth token of the configured human user from the client's
 // session (logging in when there is none): POST /be/v1/auth. It is independent of the token the
@@ -58,7 +68,10 @@ func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthT
 	}
 	session, ok := u.(*sessionAuth)
 	if !ok {
-		return nil, ErrNoAuthTokenIn2026
+		if extend != "" {
+			return nil, ErrNoExtensionIn2026
+		}
+		return c.issueAccessToken(ctx)
 	}
 	for tries := 0; ; tries++ {
 		sess, err := session.currentSession(ctx)
@@ -87,8 +100,27 @@ func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthT
 		if ttl <= 0 {
 			ttl = defaultAuthTTL
 		}
-		return &IssuedAuthToken{Token: tok.AuthToken, ExpiresAt: c.cfg.Now().Add(ttl)}, nil
+		return &IssuedAuthToken{
+			Token: tok.AuthToken, ExpiresAt: c.cfg.Now().Add(ttl), Generation: AuthScheme2025,
+			Header: HeaderAuthToken, HeaderValue: tok.AuthToken, Extensible: true,
+		}, nil
 	}
+}
+
+// issueAccessToken logs in to a 2026 host once more (both steps), apart from the client's own
+// login, and returns that login's access token.
+func (c *Client) issueAccessToken(ctx context.Context) (*IssuedAuthToken, error) {
+	own := &bearerAuth{client: c, mu: newSlot()}
+	if err := own.login(ctx); err != nil {
+		return nil, err
+	}
+	own.access.mu.Lock()
+	token, expiry := own.access.token, own.access.expiry
+	own.access.mu.Unlock()
+	return &IssuedAuthToken{
+		Token: token, ExpiresAt: expiry, Generation: AuthScheme2026,
+		Header: HeaderAuthorization, Scheme: "Bearer", HeaderValue: "Bearer " + token,
+	}, nil
 }
 
 // currentSession returns a valid session token, logging in when there is none.

@@ -43,6 +43,10 @@ type Config struct {
 	// in the same run). A call that needs one fails with a *MissingCredentialError whose
 	// Pending is set, so the caller can tell "not yet" from "not configured".
 	Pending []Credential
+	// SecretHint explains why no secret is configured when the caller left one out on purpose
+	// (the provider: a secret in the environment that belongs to another organization or user);
+	// a *MissingCredentialError for the secret carries it as Hint.
+	SecretHint string
 	// AuthScheme is the login flow of a password: AuthSchemeAuto (default when empty),
 	// AuthScheme2025 or AuthScheme2026 (see auth.go). It also decides how the admin token travels.
 	AuthScheme string

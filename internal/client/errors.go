@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,6 +90,8 @@ type MissingCredentialError struct {
 	// Pending is set when every missing credential is configured from a value not known yet
 	// (Config.Pending): the call came too early rather than the configuration being incomplete.
 	Pending bool
+	// Hint says why the secret is missing when the caller knows (Config.SecretHint).
+	Hint string
 }
 
 func (e *MissingCredentialError) Error() string {
@@ -156,7 +159,11 @@ func (c *Client) missing(purpose string, absent ...Credential) error {
 		}
 	}
 	if len(final) > 0 {
-		return &MissingCredentialError{Credential: final[0], Missing: final, Purpose: purpose}
+		m := &MissingCredentialError{Credential: final[0], Missing: final, Purpose: purpose}
+		if slices.Contains(final, CredentialSecret) {
+			m.Hint = c.cfg.SecretHint
+		}
+		return m
 	}
 	return &MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true}
 }

@@ -16,8 +16,9 @@ type CreateOrganizationRequest struct {
 	PublicKey string `json:"publicKey,omitempty"`
 }
 
-// Organization is the answer to a create. Exactly one of InitialPassword and
-// InitialPasswordEncrypted is set.
+// Organization is the answer to a create. At most one of InitialPassword and
+// InitialPasswordEncrypted is set: neither on a host of the invitation generation (contract
+// section 4), which e-mails the first administrator an invitation instead.
 type Organization struct {
 	Name                     string `json:"name"`
 	AdminUsername            string `json:"adminUsername"`

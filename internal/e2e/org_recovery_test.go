@@ -80,6 +80,8 @@ func TestOrganizationDeletedOutsideTerraformRecovery(t *testing.T) {
 
 	if out, code := w.terraform(ctx, "plan", "-input=false", "-no-color"); code == 0 || !regexp.MustCompile(`(?i)organization "Recover_E2E" does not exist`).MatchString(out) {
 		t.Fatalf("the plan after the out-of-band delete: exit %d, want an error saying the organization does not exist:\n%s", code, out)
+	} else if !strings.Contains(out, "terraform state rm rockit_organization.<name>") || strings.Contains(out, "-replace=") {
+		t.Fatalf("the plan's error must give the way back that works while protected (state rm, apply -refresh=false, apply), not -replace:\n%s", out)
 	}
 	// -replace reaches Delete, which the protection refuses from state.
 	out, code := w.terraform(ctx, "apply", "-refresh=false", "-replace=rockit_organization.studio", "-auto-approve", "-input=false", "-no-color")

@@ -56,14 +56,19 @@ func (s *Server) handleCreateOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	password := newSecret("pw_", 12)
 	out := map[string]any{"name": in.Name, "adminUsername": in.AdminUsername}
-	if pub != nil {
+	switch {
+	case s.opts.OrgInvitations:
+		// The invitation generation: an e-mail goes to adminEmail, no password comes back,
+		// and the account has none (no login) until the invitation is accepted.
+		password = ""
+	case pub != nil:
 		ct, err := rsaoaep.Encrypt(pub, password)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "invalid parameter 'publicKey': "+err.Error())
 			return
 		}
 		out["initialPasswordEncrypted"] = ct
-	} else {
+	default:
 		out["initialPassword"] = password
 	}
 	now := s.opts.Now()
@@ -137,6 +142,20 @@ func (s *Server) SeedOrg(name, adminUsername string) (password string) {
 	}
 	s.orgs[name] = o
 	return password
+}
+
+// AcceptInvitation does what the first administrator of an organization created by an
+// invitation host (Options.OrgInvitations) does after following the e-mail: it sets a password,
+// returned here, and the account can log in. False when there is no such user.
+func (s *Server) AcceptInvitation(orgName, username string) (password string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgs[orgName]
+	if o == nil || o.users[username] == nil {
+		return "", false
+	}
+	o.users[username].password = newSecret("pw_", 12)
+	return o.users[username].password, true
 }
 
 // UserPassword returns the current password of a human user, as the mock stores it.

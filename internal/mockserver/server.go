@@ -35,6 +35,11 @@ type Options struct {
 	AuthTokenTTL time.Duration
 	// Now replaces the clock in tests (default time.Now).
 	Now func() time.Time
+	// OrgInvitations makes the server of the invitation generation (contract section 4): an
+	// organization's create answers {"name", "adminUsername"} without an initial password, and
+	// the first administrator cannot log in until the invitation is accepted
+	// (AcceptInvitation), as if the e-mail to adminEmail had been followed.
+	OrgInvitations bool
 
 	// Fault injection (see faults.go); the /_mock/ endpoints are exempt.
 	// FailRate is the share of requests answered 500, 502 or 503 without being handled.

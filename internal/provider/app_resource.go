@@ -322,7 +322,7 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Error reading app", err)
+		addReadError(&resp.Diagnostics, "Error reading app", err)
 		return
 	}
 	resp.Diagnostics.Append(appFromAPI(ctx, a, &state.appModel)...)

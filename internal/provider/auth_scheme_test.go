@@ -113,7 +113,9 @@ resource "rockit_role" "r" {
   permissions = { apps = ["read"] }
 }
 `, ts.URL, pw),
-			ExpectError: expectError(`user "admin" does not belong to organization "Elsewhere"; the login offered: Acme ` +
+			ExpectError: expectError(`organization "Elsewhere" does not exist, or user "admin" is not a member of it: check ` +
+				"`org_name` / `ROCKIT_ORG` (names are case-sensitive). The login offered: Acme. " +
+				`The host answered: user "admin" does not belong to organization "Elsewhere"; the login offered: Acme. ` +
 				"Set `org_name` (or ROCKIT_ORG) to one of the organizations the login offered"),
 		}},
 	})

@@ -31,10 +31,14 @@ type authTokenEphemeralResource struct {
 
 // authTokenModel is the ephemeral result; nothing of it reaches state or plan.
 type authTokenModel struct {
-	Token     types.String `tfsdk:"token"`
-	ExpiresAt types.String `tfsdk:"expires_at"`
-	OrgName   types.String `tfsdk:"org_name"`
-	Username  types.String `tfsdk:"username"`
+	Token       types.String `tfsdk:"token"`
+	Header      types.String `tfsdk:"header"`
+	Scheme      types.String `tfsdk:"scheme"`
+	HeaderValue types.String `tfsdk:"header_value"`
+	AuthScheme  types.String `tfsdk:"auth_scheme"`
+	ExpiresAt   types.String `tfsdk:"expires_at"`
+	OrgName     types.String `tfsdk:"org_name"`
+	Username    types.String `tfsdk:"username"`
 }
 
 // authTokenPrivateKey keeps the token for Renew in the resource's private data, which lives
@@ -51,22 +55,45 @@ func (r *authTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.M
 
 func (r *authTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A short-lived ROCKIT Edge auth token of the provider's credentials, for a step of the same run " +
+		MarkdownDescription: "A short-lived ROCKIT Edge token of the provider's credentials, for a step of the same run " +
 			"that calls an endpoint this provider does not manage (for example a CI step importing a build with " +
-			"`POST /be/v1/builds`). Send it as the `x-rockit-beauth-token` header.\n\n" +
-			"The token is issued from the provider's session (`POST /be/v1/auth`; one login per provider process) and is " +
-			"separate from the token the provider uses itself. It lives 5 minutes; while Terraform still uses it, the " +
-			"provider extends it before it expires. It is never written to state or plan. It needs a human backend " +
-			"user's `password`: a machine user (`api_key`) has no auth token and sends its API-key headers instead. " +
-			"Terraform 1.10 or later.",
+			"`POST /be/v1/builds`). Send `header_value` in the header named `header`: one configuration works on both " +
+			"generations of the login.\n\n" +
+			"| host | what it returns | `header` | `header_value` | lifetime |\n" +
+			"|---|---|---|---|---|\n" +
+			"| 2025 (session and auth token) | an auth token from the provider's session (`POST /be/v1/auth`) | " +
+			"`x-rockit-beauth-token` | the token | 5 minutes, extended by the provider while Terraform still uses it |\n" +
+			"| 2026 (access and refresh token) | the access token of a login of its own (`POST /be/v1/login`, both steps) | " +
+			"`Authorization` | `Bearer <token>` | the host's access-token lifetime (15 minutes by default); it cannot be " +
+			"extended, so a longer step obtains its own |\n\n" +
+			"Either way the token is separate from the one the provider uses itself, so the provider's renewals never end " +
+			"it. It is never written to state or plan. It needs a human backend user's `password`: a machine user " +
+			"(`api_key`) has no such token and sends its API-key headers instead. Terraform 1.10 or later.",
 		Attributes: map[string]schema.Attribute{
 			"token": schema.StringAttribute{
-				MarkdownDescription: "The auth token, for the `x-rockit-beauth-token` header.",
+				MarkdownDescription: "The token itself: the 2025 auth token, or the 2026 access token.",
 				Computed:            true,
 				Sensitive:           true,
 			},
+			"header": schema.StringAttribute{
+				MarkdownDescription: "The HTTP header to send the token in: `x-rockit-beauth-token` (2025) or `Authorization` (2026).",
+				Computed:            true,
+			},
+			"scheme": schema.StringAttribute{
+				MarkdownDescription: "The authorization scheme in front of the token: `Bearer` (2026), null on a 2025 host (the bare token).",
+				Computed:            true,
+			},
+			"header_value": schema.StringAttribute{
+				MarkdownDescription: "The whole value of `header`: the token (2025) or `Bearer <token>` (2026).",
+				Computed:            true,
+				Sensitive:           true,
+			},
+			"auth_scheme": schema.StringAttribute{
+				MarkdownDescription: "The host's login generation the token belongs to: `2025` or `2026`.",
+				Computed:            true,
+			},
 			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the token expires unless it is extended (RFC 3339).",
+				MarkdownDescription: "When the token expires (RFC 3339); a 2025 auth token is extended before then while Terraform still uses it.",
 				Computed:            true,
 			},
 			"org_name": schema.StringAttribute{
@@ -97,12 +124,18 @@ func (r *authTokenEphemeralResource) Open(ctx context.Context, _ ephemeral.OpenR
 	}
 	private, _ := json.Marshal(authTokenPrivate{Token: tok.Token})
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, authTokenPrivateKey, private)...)
-	resp.RenewAt = renewAt(r.client, tok.ExpiresAt)
+	if tok.Extensible {
+		resp.RenewAt = renewAt(r.client, tok.ExpiresAt)
+	}
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &authTokenModel{
-		Token:     types.StringValue(tok.Token),
-		ExpiresAt: types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339)),
-		OrgName:   types.StringValue(r.client.OrgName()),
-		Username:  types.StringValue(r.client.Username()),
+		Token:       types.StringValue(tok.Token),
+		Header:      types.StringValue(tok.Header),
+		Scheme:      stringOrNull(tok.Scheme),
+		HeaderValue: types.StringValue(tok.HeaderValue),
+		AuthScheme:  types.StringValue(tok.Generation),
+		ExpiresAt:   types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339)),
+		OrgName:     types.StringValue(r.client.OrgName()),
+		Username:    types.StringValue(r.client.Username()),
 	})...)
 }
 

@@ -23,19 +23,29 @@ import (
 )
 
 // The token the CLI gets from rockit_auth_token is one the mock issued and accepts on its own,
-// with its expiry, organization and user; nothing of the ephemeral resource is in state (only
-// the test's echo resource, whose purpose is to show ephemeral data, holds the token).
+// sent as header and header_value say, with its expiry, organization and user, on both
+// generations of the login (issue 21 item 9: a 2026 host returns an access token of a login of
+// its own); nothing of the ephemeral resource is in state (only the test's echo resource, whose
+// purpose is to show ephemeral data, holds the token).
 func TestAccAuthTokenEphemeralResource_TF110(t *testing.T) {
-	ts := newTestServer(t)
-	prov := ts.orgProvider(t, "Eph_Token")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"rockit": providerserver.NewProtocol6WithError(New("test")()),
-			"echo":   echoprovider.NewProviderServer(),
-		},
-		Steps: []resource.TestStep{{
-			Config: prov + `
+	forEachAuthScheme(t, func(t *testing.T) {
+		ts := newTestServer(t)
+		prov := ts.orgProvider(t, "Eph_Token")
+		header, auth := "x-rockit-beauth-token", "authToken"
+		var scheme knownvalue.Check = knownvalue.Null()
+		if ts.scheme == mockserver.AuthScheme2026 {
+			header, scheme, auth = "Authorization", knownvalue.StringExact("Bearer"), "bearer"
+		}
+		data := func(key string) tfjsonpath.Path { return tfjsonpath.New("data").AtMapKey(key) }
+		var token string
+		resource.ParallelTest(t, resource.TestCase{
+			TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+			ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+				"rockit": providerserver.NewProtocol6WithError(New("test")()),
+				"echo":   echoprovider.NewProviderServer(),
+			},
+			Steps: []resource.TestStep{{
+				Config: prov + `
 ephemeral "rockit_auth_token" "ci" {}
 
 provider "echo" {
@@ -44,49 +54,66 @@ provider "echo" {
 
 resource "echo" "token" {}
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("token"), knownvalue.StringFunc(func(v string) error {
-					// The token works against the mock on its own, as a CI step would use it.
-					ts.ResetRequests()
-					if status := callWithToken(t, ts, v); status != http.StatusOK {
-						return fmt.Errorf("the mock refused the token: %d", status)
-					}
-					if reqs := ts.Requests(); len(reqs) != 1 || reqs[0].Auth != "authToken" {
-						return fmt.Errorf("requests: %s", describeRequests(reqs))
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.token", data("token"), knownvalue.StringFunc(func(v string) error {
+						token = v
+						return nil
+					})),
+					statecheck.ExpectKnownValue("echo.token", data("header"), knownvalue.StringExact(header)),
+					statecheck.ExpectKnownValue("echo.token", data("scheme"), scheme),
+					statecheck.ExpectKnownValue("echo.token", data("auth_scheme"), knownvalue.StringExact(ts.scheme)),
+					statecheck.ExpectKnownValue("echo.token", data("header_value"), knownvalue.StringFunc(func(v string) error {
+						if want := strings.TrimSpace(strings.TrimPrefix(v, "Bearer")); want != token || token == "" {
+							return fmt.Errorf("header_value %q does not carry the token", v)
+						}
+						// The token works against the mock on its own, as a CI step would send it.
+						ts.ResetRequests()
+						if status := callWithHeader(t, ts, header, v); status != http.StatusOK {
+							return fmt.Errorf("the mock refused %s: %d", header, status)
+						}
+						if reqs := ts.Requests(); len(reqs) != 1 || reqs[0].Auth != auth {
+							return fmt.Errorf("requests: %s, want one with %s", describeRequests(reqs), auth)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue("echo.token", data("expires_at"), knownvalue.StringFunc(func(v string) error {
+						at, err := time.Parse(time.RFC3339, v)
+						if err != nil {
+							return err
+						}
+						if left := time.Until(at); left < 3*time.Minute || left > 5*time.Minute {
+							return fmt.Errorf("expires_at %s is %s away, want about 5 minutes (the mock's token lifetime)", v, left)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue("echo.token", data("org_name"), knownvalue.StringExact("Eph_Token")),
+					statecheck.ExpectKnownValue("echo.token", data("username"), knownvalue.StringExact("admin")),
+				},
+				Check: func(s *terraform.State) error {
+					// Nothing of the ephemeral resource is in state: the echo resource is all there is.
+					for addr := range s.RootModule().Resources {
+						if addr != "echo.token" {
+							return fmt.Errorf("unexpected %s in state", addr)
+						}
 					}
 					return nil
-				})),
-				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("expires_at"), knownvalue.StringFunc(func(v string) error {
-					at, err := time.Parse(time.RFC3339, v)
-					if err != nil {
-						return err
-					}
-					if left := time.Until(at); left < 3*time.Minute || left > 5*time.Minute {
-						return fmt.Errorf("expires_at %s is %s away, want about 5 minutes", v, left)
-					}
-					return nil
-				})),
-				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("org_name"), knownvalue.StringExact("Eph_Token")),
-				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("username"), knownvalue.StringExact("admin")),
-			},
-			Check: func(s *terraform.State) error {
-				// Nothing of the ephemeral resource is in state: the echo resource is all there is.
-				for addr := range s.RootModule().Resources {
-					if addr != "echo.token" {
-						return fmt.Errorf("unexpected %s in state", addr)
-					}
-				}
-				return nil
-			},
-		}},
+				},
+			}},
+		})
 	})
 }
 
-// callWithToken lists the tasks with an auth token, as a CI step would call the API.
+// callWithToken lists the tasks with a 2025 auth token, as a CI step would call the API.
 func callWithToken(t *testing.T, ts *testServer, token string) int {
 	t.Helper()
+	return callWithHeader(t, ts, "x-rockit-beauth-token", token)
+}
+
+// callWithHeader lists the tasks with one header of credentials, as a CI step would call the API.
+func callWithHeader(t *testing.T, ts *testServer, header, value string) int {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/be/v1/tasks", nil)
-	req.Header.Set("x-rockit-beauth-token", token)
+	req.Header.Set(header, value)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -172,7 +173,8 @@ func TestCollectionReadsSetting(t *testing.T) {
 		{types.BoolUnknown(), "false", true},
 	} {
 		t.Setenv(envCollectionReads, tc.env)
-		if got := collectionReads(tc.attr); got != tc.want {
+		var diags diag.Diagnostics
+		if got := boolSetting(&diags, tc.attr, "collection_reads", envCollectionReads, true); got != tc.want || diags.HasError() {
 			t.Errorf("collection_reads = %v, %s = %q: got %v, want %v", tc.attr, envCollectionReads, tc.env, got, tc.want)
 		}
 	}

@@ -335,7 +335,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Error reading deployment", err)
+		addReadError(&resp.Diagnostics, "Error reading deployment", err)
 		return
 	}
 	deploymentFromAPI(d, &state)

@@ -34,12 +34,16 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 	}
 	var gone *client.OrganizationNotFoundError
 	if errors.As(err, &gone) {
-		diags.AddError(summary, organizationGoneDetail(gone))
+		diags.AddError(summary, organizationGoneDetail(gone, false))
+		return
+	}
+	var notOffered *client.OrgNotOfferedError
+	if errors.As(err, &notOffered) {
+		diags.AddError(summary, orgNotOfferedDetail(notOffered, err))
 		return
 	}
 	detail := err.Error()
 	var unconfirmed *client.UnconfirmedCreateError
-	var notOffered *client.OrgNotOfferedError
 	var mismatch *client.SchemeMismatchError
 	var endpointErr *client.EndpointError
 	switch {
@@ -47,9 +51,6 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 		detail += fmt.Sprintf("\n\nNothing was changed on the existing object. If it is the one you meant to create, import it "+
 			"by its name (`terraform import <resource address> %s`, or an import block with id = %q); otherwise choose "+
 			"another name, or delete the existing object first.", unconfirmed.Name, unconfirmed.Name)
-	case errors.As(err, &notOffered):
-		detail += "\n\nSet `org_name` (or " + envOrgName + ") to one of the organizations the login offered, " +
-			"or add the user to that organization."
 	case errors.As(err, &mismatch):
 		detail += "\n\nThe provider attribute `auth_scheme` (or " + envAuthScheme + ") selects the login flow; " +
 			"\"auto\" (the default) tells the generations apart by the login's answer."
@@ -69,6 +70,17 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 		detail += "\n\nCheck `endpoint` (or " + envEndpoint + "): retrying cannot help, so the request was sent once."
 	}
 	diags.AddError(summary, detail)
+}
+
+// addReadError is addClientError for the refresh (Read) of an object in state: an organization
+// found missing then existed once, since the object was created in it.
+func addReadError(diags *diag.Diagnostics, summary string, err error) {
+	var gone *client.OrganizationNotFoundError
+	if errors.As(err, &gone) {
+		diags.AddError(summary, organizationGoneDetail(gone, true))
+		return
+	}
+	addClientError(diags, summary, err)
 }
 
 // getClient reads the provider data handed to Configure of a resource or data source.

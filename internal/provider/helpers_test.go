@@ -413,6 +413,19 @@ func expectErrorParts(text string) *regexp.Regexp {
 
 // ---- Provider servers and servers in front of the mock ----
 
+// deleteOrgOutOfBand deletes an organization with the admin token, as someone outside Terraform
+// would (2025 header; the tests that use it run against a 2025 mock).
+func (ts *testServer) deleteOrgOutOfBand(t *testing.T, name string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/be/v1/orgs/"+name, nil)
+	req.Header.Set("x-rockit-beauth-token", testAdminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("deleting the organization %s out of band: %v %v", name, resp, err)
+	}
+	_ = resp.Body.Close()
+}
+
 // twoProviderFactories serves a second, independent instance of the provider under the local
 // name second. The in-process test harness attaches every configuration of one provider name
 // to one provider server, where the configuration configured last wins for all resources;

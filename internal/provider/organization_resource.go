@@ -62,7 +62,14 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			"The API has no endpoint to read or change an organization: Terraform keeps what it created in state, " +
 			"`admin_username`, `admin_email` and `public_key_pem` only apply at creation (a later change is an error, never a " +
 			"replacement), only a change of `name` replaces the organization, and `prune` and " +
-			"`deletion_protection` are settings of this resource alone, changed without an API call.",
+			"`deletion_protection` are settings of this resource alone, changed without an API call.\n\n" +
+			"**Invitation hosts.** Since ROCKITPLAY's \"Create Organization\" of 2025-10-15, a host may answer the create " +
+			"without an initial password: it e-mails an invitation to `admin_email`, and the first administrator's account is " +
+			"active once that address is confirmed. The provider cannot tell such a host before the first create; it then " +
+			"warns, and `admin_initial_password` and `admin_initial_password_encrypted` are null. A provider configuration fed " +
+			"from `admin_initial_password` (the bootstrap pattern) then fails before it sends anything, with a message saying " +
+			"so: bootstrap in two applies, the second with the password the administrator set (a sensitive variable). Set " +
+			"`admin_email` on such a host, or the invitation has nowhere to go.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The organization's name.",
@@ -126,7 +133,8 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			"admin_initial_password": schema.StringAttribute{
 				MarkdownDescription: "Initial password of the primary administrator, as returned once by the API when no `public_key_pem` " +
 					"is set. **Stored in state in clear text**: protect the state, and change the password after first use. " +
-					"Null after an import.",
+					"Null after an import, and always null on a host of the invitation generation, which e-mails the first " +
+					"administrator an invitation instead (the create warns; see the description of the resource).",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -172,6 +180,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	noteInState(r.client, state.Name)
 	name := state.Name.ValueString()
 	if req.Plan.Raw.IsNull() {
 		if state.DeletionProtection.ValueBool() {
@@ -267,6 +276,19 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	organizationFromAPI(org, &plan)
 	tflog.Info(ctx, "created organization", map[string]any{"name": org.Name})
+	if org.InitialPassword == "" && org.InitialPasswordEncrypted == "" {
+		to := "the administrator's e-mail address"
+		if !plan.AdminEmail.IsNull() {
+			to = plan.AdminEmail.ValueString()
+		}
+		resp.Diagnostics.AddAttributeWarning(path.Root("admin_initial_password"), "Invitation sent instead of an initial password",
+			fmt.Sprintf("The ROCKIT Edge host created the organization %q without an initial password: it is of the invitation "+
+				"generation, which e-mails an invitation to the first administrator %q (%s); the account is active once that "+
+				"address is confirmed. admin_initial_password (and admin_initial_password_encrypted) are null.\n\n"+
+				"A provider configuration fed from admin_initial_password cannot log in in this apply. Once the administrator "+
+				"has accepted the invitation and set a password, pass that password to it (a sensitive variable) and apply again.",
+				org.Name, plan.AdminUsername.ValueString(), to))
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
 }
@@ -305,8 +327,18 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	noteInState(r.client, state.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
+}
+
+// noteInState tells the client that the state holds this organization, so that a login that
+// finds it missing says it was deleted outside Terraform (and how to create it again), rather
+// than that org_name may be wrong only.
+func noteInState(c *client.Client, name types.String) {
+	if c != nil && !name.IsNull() && !name.IsUnknown() {
+		c.NoteOrganizationInState(name.ValueString())
+	}
 }
 
 // Update changes only attributes of this resource (prune, deletion_protection) or adopts

@@ -58,6 +58,12 @@ func protoNewServer(t *testing.T, providerConfig map[string]any) *protoServer {
 // test on error diagnostics.
 func (p *protoServer) protoConfigure(providerConfig map[string]any) {
 	p.t.Helper()
+	protoNoErrors(p.t, "ConfigureProvider", p.protoConfigureDiags(providerConfig))
+}
+
+// protoConfigureDiags sends ConfigureProvider and returns its diagnostics (warnings included).
+func (p *protoServer) protoConfigureDiags(providerConfig map[string]any) []*tfprotov6.Diagnostic {
+	p.t.Helper()
 	resp, err := p.srv.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
 		TerraformVersion: "1.14.0",
 		Config:           protoDynamic(p.t, p.schemas.Provider.ValueType(), providerConfig),
@@ -65,7 +71,7 @@ func (p *protoServer) protoConfigure(providerConfig map[string]any) {
 	if err != nil {
 		p.t.Fatalf("ConfigureProvider: %v", err)
 	}
-	protoNoErrors(p.t, "ConfigureProvider", resp.Diagnostics)
+	return resp.Diagnostics
 }
 
 // protoOrgServer seeds the organization org with an administrator and configures the provider

@@ -4,8 +4,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
+	"net"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,18 +73,27 @@ type rockitProviderModel struct {
 
 // Environment variables read when an attribute is not set in the provider block.
 const (
-	envEndpoint   = "ROCKIT_ENDPOINT"
-	envAdminToken = "ROCKIT_ADMIN_TOKEN"
-	envOrgName    = "ROCKIT_ORG"
-	envUsername   = "ROCKIT_USERNAME"
-	envPassword   = "ROCKIT_PASSWORD"
-	envAPIKey     = "ROCKIT_API_KEY"
-	envCACertPEM  = "ROCKIT_CA_CERT_PEM"
-	envMaxElapsed = "ROCKIT_RETRY_MAX_ELAPSED"
-	envSecretsKey = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
-	envAuthScheme = "ROCKIT_AUTH_SCHEME"
-	// envCollectionReads "false" or "0" turns collection_reads off.
+	envEndpoint        = "ROCKIT_ENDPOINT"
+	envAdminToken      = "ROCKIT_ADMIN_TOKEN"
+	envOrgName         = "ROCKIT_ORG"
+	envUsername        = "ROCKIT_USERNAME"
+	envPassword        = "ROCKIT_PASSWORD"
+	envAPIKey          = "ROCKIT_API_KEY"
+	envCACertPEM       = "ROCKIT_CA_CERT_PEM"
+	envMaxElapsed      = "ROCKIT_RETRY_MAX_ELAPSED"
+	envSecretsKey      = "ROCKIT_SECRETS_PUBLIC_KEY_PEM"
+	envAuthScheme      = "ROCKIT_AUTH_SCHEME"
 	envCollectionReads = "ROCKIT_COLLECTION_READS"
+	envRequestTimeout  = "ROCKIT_REQUEST_TIMEOUT"
+	envInsecure        = "ROCKIT_INSECURE_SKIP_VERIFY"
+	envMaxRetries      = "ROCKIT_MAX_RETRIES"
+	envRateLimit       = "ROCKIT_RATE_LIMIT"
+)
+
+// Limits of the provider settings (the schema's validators and the environment variables).
+const (
+	maxMaxRetries = 20
+	minRateLimit  = 0.1
 )
 
 // Defaults of the provider block.
@@ -106,6 +118,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"token (`auth_scheme`, detected from the first login by default).\n\n" +
 			"Every attribute can also come from an environment variable, named in its description; a value in the provider block " +
 			"wins, and the secret (`password` or `api_key`) is one choice: when the block sets either, both variables are ignored. " +
+			"A secret from the environment (`" + envPassword + "`, `" + envAPIKey + "`) is used only for its own organization and " +
+			"user: when `org_name` and `username` come from `" + envOrgName + "` and `" + envUsername + "` too, or equal them. " +
 			"A configuration known to lack a credential that a resource or data source needs fails the plan, naming it. " +
 			"Credentials that are unknown during planning (for example the initial password of an organization created in the " +
 			"same run) are fine for resources; data sources behind such a configuration need `depends_on` on the organization.",
@@ -142,7 +156,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"its short-lived token before it expires (2025: the 5-minute auth token from the 24-hour session; 2026: the " +
 					"15-minute access token through the rotating refresh token; see `auth_scheme`). Conflicts with `api_key`; when the block sets either, " +
 					"neither `" + envPassword + "` nor `" + envAPIKey + "` is read. " +
-					"May also be set with the `" + envPassword + "` environment variable.",
+					"May also be set with the `" + envPassword + "` environment variable, which is used only when `org_name` and `username` " +
+					"come from (or equal) `" + envOrgName + "` and `" + envUsername + "`.",
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
@@ -154,7 +169,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "API key of the machine user `username`, sent with `org_name` and `username` as the " +
 					"`x-rockit-orgname`, `x-rockit-username` and `x-rockit-api-key` headers. Conflicts with `password`; when the " +
 					"block sets either, neither `" + envPassword + "` nor `" + envAPIKey + "` is read. " +
-					"May also be set with the `" + envAPIKey + "` environment variable.",
+					"May also be set with the `" + envAPIKey + "` environment variable, which is used only when `org_name` and `username` " +
+					"come from (or equal) `" + envOrgName + "` and `" + envUsername + "`.",
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
@@ -175,24 +191,28 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP request (one attempt) may take, as a Go duration such as `30s` or `2m`. " +
 					"Defaults to `30s`. A create, change or delete that was sent when Terraform is interrupted (Ctrl-C) still " +
-					"waits for its answer up to this long, so that its result is recorded in state.",
+					"waits for its answer up to this long, so that its result is recorded in state. May also be set with the `" + envRequestTimeout + "` environment variable.",
 				Optional:   true,
 				Validators: []validator.String{validators.Duration()},
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
-				MarkdownDescription: "Skip TLS certificate verification. Only for test hosts; prefer `ca_cert_pem`. Defaults to `false`.",
-				Optional:            true,
+				MarkdownDescription: "Skip TLS certificate verification: anyone on the network path could then read and change every " +
+					"request, the admin token, passwords and API keys included. Only for test hosts; for a host with its own certificate " +
+					"authority set `ca_cert_pem` instead. Every run warns while it is on. Defaults to `false`. May also be set with the `" +
+					envInsecure + "` environment variable (`true` or `false`).",
+				Optional: true,
 			},
 			"ca_cert_pem": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded certificate authority to trust in addition to the system's, for a self-hosted Edge " +
-					"with its own CA. May also be set with the `" + envCACertPEM + "` environment variable.",
+				MarkdownDescription: "PEM-encoded certificate authorities (one or more certificates) to trust in addition to the system's, " +
+					"for a self-hosted Edge with a private CA, so that verification never has to be turned off. May also be set with the `" + envCACertPEM + "` environment variable.",
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a rate limit (429), a server fault (500, 502, 503, 504) " +
-					"or a connection error, with exponential backoff and jitter, honouring `Retry-After`. `0` disables retries. Defaults to `5`.",
+					"or a connection error, with exponential backoff and jitter, honouring `Retry-After`. From `0` (no retries) to `20`. Defaults to `5`. " +
+					"May also be set with the `" + envMaxRetries + "` environment variable.",
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 20)},
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			"retry_max_elapsed": schema.StringAttribute{
 				MarkdownDescription: "The total time one operation may take with all its retries, as a Go duration such as `5m`. " +
@@ -205,9 +225,10 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "The most requests per second the provider sends, shared by all resources, evenly spaced. Unlimited when unset. " +
 					"After a `429` answer the provider also waits for its `Retry-After`, slows to 70% of the rate the server accepted " +
 					"in the second before it, and speeds up again while no `429` comes, never above this value. " +
-					"If you know the server's limit, set this just under it: no `429`, nothing to estimate.",
+					"If you know the server's limit, set this just under it: no `429`, nothing to estimate. At least `0.1`. " +
+					"May also be set with the `" + envRateLimit + "` environment variable.",
 				Optional:   true,
-				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+				Validators: []validator.Float64{float64validator.AtLeast(minRateLimit)},
 			},
 			"collection_reads": schema.BoolAttribute{
 				MarkdownDescription: "Refresh every object of a type from one read of the type's list instead of one request per " +
@@ -219,7 +240,7 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"is reported gone, and list answers that carry fewer fields than the read of one object make the provider " +
 					"read objects alone. Turn it off (`false`) to read every object alone, e.g. when a proxy or cache in front " +
 					"of the server may answer lists older than single objects, or to compare request counts. Defaults to `true`. May also be " +
-					"set with the `" + envCollectionReads + "` environment variable (`false` or `0` turns it off).",
+					"set with the `" + envCollectionReads + "` environment variable (`true` or `false`, `1` or `0`).",
 				Optional: true,
 			},
 			"secrets_public_key_pem": schema.StringAttribute{
@@ -259,7 +280,12 @@ func configSets(v types.String) bool { return !v.IsNull() }
 //     either of them (even to a value unknown until apply), both variables are ignored, so a
 //     block with api_key is not disturbed by ROCKIT_PASSWORD in the environment; only a block
 //     setting both is an error (the schema's ConflictsWith), and with neither in the block,
-//     the variables must not both be set.
+//     the variables must not both be set;
+//   - a secret from the environment belongs to the organization and user of the environment:
+//     it is used only when org_name and username come from ROCKIT_ORG / ROCKIT_USERNAME too, or
+//     equal them (envSecretMismatch). Else it is left out, and a call that needs it fails with a
+//     *client.MissingCredentialError whose Hint says why: a null `password` fed from another
+//     organization's outputs never sends this shell's password to that organization's login.
 //
 // pending lists the credentials the block sets to values not known yet (the bootstrap pattern).
 func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnostics) {
@@ -270,14 +296,17 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	if configSets(cfg.Password) || configSets(cfg.APIKey) {
 		cc.Password = stringSetting(cfg.Password, "")
 		cc.APIKey = stringSetting(cfg.APIKey, "")
-	} else {
-		cc.Password = os.Getenv(envPassword)
-		cc.APIKey = os.Getenv(envAPIKey)
-		if cc.Password != "" && cc.APIKey != "" {
-			diags.AddError("Conflicting credentials",
-				"Both "+envPassword+" and "+envAPIKey+" are set in the environment and the provider block sets neither "+
-					"`password` nor `api_key`. A human backend user logs in with a password, a machine user sends its API key: "+
-					"unset one of the variables, or set the one to use in the provider block (it then wins over both variables).")
+	} else if password, apiKey := os.Getenv(envPassword), os.Getenv(envAPIKey); password != "" || apiKey != "" {
+		if hint := envSecretMismatch(cfg, password != ""); hint != "" {
+			cc.SecretHint = hint
+		} else {
+			cc.Password, cc.APIKey = password, apiKey
+			if cc.Password != "" && cc.APIKey != "" {
+				diags.AddError("Conflicting credentials",
+					"Both "+envPassword+" and "+envAPIKey+" are set in the environment and the provider block sets neither "+
+						"`password` nor `api_key`. A human backend user logs in with a password, a machine user sends its API key: "+
+						"unset one of the variables, or set the one to use in the provider block (it then wins over both variables).")
+			}
 		}
 	}
 	for cred, v := range map[client.Credential]types.String{
@@ -295,20 +324,123 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	}
 }
 
-// collectionReads resolves collection_reads: the attribute when set, else the environment
-// variable ("false" or "0" turns it off), else on. An unknown value means the default.
-func collectionReads(v types.Bool) bool {
-	if !v.IsNull() && !v.IsUnknown() {
+// envSecretMismatch says why the secret in the environment (ROCKIT_PASSWORD when password, else
+// ROCKIT_API_KEY) is not for this provider configuration, or returns "" when it is: org_name and
+// username are each left to their variable, or set to the same value.
+func envSecretMismatch(cfg rockitProviderModel, password bool) string {
+	variable := envAPIKey
+	if password {
+		variable = envPassword
+	}
+	var why []string
+	for _, s := range []struct {
+		attr, env string
+		v         types.String
+	}{{"org_name", envOrgName, cfg.OrgName}, {"username", envUsername, cfg.Username}} {
+		switch env := os.Getenv(s.env); {
+		case s.v.IsUnknown():
+			why = append(why, fmt.Sprintf("`%s` is known only during apply (it comes from another resource), so it cannot be "+
+				"checked against %s", s.attr, s.env))
+		case s.v.IsNull() || s.v.ValueString() == env:
+		case env == "":
+			why = append(why, fmt.Sprintf("`%s` is %q and %s is not set", s.attr, s.v.ValueString(), s.env))
+		default:
+			why = append(why, fmt.Sprintf("`%s` is %q but %s is %q", s.attr, s.v.ValueString(), s.env, env))
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s is set in the environment but not used: a secret from the environment is used only for the "+
+		"organization and user of %s and %s, and for this provider configuration %s. This keeps a password or API key "+
+		"of one organization from being sent to another's login. Set `password` or `api_key` in the provider block, or "+
+		"let `org_name` and `username` come from (or equal) %s and %s.",
+		variable, envOrgName, envUsername, joinAnd(why), envOrgName, envUsername)
+}
+
+// boolSetting resolves a bool attribute: its value when set, else its environment variable
+// (strconv.ParseBool: true/false, 1/0, t/f), else def. An unknown value means def. An invalid
+// variable is an error naming it.
+func boolSetting(diags *diag.Diagnostics, v types.Bool, attr, env string, def bool) bool {
+	if v.IsUnknown() {
+		return def
+	}
+	if !v.IsNull() {
 		return v.ValueBool()
 	}
-	if v.IsUnknown() {
-		return true
+	raw := strings.TrimSpace(os.Getenv(env))
+	if raw == "" {
+		return def
 	}
-	switch strings.ToLower(strings.TrimSpace(os.Getenv(envCollectionReads))) {
-	case "false", "0":
-		return false
+	b, err := strconv.ParseBool(raw)
+	if err != nil {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("The environment variable %s, read because %s is not set, must be true or false (or 1 or 0), got %q.", env, attr, raw))
+		return def
 	}
-	return true
+	return b
+}
+
+// envNumber reads the environment variable of a number attribute left out of the block: ok is
+// false when it is not set or invalid (then diags names the variable and the rule).
+func envNumber[T int64 | float64](diags *diag.Diagnostics, attr, env, rule string, parse func(string) (T, error), valid func(T) bool) (T, bool) {
+	var zero T
+	raw := strings.TrimSpace(os.Getenv(env))
+	if raw == "" {
+		return zero, false
+	}
+	n, err := parse(raw)
+	if err != nil || !valid(n) {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("The environment variable %s, read because %s is not set, must be %s, got %q.", env, attr, rule, raw))
+		return zero, false
+	}
+	return n, true
+}
+
+// durationSetting resolves a duration attribute from its value, else its environment variable;
+// zero when neither is set. An invalid value is an error naming the attribute and the variable.
+func durationSetting(diags *diag.Diagnostics, v types.String, attr, env, example string) time.Duration {
+	raw := stringSetting(v, env)
+	if raw == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+attr,
+			fmt.Sprintf("%s (or %s) must be a positive Go duration such as %q, got %q.", attr, env, example, raw))
+		return 0
+	}
+	return d
+}
+
+// retrySettings resolves max_retries, rate_limit, request_timeout and retry_max_elapsed, each
+// from its attribute, else its environment variable, else the default.
+func retrySettings(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnostics) {
+	if d := durationSetting(diags, cfg.RequestTimeout, "request_timeout", envRequestTimeout, "30s"); d > 0 {
+		cc.Timeout = d
+	}
+	cc.MaxElapsed = durationSetting(diags, cfg.RetryMaxElapsed, "retry_max_elapsed", envMaxElapsed, "5m")
+	switch {
+	case !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown():
+		cc.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	case cfg.MaxRetries.IsNull():
+		if n, ok := envNumber(diags, "max_retries", envMaxRetries, fmt.Sprintf("a whole number from 0 to %d", maxMaxRetries),
+			func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) },
+			func(n int64) bool { return n >= 0 && n <= maxMaxRetries }); ok {
+			cc.MaxRetries = int(n)
+		}
+	}
+	switch {
+	case !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown():
+		cc.RateLimit = cfg.RateLimit.ValueFloat64()
+	case cfg.RateLimit.IsNull():
+		if r, ok := envNumber(diags, "rate_limit", envRateLimit, fmt.Sprintf("a number of requests per second of at least %g", minRateLimit),
+			func(s string) (float64, error) { return strconv.ParseFloat(s, 64) },
+			func(r float64) bool { return r >= minRateLimit && !math.IsInf(r, 0) }); ok {
+			cc.RateLimit = r
+		}
+	}
 }
 
 func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -320,41 +452,18 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 	cc := client.Config{
 		CACertPEM:          stringSetting(cfg.CACertPEM, envCACertPEM),
-		InsecureSkipVerify: cfg.InsecureSkipVerify.ValueBool(),
+		InsecureSkipVerify: boolSetting(&resp.Diagnostics, cfg.InsecureSkipVerify, "insecure_skip_verify", envInsecure, false),
 		Timeout:            defaultRequestTimeout,
 		MaxRetries:         defaultMaxRetries,
 		AuthScheme:         stringSetting(cfg.AuthScheme, envAuthScheme),
 		UserAgent:          fmt.Sprintf("terraform-provider-rockit/%s terraform/%s", p.version, req.TerraformVersion),
+		CollectionReads:    boolSetting(&resp.Diagnostics, cfg.CollectionReads, "collection_reads", envCollectionReads, true),
 	}
 	credentials(cfg, &cc, &resp.Diagnostics)
+	retrySettings(cfg, &cc, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\", got %q.", cfg.RequestTimeout.ValueString()))
-			return
-		}
-		cc.Timeout = d
-	}
-	if v := stringSetting(cfg.RetryMaxElapsed, envMaxElapsed); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("retry_max_elapsed"), "Invalid retry_max_elapsed",
-				fmt.Sprintf("retry_max_elapsed (or %s) must be a positive Go duration such as \"5m\", got %q.", envMaxElapsed, v))
-			return
-		}
-		cc.MaxElapsed = d
-	}
-	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		cc.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	if !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown() {
-		cc.RateLimit = cfg.RateLimit.ValueFloat64()
-	}
-	cc.CollectionReads = collectionReads(cfg.CollectionReads)
 	if cc.AuthScheme != "" && !slices.Contains(client.AuthSchemes, cc.AuthScheme) {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_scheme"), "Invalid auth_scheme",
 			fmt.Sprintf("auth_scheme (or %s) must be one of %q, got %q.", envAuthScheme, client.AuthSchemes, cc.AuthScheme))
@@ -366,6 +475,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 				"A human backend user logs in with a password, a machine user sends its API key: set exactly one of them.")
 		return
 	}
+	transportWarnings(cc, &resp.Diagnostics)
 	cc.Logger = newTFLogger(cc.AdminToken, cc.Password, cc.APIKey)
 
 	secrets := secretsKey{pem: stringSetting(cfg.SecretsPublicKey, envSecretsKey), unknown: cfg.SecretsPublicKey.IsUnknown()}
@@ -388,6 +498,40 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.ActionData = data
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
+}
+
+// transportWarnings warns, on every run (Configure runs for each plan and apply), when the
+// credentials would travel unprotected: plain http to a host other than this machine (loopback,
+// e.g. the mock or an SSH tunnel, stays quiet), or TLS without certificate verification.
+func transportWarnings(cc client.Config, diags *diag.Diagnostics) {
+	const exposed = "the administrator token, the passwords and API keys the provider logs in with, its session and access " +
+		"tokens, and every secret the API issues (initial passwords, API keys, subscription secrets)"
+	u, err := client.ParseEndpoint(cc.Endpoint)
+	if err != nil {
+		return // an invalid endpoint fails elsewhere, naming the rule
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		diags.AddAttributeWarning(path.Root("endpoint"), "Unencrypted connection to the ROCKIT Edge host",
+			fmt.Sprintf("The endpoint (`endpoint` or %s) is %s: plain http to another machine. Anyone on the network path "+
+				"can read %s. Use https://; for a host with its own certificate authority set `ca_cert_pem` (or %s).",
+				envEndpoint, u.String(), exposed, envCACertPEM))
+	}
+	if cc.InsecureSkipVerify && u.Scheme == "https" {
+		diags.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS certificate verification is off",
+			fmt.Sprintf("`insecure_skip_verify` (or %s) is true: the provider does not check who it talks to, so anyone on "+
+				"the network path can pose as %s and read %s. Only for test hosts: for a host with its own certificate "+
+				"authority, set `ca_cert_pem` (or %s) to that CA's PEM certificate instead.", envInsecure, u.Host, exposed, envCACertPEM))
+	}
+}
+
+// isLoopback reports whether host is this machine: localhost (and *.localhost) or a loopback IP.
+func isLoopback(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {

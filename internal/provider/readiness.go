@@ -50,18 +50,33 @@ func missingDetail(m *client.MissingCredentialError) string {
 	}
 	detail := fmt.Sprintf("The provider configuration has no %s. Set the provider %s %s; it is needed for %s.",
 		joinAnd(names), attr, joinAnd(settings), m.Purpose)
+	if m.Hint != "" {
+		detail += "\n\n" + m.Hint
+	}
 	if len(creds) == 1 && creds[0] == client.CredentialSecret {
 		detail += "\n\nIf `password` is set from `admin_initial_password` of a rockit_organization that has `public_key_pem`, " +
 			"it is null: the API encrypts that organization's initial password (`admin_initial_password_encrypted`), so it " +
-			"cannot feed a provider configuration. Decrypt it outside Terraform and pass it in (a sensitive variable or " +
-			envPassword + "), or create the organization without `public_key_pem` to bootstrap it in one apply." +
+			"cannot feed a provider configuration. Decrypt it outside Terraform and pass it in (a sensitive variable, or " +
+			envPassword + " with " + envOrgName + " and " + envUsername + " naming that organization and user), or create the organization without `public_key_pem` " +
+			"to bootstrap it in one apply." +
+			"\n\n" + invitationNote +
 			"\n\nLikewise, if `api_key` is set from `api_key` of a rockit_machine_user whose key is encrypted (its " +
 			"`public_key_pem`, or the provider's `secrets_public_key_pem`), it is null: only `api_key_encrypted` is kept. " +
 			"Set `public_key_pem = \"\"` on that machine user to keep its key in clear (sensitive) state for the alias, or " +
-			"decrypt it outside Terraform and pass it in (a sensitive variable or " + envAPIKey + ")."
+			"decrypt it outside Terraform and pass it in (a sensitive variable, or " + envAPIKey + " with " + envOrgName +
+			" and " + envUsername + " naming that organization and machine user)."
 	}
 	return detail
 }
+
+// invitationNote explains the invitation generation of hosts (contract section 4) to a provider
+// configuration whose password, fed from an organization's admin_initial_password, is null.
+const invitationNote = "On a ROCKIT Edge host of the invitation generation (ROCKITPLAY's \"Create Organization\" of " +
+	"2025-10-15), `admin_initial_password` is always null: the first administrator gets an invitation e-mail at " +
+	"`admin_email` instead of an initial password, and the account is active once that address is confirmed. Such an " +
+	"organization cannot feed a provider configuration in the apply that creates it. Bootstrap it in two applies: the " +
+	"first creates the organization (and sends the invitation); once the administrator has accepted it and set a " +
+	"password, pass that password to this provider configuration (a sensitive variable) and apply again."
 
 // pendingDetail explains a data source read while its provider configuration's credentials are
 // not known yet: the bootstrap alias, fed from an organization created in the same run.
@@ -81,20 +96,53 @@ func pendingDetail(m *client.MissingCredentialError) string {
 }
 
 // organizationGoneDetail says that the organization of the org-scoped credentials does not
-// exist, with the way back, once; later errors of the same run only point to it.
-func organizationGoneDetail(e *client.OrganizationNotFoundError) string {
+// exist. It leads with the likeliest cause, a wrong org_name; the way back for an organization
+// deleted outside Terraform comes only when it existed: the state holds the organization
+// (e.InState) or, objectsInState, objects created in it (a refresh of them). Later errors of the
+// same run only point to the first.
+func organizationGoneDetail(e *client.OrganizationNotFoundError, objectsInState bool) string {
+	lead := fmt.Sprintf("organization %q does not exist: check `org_name` / `%s` (names are case-sensitive).", e.OrgName, envOrgName)
 	if e.Repeated {
-		return fmt.Sprintf("The organization %q does not exist on the ROCKIT Edge host (see the first error about it for the "+
-			"recovery: terraform apply -refresh=false -replace=rockit_organization.<name>, then terraform apply).", e.OrgName)
+		return lead + " (The host said so once already and was not asked again: see the first error about it.)"
 	}
-	return fmt.Sprintf("The organization %q does not exist on the ROCKIT Edge host (%s). It was probably deleted outside "+
-		"Terraform, and everything in it with it, while the Terraform state still holds it.\n\n"+
-		"To create it again with everything Terraform manages in it, run\n\n"+
-		"  terraform apply -refresh=false -replace=rockit_organization.<name>\n\n"+
-		"which creates the organization again without reading what was in it, then\n\n"+
-		"  terraform apply\n\n"+
-		"which finds the objects inside it gone and creates them again. If the organization is not managed in this "+
-		"configuration, set `org_name` (or %s) to one that exists.", e.OrgName, e.Cause, envOrgName)
+	const recreate = "To create it again with everything Terraform manages in it (also while deletion_protection = true), run\n\n" +
+		"  terraform state rm rockit_organization.<name>\n\n" +
+		"which forgets the deleted organization (no request), then\n\n" +
+		"  terraform apply -refresh=false\n\n" +
+		"which creates the organization again without reading what was in it, then\n\n" +
+		"  terraform apply\n\n" +
+		"which finds the objects inside it gone and creates them again."
+	switch {
+	case e.InState:
+		return fmt.Sprintf("%s\n\nThe host answered: %s.\n\nThe Terraform state holds rockit_organization %q, so it existed: "+
+			"it was deleted outside Terraform, and everything in it with it. %s", lead, e.Cause, e.OrgName, recreate)
+	case objectsInState:
+		return fmt.Sprintf("%s\n\nThe host answered: %s.\n\nThe Terraform state holds objects created in %q, so it existed: "+
+			"it was probably deleted outside Terraform, and everything in it with it. If a rockit_organization in this "+
+			"configuration manages it: %s", lead, e.Cause, e.OrgName, recreate)
+	}
+	return fmt.Sprintf("%s\n\nThe host answered: %s.", lead, e.Cause)
+}
+
+// orgNotOfferedDetail says that a 2026 login does not offer the configured organization: it does
+// not exist, or the user is not a member. It lists what the login offered, with the name that
+// differs only in case first.
+func orgNotOfferedDetail(e *client.OrgNotOfferedError, err error) string {
+	detail := fmt.Sprintf("organization %q does not exist, or user %q is not a member of it: check `org_name` / `%s` "+
+		"(names are case-sensitive).", e.OrgName, e.Username, envOrgName)
+	if len(e.Offered) == 0 {
+		detail += fmt.Sprintf(" The login offered no organization to user %q.", e.Username)
+	} else {
+		detail += fmt.Sprintf(" The login offered: %s.", strings.Join(e.Offered, ", "))
+		for _, o := range e.Offered {
+			if strings.EqualFold(o, e.OrgName) {
+				detail += fmt.Sprintf(" Did you mean %q?", o)
+				break
+			}
+		}
+	}
+	return detail + fmt.Sprintf("\n\nThe host answered: %s.\n\nSet `org_name` (or %s) to one of the organizations the login "+
+		"offered, or add the user to that organization.", err, envOrgName)
 }
 
 // joinAnd joins "a", "b" and "c" as "a, b and c".

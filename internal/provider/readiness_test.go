@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -13,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
 // An explicit secret in the provider block wins over the environment: ROCKIT_PASSWORD (as the
@@ -71,6 +72,8 @@ func TestAccProvider_conflictingSecretsInEnvironment(t *testing.T) {
 	ts := newTestServer(t)
 	t.Setenv(envPassword, "from-env")
 	t.Setenv(envAPIKey, "also-from-env")
+	t.Setenv(envOrgName, "Acme")
+	t.Setenv(envUsername, "ci")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -175,6 +178,20 @@ provider "rockitstudio" {
 `, org, orgBody, ts.URL)
 }
 
+// studioRelease is a role managed through the alias of bootstrapStudio.
+const studioRelease = `
+resource "rockit_role" "release" {
+  provider = rockitstudio
+  name     = "Release"
+}
+`
+
+// sealedBootstrap is bootstrapStudio for an organization with public_key_pem, whose
+// admin_initial_password is therefore null, and studioRelease behind the alias.
+func sealedBootstrap(t *testing.T, ts *testServer, org string) string {
+	return bootstrapStudio(ts, org, fmt.Sprintf("  public_key_pem = <<-EOT\n%sEOT", testPublicKeyPEM(t))) + studioRelease
+}
+
 // A data source served by the bootstrap configuration, whose password is not known while
 // planning, fails with a message that says why and what to do; with depends_on it works.
 func TestAccBootstrap_dataSourceNeedsDependsOn(t *testing.T) {
@@ -211,14 +228,8 @@ data "rockit_roles" "all" {
 // An organization with public_key_pem cannot feed the bootstrap configuration: its initial
 // password is only returned encrypted. The plan says so, before the organization is created.
 func TestAccBootstrap_publicKeyOrganizationCannotFeedProvider(t *testing.T) {
-	pubPEM := testPublicKeyPEM(t)
 	ts := newTestServer(t)
-	cfg := bootstrapStudio(ts, "Boot_Sealed", fmt.Sprintf("  public_key_pem = <<-EOT\n%sEOT", pubPEM)) + `
-resource "rockit_role" "release" {
-  provider = rockitstudio
-  name     = "Release"
-}
-`
+	cfg := sealedBootstrap(t, ts, "Boot_Sealed")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
 		Steps: []resource.TestStep{{
@@ -230,6 +241,119 @@ resource "rockit_role" "release" {
 		}},
 	})
 	ts.requireNoRequests(t, "the failing plan")
+}
+
+// A secret from the environment belongs to the organization and user of the environment. A
+// shell that exports another organization's credentials (as the credentials guide recommends)
+// must not fill the null password of a bootstrap alias: its organization has public_key_pem, so
+// admin_initial_password is null. The plan fails with the guide's error, saying why the
+// variable was not used, and no login with that password reaches the host, before or after.
+func TestAccBootstrap_environmentSecretOfAnotherOrganizationIsNotUsed(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	studioPassword := ts.SeedOrg("Studio", "admin")
+	t.Setenv(envOrgName, "Studio")
+	t.Setenv(envUsername, "admin")
+	t.Setenv(envPassword, studioPassword)
+	cfg := sealedBootstrap(t, ts, "Boot_Other")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
+				"ROCKIT_PASSWORD is set in the environment but not used: a secret from the environment is used only for the organization " +
+				"and user of ROCKIT_ORG and ROCKIT_USERNAME, and for this provider configuration `org_name` is \"Boot_Other\" but ROCKIT_ORG is \"Studio\""),
+		}},
+	})
+	if ts.OrgExists("Boot_Other") {
+		t.Error("the organization was created although the plan should have failed")
+	}
+	ts.requireNoRequests(t, "the failing plan (no login with Studio's password, or any other)")
+}
+
+// On a host of the invitation generation (mock -org-invitations) the organization's create
+// answers no initial password. The bootstrap alias fed from admin_initial_password fails before
+// it sends anything, explaining the invitation and the two-apply path; the organization is
+// created and kept. The second apply, with the password the administrator set after accepting
+// the invitation, manages the inside.
+func TestAccBootstrap_invitationHostTakesTwoApplies(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t, func(o *mockserver.Options) { o.OrgInvitations = true })
+	second := ts.adminProvider() + fmt.Sprintf(`
+variable "studio_password" {
+  type      = string
+  sensitive = true
+}
+
+resource "rockit_organization" "studio" {
+  name        = "Invited"
+  admin_email = "ops@example.com"
+}
+
+provider "rockitstudio" {
+  endpoint    = %q
+  org_name    = rockit_organization.studio.name
+  username    = rockit_organization.studio.admin_username
+  password    = var.studio_password
+  max_retries = 0
+}
+`, ts.URL) + studioRelease
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
+		Steps: []resource.TestStep{
+			{
+				Config: bootstrapStudio(ts, "Invited", `  admin_email = "ops@example.com"`) + studioRelease,
+				ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
+					"On a ROCKIT Edge host of the invitation generation (ROCKITPLAY's \"Create Organization\" of 2025-10-15), " +
+					"`admin_initial_password` is always null: the first administrator gets an invitation e-mail at `admin_email` instead of an " +
+					"initial password, and the account is active once that address is confirmed. Such an organization cannot feed a provider " +
+					"configuration in the apply that creates it. Bootstrap it in two applies"),
+			},
+			{
+				PreConfig: func() {
+					if !ts.OrgExists("Invited") {
+						t.Fatal("the first apply did not create the organization")
+					}
+					if logins := ts.requestsMatching("POST", "/be/v1/login"); len(logins) != 0 {
+						t.Fatalf("the alias sent %s without a password", describeRequests(logins))
+					}
+					pw, ok := ts.AcceptInvitation("Invited", "admin")
+					if !ok {
+						t.Fatal("no administrator to invite")
+					}
+					t.Setenv("TF_VAR_studio_password", pw)
+				},
+				Config: second,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("rockit_organization.studio", tfjsonpath.New("admin_initial_password"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("rockit_organization.studio", tfjsonpath.New("admin_initial_password_encrypted"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("rockit_role.release", tfjsonpath.New("name"), knownvalue.StringExact("Release")),
+				},
+				Check: ts.checkRole("Invited", "Release", map[string]int{}),
+			},
+		},
+	})
+}
+
+// The create on an invitation host keeps both password attributes null and warns, naming the
+// administrator and where the invitation went (protocol level: the CLI harness hides warnings).
+func TestOrganizationCreateOnInvitationHostWarns(t *testing.T) {
+	ts := newTestServer(t, func(o *mockserver.Options) { o.OrgInvitations = true })
+	p := protoNewServer(t, map[string]any{"endpoint": ts.URL, "admin_token": testAdminToken, "max_retries": int64(0)})
+	resp := p.protoCreate("rockit_organization", map[string]any{"name": "Invited", "admin_email": "ops@example.com"})
+	state := p.protoDecodeState("rockit_organization", resp.NewState)
+	if state["admin_initial_password"] != nil || state["admin_initial_password_encrypted"] != nil {
+		t.Errorf("state %v: want both admin_initial_password attributes null", state)
+	}
+	var warnings []string
+	for _, d := range resp.Diagnostics {
+		warnings = append(warnings, d.Summary+": "+d.Detail)
+	}
+	want := `Invitation sent instead of an initial password: The ROCKIT Edge host created the organization "Invited" without an ` +
+		`initial password: it is of the invitation generation, which e-mails an invitation to the first administrator "admin" (ops@example.com)`
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], want) {
+		t.Errorf("diagnostics %q, want one warning starting %q", warnings, want)
+	}
 }
 
 // A machine user whose API key is kept only encrypted cannot feed a provider configuration in
@@ -278,6 +402,8 @@ func TestAccOrganization_deletedOutsideTerraform(t *testing.T) {
 	clearRockitEnv(t)
 	ts := newTestServer(t)
 	t.Setenv(envPassword, ts.SeedOrg("Vanished", "admin"))
+	t.Setenv(envOrgName, "Vanished")
+	t.Setenv(envUsername, "admin")
 	cfg := fmt.Sprintf(`
 provider "rockit" {
   endpoint    = %q
@@ -295,22 +421,18 @@ resource "rockit_role" "c" { name = "Ops_C" }
 			{Config: cfg},
 			{
 				PreConfig: func() {
-					req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/be/v1/orgs/Vanished", nil)
-					req.Header.Set("x-rockit-beauth-token", testAdminToken)
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil || resp.StatusCode != http.StatusOK {
-						t.Fatalf("deleting the organization out of band: %v %v", resp, err)
-					}
-					_ = resp.Body.Close()
+					ts.deleteOrgOutOfBand(t, "Vanished")
 					ts.ResetRequests()
 				},
 				Config:   cfg,
 				PlanOnly: true,
-				ExpectError: expectError(`The organization "Vanished" does not exist on the ROCKIT Edge host ` +
-					`(POST /be/v1/login: HTTP 401: unauthorized: organization 'Vanished' does not exist). It was probably deleted outside Terraform, ` +
-					"and everything in it with it, while the Terraform state still holds it. To create it again with everything Terraform manages in it, run " +
-					"terraform apply -refresh=false -replace=rockit_organization.<name> which creates the organization again without reading what was in it, then " +
-					"terraform apply"),
+				ExpectError: expectError("organization \"Vanished\" does not exist: check `org_name` / `ROCKIT_ORG` (names are case-sensitive). " +
+					"The host answered: POST /be/v1/login: HTTP 401: unauthorized: organization 'Vanished' does not exist. " +
+					`The Terraform state holds objects created in "Vanished", so it existed: it was probably deleted outside Terraform, ` +
+					"and everything in it with it. If a rockit_organization in this configuration manages it: To create it again with " +
+					"everything Terraform manages in it (also while deletion_protection = true), run terraform state rm " +
+					"rockit_organization.<name> which forgets the deleted organization (no request), then terraform apply " +
+					"-refresh=false which creates the organization again without reading what was in it, then terraform apply"),
 			},
 			{
 				PreConfig: func() {
@@ -335,6 +457,101 @@ resource "rockit_role" "c" { name = "Ops_C" }
 }
 
 // Every data source's page says how to use it behind the bootstrap configuration.
+// expectErrorWithout is a TestCase.ErrorCheck: the step must fail with an error containing want
+// (white space as in expectError) and none of notWant. *failed reports that it did fail.
+func expectErrorWithout(failed *bool, want string, notWant ...string) func(error) error {
+	return func(err error) error {
+		msg := strings.Join(strings.Fields(err.Error()), " ")
+		if !strings.Contains(msg, want) {
+			return fmt.Errorf("want an error containing %q, got: %w", want, err)
+		}
+		for _, n := range notWant {
+			if strings.Contains(msg, n) {
+				return fmt.Errorf("want an error without %q, got: %w", n, err)
+			}
+		}
+		*failed = true
+		return nil
+	}
+}
+
+// A wrong organization name (ROCKIT_ORG=acme for Acme), with no rockit_organization in the
+// configuration and no state: the error leads with the name to check, lists what a 2026 login
+// offered, and gives no advice about re-creating an organization deleted outside Terraform.
+func TestAccProvider_wrongOrganizationName(t *testing.T) {
+	forEachAuthScheme(t, func(t *testing.T) {
+		clearRockitEnv(t)
+		ts := newTestServer(t)
+		t.Setenv(envPassword, ts.SeedOrg("Acme", "admin"))
+		t.Setenv(envOrgName, "acme")
+		t.Setenv(envUsername, "admin")
+		want := "organization \"acme\" does not exist: check `org_name` / `ROCKIT_ORG` (names are case-sensitive). " +
+			"The host answered: POST /be/v1/login: HTTP 401: unauthorized: organization 'acme' does not exist."
+		if ts.scheme == mockserver.AuthScheme2026 {
+			want = "organization \"acme\" does not exist, or user \"admin\" is not a member of it: check `org_name` / `ROCKIT_ORG` " +
+				"(names are case-sensitive). The login offered: Acme. Did you mean \"Acme\"?"
+		}
+		var failed bool
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ErrorCheck:               expectErrorWithout(&failed, want, "deleted outside Terraform", "-replace"),
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf("provider \"rockit\" {\n  endpoint    = %q\n  max_retries = 0%s\n}\n", ts.URL, ts.schemeSetting()) +
+					`resource "rockit_role" "r" { name = "Ops" }`,
+			}},
+		})
+		if !failed {
+			t.Error("the apply with a wrong organization name did not fail")
+		}
+	})
+}
+
+// An organization that the state holds (here imported) and that was deleted outside
+// Terraform: a read inside it, after the organization's refresh, says that it existed, and how
+// to create it again.
+func TestAccOrganization_inStateDeletedOutsideTerraform(t *testing.T) {
+	clearRockitEnv(t)
+	ts := newTestServer(t)
+	t.Setenv(envPassword, ts.SeedOrg("Gone_Org", "admin"))
+	t.Setenv(envOrgName, "Gone_Org")
+	t.Setenv(envUsername, "admin")
+	cfg := ts.adminProvider() + `
+import {
+  to = rockit_organization.o
+  id = "Gone_Org"
+}
+resource "rockit_organization" "o" { name = "Gone_Org" }
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() { ts.deleteOrgOutOfBand(t, "Gone_Org") },
+				Config: cfg + `
+data "rockit_roles" "all" {
+  depends_on = [rockit_organization.o]
+}
+`,
+				ExpectError: expectError("organization \"Gone_Org\" does not exist: check `org_name` / `ROCKIT_ORG` (names are case-sensitive). " +
+					"The host answered: POST /be/v1/login: HTTP 401: unauthorized: organization 'Gone_Org' does not exist. " +
+					`The Terraform state holds rockit_organization "Gone_Org", so it existed: it was deleted outside Terraform, and everything ` +
+					"in it with it. To create it again with everything Terraform manages in it (also while deletion_protection = true), " +
+					"run terraform state rm rockit_organization.<name>"),
+			},
+			{
+				// The way back: the organization exists again (as after -replace).
+				PreConfig: func() { t.Setenv(envPassword, ts.SeedOrg("Gone_Org", "admin")) },
+				Config: cfg + `
+data "rockit_roles" "all" {
+  depends_on = [rockit_organization.o]
+}
+`,
+			},
+		},
+	})
+}
+
 func TestDataSourceDescriptionsNameDependsOn(t *testing.T) {
 	p := New("test")()
 	for _, f := range p.DataSources(context.Background()) {

@@ -145,7 +145,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Error reading role", err)
+		addReadError(&resp.Diagnostics, "Error reading role", err)
 		return
 	}
 	resp.Diagnostics.Append(roleFromAPI(ro, &state)...)

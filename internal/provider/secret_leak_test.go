@@ -158,6 +158,8 @@ func TestAccSecretsNeverReachTheLog(t *testing.T) {
 	// configuration text itself.
 	t.Setenv(envAdminToken, testAdminToken)
 	t.Setenv(envPassword, adminPassword)
+	t.Setenv(envOrgName, "LeakTest") // a secret from the environment is used only for its own organization and user
+	t.Setenv(envUsername, "admin")
 	t.Setenv("TF_VAR_storage_secret", storageSecret)
 	t.Setenv("TF_VAR_download_key", downloadKey)
 	withPassword := fmt.Sprintf(`
@@ -247,6 +249,7 @@ resource "rockit_app" "game" {
 	// Phase 2: a machine user (API-key headers on every request).
 	t.Setenv(envPassword, "")
 	t.Setenv(envAPIKey, botKey)
+	t.Setenv(envUsername, "ci_bot")
 	withAPIKey := fmt.Sprintf(`
 provider "rockit" {
   endpoint = %[1]q
@@ -289,6 +292,8 @@ resource "rockit_app" "tool" {
 	password26 := m26.SeedOrg("LeakNew", "admin")
 	t.Setenv(envAPIKey, "")
 	t.Setenv(envPassword, password26)
+	t.Setenv(envOrgName, "LeakNew")
+	t.Setenv(envUsername, "admin")
 	with2026 := fmt.Sprintf(`
 provider "rockit" {
   endpoint = %[1]q
@@ -399,6 +404,8 @@ func TestAccSecretsNeverReachTheLogOrState_withKeys(t *testing.T) {
 	adminPassword := m.SeedOrg("LeakKeys", "admin")
 	t.Setenv(envAdminToken, testAdminToken)
 	t.Setenv(envPassword, adminPassword)
+	t.Setenv(envOrgName, "LeakKeys")
+	t.Setenv(envUsername, "admin")
 	key := newTestKey(t)
 	t.Setenv(envSecretsKey, key.pem)
 

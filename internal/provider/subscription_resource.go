@@ -199,7 +199,7 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Error reading subscription", err)
+		addReadError(&resp.Diagnostics, "Error reading subscription", err)
 		return
 	}
 	resp.Diagnostics.Append(subscriptionFromAPI(sub, &state, secretsKey{})...)

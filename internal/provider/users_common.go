@@ -93,7 +93,7 @@ func readUser(ctx context.Context, c *client.Client, k identityKey, username, wa
 		return nil, false
 	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "Error reading user", err)
+		addReadError(&resp.Diagnostics, "Error reading user", err)
 		return nil, false
 	}
 	if u.Type != "" && u.Type != wantType {
