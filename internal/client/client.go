@@ -69,6 +69,9 @@ type Config struct {
 	// GetSubscription) from one walk of each type's list, shared by the Client (snapshot.go);
 	// false: one GET per read.
 	CollectionReads bool
+	// Journal records the creates about to be sent, as evidence for a later run (journal.go);
+	// nil: one in memory, for this Client only.
+	Journal *Journal
 
 	// Logger receives one line per attempt (method, path, status, duration, attempt); nil: none.
 	Logger Logger
@@ -127,6 +130,7 @@ type Client struct {
 	limiter *limiter
 	gone    orgGone
 	snaps   *snapshots // the collection snapshots of the refresh reads
+	journal *Journal   // evidence of the creates sent (journal.go)
 
 	// authMu guards the human user's authenticator and the generation (see auth.go).
 	authMu      slot
@@ -213,6 +217,10 @@ func New(cfg Config) (*Client, error) {
 		limiter: newLimiter(cfg.RateLimit),
 	}
 	c.authMu = newSlot()
+	c.journal = cfg.Journal
+	if c.journal == nil {
+		c.journal = NewJournal("")
+	}
 	c.newSnapshots()
 	switch cfg.AuthScheme {
 	case AuthSchemeAuto:
@@ -250,6 +258,9 @@ type request struct {
 	headers http.Header
 	// noRetry sends the request once (a refresh token must never be presented twice).
 	noRetry bool
+	// onSend, when set, is called right before each attempt is written to the connection
+	// (after the rate limiter, the login and any hold), with the time it leaves.
+	onSend func(time.Time)
 }
 
 // envelope is the body every answer carries.
@@ -514,6 +525,9 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	}
 
 	start := c.cfg.Now()
+	if r.onSend != nil {
+		r.onSend(start)
+	}
 	resp, err := c.http.Do(req)
 	fields := map[string]any{"method": r.method, "path": r.path, "attempt": attempt}
 	if err != nil {

@@ -285,6 +285,9 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, state.Name.ValueString()) {
+		return
+	}
 	a, err := r.client.ReadApp(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		appKey.readGone(ctx, resp, r.client, state.Name.ValueString())

@@ -291,6 +291,9 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, deploymentKey, "rockit_deployment", r.client, state.Name.ValueString()) {
+		return
+	}
 	d, err := r.client.ReadDeployment(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		deploymentKey.readGone(ctx, resp, r.client, state.Name.ValueString())

@@ -152,6 +152,9 @@ func (r *machineUserResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, machineUserKey, "rockit_machine_user", r.client, state.Username.ValueString()) {
+		return
+	}
 	u, ok := readUser(ctx, r.client, machineUserKey, state.Username.ValueString(), client.UserTypeMachine, resp)
 	if !ok {
 		return

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 	"strings"
 	"time"
 
@@ -47,6 +48,10 @@ func New(version string) func() provider.Provider {
 // rockitProvider is the rockit provider.
 type rockitProvider struct {
 	version string
+	// journal is the crash journal of this provider process (evidence.go), shared by its
+	// provider configurations; made by the first Configure.
+	journalOnce sync.Once
+	journal     *client.Journal
 }
 
 // rockitProviderModel is the provider block.
@@ -355,6 +360,8 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		cc.RateLimit = cfg.RateLimit.ValueFloat64()
 	}
 	cc.CollectionReads = collectionReads(cfg.CollectionReads)
+	p.journalOnce.Do(func() { p.journal = client.NewJournal(journalDir()) })
+	cc.Journal = p.journal
 	if cc.AuthScheme != "" && !slices.Contains(client.AuthSchemes, cc.AuthScheme) {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_scheme"), "Invalid auth_scheme",
 			fmt.Sprintf("auth_scheme (or %s) must be one of %q, got %q.", envAuthScheme, client.AuthSchemes, cc.AuthScheme))

@@ -139,6 +139,9 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, roleKey, "rockit_role", r.client, state.Name.ValueString()) {
+		return
+	}
 	ro, err := r.client.ReadRole(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		roleKey.readGone(ctx, resp, r.client, state.Name.ValueString())

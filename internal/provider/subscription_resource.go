@@ -193,6 +193,9 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, subscriptionKey, "rockit_subscription", r.client, state.Name.ValueString()) {
+		return
+	}
 	sub, err := r.client.GetSubscription(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		subscriptionKey.readGone(ctx, resp, r.client, state.Name.ValueString())

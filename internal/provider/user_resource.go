@@ -167,6 +167,9 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, userKey, "rockit_user", r.client, state.Username.ValueString()) {
+		return
+	}
 	u, ok := readUser(ctx, r.client, userKey, state.Username.ValueString(), client.UserTypeHuman, resp)
 	if !ok {
 		return
