@@ -313,7 +313,8 @@ func (c *Client) create(ctx context.Context, path string, body, out any, read re
 			return
 		}
 		ev.Sent = t
-		id, jerr := c.journal.record(ev, true)
+		c.countSend(key)
+		id, jerr := c.journal.record(ev)
 		if jerr != nil {
 			c.logWarn(ctx, "could not record the create in the journal; its evidence lives in this process only", map[string]any{
 				"name": name, "journal": c.journal.Dir(), "error": jerr.Error(),
@@ -334,7 +335,7 @@ func (c *Client) create(ctx context.Context, path string, body, out any, read re
 		}
 		return adopted, err
 	case IsConflict(err):
-		if c.journal.sentThisRun(key) > 1 {
+		if c.sentThisRun(key) > 1 {
 			c.journal.drop(key, entry)
 			return false, &DuplicateCreateError{Kind: ev.Kind, Name: name, Cause: err}
 		}
@@ -376,7 +377,7 @@ func (c *Client) create(ctx context.Context, path string, body, out any, read re
 // evidence, the object is absent, or it is not proven ours (the POST's 409 then says so).
 func (c *Client) adoptJournaled(ctx context.Context, path string, ev Evidence, body, out any, read readFunc) (adopted, done bool, err error) {
 	key := ev.key()
-	if read == nil || !c.journal.mayHave(key) || c.journal.sentThisRun(key) > 0 {
+	if read == nil || !c.journal.mayHave(key) || c.sentThisRun(key) > 0 {
 		return false, false, nil
 	}
 	var proof *Evidence

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -131,6 +132,9 @@ type Client struct {
 	gone    orgGone
 	snaps   *snapshots // the collection snapshots of the refresh reads
 	journal *Journal   // evidence of the creates sent (journal.go)
+	sendsMu sync.Mutex
+	sends   map[string]int // creates sent by this Client, by journal key
+	taken   takenNames     // the plan-time list of names per type (taken.go)
 
 	// authMu guards the human user's authenticator and the generation (see auth.go).
 	authMu      slot
@@ -299,6 +303,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 	if r.method != http.MethodGet {
 		// Whatever its outcome, a write may have changed objects a snapshot holds.
 		defer c.wrote(r)
+		defer c.taken.wrote(r)
 	}
 	var body []byte
 	if r.body != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -84,15 +85,11 @@ func withoutSecrets(v any) any {
 // has a file of its own, and a lookup reads the directory afresh. Entries are pruned once their
 // object is in state (Forget, from a resource's Read and Delete). The directory holds no secret.
 //
-// It also remembers, for this process only, which objects were sent a create (sends): a 409
-// for an object another create of this run sent means two resources name one object.
-//
 // A Journal with an empty directory keeps its entries in memory (this process only).
 type Journal struct {
 	dir string
 
-	mu    sync.Mutex
-	sends map[string]int
+	mu sync.Mutex
 	// mem holds the entries of a journal without a directory, by key.
 	mem map[string]map[string]Evidence
 	// index is the entry files per key this process knows of (read once from dir, then kept
@@ -103,22 +100,19 @@ type Journal struct {
 
 // NewJournal returns a journal in dir ("" for one in memory).
 func NewJournal(dir string) *Journal {
-	return &Journal{dir: dir, sends: map[string]int{}, mem: map[string]map[string]Evidence{}}
+	return &Journal{dir: dir, mem: map[string]map[string]Evidence{}}
 }
 
 // Dir is the journal's directory ("" in memory).
 func (j *Journal) Dir() string { return j.dir }
 
-// record writes e before its request leaves and counts the send. It returns the entry's file
+// record writes e before its request leaves. It returns the entry's file
 // name (for drop) and an error when the entry could not be written (the create goes on: the
 // evidence then lives in this process and in state only).
-func (j *Journal) record(e Evidence, send bool) (string, error) {
+func (j *Journal) record(e Evidence) (string, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	key := e.key()
-	if send {
-		j.sends[key]++
-	}
 	id := fmt.Sprintf("%s-%d-%s.json", key, e.Sent.UnixNano(), randomSuffix())
 	if j.dir == "" {
 		if j.mem[key] == nil {
@@ -156,7 +150,7 @@ func (j *Journal) Record(e Evidence) error {
 			return nil
 		}
 	}
-	_, err := j.record(e, false)
+	_, err := j.record(e)
 	return err
 }
 
@@ -191,11 +185,6 @@ func (j *Journal) lookup(key, except string) []Evidence {
 	return out
 }
 
-// Has reports whether the journal holds an entry of the object with the fingerprint ("" any).
-func (j *Journal) Has(endpoint, org, kind, name string) bool {
-	return len(j.lookup(journalKey(endpoint, org, kind, name), "")) > 0
-}
-
 // mayHave reports whether the journal may hold an entry of key: the directory's entries as
 // this process last read them, and its own.
 func (j *Journal) mayHave(key string) bool {
@@ -208,11 +197,23 @@ func (j *Journal) mayHave(key string) bool {
 	return len(j.index[key]) > 0
 }
 
-// sentThisRun is how many creates of the object this process sent.
-func (j *Journal) sentThisRun(key string) int {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.sends[key]
+// sentThisRun is how many creates of the object this Client sent. A Client lives as long as
+// its provider configuration, i.e. one Terraform run of one plugin process (Terraform starts a
+// plugin process per provider configuration and configures it once).
+func (c *Client) sentThisRun(key string) int {
+	c.sendsMu.Lock()
+	defer c.sendsMu.Unlock()
+	return c.sends[key]
+}
+
+// countSend counts a create of the object sent by this Client.
+func (c *Client) countSend(key string) {
+	c.sendsMu.Lock()
+	defer c.sendsMu.Unlock()
+	if c.sends == nil {
+		c.sends = map[string]int{}
+	}
+	c.sends[key]++
 }
 
 // drop removes one entry (a create that definitely failed, or a conflict with no evidence).
@@ -296,15 +297,21 @@ func (c *Client) ForgetCreate(kind, name string) {
 	c.journal.forget(c.journalKey(kind, name))
 }
 
-// JournalHas reports whether this working directory's journal holds evidence of a create of
-// the object: the create of it that a plan shows will adopt it if it is proven to be that one.
-func (c *Client) JournalHas(kind, name string) bool {
-	return c.journal.Has(c.endpointID(), c.cfg.OrgName, kind, name)
+// JournalProves reports whether this working directory's journal holds evidence of a create of
+// the object that its creation time created (as the server reports it) does not contradict:
+// the create of it that a plan shows adopts it once its fields are proven equal too.
+func (c *Client) JournalProves(kind, name, created string) bool {
+	for _, e := range c.journal.lookup(c.journalKey(kind, name), "") {
+		if createdBefore(json.RawMessage(`{"created":`+strconv.Quote(created)+`}`), e.Sent.Add(-adoptionClockSkew)) == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // SentThisRun reports whether this process sent a create of the object.
 func (c *Client) SentThisRun(kind, name string) bool {
-	return c.journal.sentThisRun(c.journalKey(kind, name)) > 0
+	return c.sentThisRun(c.journalKey(kind, name)) > 0
 }
 
 // RecordEvidence writes evidence kept elsewhere (a resource's private state) into the journal.

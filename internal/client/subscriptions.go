@@ -61,7 +61,9 @@ func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRe
 			return &adoptedSub, &CredentialsLostError{Kind: "subscription", Name: in.Name, Secret: "secret",
 				Cause: fmt.Errorf("unsubscribing it to subscribe again failed: %w", err)}
 		}
-		if lost > c.cfg.MaxRetries {
+		// (An object adopted from the journal's evidence, before any POST, may be subscribed
+		// again once even with max_retries = 0.)
+		if lost > max(c.cfg.MaxRetries, 1) {
 			return nil, fmt.Errorf("subscription %q: the answer carrying its secret was lost %d times; it was unsubscribed again, apply again", in.Name, lost)
 		}
 	}

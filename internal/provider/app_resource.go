@@ -156,6 +156,7 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 // none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
 	if req.State.Raw.IsNull() {
 		return
 	}
@@ -351,6 +352,9 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	var state appResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, appKey, r.client, state.Name.ValueString()) {
 		return
 	}
 	if appGuard.refuseDelete(&resp.Diagnostics, state.Name.ValueString(), state.DeletionProtection) {

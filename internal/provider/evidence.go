@@ -90,6 +90,10 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 	}
 	if len(raw) == 0 {
 		c.ForgetCreate(coll, name)
+		c.NoteInState(coll, name)
+		if resp.Private != nil {
+			markInState(ctx, resp.Private, name)
+		}
 		return false
 	}
 	var ev client.Evidence
@@ -107,6 +111,8 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 		tflog.Warn(ctx, "the "+k.kind+" whose create had an unknown outcome does not exist; the create is planned again",
 			map[string]any{k.nameAttr: name})
 	case client.CreateNotOurs:
+		c.ForgetCreate(coll, name) // disproven
+		c.NoteSettledNotOurs(coll, name)
 		resp.Diagnostics.AddWarning(fmt.Sprintf("The %s %q exists, but not by this configuration's create", k.kind, name), fmt.Sprintf(
 			"The create of the %s %q had an unknown outcome (no answer came back), so it was kept in state as tainted with "+
 				"the evidence to judge it. It exists on the server, but %s: it is someone else's object. It was removed from "+
@@ -126,6 +132,41 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 	resp.Diagnostics.Append(k.set(ctx, resp.Identity, c, name)...)
 	resp.State.RemoveResource(ctx)
 	return true
+}
+
+// spareUnprovenObject starts the Delete of every resource type that can be read: an object
+// whose create had an unknown outcome (terraform destroy -refresh=false, or a replacement the
+// refresh did not settle) is deleted only when it was created after the request left; an
+// absent one is done, and one that is someone else's is left alone with a warning. It reports
+// true when the Delete must not send its request.
+func spareUnprovenObject(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse, k identityKey,
+	c *client.Client, name string,
+) bool {
+	if req.Private == nil {
+		return false
+	}
+	raw, diags := req.Private.GetKey(ctx, privateUnknownCreate)
+	if diags.HasError() || len(raw) == 0 {
+		return false
+	}
+	var ev client.Evidence
+	_ = json.Unmarshal(raw, &ev)
+	ev.Kind, ev.Name = collectionOf[k.kind], name
+	verdict, reason, err := c.SettleCreate(ctx, ev)
+	switch {
+	case err != nil:
+		addClientError(&resp.Diagnostics, "Error reading "+k.kind, err)
+		return true
+	case verdict == client.CreateAbsent:
+		return true
+	case verdict == client.CreateNotOurs:
+		c.ForgetCreate(ev.Kind, name)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("The %s %q was not deleted", k.kind, name), fmt.Sprintf(
+			"Its create had an unknown outcome, and the %s that exists is not this configuration's: %s. It was "+
+				"removed from state and left on the server.", k.kind, reason))
+		return true
+	}
+	return false
 }
 
 // importBlock is a ready-to-paste import block for the object name of typeName. The provider

@@ -282,7 +282,7 @@ func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, whe
 }
 
 func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+	if word != "" && strings.ContainsRune("aeio", rune(word[0])) { // "a user"
 		return "An"
 	}
 	return "A"

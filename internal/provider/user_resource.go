@@ -129,6 +129,7 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 // credentials_version asks for a reset.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_user", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, userKey, "rockit_user")
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{version: "credentials_version", clear: "initial_password", encrypted: "initial_password_encrypted"}, r.secretsKey)
 }
 
@@ -220,6 +221,9 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, userKey, r.client, state.Username.ValueString()) {
 		return
 	}
 	deleteUser(ctx, r.client, state.Username.ValueString(), &resp.Diagnostics)
