@@ -49,6 +49,14 @@ func pastClock(behind *atomic.Bool) func(*mockserver.Options) {
 	}
 }
 
+// opsRole is the role every test here creates.
+const opsRole = `
+resource "rockit_role" "r" {
+  name        = "Ops"
+  permissions = { apps = ["read"] }
+}
+`
+
 // noDeletes fails when any DELETE reached the mock.
 func (ts *testServer) noDeletes() resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -76,12 +84,7 @@ func TestAccUnknownCreateOfSomeoneElsesRoleIsNeverDeleted(t *testing.T) {
 	p := ts.orgProvider(t, "Elses")
 	ts.SeedRole("Elses", "Ops", map[string]int{"apps": 2}) // the very permissions the configuration asks for
 	behind.Store(false)
-	cfg := p + `
-resource "rockit_role" "r" {
-  name        = "Ops"
-  permissions = { apps = ["read"] }
-}
-`
+	cfg := p + opsRole
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -152,12 +155,7 @@ func TestAccUnknownCreateOfAbsentRoleIsCreatedAgain(t *testing.T) {
 	var fault atomic.Bool
 	fault.Store(true)
 	ts := newTestServerBehind(t, faultFront(&fault, "POST /be/v1/roles"))
-	cfg := ts.orgProvider(t, "Absent") + `
-resource "rockit_role" "r" {
-  name        = "Ops"
-  permissions = { apps = ["read"] }
-}
-`
+	cfg := ts.orgProvider(t, "Absent") + opsRole
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -196,12 +194,7 @@ provider "rockit" {
   max_retries      = 1
   collection_reads = false
 }
-
-resource "rockit_role" "r" {
-  name        = "Ops"
-  permissions = { apps = ["read"] }
-}
-`, url, password)
+`, url, password) + opsRole
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
