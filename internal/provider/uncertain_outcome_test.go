@@ -1,17 +1,22 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
@@ -240,4 +245,76 @@ resource "rockit_role" "b" {
 			ExpectError: regexp.MustCompile(`(?s)Two resources name the same role.*created in this run by another rockit_role.*Do not import it`),
 		}},
 	})
+}
+
+// TestProtoReadSettlesAnUnknownCreate: the Read of a role kept with the evidence of a create
+// of unknown outcome settles it, at the protocol level where its warnings are visible: absent
+// and someone else's leave state (the latter with a warning naming it and the import block);
+// one created after the request left leaves state too, with a warning that the planned create
+// adopts it, and that create adopts it without a POST. Nothing is deleted.
+func TestProtoReadSettlesAnUnknownCreate(t *testing.T) {
+	var behind atomic.Bool
+	ts := newTestServer(t, pastClock(&behind))
+	p := protoOrgServer(t, ts, "Settle")
+	typ := p.resourceType("rockit_role")
+	state := func(name string) *tfprotov6.DynamicValue {
+		return protoDynamic(t, typ, map[string]any{"id": name, "name": name, "permissions": map[string]any{"apps": []any{"read"}}})
+	}
+	private := func(name string, sent time.Time) []byte {
+		fp := client.Fingerprint(client.CreateRoleRequest{Name: name, Permissions: map[string]int{"apps": mockserver.PermRead}})
+		ev, _ := json.Marshal(client.Evidence{Kind: "roles", Name: name, Fingerprint: fp, Sent: sent})
+		b, _ := json.Marshal(map[string][]byte{privateUnknownCreate: ev})
+		return b
+	}
+	warnings := func(resp *tfprotov6.ReadResourceResponse) string {
+		var w []string
+		for _, d := range resp.Diagnostics {
+			w = append(w, d.Summary+": "+d.Detail)
+		}
+		return strings.Join(w, "\n")
+	}
+	behind.Store(true)
+	ts.SeedRole("Settle", "Elses", map[string]int{"apps": mockserver.PermRead})
+	behind.Store(false)
+	ts.SeedRole("Settle", "Ours", map[string]int{"apps": mockserver.PermRead})
+	ts.ResetRequests()
+
+	if resp := p.protoRead("rockit_role", state("Gone"), private("Gone", time.Now()), nil); !protoIsNull(t, typ, resp.NewState) {
+		t.Errorf("absent: still in state; diagnostics: %s", warnings(resp))
+	}
+	resp := p.protoRead("rockit_role", state("Elses"), private("Elses", time.Now()), nil)
+	if !protoIsNull(t, typ, resp.NewState) {
+		t.Error("someone else's: still in state")
+	}
+	if w := warnings(resp); !expectError(`The role "Elses" exists, but not by this configuration's create: ` +
+		`The create of the role "Elses" had an unknown outcome`).MatchString(w) ||
+		!strings.Contains(w, "import {\n  to = rockit_role.<resource name>  # the address shown with this message\n  id = \"Elses\"\n}") {
+		t.Errorf("someone else's: warning\n%s", w)
+	}
+	resp = p.protoRead("rockit_role", state("Ours"), private("Ours", time.Now().Add(-10*time.Second)), nil)
+	if w := warnings(resp); !protoIsNull(t, typ, resp.NewState) || !strings.Contains(w, `The role "Ours" will be adopted`) {
+		t.Errorf("ours: state null = %v, warning\n%s", protoIsNull(t, typ, resp.NewState), w)
+	}
+	// The create the plan then shows adopts it: the journal holds the evidence (the
+	// fingerprint of the same request), so a GET proves it and no POST is sent.
+	created := p.protoCreate("rockit_role", map[string]any{"name": "Ours", "permissions": map[string]any{"apps": []any{"read"}}})
+	if got := p.protoDecodeState("rockit_role", created.NewState); got["id"] != "Ours" {
+		t.Errorf("adopted state: %v", got)
+	}
+	if w := writeRequests(ts.Requests()); len(w) > 0 {
+		t.Errorf("want no write, the mock received: %s", describeRequests(w))
+	}
+}
+
+// protoIsNull reports whether a state is null (the resource left state).
+func protoIsNull(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) bool {
+	t.Helper()
+	if dv == nil {
+		return true
+	}
+	v, err := dv.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.IsNull()
 }
