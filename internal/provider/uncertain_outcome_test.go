@@ -286,7 +286,7 @@ func TestProtoReadSettlesAnUnknownCreate(t *testing.T) {
 	if !protoIsNull(t, typ, resp.NewState) {
 		t.Error("someone else's: still in state")
 	}
-	if w := warnings(resp); !expectError(`The role "Elses" exists, but not by this configuration's create: ` +
+	if w := warnings(resp); !expectError(`The role "Elses" exists, but not by this configuration's create: `+
 		`The create of the role "Elses" had an unknown outcome`).MatchString(w) ||
 		!strings.Contains(w, "import {\n  to = rockit_role.<resource name>  # the address shown with this message\n  id = \"Elses\"\n}") {
 		t.Errorf("someone else's: warning\n%s", w)
