@@ -6,9 +6,11 @@ import (
 	"flag"
 	"log"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 	"github.com/rockitplay/terraform-provider-rockit/internal/provider"
 )
 
@@ -21,6 +23,9 @@ func main() {
 	flag.Parse()
 	if !debug {
 		quietWhenTerraformDiscards()
+		if os.Getenv("TF_PLUGIN_MAGIC_COOKIE") != "" { // started by Terraform as its plugin
+			go exitWhenOrphaned(os.Getppid())
+		}
 	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
@@ -48,4 +53,32 @@ func quietWhenTerraformDiscards() {
 			_ = os.Setenv(env, "off")
 		}
 	}
+}
+
+// Orphaned plugins: a Terraform killed with SIGKILL cannot stop its plugins, and nothing else
+// ends a plugin server, so it would wait for a Terraform that never calls again (seen: more than
+// 5 minutes). The operations in flight end with their gRPC contexts; the writes they have sent
+// (detached from those contexts, see the client's FollowUp and attempt) run to their answers,
+// bounded by request_timeout.
+const (
+	// orphanPoll is how often the plugin checks whether the Terraform that started it is alive.
+	orphanPoll = 500 * time.Millisecond
+	// orphanWriteBound bounds the wait for the writes in flight, in case one never returns:
+	// longer than any request_timeout a user would set.
+	orphanWriteBound = 5 * time.Minute
+)
+
+// exitWhenOrphaned exits the process once its parent, the Terraform process, is gone (the
+// process is re-parented, so its parent process id changes), after the writes in flight have
+// finished. Only a plugin started by Terraform runs it: not -debug, not the in-process tests.
+// It writes nothing: the plugin's stderr led to the dead Terraform, and a write to a broken
+// stderr ends a Go program at once (SIGPIPE), writes in flight or not.
+func exitWhenOrphaned(parent int) {
+	for os.Getppid() == parent {
+		time.Sleep(orphanPoll)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), orphanWriteBound)
+	client.WaitForWrites(ctx, 50*time.Millisecond)
+	cancel()
+	os.Exit(0)
 }

@@ -5,6 +5,7 @@
 //	go run ./cmd/rockit-bench -n 50,200,500 -latency 0,20ms -repeats 3 -rate-limit 25
 //	go run ./cmd/rockit-bench -n 20 -repeats 1 -rate-limit 25 -work /tmp/bench -out /tmp/bench/B.md -chart /tmp/bench/B.png
 //	go run ./cmd/rockit-bench -report-only   # redo BENCHMARKS.md and the chart from .bench/results.json
+//	go run ./cmd/rockit-bench -early-429 -repeats 3   # only the "one early 429" section of BENCHMARKS.md
 package main
 
 import (
@@ -47,6 +48,11 @@ func run() error {
 	chart := flag.String("chart", "BENCHMARKS.png", "chart to write (PNG)")
 	note := flag.String("note", os.Getenv("BENCH_NOTE"), "a remark for the report, e.g. that the machine was shared")
 	reportOnly := flag.Bool("report-only", false, "do not measure: write the report from the results of the last run")
+	early429 := flag.Bool("early-429", false, "instead of the benchmark: only the \"one early 429\" scenario (before = -before-ref, after = this tree), "+
+		"its section appended to (or replaced in) -out")
+	early429N := flag.Int("early-429-n", 60, "roles created at -parallelism=1 in the \"one early 429\" scenario")
+	early429SteadyN := flag.Int("early-429-steady-n", 300, "roles created and refreshed at -parallelism against the mock limited to -rate-limit, in the \"one early 429\" scenario")
+	beforeRef := flag.String("before-ref", "f8ad635", "git ref of the \"before\" provider of the \"one early 429\" scenario (the limiter that never raised a learned rate)")
 	profile := flag.Int("profile", 0, "instead of the benchmark: one cycle of ours at this N with the provider in-process (reattach), CPU and allocation profiles per phase into <work>/profile")
 	flag.Parse()
 
@@ -59,6 +65,23 @@ func run() error {
 		return err
 	}
 	resultsPath := filepath.Join(workDir, "results.json")
+
+	if *early429 {
+		o := bench.Early429Options{
+			Options:   bench.Options{Root: root, Work: workDir, Repeats: *repeats, Parallelism: *parallelism, Log: os.Stderr},
+			BeforeRef: *beforeRef, N: *early429N, SteadyN: *early429SteadyN, SteadyRate: *rateLimit,
+		}
+		if o.Terraform, err = terraformPath(); err != nil {
+			return err
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		rows, err := bench.RunEarly429(ctx, o)
+		if err != nil {
+			return err
+		}
+		return bench.WriteEarly429Section(*out, o, rows, *note)
+	}
 
 	if *profile > 0 {
 		o := bench.Options{Root: root, Work: workDir, Parallelism: *parallelism, Log: os.Stderr}

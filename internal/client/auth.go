@@ -195,17 +195,20 @@ func (c *Client) userAuthenticator(ctx context.Context) (userAuth, error) {
 		return nil, err
 	}
 	defer c.authMu.unlock()
-	if c.user != nil {
-		return c.user, nil
+	if ua := c.userAuth(); ua != nil {
+		return ua, nil
 	}
-	// A concurrent login may have found that the organization does not exist: do not ask again.
-	if err := c.gone.check(); err != nil {
+	// A concurrent login may have found that the organization does not exist, or that the
+	// credentials are wrong: do not ask again.
+	if err := c.loginBlocked(); err != nil {
 		return nil, err
 	}
 	ans, err := c.firstLogin(ctx)
 	if err != nil {
-		return nil, err
+		return nil, c.loginFailed(err)
 	}
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
 	switch generationOf(ans) {
 	case AuthScheme2025:
 		s := &sessionAuth{client: c, mu: newSlot()}
@@ -225,10 +228,18 @@ func (c *Client) userAuthenticator(ctx context.Context) (userAuth, error) {
 
 // AuthGeneration returns the generation the client speaks: the configured one, the one auto
 // detected, or "" while auto has not logged in yet.
+// It never waits for a login in progress.
 func (c *Client) AuthGeneration() string {
-	_ = c.authMu.lock(context.Background())
-	defer c.authMu.unlock()
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
 	return c.generation
+}
+
+// userAuth returns the human user's authenticator, nil while auto has not logged in yet.
+func (c *Client) userAuth() userAuth {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	return c.user
 }
 
 // slot is a lock whose waiters give up when their own context ends: a login or renewal held up
@@ -316,8 +327,9 @@ func (s *sessionAuth) token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer s.mu.unlock()
-	// A concurrent login may have found that the organization does not exist: do not ask again.
-	if err := s.client.gone.check(); err != nil {
+	// A concurrent login may have found that the organization does not exist, or that the
+	// credentials are wrong: do not ask again.
+	if err := s.client.loginBlocked(); err != nil {
 		return "", err
 	}
 	now := s.client.cfg.Now()
@@ -353,10 +365,10 @@ func (s *sessionAuth) token(ctx context.Context) (string, error) {
 func (s *sessionAuth) login(ctx context.Context) error {
 	ans, err := s.client.firstLogin(ctx)
 	if err != nil {
-		return err
+		return s.client.loginFailed(err)
 	}
 	if g := generationOf(ans); g == AuthScheme2026 {
-		return &SchemeMismatchError{Configured: AuthScheme2025, Server: g}
+		return s.client.loginFailed(&SchemeMismatchError{Configured: AuthScheme2025, Server: g})
 	}
 	s.adopt(ans)
 	return nil
@@ -402,7 +414,7 @@ func (b *bearerAuth) token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer b.mu.unlock()
-	if err := b.client.gone.check(); err != nil {
+	if err := b.client.loginBlocked(); err != nil {
 		return "", err
 	}
 	now := b.client.cfg.Now()
@@ -470,13 +482,13 @@ func (b *bearerAuth) loginOnce(ctx context.Context) error {
 	if b.selection == "" || !b.client.cfg.Now().Before(b.selectionExpiry) {
 		ans, err := b.client.firstLogin(ctx)
 		if err != nil {
-			return err
+			return b.client.loginFailed(err)
 		}
 		if g := generationOf(ans); g != AuthScheme2026 {
 			if g == "" {
 				return errors.New("the login answer carries no selectionToken; is this a 2026 ROCKIT Edge? (auth_scheme = \"2026\")")
 			}
-			return &SchemeMismatchError{Configured: AuthScheme2026, Server: g}
+			return b.client.loginFailed(&SchemeMismatchError{Configured: AuthScheme2026, Server: g})
 		}
 		b.adoptSelection(ans)
 	}
@@ -484,7 +496,7 @@ func (b *bearerAuth) loginOnce(ctx context.Context) error {
 	b.selection = ""
 	b.selectionUsed = true
 	if b.orgs != nil && !slices.Contains(b.orgs, cfg.OrgName) {
-		return &OrgNotOfferedError{OrgName: cfg.OrgName, Username: cfg.Username, Offered: b.orgs}
+		return b.client.loginFailed(&OrgNotOfferedError{OrgName: cfg.OrgName, Username: cfg.Username, Offered: b.orgs})
 	}
 	var tok BearerTokens
 	if _, err := b.client.do(ctx, request{
@@ -495,7 +507,7 @@ func (b *bearerAuth) loginOnce(ctx context.Context) error {
 		headers: http.Header{HeaderAuthorization: []string{"Bearer " + selection}},
 	}, &tok); err != nil {
 		if IsForbidden(err) {
-			return fmt.Errorf("%w (%w)", &OrgNotOfferedError{OrgName: cfg.OrgName, Username: cfg.Username, Offered: b.orgs}, err)
+			return b.client.loginFailed(fmt.Errorf("%w (%w)", &OrgNotOfferedError{OrgName: cfg.OrgName, Username: cfg.Username, Offered: b.orgs}, err))
 		}
 		return err
 	}
@@ -526,13 +538,13 @@ func (b *bearerAuth) invalidate(used string) { b.access.drop(used) }
 // Logout ends a 2026 login on the server (POST /be/v1/logout with the access token), so that
 // its refresh token stops working. It does nothing when there is no such login.
 func (c *Client) Logout(ctx context.Context) error {
-	_ = c.authMu.lock(context.Background())
-	b, ok := c.user.(*bearerAuth)
-	c.authMu.unlock()
+	b, ok := c.userAuth().(*bearerAuth)
 	if !ok {
 		return nil
 	}
-	_ = b.mu.lock(context.Background())
+	if err := b.mu.lock(ctx); err != nil {
+		return err
+	}
 	defer b.mu.unlock()
 	access := b.access.value()
 	if access == "" {
@@ -557,9 +569,9 @@ func (c *Client) Logout(ctx context.Context) error {
 // header, or Authorization: Bearer on a 2026 server (known from auth_scheme, from a login, or
 // from a 401 to the 2025 header under "auto"; see Client.do).
 func (c *Client) setAdminHeader(h http.Header) string {
-	_ = c.authMu.lock(context.Background())
+	c.stateMu.Lock()
 	bearer := c.generation == AuthScheme2026 || c.adminBearer
-	c.authMu.unlock()
+	c.stateMu.Unlock()
 	if bearer {
 		h.Set(HeaderAuthorization, "Bearer "+c.cfg.AdminToken)
 		return AuthScheme2026
@@ -572,8 +584,8 @@ func (c *Client) setAdminHeader(h http.Header) string {
 // "auto", unless a login showed a 2025 server, it switches the admin token to
 // Authorization: Bearer and reports true so that the request is tried once more.
 func (c *Client) probeAdminBearer() bool {
-	_ = c.authMu.lock(context.Background())
-	defer c.authMu.unlock()
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
 	if c.cfg.AuthScheme != AuthSchemeAuto || c.generation == AuthScheme2025 {
 		return false
 	}
@@ -584,9 +596,9 @@ func (c *Client) probeAdminBearer() bool {
 // adminBearerFailed undoes probeAdminBearer when the Bearer header was refused as well: the
 // token itself is wrong, and the next request starts with the 2025 header again.
 func (c *Client) adminBearerFailed() {
-	_ = c.authMu.lock(context.Background())
+	c.stateMu.Lock()
 	if c.cfg.AuthScheme == AuthSchemeAuto && c.generation == "" {
 		c.adminBearer = false
 	}
-	c.authMu.unlock()
+	c.stateMu.Unlock()
 }

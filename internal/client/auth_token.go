@@ -75,7 +75,7 @@ func (c *Client) authTokenCall(ctx context.Context, extend string) (*IssuedAuthT
 			// The session ended early on the server: log in once more. (When extending, a 401
 			// may also mean the token itself expired; the second answer tells.)
 			if IsUnauthorized(err) && tries == 0 {
-				session.dropSession(sess)
+				session.dropSession(ctx, sess)
 				continue
 			}
 			return nil, err
@@ -98,7 +98,7 @@ func (s *sessionAuth) currentSession(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer s.mu.unlock()
-	if err := s.client.gone.check(); err != nil {
+	if err := s.client.loginBlocked(); err != nil {
 		return "", err
 	}
 	if s.sessionToken == "" || !s.client.cfg.Now().Before(s.sessionExpiry) {
@@ -111,8 +111,10 @@ func (s *sessionAuth) currentSession(ctx context.Context) (string, error) {
 
 // dropSession forgets the session token after the server refused it, unless a concurrent
 // request already replaced it.
-func (s *sessionAuth) dropSession(used string) {
-	_ = s.mu.lock(context.Background())
+func (s *sessionAuth) dropSession(ctx context.Context, used string) {
+	if s.mu.lock(ctx) != nil {
+		return // stopping: the next call logs in again if it must
+	}
 	if s.sessionToken == used {
 		s.sessionToken = ""
 	}

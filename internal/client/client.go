@@ -136,11 +136,18 @@ type Client struct {
 	sends   map[string]int // creates sent by this Client, by journal key
 	taken   takenNames     // the plan-time list of names per type (taken.go)
 
-	// authMu guards the human user's authenticator and the generation (see auth.go).
+	// authMu is held while auth_scheme "auto" logs in for the first time (see auth.go); the
+	// fields below it are set under authMu and stateMu, and read under stateMu alone, so that
+	// nothing but a login waits for a login.
 	authMu      slot
+	stateMu     sync.Mutex
 	user        userAuth // nil until auth_scheme "auto" has logged in
 	generation  string   // AuthScheme2025 or AuthScheme2026 once known
 	adminBearer bool     // auto: the admin token travels as Authorization: Bearer
+
+	loginRejected rejection // a definite failure of the human user's login (rejected.go)
+	keyGate       *credGate // the API key until an answer proves it
+	adminGate     *credGate // the admin token until an answer proves it
 }
 
 // AuthMode selects the credentials a request carries.
@@ -205,7 +212,7 @@ func New(cfg Config) (*Client, error) {
 	// every resource (Terraform runs up to 10 operations at once).
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dialContext(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}),
 		ForceAttemptHTTP2:     true,
 		TLSClientConfig:       tlsCfg,
 		MaxIdleConns:          100,
@@ -221,6 +228,7 @@ func New(cfg Config) (*Client, error) {
 		limiter: newLimiter(cfg.RateLimit),
 	}
 	c.authMu = newSlot()
+	c.keyGate, c.adminGate = newCredGate(), newCredGate()
 	c.journal = cfg.Journal
 	if c.journal == nil {
 		c.journal = NewJournal("")
@@ -296,7 +304,25 @@ type answerInfo struct {
 // limiter, login and token renewal, backoff) end at once and no new attempt starts. An attempt
 // of a write (POST, PATCH, DELETE) that has been sent is detached from ctx (see attempt): it runs
 // to its answer, bounded by the request timeout, so that its result can be recorded in state.
+//
+// A request carrying a credential that no answer has proven yet waits for its gate (credGate),
+// so that a wrong API key or admin token is refused once per run.
 func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) {
+	if g := c.gateFor(r); g != nil && c.base != nil {
+		held, err := g.enter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if held {
+			env, err := c.send(ctx, r, out)
+			return env, g.leave(err)
+		}
+	}
+	return c.send(ctx, r, out)
+}
+
+// send is do without the credential gate.
+func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error) {
 	if c.base == nil {
 		return nil, c.missing("every request", CredentialEndpoint)
 	}
@@ -304,6 +330,10 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		// Whatever its outcome, a write may have changed objects a snapshot holds.
 		defer c.wrote(r)
 		defer c.taken.wrote(r)
+	}
+	if countsAsWrite(r) {
+		writesInFlight.Add(1)
+		defer writesInFlight.Add(-1)
 	}
 	var body []byte
 	if r.body != nil {
@@ -328,6 +358,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		var apiErr *APIError
 		if err != nil && lost && errors.As(err, &apiErr) {
 			apiErr.MayBeOwnCreate = true
+		}
+		if err != nil && acted && errors.As(err, &apiErr) {
+			apiErr.MayHaveActed = true
 		}
 		if err == nil {
 			if r.method != http.MethodGet {
@@ -397,16 +430,18 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		if ctx.Err() != nil {
 			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")
 		}
-		wait := backoff(attempt, retry.after)
+		// One reading of Retry-After for every wait: the hold, the backoff and the budget check.
+		after := capRetryAfter(retry.after)
+		wait := backoff(attempt, after)
 		shown := wait
-		if retry.rateLimited && retry.after > 0 && c.limiter.learn {
+		if retry.rateLimited && after > 0 && c.limiter.learn {
 			// The limiter holds every request of this Client until Retry-After has passed and
-			// then spaces them at the learned rate: no wait of its own, no jitter needed.
-			wait, shown = 0, min(retry.after, maxRetryAfter)
+			// then spaces them at the cut rate: no wait of its own, no jitter needed.
+			wait, shown = 0, after
 		}
 		left := c.cfg.MaxElapsed - c.cfg.Now().Sub(start)
 		switch {
-		case retry.after > left:
+		case after > left:
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf(
 				"the server asked to wait %s (Retry-After), more than the %s left of retry_max_elapsed (%s)",
 				retry.after, left.Round(time.Second), c.cfg.MaxElapsed))
@@ -485,7 +520,7 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		rdr = bytes.NewReader(body)
 	}
 	reqCtx := ctx
-	detached := r.method != http.MethodGet && r.auth != authNone
+	detached := countsAsWrite(r)
 	if detached {
 		reqCtx = context.WithoutCancel(ctx)
 	}
@@ -542,6 +577,11 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		if !detached && ctx.Err() != nil {
 			return nil, retryDecision{}, err
 		}
+		if problem := endpointProblem(c.base, err); problem != "" {
+			// Retrying cannot heal it: fail at once and say what is wrong with the endpoint.
+			return nil, retryDecision{}, &EndpointError{Endpoint: c.base.String(), Problem: problem,
+				Cause: fmt.Errorf("%s %s: %w", r.method, r.path, err)}
+		}
 		retry := transportRetry(err)
 		if retry.ok && (reqCtx.Err() != nil || isTimeout(err)) {
 			// No answer in time: once connected, the server may be carrying out the request.
@@ -559,7 +599,7 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 	c.logDebug(ctx, "ROCKIT Edge request", fields)
 	after := retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now)
-	c.observeRateLimit(resp.StatusCode, after)
+	c.observeRateLimit(resp.StatusCode, start, after)
 	if err != nil {
 		target := r.path
 		if c.base.Path != "" {
@@ -612,11 +652,11 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 }
 
 // observeRateLimit tells the limiter how the server answered: any answer but a 429 counts as
-// accepted; a 429 holds every request until its Retry-After, after which the limiter learns
-// the rate (waitLimiter).
-func (c *Client) observeRateLimit(status int, after time.Duration) {
+// accepted; a 429 (of a request sent at sent) holds every request until its Retry-After, after
+// which the limiter cuts the rate (waitLimiter) and lets it grow back.
+func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duration) {
 	if status == http.StatusTooManyRequests {
-		c.limiter.rateLimited(c.cfg.Now(), after)
+		c.limiter.rateLimited(c.cfg.Now(), sent, after)
 		return
 	}
 	c.limiter.accept(c.cfg.Now())
@@ -634,8 +674,8 @@ func (c *Client) waitLimiter(ctx context.Context, r request) error {
 		if c.cfg.RateLimit > 0 {
 			fields["rate_limit"] = c.cfg.RateLimit
 		}
-		c.logDebug(ctx, "ROCKIT Edge rate limit reached (429): this provider now keeps to the rate the server accepted "+
-			"in the second before it, less 10%", fields)
+		c.logDebug(ctx, "ROCKIT Edge rate limit reached (429): this provider slows to 70% of the rate the server accepted "+
+			"in the second before it, and speeds up again while no 429 comes", fields)
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
@@ -656,7 +696,7 @@ func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode
 		if err := c.checkOrgCredentials(); err != nil {
 			return "", "", err
 		}
-		if err := c.gone.check(); err != nil {
+		if err := c.loginBlocked(); err != nil {
 			return "", "", err
 		}
 		if c.cfg.APIKey != "" {
@@ -681,9 +721,9 @@ func (c *Client) authorize(ctx context.Context, req *http.Request, mode authMode
 
 // invalidateUserToken drops a user token the server refused.
 func (c *Client) invalidateUserToken(used string) {
-	_ = c.authMu.lock(context.Background())
+	c.stateMu.Lock()
 	ua := c.user
-	c.authMu.unlock()
+	c.stateMu.Unlock()
 	if ua != nil {
 		ua.invalidate(used)
 	}
@@ -731,14 +771,8 @@ func retryableStatus(status int) bool {
 
 // transportRetry: a connection that failed while dialing sent nothing; any other transport
 // failure (reset, timeout) may have happened after the server acted.
+// (Failures that no retry can heal never get here: see endpointProblem.)
 func transportRetry(err error) retryDecision {
-	// A certificate that is not trusted stays untrusted: retrying only delays the error.
-	var certErr *tls.CertificateVerificationError
-	var authErr x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr) {
-		return retryDecision{}
-	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return retryDecision{ok: true}

@@ -1,8 +1,12 @@
 package client
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -42,4 +46,57 @@ func ParseEndpoint(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("the provider adds %s to every request itself: drop it and write %q", apiBasePath, base.String())
 	}
 	return u, nil
+}
+
+// EndpointError says that the endpoint cannot be reached as configured, for a reason that no
+// retry can heal: the host name does not resolve, the host speaks plain HTTP to an https://
+// endpoint, or its TLS certificate is not trusted. Such a request fails at once (no retries).
+// It wraps the transport error, so a certificate error is still one for errors.As.
+type EndpointError struct {
+	Endpoint string
+	Problem  string
+	Cause    error
+}
+
+func (e *EndpointError) Error() string {
+	return fmt.Sprintf("the endpoint %s cannot be used as configured: %s (%v)", e.Endpoint, e.Problem, e.Cause)
+}
+
+func (e *EndpointError) Unwrap() error { return e.Cause }
+
+// endpointProblem says what is wrong with the endpoint when a transport error cannot heal by
+// retrying, "" when it may.
+func endpointProblem(base *url.URL, err error) string {
+	var certErr *tls.CertificateVerificationError
+	var authErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var recErr tls.RecordHeaderError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr):
+		return "its TLS certificate is not trusted"
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") || errors.As(err, &recErr):
+		return fmt.Sprintf("the host answers plain HTTP, not HTTPS, on %s; check the scheme and port of the endpoint "+
+			"(http:// sends the credentials in clear text)", base.Host)
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return fmt.Sprintf("the host name %q does not resolve; check the endpoint's spelling", base.Hostname())
+	}
+	return ""
+}
+
+// invalidHost is the reserved top-level domain whose names never resolve (RFC 6761, 6.4): the
+// dialer refuses such a name at once, as that RFC asks of resolvers, without a DNS query.
+const invalidHost = ".invalid"
+
+// dialContext dials like the net.Dialer d, refusing names under .invalid without a query.
+func dialContext(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(addr)
+		if err == nil && strings.HasSuffix(strings.ToLower(strings.TrimSuffix(host, ".")), invalidHost) {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{
+				Err: "no such host (names under .invalid never resolve)", Name: host, IsNotFound: true,
+			}}
+		}
+		return d.DialContext(ctx, network, addr)
+	}
 }

@@ -24,6 +24,10 @@ type APIError struct {
 	// MayBeOwnCreate is set on a 409 answer to a POST that was retried after an earlier attempt
 	// may have created the object without its answer arriving: the conflict may be our own.
 	MayBeOwnCreate bool
+	// MayHaveActed is set on the answer to a write (POST, PATCH, DELETE) that was retried after
+	// an earlier attempt may have been carried out without its answer arriving: a 409 may then
+	// be the result of our own earlier attempt (a task operation, see tasks.go).
+	MayHaveActed bool
 }
 
 func (e *APIError) Error() string {

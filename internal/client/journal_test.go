@@ -25,7 +25,7 @@ func TestAdoptionWindowCountsFromWhenTheRequestLeft(t *testing.T) {
 	})
 	c := newTestClient(t, srv.URL, srv.clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.MaxRetries = 1 })
 	call = srv.clock.Now()
-	c.limiter.rateLimited(call, 60*time.Second) // another request's 429 holds every request
+	c.limiter.rateLimited(call, call, 60*time.Second) // another request's 429 holds every request
 	_, adopted, err := createRole(c, testRole{Name: "Ops", Permissions: map[string]int{"apps": 15}})
 	var u *UnconfirmedCreateError
 	if adopted || !errors.As(err, &u) || !strings.Contains(u.Reason, "before this create was first sent") {

@@ -61,3 +61,22 @@ func (c *Client) DeleteOrganization(ctx context.Context, name string, prune bool
 	}, nil)
 	return err
 }
+
+// OrganizationDeleteRequest describes the request that deletes the organization name with the
+// admin token, for a person to send by hand (the recovery from a create whose answer was lost):
+// its URL without the prune parameter ("" when no endpoint is configured), and the header the
+// admin token travels in as this Client sends it: HeaderAuthToken, or HeaderAuthorization with
+// the prefix "Bearer " on a host of the 2026 generation.
+func (c *Client) OrganizationDeleteRequest(name string) (rawURL, header, prefix string) {
+	if c.base != nil {
+		u := *c.base
+		u.RawPath = c.base.EscapedPath() + "/be/v1/orgs/" + seg(name)
+		u.Path, _ = url.PathUnescape(u.RawPath)
+		rawURL = u.String()
+	}
+	h := http.Header{}
+	if c.setAdminHeader(h) == AuthScheme2026 {
+		return rawURL, HeaderAuthorization, "Bearer "
+	}
+	return rawURL, HeaderAuthToken, ""
+}

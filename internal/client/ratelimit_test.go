@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -30,13 +31,13 @@ func logLines(l *recordingLogger, s string) []string {
 	return out
 }
 
-// After a 429 the client keeps to what the server accepted in the second before it (less 10%)
-// and holds every request until Retry-After has passed; it says so once in the debug log.
-func TestA429TeachesTheClientTheServersRate(t *testing.T) {
+// After a 429 the client holds every request until Retry-After has passed, then cuts its rate
+// to 70% of what the server accepted in the second before it and lets it grow back while no 429
+// comes (AIMD); it says so once in the debug log.
+func TestA429CutsTheRateWhichThenRecovers(t *testing.T) {
 	var calls atomic.Int32
 	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
-		switch calls.Add(1) {
-		case 21, 30: // after 20 accepted at once; later once more, soon after the first hold
+		if calls.Add(1) == 21 { // after 20 accepted at once
 			w.Header().Set("Retry-After", "2")
 			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
 			return
@@ -55,48 +56,48 @@ func TestA429TeachesTheClientTheServersRate(t *testing.T) {
 		t.Fatalf("unlimited before the 429, but waited %v", w)
 	}
 	start := clock.Now()
-	for range 20 {
+	for range 200 {
 		if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// 20 accepted in the second before the 429: 18 per second from now on, one every 55.6 ms.
 	waits := clock.Waits()
-	if len(waits) == 0 || waits[0] != 2*time.Second {
+	if len(waits) < 3 || waits[0] != 2*time.Second {
 		t.Fatalf("waits = %v, want the 2 s of Retry-After first", waits)
 	}
-	step := time.Second / 18
-	held := 0
-	for _, w := range waits[1:] {
-		switch {
-		case w == 2*time.Second:
-			held++
-		case w < step-time.Millisecond || w > step+time.Millisecond:
-			t.Errorf("wait %v between requests, want %v (18/s)", w, step)
+	// 20 accepted in the second before the 429: 14 per second just after the hold ...
+	if w := waits[2]; w < time.Second/15 || w > time.Second/14+time.Millisecond {
+		t.Errorf("the first wait after the hold is %v, want about 1/14 s (70%% of 20/s)", w)
+	}
+	// ... growing while no 429 comes: past the old rate after about 2.5 s, then faster.
+	last := waits[len(waits)-1]
+	if last >= time.Second/20 {
+		t.Errorf("the last wait is %v: the rate did not grow back above 20/s", last)
+	}
+	for i := 3; i < len(waits); i++ {
+		if waits[i] > waits[i-1]+time.Millisecond {
+			t.Fatalf("wait %d (%v) is longer than the one before (%v): the rate went down without a 429", i, waits[i], waits[i-1])
 		}
 	}
-	// The second 429 holds again, but does not lower the rate: the second before it overlaps
-	// the first hold, so what was accepted in it says nothing about the server's limit.
-	if held != 1 {
-		t.Errorf("waits = %v, want a second hold of 2 s for the second 429", waits)
-	}
-	// 2 holds + 19 requests (the first after a hold finds the bucket full) at 18/s.
-	if elapsed, want := clock.Now().Sub(start), 4*time.Second+19*step; elapsed < want-10*time.Millisecond || elapsed > want+10*time.Millisecond {
-		t.Errorf("the 20 requests after the 429 took %v, want %v", elapsed, want)
+	// The old rule (90% of 20/s for the rest of the run) took 2 s + 200/18 s.
+	if elapsed, old := clock.Now().Sub(start), 2*time.Second+200*time.Second/18; elapsed > old*3/4 {
+		t.Errorf("200 requests after the 429 took %v, want well under the %v of a rate that never recovers", elapsed, old)
+	} else {
+		t.Logf("200 requests after the 429 took %v (a rate that never recovers: %v)", elapsed, old)
 	}
 	lines := logLines(logger, learnedLogLine)
-	if len(lines) != 1 || !strings.Contains(lines[0], `"requests_per_second":18`) || !strings.Contains(lines[0], `"accepted":20`) {
-		t.Errorf("want one debug line about the learned rate (18/s from 20 accepted), got %q", lines)
+	if len(lines) != 1 || !strings.Contains(lines[0], `"requests_per_second":14`) || !strings.Contains(lines[0], `"accepted":20`) {
+		t.Errorf("want one debug line about the cut (14/s from 20 accepted), got %q", lines)
 	}
-	if n := len(srv.Requests()); n != 42 {
-		t.Errorf("requests = %d, want 40 and two retries", n)
+	if n := len(srv.Requests()); n != 221 {
+		t.Errorf("requests = %d, want 220 and one retry", n)
 	}
 }
 
-// The rate is learned once the hold has passed, from the answers of the second before the 429
-// and those that came back during the hold (requests the server took before refusing), and it
-// only ever lowers the limit: never above an explicit rate_limit.
-func TestLearnedRateNeverRaisesRateLimit(t *testing.T) {
+// The AIMD rule itself, on the limiter with a fake clock: cut to 70% of the rate at the 429
+// (the answers around it, or the limiter's own rate when that is lower), grow back along the
+// cubic, never above rate_limit, and cut again on each 429 of a request sent after the last cut.
+func TestLimiterAIMD(t *testing.T) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	waitAt := func(l *limiter, at time.Time) *learnedRate {
 		t.Helper()
@@ -107,44 +108,91 @@ func TestLearnedRateNeverRaisesRateLimit(t *testing.T) {
 		}
 		return learned
 	}
-	l := newLimiter(2)
-	for range 10 {
-		l.accept(t0)
+	near := func(got rate.Limit, want float64) bool { return math.Abs(float64(got)-want) < 0.01 }
+	// at429 is an unlimited limiter that received accepted answers and then a 429 (Retry-After 1 s) at t0.
+	at429 := func(accepted int) *limiter {
+		l := newLimiter(0)
+		for range accepted {
+			l.accept(t0)
+		}
+		l.rateLimited(t0, t0, time.Second)
+		return l
 	}
-	l.rateLimited(t0, time.Second)
-	if learned := waitAt(l, t0.Add(time.Second)); learned != nil || l.lim.Limit() != 2 {
-		t.Errorf("10 accepted with rate_limit 2: learned %v, limit %v; want the limit to stay 2", learned, l.lim.Limit())
-	}
-	// Below rate_limit it lowers it.
-	l = newLimiter(2)
-	l.accept(t0)
-	l.rateLimited(t0.Add(100*time.Millisecond), 0)
-	if learned := waitAt(l, t0.Add(100*time.Millisecond)); learned == nil || learned.perSecond != 0.9 || learned.accepted != 1 || l.lim.Limit() != 0.9 {
-		t.Errorf("1 accepted: learned %+v, limit %v; want 0.9 from 1", learned, l.lim.Limit())
-	}
-	// What was accepted more than a second ago does not count.
-	l = newLimiter(0)
-	l.accept(t0)
-	l.rateLimited(t0.Add(1500*time.Millisecond), 0)
-	if learned := waitAt(l, t0.Add(1500*time.Millisecond)); learned != nil || l.lim.Limit() != rate.Inf {
-		t.Errorf("learned %+v from an answer 1.5 s old", learned)
-	}
-	// Answers that come back after the 429, during its hold, count; the rate is set only when
-	// the hold has passed.
-	l = newLimiter(0)
-	for range 5 {
-		l.accept(t0)
-	}
-	l.rateLimited(t0, time.Second)
-	for range 5 {
-		l.accept(t0.Add(10 * time.Millisecond))
-	}
-	if hold, learned := l.afterHold(t0.Add(500 * time.Millisecond)); learned != nil || !hold.Equal(t0.Add(time.Second)) || l.lim.Limit() != rate.Inf {
-		t.Errorf("during the hold: learned %+v, hold %v, limit %v; want nothing learned yet", learned, hold, l.lim.Limit())
-	}
-	if learned := waitAt(l, t0.Add(time.Second)); learned == nil || learned.perSecond != 9 || learned.accepted != 10 {
-		t.Errorf("learned %+v, want 9/s from 10 accepted", learned)
-	}
+
+	t.Run("never above rate_limit", func(t *testing.T) {
+		l := newLimiter(2)
+		for range 10 {
+			l.accept(t0)
+		}
+		l.rateLimited(t0, t0, time.Second)
+		// 10 answers in the second before, but the limiter sent at most 2/s: cut from 2.
+		if learned := waitAt(l, t0.Add(time.Second)); learned == nil || !near(l.lim.Limit(), 1.4) {
+			t.Fatalf("learned %+v, limit %v; want a cut to 1.4/s (70%% of rate_limit 2)", learned, l.lim.Limit())
+		}
+		for _, after := range []time.Duration{2 * time.Second, 10 * time.Second, time.Hour} {
+			waitAt(l, t0.Add(after))
+			if l.lim.Limit() > 2 {
+				t.Fatalf("%v after the 429 the rate is %v, above rate_limit 2", after, l.lim.Limit())
+			}
+		}
+		if l.lim.Limit() != 2 {
+			t.Errorf("an hour later the rate is %v, want rate_limit 2 again", l.lim.Limit())
+		}
+	})
+
+	t.Run("unlimited recovers", func(t *testing.T) {
+		l := at429(5)
+		for range 5 { // answers of requests the server took before refusing count too
+			l.accept(t0.Add(10 * time.Millisecond))
+		}
+		if hold, learned := l.afterHold(t0.Add(500 * time.Millisecond)); learned != nil || !hold.Equal(t0.Add(time.Second)) || l.lim.Limit() != rate.Inf {
+			t.Errorf("during the hold: learned %+v, hold %v, limit %v; want nothing changed yet", learned, hold, l.lim.Limit())
+		}
+		if learned := waitAt(l, t0.Add(time.Second)); learned == nil || learned.accepted != 10 || !near(l.lim.Limit(), 7) {
+			t.Fatalf("learned %+v, limit %v; want 7/s (70%% of 10 accepted)", learned, l.lim.Limit())
+		}
+		// K = cbrt(10 * 0.3 / 0.4) s after the hold the rate is back at 10/s, and it grows on.
+		k := time.Duration(math.Cbrt(10*0.3/0.4) * float64(time.Second))
+		waitAt(l, t0.Add(time.Second+k))
+		if !near(l.lim.Limit(), 10) {
+			t.Errorf("K after the hold the rate is %v, want 10/s", l.lim.Limit())
+		}
+		waitAt(l, t0.Add(time.Second+k+5*time.Second))
+		if !near(l.lim.Limit(), 10+0.4*125) {
+			t.Errorf("K + 5 s after the hold the rate is %v, want 60/s", l.lim.Limit())
+		}
+		waitAt(l, t0.Add(time.Minute))
+		if l.lim.Limit() != rate.Inf {
+			t.Errorf("a minute later the rate is %v, want unlimited again", l.lim.Limit())
+		}
+	})
+
+	t.Run("each 429 cuts once", func(t *testing.T) {
+		l := at429(20)
+		waitAt(l, t0.Add(time.Second)) // 14/s
+		// A 429 of a request sent before the cut took effect: a hold, no second cut.
+		l.rateLimited(t0.Add(1100*time.Millisecond), t0.Add(900*time.Millisecond), time.Second)
+		waitAt(l, t0.Add(2100*time.Millisecond))
+		// (Grown along the cubic from 14/s: 0.4 * (1.1 - K)^3 + 20, with K = cbrt(15).)
+		if got, want := float64(l.lim.Limit()), 0.4*math.Pow(1.1-math.Cbrt(15), 3)+20; math.Abs(got-want) > 0.01 {
+			t.Errorf("a 429 of the wave already cut for changed the rate to %v, want %v", got, want)
+		}
+		// A 429 of a request sent after it, with its second overlapping that hold: cut from the
+		// limiter's own rate (the count of that second undercounts).
+		before := float64(l.lim.Limit())
+		l.rateLimited(t0.Add(2200*time.Millisecond), t0.Add(2150*time.Millisecond), time.Second)
+		waitAt(l, t0.Add(3200*time.Millisecond))
+		if got := float64(l.lim.Limit()); math.Abs(got-before*0.7) > 0.5 {
+			t.Errorf("after a second 429 the rate is %v, want about %v (70%% of %v)", got, before*0.7, before)
+		}
+	})
+
+	t.Run("nothing to measure", func(t *testing.T) {
+		l := at429(0) // the first request refused
+		if learned := waitAt(l, t0.Add(time.Second)); learned != nil || l.lim.Limit() != rate.Inf {
+			t.Errorf("learned %+v, limit %v from nothing accepted; want the hold alone", learned, l.lim.Limit())
+		}
+	})
 }
 
 // A 429's Retry-After holds every request of the client, not only the one refused: a request

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -22,7 +23,8 @@ const maxRetryAfter = 60 * time.Second
 
 // backoff returns the wait before retry number attempt (1-based). A Retry-After from the server
 // is honoured as the lower bound (capped at maxRetryAfter), with jitter of up to half of it on
-// top, so that parallel requests refused together do not all come back at the same instant.
+// top, so that parallel requests refused together do not all come back at the same instant; the
+// jitter never takes a wait beyond maxRetryAfter (one rule for every wait: see capRetryAfter).
 func backoff(attempt int, retryAfter time.Duration) time.Duration {
 	ceiling := backoffBase << min(attempt-1, 10)
 	if ceiling > backoffMax {
@@ -30,41 +32,64 @@ func backoff(attempt int, retryAfter time.Duration) time.Duration {
 	}
 	wait := ceiling/2 + rand.N(ceiling/2+1) //nolint:gosec // jitter, not a secret
 	if retryAfter > 0 {
-		retryAfter = min(retryAfter, maxRetryAfter)
-		retryAfter += rand.N(retryAfter/2 + 1) //nolint:gosec // jitter, not a secret
+		retryAfter = capRetryAfter(retryAfter)
+		retryAfter = min(retryAfter+rand.N(retryAfter/2+1), max(retryAfter, maxRetryAfter)) //nolint:gosec // jitter, not a secret
 	}
 	return max(wait, retryAfter)
 }
 
+// capRetryAfter is the one reading of a server's Retry-After: the hold of a 429, the wait of a
+// 5xx and the budget check all use it.
+func capRetryAfter(d time.Duration) time.Duration { return min(d, maxRetryAfter) }
+
 // Pacing of one Client's requests (all of them share one limiter):
 //   - rate_limit: at most that many requests per second, evenly spaced (a rate.Limiter with a
 //     burst of 1, so a refresh of many objects never sends a burst the server must refuse);
-//   - learning from a 429: every request waits until its Retry-After has passed, so that
-//     parallel requests wait on the shared limiter instead of each meeting the limit with a 429
-//     of its own; and the server's limit is estimated as the answers other than 429 received in
-//     the second before it, plus those still arriving until the hold ends (requests the server
-//     took before refusing; answers of parallel requests come back in any order), less
-//     learnMargin. The limiter keeps to it for the rest of the Client's life: never above
-//     rate_limit, and a later 429 lowers it again only when the second before it overlaps no
-//     hold (which would undercount).
+//   - a 429 holds every request until its Retry-After has passed, so that parallel requests
+//     wait on the shared limiter instead of each meeting the limit with a 429 of its own;
+//   - and cuts the rate, which then grows back while no 429 comes (AIMD, as TCP's CUBIC and
+//     the AWS SDKs' adaptive retry mode do it): when the hold has passed, the rate at the 429
+//     (the answers other than 429 of the second before it, plus those still arriving until the
+//     hold ends, which the server took before refusing; or the limiter's own rate when that is
+//     lower or the second overlapped an earlier hold) is the ceiling W, and the rate drops to
+//     cutFactor * W. From the end of the hold it grows as growth * (t - K)^3 + W, with K the
+//     time it takes to get back to W: slowly near W, where a steady limit lies, faster beyond
+//     it, so a transient 429 costs seconds and a steady limit is probed rarely. Each 429 of a
+//     request sent after the last cut cuts again (those sent before it are part of the wave
+//     already cut for). Never above rate_limit; once far above W (recovered), unlimited again.
 const (
 	learnWindow = time.Second
 	learnSlots  = 10 // the window is counted in slots of learnWindow / learnSlots
-	learnMargin = 0.9
+	// cutFactor is the multiplicative decrease of a 429 (AWS adaptive retry: 0.7).
+	cutFactor = 0.7
+	// growth scales the cubic increase, in requests per second per second cubed (AWS: 0.4).
+	growth = 0.4
+	// recoveredFactor: once the rate grows this far above the ceiling W of the last 429, an
+	// unlimited client is unlimited again.
+	recoveredFactor = 100
 )
 
 type limiter struct {
-	lim   *rate.Limiter // rate.Inf when unlimited
-	learn bool          // false only in tests that measure what learning saves
+	lim     *rate.Limiter // rate.Inf when unlimited
+	ceiling rate.Limit    // rate_limit, rate.Inf when unlimited: the rate never grows above it
+	learn   bool          // false only in tests that measure what learning saves
 
 	mu        sync.Mutex
 	holdUntil time.Time // no request before it (the last 429's Retry-After)
-	learned   float64   // requests per second learned from 429s; 0 = none yet
 	accepted  acceptedWindow
-	// pending: a 429 to learn from once its hold has passed; pendingCount is what had been
-	// accepted in the second before it, plus the answers accepted since.
-	pending      bool
-	pendingCount int
+	// pending: a 429 to cut for once its hold has passed; pendingCount is what had been
+	// accepted in the second before it, plus the answers accepted since; pendingOverlap: that
+	// second overlapped an earlier hold, so the count undercounts.
+	pending        bool
+	pendingCount   int
+	pendingOverlap bool
+	// The growth after the last cut: from W (requests per second at the 429), since the end
+	// of its hold; cut is false before the first 429 and once recovered.
+	cut    bool
+	w      float64
+	since  time.Time
+	cuts   int  // 429s cut for so far
+	logged bool // the first cut was reported (wait's learnedRate)
 }
 
 func newLimiter(perSecond float64) *limiter {
@@ -72,18 +97,18 @@ func newLimiter(perSecond float64) *limiter {
 	if perSecond > 0 {
 		l = rate.Limit(perSecond)
 	}
-	return &limiter{lim: rate.NewLimiter(l, 1), learn: true}
+	return &limiter{lim: rate.NewLimiter(l, 1), ceiling: l, learn: true}
 }
 
-// learnedRate is a rate the limiter learned, for the one log line that says so.
+// learnedRate is the rate of the first cut, for the one log line that says so.
 type learnedRate struct {
 	perSecond float64
 	accepted  int
 }
 
 // wait blocks until a request may be sent: after any hold, and when the rate allows. A
-// hold that starts while it waits for the rate applies to it too. It returns the rate learned
-// from a 429 when this call set it for the first time in the Client's life.
+// hold that starts while it waits for the rate applies to it too. It returns the rate of the
+// first cut after a 429 when this call made it.
 func (l *limiter) wait(ctx context.Context, now func() time.Time, sleep func(context.Context, time.Duration) error) (*learnedRate, error) {
 	var learned *learnedRate
 	for {
@@ -113,26 +138,53 @@ func (l *limiter) wait(ctx context.Context, now func() time.Time, sleep func(con
 	}
 }
 
-// afterHold returns the hold; once it has passed, it learns from a pending 429 and returns
-// the rate when it is the first one learned.
+// afterHold returns the hold; once it has passed, it cuts the rate for a pending 429 (and
+// returns the rate when it is the first cut of the Client's life), else lets the rate grow.
 func (l *limiter) afterHold(t time.Time) (time.Time, *learnedRate) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.pending || t.Before(l.holdUntil) {
+	if t.Before(l.holdUntil) {
+		return l.holdUntil, nil
+	}
+	if !l.pending {
+		l.grow(t)
 		return l.holdUntil, nil
 	}
 	l.pending = false
-	estimate := float64(l.pendingCount) / learnWindow.Seconds() * learnMargin
-	if rate.Limit(estimate) >= l.lim.Limit() {
+	at := float64(l.lim.Limit()) // +Inf when unlimited
+	if measured := float64(l.pendingCount) / learnWindow.Seconds(); !l.pendingOverlap && measured > 0 {
+		at = min(at, measured)
+	}
+	if math.IsInf(at, 1) {
+		return l.holdUntil, nil // nothing to measure the rate by: the hold alone applies
+	}
+	l.cut, l.w, l.since = true, at, l.holdUntil
+	l.cuts++
+	l.lim.SetLimitAt(t, rate.Limit(at*cutFactor))
+	if l.logged {
 		return l.holdUntil, nil
 	}
-	l.lim.SetLimitAt(t, rate.Limit(estimate))
-	first := l.learned == 0
-	l.learned = estimate
-	if !first {
-		return l.holdUntil, nil
+	l.logged = true
+	return l.holdUntil, &learnedRate{perSecond: at * cutFactor, accepted: l.pendingCount}
+}
+
+// grow raises the rate after a cut along the cubic (l.mu held).
+func (l *limiter) grow(t time.Time) {
+	if !l.cut {
+		return
 	}
-	return l.holdUntil, &learnedRate{perSecond: estimate, accepted: l.pendingCount}
+	k := math.Cbrt(l.w * (1 - cutFactor) / growth)
+	x := t.Sub(l.since).Seconds() - k
+	r := rate.Limit(growth*x*x*x + l.w)
+	switch {
+	case l.ceiling != rate.Inf && r >= l.ceiling:
+		r, l.cut = l.ceiling, false // back at rate_limit
+	case l.ceiling == rate.Inf && float64(r) >= l.w*recoveredFactor:
+		r, l.cut = rate.Inf, false // far above the last limit met: unlimited again
+	}
+	if r > l.lim.Limit() {
+		l.lim.SetLimitAt(t, r)
+	}
 }
 
 // accept records an answer other than 429 at t: the server took the request.
@@ -145,27 +197,29 @@ func (l *limiter) accept(t time.Time) {
 	l.mu.Unlock()
 }
 
-// rateLimited records a 429 at t with the server's Retry-After (0 without one): it holds
-// every request until then, and the rate is learned when the hold has passed (wait).
-func (l *limiter) rateLimited(t time.Time, retryAfter time.Duration) {
+// rateLimited records a 429 at t, of a request sent at sent, with the server's Retry-After (0
+// without one): it holds every request until then, and the rate is cut when the hold has
+// passed (wait), unless the request left before the last cut took effect.
+func (l *limiter) rateLimited(t, sent time.Time, retryAfter time.Duration) {
 	if !l.learn {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	prevHold := l.holdUntil
-	if until := t.Add(min(retryAfter, maxRetryAfter)); until.After(l.holdUntil) {
+	if until := t.Add(capRetryAfter(retryAfter)); until.After(l.holdUntil) {
 		l.holdUntil = until
 	}
-	if l.pending || (l.learned > 0 && t.Sub(prevHold) < learnWindow) {
-		// Learning from an earlier 429 of the same wave already; or a second that overlaps
-		// a hold, which undercounts what the server accepts: the hold alone applies.
+	if l.pending || (l.cut && sent.Before(l.since)) {
+		// Part of a wave cut for already (or about to be).
 		return
 	}
-	if n := l.accepted.sum(t); n > 0 {
-		// (Nothing accepted, e.g. the first request refused: nothing to estimate from.)
-		l.pending, l.pendingCount = true, n
+	n := l.accepted.sum(t)
+	if n == 0 && l.lim.Limit() == rate.Inf {
+		return // e.g. the first request refused: nothing to measure the rate by
 	}
+	l.pending, l.pendingCount = true, n
+	l.pendingOverlap = !prevHold.IsZero() && t.Sub(prevHold) < learnWindow
 }
 
 // acceptedWindow counts accepted requests over the last learnWindow in learnSlots slots.

@@ -262,3 +262,16 @@ func TestRateLimitSpacesRequests(t *testing.T) {
 		t.Errorf("requests = %d", n)
 	}
 }
+
+// One rule for every wait: a Retry-After is capped at maxRetryAfter once, and the hold of a
+// 429, the wait of a 5xx (jitter included) and the check against retry_max_elapsed all use the
+// capped value (TestLongRetryAfterIsCappedOrFailsFast). The jitter stretched a 5xx's wait to 90 s.
+func TestOneRuleForWaits(t *testing.T) {
+	for _, ra := range []time.Duration{50 * time.Second, maxRetryAfter, time.Hour} {
+		for range 300 {
+			if d := backoff(1, ra); d > maxRetryAfter || d < min(ra, maxRetryAfter) {
+				t.Fatalf("backoff(1, %v) = %v, want within [%v, %v]", ra, d, min(ra, maxRetryAfter), maxRetryAfter)
+			}
+		}
+	}
+}

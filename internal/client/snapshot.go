@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -80,6 +81,7 @@ type walkCall struct {
 	err     error
 	items   []json.RawMessage // what the walk read, before writes were left out
 	seq     uint64
+	gen     uint64 // the type's generation when it began (its first page was sent)
 	cancel  context.CancelFunc
 	waiters int
 }
@@ -221,7 +223,7 @@ func (s *collection) confirmAbsent(ctx context.Context, name string, seq uint64)
 		return s.c.getRaw(ctx, s.path, name)
 	}
 	s.c.logDebug(ctx, "ROCKIT Edge object not in the collection snapshot; reading the list again", map[string]any{"collection": s.kind, "name": name})
-	w, err := s.walkAfter(ctx, seq)
+	w, err := s.walkAfter(ctx, seq, s.generation())
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +258,7 @@ func (s *collection) sample(ctx context.Context, name string) (json.RawMessage, 
 	if err != nil {
 		return nil, err
 	}
-	if keys := jsonKeys(raw); keys != nil {
+	if keys := nestedKeys(raw); keys != nil {
 		s.mu.Lock()
 		if s.verdict == verdictOpen {
 			s.samples[name] = keys
@@ -267,7 +269,11 @@ func (s *collection) sample(ctx context.Context, name string) (json.RawMessage, 
 	return raw, nil
 }
 
-// judge decides the shape check when a sampled object is also a list item (s.mu held).
+// judge decides the shape check once a page (or a whole walk) of the list has been read beside
+// a sampled single read (s.mu held). Keys are compared nested (origin.prefix, downloadAuth.key):
+// every key of the single read must be in the union of the keys of the page's items, and, when
+// the sampled object is among them, in its own item. A list that always leaves a field out
+// thereby makes the type use single reads even when the items differ in which fields they carry.
 func (s *collection) judge(ctx context.Context) {
 	var candidates []map[string]json.RawMessage
 	if s.items != nil {
@@ -282,33 +288,40 @@ func (s *collection) judge(ctx context.Context) {
 	}
 	sort.Strings(names)
 	for _, m := range candidates {
+		if len(m) == 0 || len(names) == 0 {
+			continue
+		}
+		union := map[string]bool{}
+		for _, item := range m {
+			for _, k := range nestedKeys(item) {
+				union[k] = true
+			}
+		}
+		var missing []string
 		for _, n := range names {
-			item, ok := m[n]
-			if !ok {
-				continue
+			own := map[string]bool{}
+			item, listed := m[n]
+			for _, k := range nestedKeys(item) {
+				own[k] = true
 			}
-			have := map[string]bool{}
-			for _, k := range jsonKeys(item) {
-				have[k] = true
-			}
-			var missing []string
 			for _, k := range s.samples[n] {
-				if !have[k] {
+				if !union[k] || listed && !own[k] {
 					missing = append(missing, k)
 				}
 			}
-			if len(missing) > 0 {
-				s.verdict = verdictSingle
-				s.c.logDebug(ctx, "ROCKIT Edge list items lack fields of the single read; refresh reads of this type use one GET each",
-					map[string]any{"collection": s.kind, "missing_fields": strings.Join(missing, ",")})
-			} else {
-				s.verdict = verdictList
-				s.c.logDebug(ctx, "ROCKIT Edge list items carry whole objects; refresh reads of this type come from the list",
-					map[string]any{"collection": s.kind})
-			}
-			s.samples = nil
-			return
 		}
+		if len(missing) > 0 {
+			slices.Sort(missing)
+			s.verdict = verdictSingle
+			s.c.logDebug(ctx, "ROCKIT Edge list items lack fields of the single read; refresh reads of this type use one GET each",
+				map[string]any{"collection": s.kind, "missing_fields": strings.Join(slices.Compact(missing), ",")})
+		} else {
+			s.verdict = verdictList
+			s.c.logDebug(ctx, "ROCKIT Edge list items carry whole objects; refresh reads of this type come from the list",
+				map[string]any{"collection": s.kind})
+		}
+		s.samples = nil
+		return
 	}
 }
 
@@ -372,17 +385,19 @@ func (s *collection) ensureItems(ctx context.Context) error {
 	}
 }
 
-// walkAfter waits for a walk that started after the walk seq, and returns it.
-func (s *collection) walkAfter(ctx context.Context, seq uint64) (*walkCall, error) {
+// walkAfter waits for a walk that started after the walk seq and after every write of the type
+// that had ended when the caller asked (generation minGen): a walk in flight that began before
+// such a write (the caller's own, say) is not joined, so a read never goes back in time.
+func (s *collection) walkAfter(ctx context.Context, seq, minGen uint64) (*walkCall, error) {
 	for {
 		s.mu.Lock()
 		w := s.walk
-		if w == nil {
+		if w == nil || w.gen < minGen {
 			w = s.startWalk(ctx)
 		}
 		s.mu.Unlock()
 		err := s.wait(ctx, w)
-		if w.seq > seq || err != nil && ctx.Err() != nil {
+		if w.seq > seq && w.gen >= minGen || err != nil && ctx.Err() != nil {
 			return w, err
 		}
 	}
@@ -401,6 +416,7 @@ func (s *collection) startWalk(ctx context.Context) *walkCall {
 	if p1 != nil {
 		gen = p1.gen
 	}
+	w.gen = gen
 	go func() {
 		defer cancel()
 		var first *listPage[json.RawMessage]
@@ -466,8 +482,8 @@ func (s *collection) wait(ctx context.Context, w *walkCall) error {
 // A walk older than the last drop of the whole type is discarded; an object written since the
 // walk started is left out, so it is read alone.
 func (s *collection) install(items []json.RawMessage, gen, seq uint64) {
-	if gen < s.dropGen {
-		return
+	if gen < s.dropGen || seq < s.itemsSeq {
+		return // older than a drop, or than the snapshot (walks may overlap: see walkAfter)
 	}
 	m := s.itemMap(items)
 	for name := range m {
@@ -550,18 +566,37 @@ func (c *Client) wrote(r request) {
 	coll.drop()
 }
 
-// jsonKeys returns the sorted keys of a JSON object, nil if raw is none.
-func jsonKeys(raw json.RawMessage) []string {
+// nestedKeys returns the sorted keys of a JSON object with those of the objects inside it, as
+// paths ("origin", "origin.prefix"; "events[].type" for objects in arrays), nil if raw is none.
+func nestedKeys(raw json.RawMessage) []string {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil || m == nil {
 		return nil
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	var keys []string
+	var walk func(prefix string, m map[string]json.RawMessage)
+	walk = func(prefix string, m map[string]json.RawMessage) {
+		for k, v := range m {
+			path := prefix + k
+			keys = append(keys, path)
+			var inner map[string]json.RawMessage
+			if json.Unmarshal(v, &inner) == nil && inner != nil {
+				walk(path+".", inner)
+				continue
+			}
+			var arr []json.RawMessage
+			if json.Unmarshal(v, &arr) == nil {
+				for _, el := range arr {
+					if json.Unmarshal(el, &inner) == nil && inner != nil {
+						walk(path+"[].", inner)
+					}
+				}
+			}
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	walk("", m)
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
 
 func isDone(ch chan struct{}) bool {
@@ -577,9 +612,10 @@ func isDone(ch chan struct{}) bool {
 // of the type was written since its walk started, else a new walk (which becomes the
 // snapshot), as it was read.
 func snapshotList[T any](ctx context.Context, c *Client, s *collection) ([]T, error) {
+	minGen := s.generation() // every write of the type that has ended, the caller's included
 	raws, seq, fresh := s.fresh()
 	if !fresh {
-		w, err := s.walkAfter(ctx, seq)
+		w, err := s.walkAfter(ctx, seq, minGen)
 		if err != nil {
 			return nil, err
 		}

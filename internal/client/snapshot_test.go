@@ -516,3 +516,136 @@ func TestCollectionReads_filteredUsersListSharesOnlyASnapshotThatExists(t *testi
 		t.Errorf("with a snapshot the filter costs no request; got %q", q)
 	}
 }
+
+// A list read never goes back in time (issue 21 item 3): a caller whose write has finished does
+// not join a walk that began before it, else it would return the old object.
+func TestCollectionReads_listDoesNotJoinAWalkOlderThanItsWrite(t *testing.T) {
+	srv := newCollServer(t, 250, 0)
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	srv.afterCopy = func(offset int) {
+		if offset == 200 {
+			once.Do(func() { close(held); <-release })
+		}
+	}
+	c := collClient(t, srv, true, nil)
+	ctx := context.Background()
+	first := make(chan error, 1)
+	go func() { _, err := c.ReadRoles(ctx); first <- err }() // a walk that began before the write
+	<-held                                                   // its last page holds role_210's old copy
+	if _, err := c.UpdateRole(ctx, UpdateRoleRequest{Name: "role_210", Permissions: map[string]int{"apps": 6}}); err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan []Role, 1)
+	go func() {
+		all, err := c.ReadRoles(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		second <- all
+	}()
+	var all []Role
+	select {
+	case all = <-second:
+	case <-time.After(5 * time.Second):
+		releaseOnce() // it joined the old walk and waits for it
+		all = <-second
+	}
+	releaseOnce()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		if r.Name == "role_210" && r.Permissions["apps"] != 6 {
+			t.Fatalf("ReadRoles after the update returned role_210 with apps = %d: a walk older than the write", r.Permissions["apps"])
+		}
+	}
+	if len(all) != 250 {
+		t.Fatalf("ReadRoles = %d roles, want 250", len(all))
+	}
+}
+
+// shapeServer answers GET /be/v1/<kind> (one page with total) and GET /be/v1/<kind>/<name>
+// from objects, the list items passed through item (which may leave fields out).
+func shapeServer(t *testing.T, kind, key string, objects []map[string]any, item func(map[string]any) map[string]any) *recordingServer {
+	t.Helper()
+	return newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			writeJSONAnswer(w, http.StatusNotFound, map[string]any{"status": "error", "message": "no route"})
+			return
+		}
+		if r.URL.Path == "/be/v1/"+kind {
+			page := []map[string]any{}
+			for _, o := range objects {
+				page = append(page, item(o))
+			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"status": "success", "data": page, "total": len(page)})
+			return
+		}
+		for _, o := range objects {
+			if r.URL.Path == "/be/v1/"+kind+"/"+o[key].(string) {
+				writeJSONAnswer(w, http.StatusOK, success(o))
+				return
+			}
+		}
+		writeJSONAnswer(w, http.StatusNotFound, map[string]any{"status": "error", "message": "not found"})
+	})
+}
+
+// The shape check compares nested keys (issue 21 item 3): a list whose items lack
+// origin.prefix makes deployments use single reads, so the prefix is never read as "".
+func TestCollectionReads_shapeCheckComparesNestedKeys(t *testing.T) {
+	dep := func(name, prefix string) map[string]any {
+		return map[string]any{"name": name, "status": "ready", "message": "ok",
+			"origin": map[string]any{"type": "s3", "endpoint": "s3.eu.example.com", "bucket": "b", "prefix": prefix, "accessKeyId": "AK"}}
+	}
+	objects := []map[string]any{dep("d1", "p1"), dep("d2", "p2"), dep("d3", "p3")}
+	srv := shapeServer(t, "deployments", "name", objects, func(o map[string]any) map[string]any {
+		origin := map[string]any{}
+		for k, v := range o["origin"].(map[string]any) {
+			if k != "prefix" {
+				origin[k] = v
+			}
+		}
+		return map[string]any{"name": o["name"], "status": o["status"], "message": o["message"], "origin": origin}
+	})
+	c := collClient(t, &collServer{recordingServer: srv}, true, nil)
+	if d, err := c.ReadDeployment(context.Background(), "d1"); err != nil || d.Origin.Prefix != "p1" {
+		t.Fatalf("ReadDeployment(d1) = %+v, %v", d, err)
+	}
+	settle()
+	for _, n := range []string{"d2", "d3"} {
+		d, err := c.ReadDeployment(context.Background(), n)
+		if err != nil || d.Origin.Prefix != "p"+n[1:] {
+			t.Fatalf("ReadDeployment(%s) = %+v, %v; want the prefix of its single GET", n, d, err)
+		}
+	}
+}
+
+// A list that always omits title makes users use single reads: ReadUser returns the title of
+// the single GET, never "".
+func TestCollectionReads_listOmittingTitleMeansSingleReads(t *testing.T) {
+	user := func(name, title string) map[string]any {
+		return map[string]any{"username": name, "type": "user", "email": name + "@example.com", "firstname": "A", "surname": "B",
+			"title": title, "roles": []string{}}
+	}
+	objects := []map[string]any{user("ada", "Prof"), user("grace", "Dr"), user("linus", "Mr")}
+	srv := shapeServer(t, "users", "username", objects, func(o map[string]any) map[string]any {
+		out := map[string]any{}
+		for k, v := range o {
+			if k != "title" {
+				out[k] = v
+			}
+		}
+		return out
+	})
+	c := collClient(t, &collServer{recordingServer: srv}, true, nil)
+	if u, err := c.ReadUser(context.Background(), "ada"); err != nil || u.Title != "Prof" {
+		t.Fatalf("ReadUser(ada) = %+v, %v", u, err)
+	}
+	settle()
+	if u, err := c.ReadUser(context.Background(), "grace"); err != nil || u.Title != "Dr" {
+		t.Fatalf("ReadUser(grace) = %+v, %v; want the title Dr of its single GET", u, err)
+	}
+}

@@ -26,37 +26,6 @@ import (
 // equals the server, no 409, nothing deleted. The evidence that lets it prove the objects of
 // the lost run its own is the crash journal in .terraform/rockit-journal.
 
-// childPlugin returns the PID of the plugin process terraform (pid) started, waiting for it.
-func childPlugin(t *testing.T, pid int) int {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		entries, _ := os.ReadDir("/proc")
-		for _, e := range entries {
-			child, err := strconv.Atoi(e.Name())
-			if err != nil {
-				continue
-			}
-			stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-			if err != nil {
-				continue
-			}
-			// pid (comm) state ppid ...
-			rest := string(stat[strings.LastIndexByte(string(stat), ')')+1:])
-			fields := strings.Fields(rest)
-			if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
-				continue
-			}
-			if exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); strings.Contains(filepath.Base(exe), "terraform-provider-rockit") {
-				return child
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("no plugin process under terraform (pid %d)", pid)
-	return 0
-}
-
 // killDuring starts `terraform apply`, waits for 15 role creates to arrive at the mock, then
 // kills (SIGKILL) terraform or its plugin, and waits until terraform has exited and every
 // create that reached the mock has finished. It returns terraform's output.

@@ -214,11 +214,16 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 		return
 	}
 	tflog.Info(ctx, "created app", map[string]any{"name": a.Name})
-	// Registering deployments is a change of the app (PATCH), not part of the create.
+	// Registering deployments is a change of the app (PATCH), not part of the create. The app
+	// and its registration are one unit: once the POST has left, the PATCH (or the delete that
+	// undoes the create) leaves too, even when Terraform is stopping (FollowUp: detached like
+	// the POST, within request_timeout), else the app stays published to all deployments.
 	if len(want) > 0 {
-		updated, err := r.client.UpdateApp(ctx, client.UpdateAppRequest{Name: a.Name, Deployments: &want})
+		fctx, release := r.client.FollowUp(ctx)
+		defer release()
+		updated, err := r.client.UpdateApp(fctx, client.UpdateAppRequest{Name: a.Name, Deployments: &want})
 		if err != nil {
-			r.undoCreate(ctx, a, plan, err, resp)
+			r.undoCreate(fctx, a, plan, err, resp)
 			return
 		}
 		a = updated

@@ -41,6 +41,7 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 	var unconfirmed *client.UnconfirmedCreateError
 	var notOffered *client.OrgNotOfferedError
 	var mismatch *client.SchemeMismatchError
+	var endpointErr *client.EndpointError
 	switch {
 	case errors.As(err, &unconfirmed):
 		detail += fmt.Sprintf("\n\nNothing was changed on the existing object. If it is the one you meant to create, import it "+
@@ -64,6 +65,8 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 		detail += "\n\nThe ROCKIT Edge host's TLS certificate is not trusted. For a host with its own certificate authority, " +
 			"set `ca_cert_pem` (or " + envCACertPEM + ") to that CA's PEM certificate; `insecure_skip_verify = true` turns " +
 			"verification off and is only for test hosts."
+	case errors.As(err, &endpointErr):
+		detail += "\n\nCheck `endpoint` (or " + envEndpoint + "): retrying cannot help, so the request was sent once."
 	}
 	diags.AddError(summary, detail)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -254,12 +256,8 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 		var unconfirmed *client.UnconfirmedCreateError
-		if errors.As(err, &unconfirmed) {
-			name := plan.Name.ValueString()
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization may have been created, but its answer was lost",
-				fmt.Sprintf("%s.\n\nThe organization %q probably exists now, without its initial administrator password. "+
-					"If you can log in to it, import it:\n\n  terraform import rockit_organization.<resource name> %s\n\n"+
-					"Otherwise delete it with the administrator token (DELETE /be/v1/orgs/%s) and apply again.", err, name, name, name))
+		if errors.As(err, &unconfirmed) || client.OutcomeUnknown(err) {
+			addOrganizationMayExist(&resp.Diagnostics, r.client, plan.Name.ValueString(), err)
 			return
 		}
 		addClientError(&resp.Diagnostics, "Error creating organization", err)
@@ -269,6 +267,33 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	tflog.Info(ctx, "created organization", map[string]any{"name": org.Name})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
+}
+
+// addOrganizationMayExist is the error of an organization create whose outcome is unknown (its
+// answer was lost, or never came). Such an organization is never kept in state: the API cannot
+// read it to prove it is this apply's, and its administrator's initial password travelled only
+// in the lost answer, so nobody can log in to it. The error says how to recover without that
+// password: import it if its administrator can get in another way, else the complete admin
+// request that deletes it, then apply again.
+func addOrganizationMayExist(diags *diag.Diagnostics, c *client.Client, name string, err error) {
+	rawURL, header, prefix := c.OrganizationDeleteRequest(name)
+	if rawURL == "" {
+		rawURL = "<endpoint>/be/v1/orgs/" + url.PathEscape(name)
+	}
+	diags.AddAttributeError(path.Root("name"), "Organization may have been created, but its answer was lost",
+		fmt.Sprintf("%s.\n\nThe organization %q probably exists now, but nobody can log in to it: its administrator's initial "+
+			"password travelled only in the answer that was lost, and the API cannot read an organization to prove that it is "+
+			"the one this apply created. It is not kept in state. Recover in one of two ways.\n\n"+
+			"Keep it, if its administrator can get in without that password (a host that e-mails an invitation to "+
+			"admin_email): import it with this block, then apply:\n\n"+
+			"import {\n  to = rockit_organization.<resource name>\n  id = %q\n}\n\n"+
+			"Or delete it and apply again, which creates it anew with a new password. Check first that nobody else created "+
+			"an organization of that name: the delete removes all of its data and cannot be undone. With the administrator "+
+			"token (the provider's admin_token) in %s:\n\n"+
+			"  curl -X DELETE -H \"%s: %s$%s\" \"%s?prune=false\"\n\n"+
+			"prune=false leaves the files already published to the organization's deployment origins where they are; "+
+			"prune=true removes them too. An organization that was just created has published nothing, so both delete the "+
+			"same.", err, name, name, envAdminToken, header, prefix, envAdminToken, rawURL))
 }
 
 // Read keeps state: the API has no endpoint that reads an organization.

@@ -147,6 +147,15 @@ func (p *protoServer) protoRead(typeName string, state *tfprotov6.DynamicValue, 
 // terraform apply does, and returns the apply answer (new state and identity).
 func (p *protoServer) protoCreate(typeName string, config map[string]any) *tfprotov6.ApplyResourceChangeResponse {
 	p.t.Helper()
+	resp := p.protoCreateUnder(context.Background(), typeName, config)
+	protoNoErrors(p.t, "ApplyResourceChange", resp.Diagnostics)
+	return resp
+}
+
+// protoCreateUnder is protoCreate whose apply runs under ctx (a test cancels it, as Terraform's
+// graceful stop does), returning the answer with its diagnostics unchecked.
+func (p *protoServer) protoCreateUnder(applyCtx context.Context, typeName string, config map[string]any) *tfprotov6.ApplyResourceChangeResponse {
+	p.t.Helper()
 	ctx := context.Background()
 	typ := p.resourceType(typeName)
 	cfg := protoDynamic(p.t, typ, config)
@@ -158,14 +167,13 @@ func (p *protoServer) protoCreate(typeName string, config map[string]any) *tfpro
 		p.t.Fatalf("PlanResourceChange: %v", err)
 	}
 	protoNoErrors(p.t, "PlanResourceChange", plan.Diagnostics)
-	resp, err := p.srv.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+	resp, err := p.srv.ApplyResourceChange(applyCtx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: typeName, PriorState: prior, PlannedState: plan.PlannedState, Config: cfg,
 		PlannedPrivate: plan.PlannedPrivate, PlannedIdentity: plan.PlannedIdentity,
 	})
 	if err != nil {
 		p.t.Fatalf("ApplyResourceChange: %v", err)
 	}
-	protoNoErrors(p.t, "ApplyResourceChange", resp.Diagnostics)
 	return resp
 }
 

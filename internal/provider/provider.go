@@ -201,16 +201,16 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"retry_max_elapsed": schema.StringAttribute{
 				MarkdownDescription: "The total time one operation may take with all its retries, as a Go duration such as `5m`. " +
-					"No retry starts beyond it, and a server asking (with `Retry-After`) to wait longer than what is left of it " +
-					"fails the operation at once. Defaults to `5m`. May also be set with the `" + envMaxElapsed + "` environment variable.",
+					"No retry starts beyond it, and a server asking (with `Retry-After`, counted for at most 60 s) to wait longer than " +
+					"what is left of it fails the operation at once. Defaults to `5m`. May also be set with the `" + envMaxElapsed + "` environment variable.",
 				Optional:   true,
 				Validators: []validator.String{validators.Duration()},
 			},
 			"rate_limit": schema.Float64Attribute{
 				MarkdownDescription: "The most requests per second the provider sends, shared by all resources, evenly spaced. Unlimited when unset. " +
-					"After a `429` answer the provider also waits for its `Retry-After` and, for the rest of the run, keeps to the rate the server accepted " +
-					"in the second before it (less 10%), never above this value. That estimate errs low against a server that allows only small bursts; " +
-					"if you know the server's limit, set this just under it: no `429`, nothing to estimate.",
+					"After a `429` answer the provider also waits for its `Retry-After`, slows to 70% of the rate the server accepted " +
+					"in the second before it, and speeds up again while no `429` comes, never above this value. " +
+					"If you know the server's limit, set this just under it: no `429`, nothing to estimate.",
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},

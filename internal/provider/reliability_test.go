@@ -443,9 +443,17 @@ resource "rockit_organization" "o" {
 			ExpectError: expectError(`the retry answered that it exists already (POST /be/v1/orgs: HTTP 409: organization 'Lost' already exists); ` +
 				`it may have been created by the lost attempt, but it is not adopted: the API cannot read organizations to confirm it is ` +
 				`this request's, and the administrator's initial password travelled only in the lost answer. ` +
-				`The organization "Lost" probably exists now, without its initial administrator password. If you can log in to it, ` +
-				`import it: terraform import rockit_organization.<resource name> Lost Otherwise delete it with the administrator ` +
-				`token (DELETE /be/v1/orgs/Lost) and apply again.`),
+				`The organization "Lost" probably exists now, but nobody can log in to it: its administrator's initial password ` +
+				`travelled only in the answer that was lost, and the API cannot read an organization to prove that it is the one ` +
+				`this apply created. It is not kept in state. Recover in one of two ways. ` +
+				`Keep it, if its administrator can get in without that password (a host that e-mails an invitation to admin_email): ` +
+				`import it with this block, then apply: import { to = rockit_organization.<resource name> id = "Lost" } ` +
+				`Or delete it and apply again, which creates it anew with a new password. Check first that nobody else created an ` +
+				`organization of that name: the delete removes all of its data and cannot be undone. With the administrator token ` +
+				`(the provider's admin_token) in ROCKIT_ADMIN_TOKEN: ` +
+				`curl -X DELETE -H "x-rockit-beauth-token: $ROCKIT_ADMIN_TOKEN" "` + url + `/be/v1/orgs/Lost?prune=false" ` +
+				`prune=false leaves the files already published to the organization's deployment origins where they are; ` +
+				`prune=true removes them too. An organization that was just created has published nothing, so both delete the same.`),
 		}},
 	})
 	var posts []string

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -366,5 +367,130 @@ func TestTaskActionHints(t *testing.T) {
 		if got := taskActionHint(typ, "Target_X", "Org_Y", http.StatusTeapot); got != "" {
 			t.Errorf("%s: a hint for 418: %q", typ, got)
 		}
+	}
+}
+
+// A task operation whose answer is lost after the server carried it out is retried, and the
+// retry answers 409 ("is pending", "already expired", "already processing"): the action reads
+// the task and succeeds, since the task is in the state the operation asked for and changed
+// after the operation was first sent. The answer of that one request is lost, nothing else.
+func TestProtoTaskActions_LostAnswerSettledByReading(t *testing.T) {
+	long := time.Now().Add(-time.Hour)
+	for _, tc := range []struct {
+		action, attr, value, method, path string
+		seed                              []mockserver.Task
+		progress                          string // its start; the task's name follows for processTraces
+		check                             func(t *testing.T, ts *testServer)
+	}{
+		{
+			action: "rockit_retry_task", attr: "task_name", value: "deploy_1", method: http.MethodPost, path: "/be/v1/trigger",
+			seed:     []mockserver.Task{{Name: "deploy_1", Type: "deploy", AppName: "Game_A", Status: "failed", Created: long, Updated: long}},
+			progress: `Task "deploy_1" (deploy of app "Game_A") is retried: it is pending.`,
+			check: func(t *testing.T, ts *testServer) {
+				if task, _ := ts.Task("Act_Lost", "deploy_1"); task.Status != "pending" {
+					t.Errorf("after the retry: %+v", task)
+				}
+			},
+		},
+		{
+			action: "rockit_expire_task", attr: "task_name", value: "up_1", method: http.MethodPatch, path: "/be/v1/tasks",
+			seed:     []mockserver.Task{{Name: "up_1", Type: "dltar", AppName: "Game_A", Status: "running", Created: long, Updated: long}},
+			progress: `Upload task "up_1" of app "Game_A" is expired.`,
+			check: func(t *testing.T, ts *testServer) {
+				if task, _ := ts.Task("Act_Lost", "up_1"); task.Status != "expired" {
+					t.Errorf("after expiring: %+v", task)
+				}
+			},
+		},
+		{
+			action: "rockit_process_traces", attr: "app_name", value: "Game_A", method: http.MethodPost, path: "/be/v1/trigger",
+			// an older run of the app, done: not the one this action started
+			seed:     []mockserver.Task{{Name: "mkraw_old", Type: "mkraw", AppName: "Game_A", Status: "done", Created: long, Updated: long}},
+			progress: `Trace processing of app "Game_A" started: task "mkraw_`,
+			check: func(t *testing.T, ts *testServer) {
+				if n := len(ts.tasksOf("Act_Lost", "Game_A", "mkraw")); n != 2 {
+					t.Errorf("%d mkraw tasks, want the old one and the one started", n)
+				}
+			},
+		},
+	} {
+		t.Run(tc.action, func(t *testing.T) {
+			var lost atomic.Bool
+			ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
+				return losingAnswers(mock, func(r *http.Request, status int) bool {
+					return r.Method == tc.method && r.URL.Path == tc.path && status == http.StatusOK && lost.CompareAndSwap(false, true)
+				})
+			})
+			ts.SeedOrg("Act_Lost", "admin")
+			ts.SeedApp("Act_Lost", "Game_A", "A", 0, 0)
+			seedTasks(t, ts, "Act_Lost", tc.seed...)
+			p := actionServer(t)
+			pw := ts.SeedUser("Act_Lost", "ops", false, "Administrators")
+			p.protoConfigure(map[string]any{"endpoint": ts.URL, "org_name": "Act_Lost", "username": "ops", "password": pw, "max_retries": 2})
+			ts.ResetRequests()
+
+			progress, diags := p.invoke(tc.action, map[string]any{tc.attr: tc.value})
+			if errs := protoErrors(diags); errs != "" {
+				t.Fatalf("the action failed although the server carried it out: %s\nrequests: %s", errs, describeRequests(ts.Requests()))
+			}
+			writes := ts.requestsMatching(tc.method, tc.path)
+			if len(writes) != 2 || writes[0].Status != http.StatusOK || writes[1].Status != http.StatusConflict {
+				t.Errorf("%s %s: %s, want the one whose answer was lost (200) and the retry's 409", tc.method, tc.path, describeRequests(writes))
+			}
+			if len(progress) != 1 || !strings.HasPrefix(progress[0], tc.progress) {
+				t.Errorf("progress %q, want %q", progress, tc.progress)
+			}
+			tc.check(t, ts)
+		})
+	}
+}
+
+// The reading proves nothing when the task was already so before the operation was first sent:
+// the first attempt answered 503 (the server may have acted), the retry's 409 describes a task
+// that has not changed since long before. The action fails with the 409, its hint, and says that
+// the task was checked.
+func TestProtoTaskActions_ConflictNotOwnAfterAmbiguousAttempt(t *testing.T) {
+	long := time.Now().Add(-time.Hour)
+	for _, tc := range []struct {
+		action, attr, value, method, server string
+		seed                                mockserver.Task
+	}{
+		{"rockit_retry_task", "task_name", "deploy_1", http.MethodPost, "task 'deploy_1' is pending",
+			mockserver.Task{Name: "deploy_1", Type: "deploy", AppName: "Game_A", Status: "pending", Created: long, Updated: long}},
+		{"rockit_expire_task", "task_name", "up_1", http.MethodPatch, "task 'up_1' is already expired",
+			mockserver.Task{Name: "up_1", Type: "dltar", AppName: "Game_A", Status: "expired", Created: long, Updated: long}},
+		{"rockit_process_traces", "app_name", "Game_A", http.MethodPost, "app 'Game_A' is already processing traces: task 'mkraw_old' is running",
+			mockserver.Task{Name: "mkraw_old", Type: "mkraw", AppName: "Game_A", Status: "running", Created: long, Updated: long}},
+	} {
+		t.Run(tc.action, func(t *testing.T) {
+			var failed atomic.Bool
+			ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == tc.method && r.URL.Path != "/be/v1/login" && r.URL.Path != "/be/v1/auth" && failed.CompareAndSwap(false, true) {
+						writeAPIError(w, http.StatusServiceUnavailable, "busy") // may have acted, for all the client knows
+						return
+					}
+					mock.ServeHTTP(w, r)
+				})
+			})
+			ts.SeedOrg("Act_NotOwn", "admin")
+			ts.SeedApp("Act_NotOwn", "Game_A", "A", 0, 0)
+			seedTasks(t, ts, "Act_NotOwn", tc.seed)
+			pw := ts.SeedUser("Act_NotOwn", "ops", false, "Administrators")
+			p := actionServer(t)
+			p.protoConfigure(map[string]any{"endpoint": ts.URL, "org_name": "Act_NotOwn", "username": "ops", "password": pw, "max_retries": 2})
+			failed.Store(false)
+
+			_, diags := p.invoke(tc.action, map[string]any{tc.attr: tc.value})
+			msg := actionError(t, diags)
+			for _, want := range []string{"HTTP 409", tc.server, "the task does not show that it was carried out"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q lacks %q", msg, want)
+				}
+			}
+			if task, _ := ts.Task("Act_NotOwn", tc.seed.Name); task.Status != tc.seed.Status {
+				t.Errorf("the task changed: %+v", task)
+			}
+		})
 	}
 }

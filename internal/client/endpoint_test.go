@@ -1,0 +1,62 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// Errors that no retry can heal fail at the first attempt and say what is wrong with the
+// endpoint (issue 21 item 4): no backoff waits, one connection.
+func TestEndpointErrors_failAtOnce(t *testing.T) {
+	var conns atomic.Int32
+	plain := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeJSONAnswer(w, http.StatusOK, success(nil))
+	}))
+	plain.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	plain.Start()
+	t.Cleanup(plain.Close)
+	tlsSrv := httptest.NewUnstartedServer(plain.Config.Handler)
+	tlsSrv.Config.ConnState = plain.Config.ConnState
+	tlsSrv.StartTLS()
+	t.Cleanup(tlsSrv.Close)
+
+	for _, tc := range []struct {
+		name, endpoint, want string
+	}{
+		{"https against http", strings.Replace(plain.URL, "http://", "https://", 1),
+			"the host answers plain HTTP, not HTTPS, on " + strings.TrimPrefix(plain.URL, "http://")},
+		{"untrusted certificate", tlsSrv.URL, "its TLS certificate is not trusted"},
+		// .invalid never resolves (RFC 6761): refused by the dialer, no DNS query leaves.
+		{"host that does not resolve", "https://edge.rockit.invalid", `the host name "edge.rockit.invalid" does not resolve`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conns.Store(0)
+			clock := newFakeClock()
+			c := newTestClient(t, tc.endpoint, clock, func(cfg *Config) { cfg.AdminToken = "adm" })
+			err := c.DeleteOrganization(context.Background(), "Acme", false)
+			var epErr *EndpointError
+			if !errors.As(err, &epErr) || !strings.Contains(err.Error(), "the endpoint "+tc.endpoint+" cannot be used as configured: "+tc.want) {
+				t.Fatalf("error %v, want an endpoint error saying %q", err, tc.want)
+			}
+			if w := clock.Waits(); len(w) != 0 {
+				t.Errorf("retried %d times (waits %v), want no retry", len(w), w)
+			}
+			if n := conns.Load(); n > 1 {
+				t.Errorf("%d connections, want at most 1", n)
+			}
+			if tc.name == "host that does not resolve" && !strings.Contains(err.Error(), "names under .invalid never resolve") {
+				t.Errorf("the name went to a resolver: %v", err)
+			}
+		})
+	}
+}
