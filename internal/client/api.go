@@ -300,6 +300,10 @@ const adoptionClockSkew = 2 * time.Second
 // not be finished (its read failed or was cancelled), one with Unfinished set, whose outcome
 // is unknown. Every error of unknown outcome carries the Evidence (EvidenceOf).
 func (c *Client) create(ctx context.Context, path string, body, out any, read readFunc) (adopted bool, err error) {
+	// The whole create is a write in flight, from before its waits (credentials, rate limit)
+	// to its proof: an orphaned plugin (main.go) must not exit while one may still be sent.
+	writesInFlight.Add(1)
+	defer writesInFlight.Add(-1)
 	name := requestName(body)
 	ev := Evidence{Endpoint: c.endpointID(), Org: c.cfg.OrgName, Kind: path[strings.LastIndex(path, "/")+1:], Name: name,
 		Fingerprint: Fingerprint(body)}
