@@ -6,6 +6,8 @@ import (
 	"flag"
 	"log"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -24,6 +26,10 @@ func main() {
 	if !debug {
 		quietWhenTerraformDiscards()
 		if os.Getenv("TF_PLUGIN_MAGIC_COOKIE") != "" { // started by Terraform as its plugin
+			// A log line written after Terraform died (TF_LOG_PROVIDER) must not end the plugin
+			// with SIGPIPE before its writes in flight are answered: with SIGPIPE notified, a
+			// write to the broken stderr fails with EPIPE instead.
+			signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 			go exitWhenOrphaned(os.Getppid())
 		}
 	}

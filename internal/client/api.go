@@ -277,33 +277,157 @@ func (c *Client) readPath(path string) readFunc {
 const adoptionClockSkew = 2 * time.Second
 
 // create POSTs body to path and decodes the answer's data into out, like post. It adds the
-// safe-create rule of the retry policy: when an earlier attempt may have created the object
-// without its answer arriving (a 5xx, a timeout or a reset after sending) and the retry answers
-// 409, the object may be our own. create then reads it with read and adopts it only when it is
-// proven to be this call's: its `created` is not before the first attempt was sent (less
-// adoptionClockSkew), and it equals the request in both directions (see objectMismatches).
-// It then logs a warning, decodes the object into out and returns adopted = true. Secrets that
-// only the lost answer carried (initial passwords, API keys, subscription secrets) are not in
-// out then: the caller must obtain new ones (e.g. resetCreds) or report them as lost. When the
-// object differs, is older, has no readable `created`, or read is nil (the type cannot be
-// read), create returns an *UnconfirmedCreateError. A 409 on the first attempt is a real
-// conflict and is returned unchanged.
+// safe-create rule of the retry policy and the evidence that settles an uncertain outcome
+// later (DESIGN.md, "An uncertain outcome is settled by evidence"):
+//
+//   - Right before the first attempt leaves (after the rate limiter, the login and any hold), it
+//     records Evidence (type, name, fingerprint of the body, send time) in the journal.
+//   - When an earlier attempt may have created the object without its answer arriving (a 5xx, a
+//     timeout or a reset after sending) and the retry answers 409, the object may be our own.
+//     create reads it with read and adopts it only when it is proven to be this call's (prove):
+//     its `created` is not before the first attempt left (less adoptionClockSkew), and it
+//     equals the request in both directions (see objectMismatches).
+//   - A 409 on the first attempt is someone else's object, unless the journal holds evidence
+//     of an earlier create of this working directory with the same fingerprint (a run killed
+//     after sending it): then the same proof runs against that evidence's send time. A 409 for
+//     an object that another create of this process sent is a *DuplicateCreateError.
+//
+// On adoption it logs a warning, decodes the object into out and returns adopted = true.
+// Secrets that only the lost answer carried (initial passwords, API keys, subscription
+// secrets) are not in out then: the caller must obtain new ones (e.g. resetCreds) or report
+// them as lost. When the object differs, is older, has no readable `created`, or read is nil
+// (the type cannot be read), create returns an *UnconfirmedCreateError; when the proof could
+// not be finished (its read failed or was cancelled), one with Unfinished set, whose outcome
+// is unknown. Every error of unknown outcome carries the Evidence (EvidenceOf).
 func (c *Client) create(ctx context.Context, path string, body, out any, read readFunc) (adopted bool, err error) {
-	sent := c.cfg.Now()
-	err = c.post(ctx, path, body, out)
-	if err == nil || !MayBeOwnCreate(err) {
+	// The whole create is a write in flight, from before its waits (credentials, rate limit)
+	// to its proof: an orphaned plugin (main.go) must not exit while one may still be sent.
+	writesInFlight.Add(1)
+	defer writesInFlight.Add(-1)
+	name := requestName(body)
+	ev := Evidence{Endpoint: c.endpointID(), Org: c.cfg.OrgName, Kind: path[strings.LastIndex(path, "/")+1:], Name: name,
+		Fingerprint: Fingerprint(body)}
+	key := ev.key()
+	if adopted, done, err := c.adoptJournaled(ctx, path, ev, body, out, read); done {
+		return adopted, err
+	}
+	var entry string
+	onSend := func(t time.Time) {
+		if !ev.Sent.IsZero() {
+			return
+		}
+		ev.Sent = t
+		c.countSend(key)
+		id, jerr := c.journal.record(ev)
+		if jerr != nil {
+			c.logWarn(ctx, "could not record the create in the journal; its evidence lives in this process only", map[string]any{
+				"name": name, "journal": c.journal.Dir(), "error": jerr.Error(),
+			})
+		}
+		entry = id
+	}
+	_, err = c.do(ctx, request{method: http.MethodPost, path: path, body: body, auth: authOrg, onSend: onSend}, out)
+	switch {
+	case err == nil:
+		return false, nil
+	case OutcomeUnknown(err):
+		return false, &evidenceError{ev: ev, err: err}
+	case MayBeOwnCreate(err):
+		adopted, err = c.prove(ctx, path, name, body, out, read, ev.Sent, err)
+		if err != nil && OutcomeUnknown(err) {
+			return false, &evidenceError{ev: ev, err: err}
+		}
+		return adopted, err
+	case IsConflict(err):
+		if c.sentThisRun(key) > 1 {
+			c.journal.drop(key, entry)
+			return false, &DuplicateCreateError{Kind: ev.Kind, Name: name, Cause: err}
+		}
+		var proof *Evidence
+		for _, e := range c.journal.lookup(key, entry) {
+			if e.Fingerprint == ev.Fingerprint {
+				proof = &e
+				break
+			}
+		}
+		if proof == nil {
+			c.journal.drop(key, entry)
+			return false, err
+		}
+		adopted, err = c.prove(ctx, path, name, body, out, read, proof.Sent, err)
+		switch {
+		case err == nil:
+			// The entry of this attempt stays until the object is seen in state.
+		case OutcomeUnknown(err):
+			return false, &evidenceError{ev: *proof, err: err}
+		default:
+			c.journal.drop(key, entry)
+		}
+		return adopted, err
+	default:
+		if StatusOf(err) >= 400 && StatusOf(err) < 500 {
+			// A definite refusal: nothing was created.
+			c.journal.drop(key, entry)
+		}
 		return false, err
 	}
-	name := requestName(body)
-	unconfirmed := func(reason string, diffs []string) error {
-		return &UnconfirmedCreateError{Method: http.MethodPost, Path: path, Name: name, Cause: err, Mismatches: diffs, Reason: reason}
+}
+
+// adoptJournaled runs before a create is sent: when the journal holds evidence that this
+// working directory sent the same create before (a run that was killed, or whose outcome was
+// unknown), and no create of the object was sent in this process (two resources naming one
+// object must not adopt each other's), it reads the object and adopts it when proven ours, so
+// that no POST (and no 409) is needed. done is false when the create is to be sent: no
+// evidence, the object is absent, or it is not proven ours (the POST's 409 then says so).
+func (c *Client) adoptJournaled(ctx context.Context, path string, ev Evidence, body, out any, read readFunc) (adopted, done bool, err error) {
+	key := ev.key()
+	if read == nil || !c.journal.mayHave(key) || c.sentThisRun(key) > 0 {
+		return false, false, nil
+	}
+	var proof *Evidence
+	for _, e := range c.journal.lookup(key, "") {
+		if e.Fingerprint == ev.Fingerprint {
+			proof = &e
+			break
+		}
+	}
+	if proof == nil {
+		return false, false, nil
+	}
+	// Not proven (absent, unreadable, older, or different): the create is sent, and its 409,
+	// if any, says why.
+	got, rerr := read(ctx)
+	if rerr != nil || createdBefore(got, proof.Sent.Add(-adoptionClockSkew)) != "" {
+		return false, false, nil //nolint:nilerr // a read that failed only means the create is sent
+	}
+	want, merr := json.Marshal(body)
+	if merr != nil || len(objectMismatches(reflect.TypeOf(body), want, got)) > 0 {
+		return false, false, nil //nolint:nilerr // see above
+	}
+	if out != nil {
+		if uerr := json.Unmarshal(got, out); uerr != nil {
+			return false, true, fmt.Errorf("decoding the adopted object of %s %s: %w", http.MethodPost, path, uerr)
+		}
+	}
+	c.logWarn(ctx, "ROCKIT Edge object adopted: the journal proves that this working directory created it (a run before "+
+		"lost its answer or was killed)", map[string]any{"path": path, "name": ev.Name})
+	return true, true, nil
+}
+
+// prove reads the object a create found existing (409, cause) and adopts it into out when it
+// is proven to be the one sent at sent (see create).
+func (c *Client) prove(ctx context.Context, path, name string, body, out any, read readFunc, sent time.Time, cause error) (bool, error) {
+	unconfirmed := func(reason string, diffs []string) *UnconfirmedCreateError {
+		return &UnconfirmedCreateError{Method: http.MethodPost, Path: path, Name: name, Cause: cause, Mismatches: diffs, Reason: reason}
 	}
 	if read == nil {
 		return false, unconfirmed("the API cannot read this type of object, so it cannot be compared with the request", nil)
 	}
 	got, rerr := read(ctx)
 	if rerr != nil {
-		return false, unconfirmed("reading the existing object failed: "+rerr.Error(), nil)
+		u := unconfirmed("reading the existing object failed: "+rerr.Error(), nil)
+		u.Unfinished = true
+		return false, u
 	}
 	if reason := createdBefore(got, sent.Add(-adoptionClockSkew)); reason != "" {
 		return false, unconfirmed(reason, nil)

@@ -74,6 +74,9 @@ type Config struct {
 	// GetSubscription) from one walk of each type's list, shared by the Client (snapshot.go);
 	// false: one GET per read.
 	CollectionReads bool
+	// Journal records the creates about to be sent, as evidence for a later run (journal.go);
+	// nil: one in memory, for this Client only.
+	Journal *Journal
 
 	// Logger receives one line per attempt (method, path, status, duration, attempt); nil: none.
 	Logger Logger
@@ -132,6 +135,10 @@ type Client struct {
 	limiter *limiter
 	gone    orgGone
 	snaps   *snapshots // the collection snapshots of the refresh reads
+	journal *Journal   // evidence of the creates sent (journal.go)
+	sendsMu sync.Mutex
+	sends   map[string]int // creates sent by this Client, by journal key
+	taken   takenNames     // the plan-time list of names per type (taken.go)
 
 	// authMu is held while auth_scheme "auto" logs in for the first time (see auth.go); the
 	// fields below it are set under authMu and stateMu, and read under stateMu alone, so that
@@ -226,6 +233,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.authMu = newSlot()
 	c.keyGate, c.adminGate = newCredGate(), newCredGate()
+	c.journal = cfg.Journal
+	if c.journal == nil {
+		c.journal = NewJournal("")
+	}
 	c.newSnapshots()
 	switch cfg.AuthScheme {
 	case AuthSchemeAuto:
@@ -322,6 +333,7 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 	if r.method != http.MethodGet {
 		// Whatever its outcome, a write may have changed objects a snapshot holds.
 		defer c.wrote(r)
+		defer c.taken.wrote(r)
 	}
 	if countsAsWrite(r) {
 		writesInFlight.Add(1)

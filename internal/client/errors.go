@@ -197,6 +197,9 @@ type UnconfirmedCreateError struct {
 	Mismatches []string
 	// Cause is the 409 answer of the retry.
 	Cause error
+	// Unfinished: the proof could not be finished (reading the object failed or was
+	// cancelled), so the outcome of the create is unknown (OutcomeUnknown), not a failure.
+	Unfinished bool
 }
 
 func (e *UnconfirmedCreateError) Error() string {
@@ -315,5 +318,44 @@ func (e *RequestError) Unwrap() error { return e.Last }
 // the operation stopped after an ambiguous attempt). A create may then have made the object.
 func OutcomeUnknown(err error) bool {
 	var re *RequestError
-	return errors.As(err, &re) && re.OutcomeUnknown
+	var ue *UnconfirmedCreateError
+	return (errors.As(err, &re) && re.OutcomeUnknown) || (errors.As(err, &ue) && ue.Unfinished)
+}
+
+// evidenceError is a create of unknown outcome with the Evidence to settle it later.
+type evidenceError struct {
+	ev  Evidence
+	err error
+}
+
+func (e *evidenceError) Error() string { return e.err.Error() }
+func (e *evidenceError) Unwrap() error { return e.err }
+
+// EvidenceOf returns the Evidence of a create whose outcome is unknown.
+func EvidenceOf(err error) (Evidence, bool) {
+	var ee *evidenceError
+	if errors.As(err, &ee) && !ee.ev.Sent.IsZero() {
+		return ee.ev, true
+	}
+	return Evidence{}, false
+}
+
+// DuplicateCreateError is a 409 for an object that another create of this process sent: two
+// resources of one configuration name the same object. It wraps the 409 (IsConflict holds).
+type DuplicateCreateError struct {
+	// Kind is the collection ("roles"), Name the object's name.
+	Kind, Name string
+	Cause      error
+}
+
+func (e *DuplicateCreateError) Error() string {
+	return fmt.Sprintf("%v; this run created %q itself, for another resource", e.Cause, e.Name)
+}
+
+func (e *DuplicateCreateError) Unwrap() error { return e.Cause }
+
+// IsDuplicateCreate reports whether err is a *DuplicateCreateError.
+func IsDuplicateCreate(err error) bool {
+	var de *DuplicateCreateError
+	return errors.As(err, &de)
 }

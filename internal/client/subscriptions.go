@@ -42,14 +42,7 @@ type CreateSubscriptionRequest struct {
 // fails, it returns the adopted subscription together with a *CredentialsLostError.
 func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRequest) (*Subscription, error) {
 	var out Subscription
-	read := func(ctx context.Context) (json.RawMessage, error) {
-		s, err := c.findSubscription(ctx, in.Name)
-		if err != nil {
-			return nil, err
-		}
-		s.Secret = ""          // the list never carries it; adoption compares the other fields
-		return json.Marshal(s) //nolint:gosec // the secret is cleared above
-	}
+	read := c.subscriptionReader(in.Name)
 	// The secret travels only in the answer, and a subscription cannot be changed: when the
 	// answer was lost and the subscription adopted (proven our own), unsubscribe it and
 	// subscribe once more, up to the retry budget. On giving up, the subscription is removed,
@@ -68,11 +61,26 @@ func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRe
 			return &adoptedSub, &CredentialsLostError{Kind: "subscription", Name: in.Name, Secret: "secret",
 				Cause: fmt.Errorf("unsubscribing it to subscribe again failed: %w", err)}
 		}
-		if lost > c.cfg.MaxRetries {
+		// (An object adopted from the journal's evidence, before any POST, may be subscribed
+		// again once even with max_retries = 0.)
+		if lost > max(c.cfg.MaxRetries, 1) {
 			return nil, fmt.Errorf("subscription %q: the answer carrying its secret was lost %d times; it was unsubscribed again, apply again", in.Name, lost)
 		}
 	}
 	return &out, nil
+}
+
+// subscriptionReader reads one subscription for adoption, from the list (the API has no
+// endpoint for one).
+func (c *Client) subscriptionReader(name string) readFunc {
+	return func(ctx context.Context) (json.RawMessage, error) {
+		s, err := c.findSubscription(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		s.Secret = ""          // the list never carries it; adoption compares the other fields
+		return json.Marshal(s) //nolint:gosec // the secret is cleared above
+	}
 }
 
 // ListSubscriptions pages through all subscriptions of the organization, sorted by name.

@@ -2,12 +2,9 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -131,39 +128,7 @@ func (r *stopRig) interrupt(method string, after int32, args ...string) (inFligh
 // stateRoles returns the names of the roles in terraform.tfstate, and those marked tainted.
 func (r *stopRig) stateRoles() (names, tainted []string) {
 	r.t.Helper()
-	b, err := os.ReadFile(filepath.Join(r.w.dir, "terraform.tfstate"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	var st struct {
-		Resources []struct {
-			Type      string `json:"type"`
-			Instances []struct {
-				Status     string `json:"status"`
-				Attributes struct {
-					Name string `json:"name"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		r.t.Fatalf("reading the state: %v", err)
-	}
-	for _, res := range st.Resources {
-		if res.Type != "rockit_role" {
-			continue
-		}
-		for _, in := range res.Instances {
-			names = append(names, in.Attributes.Name)
-			if in.Status == "tainted" {
-				tainted = append(tainted, in.Attributes.Name)
-			}
-		}
-	}
-	sort.Strings(names)
+	names, _, tainted = stateNames(r.t, r.w.dir)
 	return names, tainted
 }
 

@@ -182,6 +182,7 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 // none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
 	if req.State.Raw.IsNull() {
 		return
 	}
@@ -316,6 +317,9 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, state.Name.ValueString()) {
+		return
+	}
 	a, err := r.client.ReadApp(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		appKey.readGone(ctx, resp, r.client, state.Name.ValueString())
@@ -383,6 +387,9 @@ func (r *appResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	var state appResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, appKey, r.client, state.Name.ValueString()) {
 		return
 	}
 	if appGuard.refuseDelete(&resp.Diagnostics, state.Name.ValueString(), state.DeletionProtection) {

@@ -277,8 +277,9 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 }
 
 // ModifyPlan checks that the provider configuration can manage the resource.
-func (r *deploymentResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment")
 }
 
 // ValidateConfig applies the rule that needs two attributes: an endpoint that does not start
@@ -329,6 +330,9 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, deploymentKey, "rockit_deployment", r.client, state.Name.ValueString()) {
+		return
+	}
 	d, err := r.client.ReadDeployment(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		deploymentKey.readGone(ctx, resp, r.client, state.Name.ValueString())
@@ -372,6 +376,9 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	var state deploymentResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, deploymentKey, r.client, state.Name.ValueString()) {
 		return
 	}
 	checkDelete(ctx, &resp.Diagnostics, "deployment", state.Name.ValueString(), r.client.DeleteDeployment(ctx, state.Name.ValueString()),

@@ -39,14 +39,16 @@ func checkDelete(ctx context.Context, diags *diag.Diagnostics, kind, name string
 	}
 }
 
-// keepMaybeCreated handles, the same way for every resource, a create whose request was sent
-// but never answered definitely (client.OutcomeUnknown: the connection was lost, no answer came
-// within request_timeout, or Terraform stopped after an ambiguous attempt): the object may exist.
+// keepMaybeCreated handles, the same way for every resource that can be read, a create whose
+// outcome is unknown (client.OutcomeUnknown: the request was sent and no definite answer came
+// back, or the proof of the object a retry found could not be finished): the object may exist.
 // It saves what is known to state (the planned values, computed values not yet known as null,
-// `id` as the name) and adds an error that says so and gives the import block. Terraform keeps
-// a resource whose create failed with a state, marked tainted: the next apply reads it (Read
-// drops it when it does not exist) and replaces it, instead of failing on "already exists".
-// It reports whether it handled err; the caller returns then.
+// `id` as the name) with the evidence to judge it in private state (keepEvidence: when the
+// request left, the fingerprint of its body), and an error that says so. Terraform keeps a
+// resource whose create failed with a state, marked tainted: the next Read settles it by the
+// evidence (settleUnknownCreate), and never deletes what is not proven ours. It reports whether
+// it handled err; the caller returns then. Organizations cannot be read, so their Create never
+// calls it.
 func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, typeName, kind, name string, err error) bool {
 	if !client.OutcomeUnknown(err) {
 		return false
@@ -60,16 +62,19 @@ func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *res
 	if terr == nil {
 		resp.State.Raw = raw
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+		keepEvidence(ctx, resp, err)
 	}
-	tflog.Warn(ctx, kind+" may have been created; kept in state as tainted", map[string]any{"name": name})
+	tflog.Warn(ctx, kind+" may have been created; kept in state as tainted with the evidence to judge it", map[string]any{"name": name})
 	resp.Diagnostics.AddError(fmt.Sprintf("The %s %q may have been created", kind, name), fmt.Sprintf(
 		"%s\n\nThe request to create it was sent, but no definite answer came back (the connection was lost, no answer "+
 			"came within request_timeout, or Terraform was stopping), so the %s may exist on the server now. It is kept in "+
-			"state as tainted with what is known: the next apply reads it and replaces it if it exists, or creates it if "+
-			"it does not.\n\nIf it was removed from state (or the state could not be saved), bring it under management "+
-			"with an import block instead of creating it again:\n\n"+
-			"import {\n  to = %s.<resource name>\n  id = %q\n}",
-		err, kind, typeName, name))
+			"state as tainted, with the evidence to judge it (when the request left, and a fingerprint of what it asked "+
+			"for). The next plan reads it and settles it: if it does not exist, it is created; if it exists and was "+
+			"created after the request left, it is adopted once its fields are proven equal to the configuration's; "+
+			"otherwise it is someone else's, and it is removed from state with a warning. It is never deleted.\n\n"+
+			"If it was removed from state (or the state could not be saved), bring it under management with an import "+
+			"block instead of creating it again:\n\n%s",
+		err, kind, importBlock(typeName, name)))
 	return true
 }
 
@@ -249,22 +254,35 @@ func orgOf(c *client.Client) string {
 }
 
 // addCreateError turns the error of a create into diagnostics, the same way for every resource:
-// a 409 on the first attempt (the name is taken) says how to import the existing object into
-// typeName; anything else goes through addClientError. kind is the object's word ("role"),
-// nameAttr the attribute holding its name, where says where names are unique.
+// a 409 for an object that another resource of this configuration created in this run says so
+// (and no import: one object under two resources flips between their settings); a 409 of
+// someone else's object (no evidence that this working directory created it, or not proven)
+// gives a ready-to-paste import block; anything else goes through addClientError. kind is the
+// object's word ("role"), nameAttr the attribute holding its name, where says where names are
+// unique.
 func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, where string, err error) {
+	if client.IsDuplicateCreate(err) {
+		diags.AddAttributeError(path.Root(nameAttr), "Two resources name the same "+kind, fmt.Sprintf(
+			"%s %s named %q was created in this run by another %s resource of this configuration, and this one names "+
+				"it too (%s). Two resources must not manage one object: each would undo the other's settings on every "+
+				"apply. Give this resource a name of its own, or remove it and use the other resource's attributes "+
+				"(e.g. %s.<other>.%s). Do not import it.",
+			article(kind), kind, name, typeName, err, typeName, nameAttr))
+		return
+	}
 	if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
 		diags.AddAttributeError(path.Root(nameAttr), capitalize(kind)+" already exists", fmt.Sprintf(
-			"%s %s named %q exists already %s (%s). To manage it with Terraform, import it:\n\n"+
-				"  terraform import %s.<resource name> %s\n\nor add an import block with id = %q.",
-			article(kind), kind, name, where, err, typeName, name, name))
+			"%s %s named %q exists already %s (%s). This working directory has no evidence that it created it, so "+
+				"it is not adopted. To manage it with Terraform, import it:\n\n"+
+				"  terraform import %s.<resource name> %s\n\nor add an import block with id = %q:\n\n%s",
+			article(kind), kind, name, where, err, typeName, name, name, importBlock(typeName, name)))
 		return
 	}
 	addClientError(diags, "Error creating "+kind, err)
 }
 
 func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+	if word != "" && strings.ContainsRune("aeio", rune(word[0])) { // "a user"
 		return "An"
 	}
 	return "A"

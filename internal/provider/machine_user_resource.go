@@ -114,6 +114,7 @@ func (r *machineUserResource) Configure(_ context.Context, req resource.Configur
 // asks for a rotation.
 func (r *machineUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_machine_user", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, machineUserKey, "rockit_machine_user")
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{version: "api_key_version", clear: "api_key", encrypted: "api_key_encrypted"}, r.secretsKey)
 }
 
@@ -150,6 +151,9 @@ func (r *machineUserResource) Read(ctx context.Context, req resource.ReadRequest
 	var state machineUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if settleUnknownCreate(ctx, req, resp, machineUserKey, "rockit_machine_user", r.client, state.Username.ValueString()) {
 		return
 	}
 	u, ok := readUser(ctx, r.client, machineUserKey, state.Username.ValueString(), client.UserTypeMachine, resp)
@@ -202,6 +206,9 @@ func (r *machineUserResource) Delete(ctx context.Context, req resource.DeleteReq
 	var state machineUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, machineUserKey, r.client, state.Username.ValueString()) {
 		return
 	}
 	deleteUser(ctx, r.client, state.Username.ValueString(), &resp.Diagnostics)

@@ -259,9 +259,8 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	org, err := r.client.CreateOrganization(ctx, organizationToAPI(plan))
 	if err != nil {
-		if keepMaybeCreated(ctx, req, resp, "rockit_organization", "organization", plan.Name.ValueString(), err) {
-			return
-		}
+		// An organization cannot be read, so an unknown outcome is never kept in state: a
+		// tainted organization would be deleted by the next apply, someone else's included.
 		if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
 			addCreateError(&resp.Diagnostics, "rockit_organization", "organization", "name", plan.Name.ValueString(), "on the ROCKIT Edge host", err)
 			return

@@ -36,8 +36,8 @@ var deploymentStatusKnown = []plancheck.PlanCheck{
 	plancheck.ExpectKnownValue("rockit_deployment.test", tfjsonpath.New("message"), knownvalue.StringExact("origin configured; ready for publishing")),
 }
 
-// importBlock is an import block of the configuration (Terraform 1.5+).
-func importBlock(to, id string) string {
+// importBlockConfig is an import block of the configuration (Terraform 1.5+).
+func importBlockConfig(to, id string) string {
 	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id)
 }
 
@@ -48,7 +48,7 @@ func TestAccDeployment_statusFromStateAfterImport(t *testing.T) {
 	for org, importSteps := range map[string]func(ts *testServer, cfg string) []resource.TestStep{
 		"Plan_Dep": func(ts *testServer, cfg string) []resource.TestStep {
 			return []resource.TestStep{{
-				Config:           cfg + importBlock("rockit_deployment.test", "Origin_Imp"),
+				Config:           cfg + importBlockConfig("rockit_deployment.test", "Origin_Imp"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: deploymentStatusKnown},
 				Check: ts.checkBodies("PATCH", "/be/v1/deployments",
 					`{"name":"Origin_Imp","origin":{"secretAccessKey":"seeded-secret"}}`),
@@ -110,7 +110,7 @@ func TestAccApp_buildFieldsFromState(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: app("Built", 5, false) + importBlock("rockit_app.test", "Game_Built"),
+				Config: app("Built", 5, false) + importBlockConfig("rockit_app.test", "Game_Built"),
 			},
 			// Only deletion_protection: everything from state, updated too.
 			{

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -50,6 +51,10 @@ func New(version string) func() provider.Provider {
 // rockitProvider is the rockit provider.
 type rockitProvider struct {
 	version string
+	// journal is the crash journal of this provider process (evidence.go), shared by its
+	// provider configurations; made by the first Configure.
+	journalOnce sync.Once
+	journal     *client.Journal
 }
 
 // rockitProviderModel is the provider block.
@@ -464,6 +469,8 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	p.journalOnce.Do(func() { p.journal = client.NewJournal(journalDir()) })
+	cc.Journal = p.journal
 	if cc.AuthScheme != "" && !slices.Contains(client.AuthSchemes, cc.AuthScheme) {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_scheme"), "Invalid auth_scheme",
 			fmt.Sprintf("auth_scheme (or %s) must be one of %q, got %q.", envAuthScheme, client.AuthSchemes, cc.AuthScheme))

@@ -566,15 +566,28 @@ func TestDataSourceDescriptionsNameDependsOn(t *testing.T) {
 	}
 }
 
-// A name that exists already (409 on create) says how to import it, for every resource type
-// that used to lack it; one POST reached the mock, nothing else was written.
+// A name that exists already fails the plan (issue 23 item 2) with a ready-to-paste import
+// block, for every type that is created in an organization; nothing is written (it used to
+// fail at apply, on the POST's 409).
 func TestAccCreateConflictSaysHowToImport(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Taken")
 	ts.SeedApp("Taken", "Game", "Game", 0, 0)
 	ts.SeedDeployment("Taken", "Origin_EU")
 	ts.SeedSubscription("Taken", "hook", "https://hooks.example.com/x")
+	ts.SeedUser("Taken", "alice", false)
+	ts.SeedUser("Taken", "ci_bot", true)
 	cases := []struct{ typ, config, id string }{
+		{"rockit_user", `resource "rockit_user" "u" {
+  username  = "alice"
+  email     = "alice@example.com"
+  firstname = "Alice"
+  surname   = "Liddell"
+}`, "alice"},
+		{"rockit_machine_user", `resource "rockit_machine_user" "m" {
+  username = "ci_bot"
+  label    = "CI"
+}`, "ci_bot"},
 		{"rockit_app", `resource "rockit_app" "a" {
   name  = "Game"
   label = "Game"
@@ -597,14 +610,14 @@ func TestAccCreateConflictSaysHowToImport(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: prov + c.config,
-					ExpectError: expectErrorParts("already exists|exists already in the organization|" +
-						"To manage it with Terraform, import it: terraform import " + c.typ + ".<resource name> " + c.id +
-						" or add an import block with id = \"" + c.id + "\"."),
+					ExpectError: expectErrorParts("already exists|exists already in the organization, and this working directory " +
+						"has no evidence that it created it, so applying this plan would fail.|" +
+						"import { to = " + c.typ + ".<resource name> # the address shown with this message id = \"" + c.id + "\" }"),
 				}},
 			})
 		})
 	}
-	if writes := writeRequests(ts.Requests()); len(writes) != len(cases) {
-		t.Errorf("want exactly one refused POST per type, the mock received: %s", describeRequests(writes))
+	if writes := writeRequests(ts.Requests()); len(writes) != 0 {
+		t.Errorf("want no write, the mock received: %s", describeRequests(writes))
 	}
 }

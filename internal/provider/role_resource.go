@@ -109,8 +109,9 @@ func (r *roleResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 // ModifyPlan checks that the provider configuration can manage the resource.
-func (r *roleResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_role", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role")
 }
 
 func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -137,6 +138,9 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var state roleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if settleUnknownCreate(ctx, req, resp, roleKey, "rockit_role", r.client, state.Name.ValueString()) {
 		return
 	}
 	ro, err := r.client.ReadRole(ctx, state.Name.ValueString())
@@ -174,6 +178,9 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	var state roleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, roleKey, r.client, state.Name.ValueString()) {
 		return
 	}
 	checkDelete(ctx, &resp.Diagnostics, "role", state.Name.ValueString(), r.client.DeleteRole(ctx, state.Name.ValueString()),

@@ -212,8 +212,12 @@ func TestAccRole_alreadyExists(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      prov + `resource "rockit_role" "r" { name = "Taken" }`,
-			ExpectError: expectError(`A role named "Taken" exists already in the organization (POST /be/v1/roles: HTTP 409: role 'Taken' already exists). To manage it with Terraform, import it: terraform import rockit_role.<resource name> Taken`),
+			// Issue 23 item 2: the plan says so, with the import block; no POST is sent.
+			Config: prov + `resource "rockit_role" "r" { name = "Taken" }`,
+			ExpectError: expectError(`A role named "Taken" exists already in the organization, and this working directory has ` +
+				`no evidence that it created it, so applying this plan would fail. To manage it with Terraform, import it: ` +
+				`import { to = rockit_role.<resource name> # the address shown with this message id = "Taken" }`),
+			Check: ts.checkNoWrites(),
 		}},
 	})
 }

@@ -152,6 +152,7 @@ func (r *subscriptionResource) Configure(_ context.Context, req resource.Configu
 // secret (clear or encrypted) of a new subscription; a replacement is planned as a new one.
 func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_subscription", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription")
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{clear: "secret", encrypted: "secret_encrypted"}, r.secretsKey)
 }
 
@@ -193,6 +194,9 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if settleUnknownCreate(ctx, req, resp, subscriptionKey, "rockit_subscription", r.client, state.Name.ValueString()) {
+		return
+	}
 	sub, err := r.client.GetSubscription(ctx, state.Name.ValueString())
 	if client.IsNotFound(err) {
 		subscriptionKey.readGone(ctx, resp, r.client, state.Name.ValueString())
@@ -226,6 +230,9 @@ func (r *subscriptionResource) Delete(ctx context.Context, req resource.DeleteRe
 	var state subscriptionResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, subscriptionKey, r.client, state.Name.ValueString()) {
 		return
 	}
 	checkDelete(ctx, &resp.Diagnostics, "subscription", state.Name.ValueString(), r.client.DeleteSubscription(ctx, state.Name.ValueString()), "")

@@ -129,6 +129,7 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 // credentials_version asks for a reset.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_user", &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, userKey, "rockit_user")
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{version: "credentials_version", clear: "initial_password", encrypted: "initial_password_encrypted"}, r.secretsKey)
 }
 
@@ -165,6 +166,9 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if settleUnknownCreate(ctx, req, resp, userKey, "rockit_user", r.client, state.Username.ValueString()) {
 		return
 	}
 	u, ok := readUser(ctx, r.client, userKey, state.Username.ValueString(), client.UserTypeHuman, resp)
@@ -217,6 +221,9 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if spareUnprovenObject(ctx, req, resp, userKey, r.client, state.Username.ValueString()) {
 		return
 	}
 	deleteUser(ctx, r.client, state.Username.ValueString(), &resp.Diagnostics)

@@ -1,0 +1,362 @@
+package client
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Evidence is what proves, later, that an object may be the one a create sent: the object's
+// type (the collection, e.g. "roles") and name, a fingerprint of the request body (never a
+// secret: secret fields are left out before hashing), and when the first attempt of the
+// request left, after the rate limiter, the login and any Retry-After hold. An object of that
+// name whose `created` is not earlier than Sent (less adoptionClockSkew) and whose fields equal
+// the request in both directions is that create's (see Client.create).
+type Evidence struct {
+	Endpoint    string    `json:"endpoint"`
+	Org         string    `json:"org,omitempty"`
+	Kind        string    `json:"kind"`
+	Name        string    `json:"name"`
+	Fingerprint string    `json:"fingerprint"`
+	Sent        time.Time `json:"sent"`
+}
+
+// key names the object of an Evidence in the journal: endpoint, organization, type and name.
+func (e Evidence) key() string {
+	return journalKey(e.Endpoint, e.Org, e.Kind, e.Name)
+}
+
+func journalKey(endpoint, org, kind, name string) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{endpoint, org, kind, name}, "\x00")))
+	return hex.EncodeToString(sum[:12])
+}
+
+// Fingerprint is a short hash of a request body with its secret fields left out (see
+// secretFields), in canonical JSON: equal requests have equal fingerprints, and no secret can
+// be recovered from it.
+func Fingerprint(body any) string {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return ""
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return ""
+	}
+	canon, _ := json.Marshal(withoutSecrets(v)) // encoding/json sorts map keys
+	sum := sha256.Sum256(canon)
+	return hex.EncodeToString(sum[:16])
+}
+
+func withoutSecrets(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if !secretFields[k] {
+				out[k] = withoutSecrets(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withoutSecrets(e)
+		}
+		return out
+	}
+	return v
+}
+
+// A Journal records the creates this working directory is about to send, so that the evidence
+// outlives the process (kill -9 of Terraform or of the plugin): one small JSON file per create,
+// written (to a temporary name, then renamed, so a reader never sees half a file) before the
+// request leaves. Several provider processes may write to one directory at once: every entry
+// has a file of its own, and a lookup reads the directory afresh. Entries are pruned once their
+// object is in state (Forget, from a resource's Read and Delete). The directory holds no secret.
+//
+// A Journal with an empty directory keeps its entries in memory (this process only).
+type Journal struct {
+	dir string
+
+	mu sync.Mutex
+	// mem holds the entries of a journal without a directory, by key.
+	mem map[string]map[string]Evidence
+	// index is the entry files per key this process knows of (read once from dir, then kept
+	// up to date with its own writes): Forget looks there, not in the directory, so that the
+	// Read of every object in state costs no file system call when it has no entry.
+	index map[string][]string
+}
+
+// NewJournal returns a journal in dir ("" for one in memory).
+func NewJournal(dir string) *Journal {
+	return &Journal{dir: dir, mem: map[string]map[string]Evidence{}}
+}
+
+// Dir is the journal's directory ("" in memory).
+func (j *Journal) Dir() string { return j.dir }
+
+// record writes e before its request leaves. It returns the entry's file
+// name (for drop) and an error when the entry could not be written (the create goes on: the
+// evidence then lives in this process and in state only).
+func (j *Journal) record(e Evidence) (string, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	key := e.key()
+	id := fmt.Sprintf("%s-%d-%s.json", key, e.Sent.UnixNano(), randomSuffix())
+	if j.dir == "" {
+		if j.mem[key] == nil {
+			j.mem[key] = map[string]Evidence{}
+		}
+		j.mem[key][id] = e
+		return id, nil
+	}
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(j.dir, 0o700); err != nil {
+		return "", err
+	}
+	tmp := filepath.Join(j.dir, "."+id+".tmp")
+	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, filepath.Join(j.dir, id)); err != nil {
+		_ = os.Remove(tmp)
+		return "", err
+	}
+	j.loadIndex()
+	j.index[key] = append(j.index[key], id)
+	return id, nil
+}
+
+// Record writes evidence that came from elsewhere (the private state of a resource whose create
+// had an unknown outcome) into the journal, unless an entry of the same fingerprint and send
+// time is there already, so that the create the next plan shows can prove the object.
+func (j *Journal) Record(e Evidence) error {
+	for _, have := range j.lookup(e.key(), "") {
+		if have.Fingerprint == e.Fingerprint && have.Sent.Equal(e.Sent) {
+			return nil
+		}
+	}
+	_, err := j.record(e)
+	return err
+}
+
+// lookup returns the entries of key, but the file except, earliest first.
+func (j *Journal) lookup(key, except string) []Evidence {
+	var out []Evidence
+	if j.dir == "" {
+		j.mu.Lock()
+		for id, e := range j.mem[key] {
+			if id != except {
+				out = append(out, e)
+			}
+		}
+		j.mu.Unlock()
+	} else {
+		files, _ := filepath.Glob(filepath.Join(j.dir, key+"-*.json"))
+		for _, f := range files {
+			if filepath.Base(f) == except {
+				continue
+			}
+			raw, err := os.ReadFile(f) //nolint:gosec // a file of the journal directory, named by its key
+			if err != nil {
+				continue
+			}
+			var e Evidence
+			if json.Unmarshal(raw, &e) == nil && e.key() == key {
+				out = append(out, e)
+			}
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Sent.Before(out[b].Sent) })
+	return out
+}
+
+// mayHave reports whether the journal may hold an entry of key: the directory's entries as
+// this process last read them, and its own.
+func (j *Journal) mayHave(key string) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.dir == "" {
+		return len(j.mem[key]) > 0
+	}
+	j.loadIndex()
+	return len(j.index[key]) > 0
+}
+
+// sentThisRun is how many creates of the object this Client sent. A Client lives as long as
+// its provider configuration, i.e. one Terraform run of one plugin process (Terraform starts a
+// plugin process per provider configuration and configures it once).
+func (c *Client) sentThisRun(key string) int {
+	c.sendsMu.Lock()
+	defer c.sendsMu.Unlock()
+	return c.sends[key]
+}
+
+// countSend counts a create of the object sent by this Client.
+func (c *Client) countSend(key string) {
+	c.sendsMu.Lock()
+	defer c.sendsMu.Unlock()
+	if c.sends == nil {
+		c.sends = map[string]int{}
+	}
+	c.sends[key]++
+}
+
+// drop removes one entry (a create that definitely failed, or a conflict with no evidence).
+func (j *Journal) drop(key, id string) {
+	if id == "" {
+		return
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.dir == "" {
+		delete(j.mem[key], id)
+		return
+	}
+	_ = os.Remove(filepath.Join(j.dir, id))
+	j.loadIndex()
+	j.index[key] = slicesDelete(j.index[key], id)
+}
+
+// forget removes every entry of key this process knows of.
+func (j *Journal) forget(key string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.dir == "" {
+		delete(j.mem, key)
+		return
+	}
+	j.loadIndex()
+	for _, id := range j.index[key] {
+		_ = os.Remove(filepath.Join(j.dir, id))
+	}
+	delete(j.index, key)
+}
+
+// loadIndex reads the directory once (j.mu held).
+func (j *Journal) loadIndex() {
+	if j.index != nil {
+		return
+	}
+	j.index = map[string][]string{}
+	entries, _ := os.ReadDir(j.dir)
+	for _, e := range entries {
+		name := e.Name()
+		if key, _, ok := strings.Cut(name, "-"); ok && strings.HasSuffix(name, ".json") && !strings.HasPrefix(name, ".") {
+			j.index[key] = append(j.index[key], name)
+		}
+	}
+}
+
+func slicesDelete(s []string, v string) []string {
+	out := s[:0]
+	for _, x := range s {
+		if x != v {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// journalKey is the journal key of an object of the Client's endpoint and organization.
+func (c *Client) journalKey(kind, name string) string {
+	return journalKey(c.endpointID(), c.cfg.OrgName, kind, name)
+}
+
+// endpointID names the endpoint in journal keys.
+func (c *Client) endpointID() string {
+	if c.base == nil {
+		return ""
+	}
+	return c.base.String()
+}
+
+// ForgetCreate prunes the journal's entries of an object that is in state (or was deleted):
+// its evidence is not needed any more. kind is the collection ("roles").
+func (c *Client) ForgetCreate(kind, name string) {
+	c.journal.forget(c.journalKey(kind, name))
+}
+
+// JournalProves reports whether this working directory's journal holds evidence of a create of
+// the object that its creation time created (as the server reports it) does not contradict:
+// the create of it that a plan shows adopts it once its fields are proven equal too.
+func (c *Client) JournalProves(kind, name, created string) bool {
+	for _, e := range c.journal.lookup(c.journalKey(kind, name), "") {
+		if createdBefore(json.RawMessage(`{"created":`+strconv.Quote(created)+`}`), e.Sent.Add(-adoptionClockSkew)) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// SentThisRun reports whether this process sent a create of the object.
+func (c *Client) SentThisRun(kind, name string) bool {
+	return c.sentThisRun(c.journalKey(kind, name)) > 0
+}
+
+// RecordEvidence writes evidence kept elsewhere (a resource's private state) into the journal.
+func (c *Client) RecordEvidence(e Evidence) error {
+	e.Endpoint, e.Org = c.endpointID(), c.cfg.OrgName
+	return c.journal.Record(e)
+}
+
+// A CreateVerdict is what the object of a create of unknown outcome turned out to be.
+type CreateVerdict int
+
+// The verdicts of SettleCreate.
+const (
+	// CreateAbsent: the object does not exist.
+	CreateAbsent CreateVerdict = iota + 1
+	// CreateNotOurs: the object exists, but was created before the request left (less the
+	// clock skew) or carries no creation time: someone else's.
+	CreateNotOurs
+	// CreateMaybeOurs: the object exists and was created after the request left; the create
+	// proves the fields (adoptJournaled).
+	CreateMaybeOurs
+)
+
+// SettleCreate reads the object of the Evidence ev (a create of unknown outcome) and judges it
+// by its creation time. reason says why a CreateNotOurs is not ours.
+func (c *Client) SettleCreate(ctx context.Context, ev Evidence) (CreateVerdict, string, error) {
+	got, err := c.readerOf(ev.Kind, ev.Name)(ctx)
+	switch {
+	case IsNotFound(err):
+		return CreateAbsent, "", nil
+	case err != nil:
+		return 0, "", err
+	case ev.Sent.IsZero():
+		return CreateNotOurs, "no evidence of when the request left was kept", nil
+	}
+	if reason := createdBefore(got, ev.Sent.Add(-adoptionClockSkew)); reason != "" {
+		return CreateNotOurs, reason, nil
+	}
+	return CreateMaybeOurs, "", nil
+}
+
+// readerOf is the read of one object of a collection, as create proves it.
+func (c *Client) readerOf(kind, name string) readFunc {
+	if kind == "subscriptions" {
+		return c.subscriptionReader(name)
+	}
+	return c.readPath("/be/v1/" + kind + "/" + seg(name))
+}

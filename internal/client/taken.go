@@ -1,0 +1,114 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// takenNames is one list read per collection per Client: the names that exist on the server,
+// for the plan-time check that a name to be created is free (NameTaken).
+type takenNames struct {
+	mu      sync.Mutex
+	lists   map[string]*takenList
+	inState map[string]bool // kind/name of the objects Read found in state this run
+}
+
+type takenList struct {
+	mu    sync.Mutex
+	names map[string]string // name -> its `created`; nil until read
+}
+
+// nameItem is what the check needs of a list item.
+type nameItem struct {
+	Name     string `json:"name"`
+	Username string `json:"username"`
+	Created  string `json:"created"`
+}
+
+// NameTaken reports whether an object of the collection kind ("roles", "users", ...) named name
+// exists on the server, and its `created`. It reads the collection's list once in the Client's life (at most one
+// list read per type per plan) and answers every later question from it; it never writes.
+func (c *Client) NameTaken(ctx context.Context, kind, name string) (taken bool, created string, err error) {
+	c.taken.mu.Lock()
+	if c.taken.lists == nil {
+		c.taken.lists = map[string]*takenList{}
+	}
+	l := c.taken.lists[kind]
+	if l == nil {
+		l = &takenList{}
+		c.taken.lists[kind] = l
+	}
+	c.taken.mu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.names == nil {
+		order := "name"
+		if kind == "users" {
+			order = "username"
+		}
+		items, err := listAll[nameItem](ctx, c, "/be/v1/"+kind, url.Values{"order[]": []string{order}})
+		if err != nil {
+			return false, "", err // not kept: a later check reads again
+		}
+		l.names = map[string]string{}
+		for _, it := range items {
+			l.names[it.Name+it.Username] = it.Created
+		}
+	}
+	created, taken = l.names[name]
+	return taken, created, nil
+}
+
+// NoteInState records that a resource of this run holds the object in state (its Read found
+// it): a create of the same name planned later in this run is the create half of its
+// replacement (Terraform plans a tainted object's replacement as a create, with no prior state
+// and no private state), not a name taken by someone else.
+func (c *Client) NoteInState(kind, name string) {
+	c.taken.mu.Lock()
+	defer c.taken.mu.Unlock()
+	if c.taken.inState == nil {
+		c.taken.inState = map[string]bool{}
+	}
+	c.taken.inState[kind+"/"+name] = true
+}
+
+// NoteSettledNotOurs records that a Read of this run removed the object from state as someone
+// else's (its create had an unknown outcome): the Read warned with the import block, and the
+// state without it is saved only by an apply, so the plan must not fail on the name.
+func (c *Client) NoteSettledNotOurs(kind, name string) {
+	c.NoteInState(kind, name)
+}
+
+// InState reports whether NoteInState recorded the object.
+func (c *Client) InState(kind, name string) bool {
+	c.taken.mu.Lock()
+	defer c.taken.mu.Unlock()
+	return c.taken.inState[kind+"/"+name]
+}
+
+// wrote keeps the names current after a write of this Client: a deleted object's name is free
+// (the create half of a replacement, planned again during apply after the delete).
+func (t *takenNames) wrote(r request) {
+	if r.method != http.MethodDelete {
+		return
+	}
+	kind, name, ok := strings.Cut(strings.TrimPrefix(r.path, "/be/v1/"), "/")
+	if !ok {
+		return
+	}
+	if n, err := url.PathUnescape(name); err == nil {
+		name = n
+	}
+	t.mu.Lock()
+	l := t.lists[kind]
+	t.mu.Unlock()
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	delete(l.names, name)
+	l.mu.Unlock()
+}

@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+)
+
+// checkNameTaken is the plan-time check of a create (issue 23 item 2): a resource to be created
+// whose name exists already on the server fails the plan, with a ready-to-paste import block,
+// instead of the apply failing halfway on a 409. When this working directory's journal holds
+// evidence that it sent a create of that object (a run that was killed or lost its answer),
+// the plan warns instead: the create adopts it if it is proven to be that one.
+//
+// It costs at most one list read per type per provider configuration (client.NameTaken, never
+// a write), and is skipped while the name is unknown, for an object this run created already
+// (the re-plan during apply; two resources naming one object are reported by the create), for
+// the create half of a replacement (the object is this resource's: its Read found it in state,
+// or the private state of a replacement planned from a prior state names it), and when the list
+// cannot be read (the create then says what is wrong).
+func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, c *client.Client,
+	k identityKey, typeName string,
+) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var was types.String
+		if d := req.State.GetAttribute(ctx, path.Root(k.nameAttr), &was); !d.HasError() && resp.Private != nil {
+			markInState(ctx, resp.Private, was.ValueString())
+		}
+		return
+	}
+	if c == nil || resp.Diagnostics.HasError() || c.CheckCredentials(client.ScopeOrg) != nil {
+		return
+	}
+	var name types.String
+	if d := req.Plan.GetAttribute(ctx, path.Root(k.nameAttr), &name); d.HasError() || name.IsUnknown() || name.IsNull() {
+		return
+	}
+	if req.Private != nil {
+		// The create half of a replacement (Terraform plans it with no prior state, and passes
+		// on the private state): the object found is the one being replaced.
+		if raw, _ := req.Private.GetKey(ctx, privateInState); string(raw) == jsonString(name.ValueString()) {
+			return
+		}
+	}
+	coll := collectionOf[k.kind]
+	if coll == "" || c.SentThisRun(coll, name.ValueString()) || c.InState(coll, name.ValueString()) {
+		return
+	}
+	taken, created, err := c.NameTaken(ctx, coll, name.ValueString())
+	if err != nil {
+		tflog.Warn(ctx, "could not check at plan time whether the name is taken", map[string]any{"error": err.Error()})
+		return
+	}
+	if !taken {
+		return
+	}
+	if c.JournalProves(coll, name.ValueString(), created) {
+		resp.Diagnostics.AddAttributeWarning(path.Root(k.nameAttr), fmt.Sprintf("The %s %q will be adopted", k.kind, name.ValueString()),
+			fmt.Sprintf("A %s named %q exists already, and this working directory's journal holds the evidence that a run "+
+				"of it sent its create (the run was killed, or its answer was lost). The create in this plan adopts it, "+
+				"without creating it again, once it is proven to be that one (created after the request left, with the "+
+				"fields of this configuration); otherwise the create fails and says how to import it.",
+				k.kind, name.ValueString()))
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root(k.nameAttr), capitalize(k.kind)+" already exists", fmt.Sprintf(
+		"%s %s named %q exists already in the organization, and this working directory has no evidence that it created "+
+			"it, so applying this plan would fail. To manage it with Terraform, import it:\n\n%s\n\n"+
+			"or give this resource another name.",
+		article(k.kind), k.kind, name.ValueString(), importBlock(typeName, name.ValueString())))
+}
+
+// privateInState is the private-state key naming the object a resource instance holds in
+// state. Terraform plans the create half of a replacement without a prior state, but passes
+// the private state on: checkNameTaken then knows the name found on the server is the object
+// being replaced. It is set by every plan and Read of an object in state.
+const privateInState = "rockit_in_state"
+
+// privateSetter is the private state of a framework response.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// markInState records in private state that the resource instance holds the object name.
+func markInState(ctx context.Context, p privateSetter, name string) {
+	_ = p.SetKey(ctx, privateInState, []byte(jsonString(name)))
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
