@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+	"github.com/rockitplay/terraform-provider-rockit/internal/tfcli"
 )
 
 const adminToken = "e2e-admin-token"
@@ -162,4 +163,14 @@ func (w *workDir) run(ctx context.Context, name string, args ...string) (string,
 func (w *workDir) terraform(ctx context.Context, args ...string) (string, int) {
 	w.t.Helper()
 	return w.run(ctx, "", args...)
+}
+
+// detectCLI says whether tf is Terraform or OpenTofu, and its version.
+func detectCLI(t *testing.T, tf string) tfcli.CLI {
+	t.Helper()
+	c, err := tfcli.Detect(tf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
