@@ -58,12 +58,12 @@ if [ "$name" = terraform ]; then
   for b in "${missing[@]}"; do
     m="$module/internal/backend/remote-state/$b"
     (cd "$src" && go mod edit -droprequire="$m" -dropreplace="$m")
-    sed -i -E "\#\"$m\"\$#d; /^[[:space:]]*\"[a-z]+\":[[:space:]]*func\(\) backend\.Backend \{ return backend[A-Za-z]+\.New\(\) \},?\$/{/backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\./d}" \
+    sed -i -E "\#\"$m\"\$#d; /^[[:space:]]*\"[a-z0-9]+\":[[:space:]]*func\(\) backend\.Backend \{ return backend[A-Za-z0-9]+\.New\(\) \},?\$/{/backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\./d}" \
       "$src/internal/backend/init/init.go"
   done
   (cd "$src" && go mod edit -droprequire="$module/internal/legacy" -dropreplace="$module/internal/legacy")
   # Check the edits: nothing of the dropped modules may remain.
-  if grep -nE 'internal/(backend/remote-state/(azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3)|legacy)' \
+  if grep -nE 'internal/(backend/remote-state/(azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3)|legacy)|backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\.' \
     "$src/go.mod" "$src/internal/backend/init/init.go"; then
     echo "build-cli: the go.mod / init.go edits left the lines above; the module's layout changed" >&2
     exit 1
