@@ -52,5 +52,12 @@ if [ "$before" != "$after" ]; then
   git status --short --untracked-files=no >&2
   exit 1
 fi
+# The registry manifest goes up with a release (the config's release.extra_files) and is listed
+# in the checksums, but goreleaser does not copy it into dist: do, under its release name.
+for sums in "$dist"/terraform-provider-rockit_*_SHA256SUMS; do
+  [ -f "$sums" ] || { echo "release-snapshot: no SHA256SUMS in $dist" >&2; exit 1; }
+  manifest="${sums%_SHA256SUMS}_manifest.json"
+  [ -f "$manifest" ] || cp terraform-registry-manifest.json "$manifest"
+done
 echo "release-snapshot: done in $(($(date +%s) - start))s; artifacts in $dist:" >&2
 ls -1 "$dist" | grep -E '\.zip$|_SHA256SUMS|_manifest\.json$' >&2

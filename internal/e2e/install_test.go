@@ -1,14 +1,32 @@
 package e2e
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -16,15 +34,22 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
-// The release, installed the way users install it: `make release-snapshot`'s script runs the
-// project's .goreleaser.yml (host target) with signing on, with a throwaway GPG key made here;
-// the checksums' signature verifies; the host zip goes into a filesystem_mirror of a CLI
-// configuration without dev_overrides, under the host the CLI gives "rockitplay/rockit"
-// (registry.terraform.io for `terraform init`, registry.opentofu.org for `tofu init`: CI runs
-// this package under both); the lock file's zh: hash is the SHA256SUMS entry of the zip; the
-// provider started from the zip sends its release version in its User-Agent; an apply against
-// the mock works and plans nothing more.
-func TestReleaseInstallsFromFilesystemMirror(t *testing.T) {
+// The release, installed the way users install it. scripts/release-snapshot.sh (what `make
+// release-snapshot` runs) builds the project's .goreleaser.yml for the host with signing on, with
+// a throwaway GPG key made here; the checksums' signature verifies with gpg; then the zip is
+// installed by the CLI under test (CI runs this package under Terraform 1.8.5, 1.11, 1.13.3 and
+// OpenTofu 1.12.6, so both `terraform init` and `tofu init`), with no dev_overrides, twice:
+//   - from a filesystem_mirror, under the host the CLI gives "rockitplay/rockit"
+//     (registry.terraform.io or registry.opentofu.org). A mirror is unsigned, so the CLI locks
+//     only its own h1: hash of the zip's contents;
+//   - from a registry: a local HTTPS server speaking the provider registry protocol (as the
+//     Terraform and OpenTofu registries do) serves the zip, the SHA256SUMS, its signature and
+//     the public key. The CLI verifies the signature itself, and the lock file's zh: hash is the
+//     SHA256SUMS entry of the zip.
+//
+// Each time the provider started from the zip sends its release version in its User-Agent, an
+// apply against the mock works and plans nothing more, and destroy removes what it made.
+func TestReleaseInstallsLikeFromARegistry(t *testing.T) {
 	tf := terraformCLI(t)
 	c := detectCLI(t, tf)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
@@ -47,31 +72,51 @@ func TestReleaseInstallsFromFilesystemMirror(t *testing.T) {
 	if _, ok := rel.checksums[manifest]; !ok {
 		t.Errorf("%s is not in the SHA256SUMS (%v): the registries need it there", manifest, rel.checksums)
 	}
+	h1 := zipHashV1(t, filepath.Join(rel.dir, rel.zip))
 
-	// The zip in a filesystem mirror, under the CLI's default registry host.
-	mirror := t.TempDir()
-	pkgDir := filepath.Join(mirror, c.RegistryHost(), "rockitplay", "rockit")
-	if err := os.MkdirAll(pkgDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	zipBytes, err := os.ReadFile(filepath.Join(rel.dir, rel.zip))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(pkgDir, rel.zip), zipBytes, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	t.Run("filesystem_mirror", func(t *testing.T) {
+		mirror := t.TempDir()
+		pkgDir := filepath.Join(mirror, c.RegistryHost(), "rockitplay", "rockit")
+		if err := os.MkdirAll(pkgDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		copyFile(t, filepath.Join(rel.dir, rel.zip), filepath.Join(pkgDir, rel.zip))
+		// The configuration users write for a mirror: no dev_overrides, no direct installation.
+		rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"%s/rockitplay/rockit\"]\n  }\n}\n", mirror, c.RegistryHost())
+		lock := installAndApply(ctx, t, tf, rel, "rockitplay/rockit", rc)
+		if hashes := lockHashes(lock); !reflect.DeepEqual(hashes, []string{h1}) {
+			t.Errorf("lock file hashes %v, want the h1: hash of the zip %s alone (a mirror is unsigned):\n%s", hashes, h1, lock)
+		}
+		if !strings.Contains(lock, fmt.Sprintf("provider %q", c.RegistryHost()+"/rockitplay/rockit")) {
+			t.Errorf("lock file does not name %s/rockitplay/rockit:\n%s", c.RegistryHost(), lock)
+		}
+	})
 
-	var agents []string
+	t.Run("registry", func(t *testing.T) {
+		host, certFile := startRegistry(t, rel)
+		lock := installAndApply(ctx, t, tf, rel, host+"/rockitplay/rockit", "", "SSL_CERT_FILE="+certFile)
+		want := []string{h1, "zh:" + rel.checksums[rel.zip]}
+		if hashes := lockHashes(lock); !reflect.DeepEqual(hashes, want) {
+			t.Errorf("lock file hashes %v, want %v: the CLI's h1: and the zh: of the signed SHA256SUMS entry of %s:\n%s", hashes, want, rel.zip, lock)
+		}
+	})
+}
+
+// installAndApply installs the release's provider from source (a "host/namespace/type"
+// address or "rockitplay/rockit") with the CLI configuration rc ("": none, direct
+// installation), then applies an organization against a new mock, checks the User-Agent, that
+// a plan is empty and that destroy works. It returns the lock file.
+func installAndApply(ctx context.Context, t *testing.T, tf string, rel *release, source, rc string, env ...string) string {
+	t.Helper()
+	c := detectCLI(t, tf)
 	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
-	w := newWorkDir(t, tf, "", "ROCKIT_ENDPOINT="+url, "ROCKIT_ADMIN_TOKEN="+adminToken)
-	// The configuration users write for a mirror: no dev_overrides, no direct installation.
-	w.write("terraformrc", fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"%s/rockitplay/rockit\"]\n  }\n}\n", mirror, c.RegistryHost()))
+	w := newWorkDir(t, tf, "", append([]string{"ROCKIT_ENDPOINT=" + url, "ROCKIT_ADMIN_TOKEN=" + adminToken}, env...)...)
+	w.write("terraformrc", rc) // no dev_overrides
 	// A snapshot's version is a pre-release: only an exact constraint selects it.
 	w.write("main.tf", fmt.Sprintf(`terraform {
   required_providers {
     rockit = {
-      source  = "rockitplay/rockit"
+      source  = %q
       version = %q
     }
   }
@@ -79,50 +124,42 @@ func TestReleaseInstallsFromFilesystemMirror(t *testing.T) {
 
 provider "rockit" {}
 
-resource "rockit_organization" "mirror" {
-  name        = "Mirror_Studio"
+resource "rockit_organization" "installed" {
+  name        = "Installed_Studio"
   admin_email = "ops@example.com"
 }
-`, rel.version))
+`, source, rel.version))
 
 	out, code := w.terraform(ctx, "init", "-input=false", "-no-color")
 	if code != 0 {
-		t.Fatalf("%s init from the filesystem mirror failed (%d):\n%s", c.Name(), code, out)
+		t.Fatalf("%s init failed (%d):\n%s", c.Name(), code, out)
 	}
 	if !strings.Contains(out, "rockitplay/rockit v"+rel.version) {
 		t.Errorf("%s init did not install rockitplay/rockit v%s:\n%s", c.Name(), rel.version, out)
-	}
-	if strings.Contains(out, "dev_overrides") || strings.Contains(out, "Provider development overrides") {
-		t.Errorf("%s init ran with dev_overrides:\n%s", c.Name(), out)
 	}
 	lock, err := os.ReadFile(filepath.Join(w.dir, ".terraform.lock.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	zh := regexp.MustCompile(`"zh:([0-9a-f]{64})"`).FindAllStringSubmatch(string(lock), -1)
-	if len(zh) != 1 || zh[0][1] != rel.checksums[rel.zip] {
-		t.Errorf("lock file zh: hashes %v, want exactly the SHA256SUMS entry of %s, %s:\n%s", zh, rel.zip, rel.checksums[rel.zip], lock)
-	}
-	if !strings.Contains(string(lock), fmt.Sprintf("provider %q", c.RegistryHost()+"/rockitplay/rockit")) ||
-		!strings.Contains(string(lock), fmt.Sprintf("version     = %q", rel.version)) {
-		t.Errorf("lock file does not pin %s/rockitplay/rockit %s:\n%s", c.RegistryHost(), rel.version, lock)
+	if !strings.Contains(string(lock), fmt.Sprintf("version     = %q", rel.version)) {
+		t.Errorf("lock file does not pin %s:\n%s", rel.version, lock)
 	}
 
 	if out, code := w.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("apply with the installed provider failed (%d):\n%s", code, out)
 	}
-	if !mock.OrgExists("Mirror_Studio") {
+	if !mock.OrgExists("Installed_Studio") {
 		t.Fatal("the organization was not created")
 	}
 	// The provider started from the zip reports the release version.
-	for _, r := range mock.Requests() {
-		agents = append(agents, r.UserAgent)
+	reqs := mock.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("the mock received no request")
+	}
+	for _, r := range reqs {
 		if !strings.HasPrefix(r.UserAgent, "terraform-provider-rockit/"+rel.version+" ") {
 			t.Errorf("%s %s carried User-Agent %q, want the release version %s", r.Method, r.Path, r.UserAgent, rel.version)
 		}
-	}
-	if len(agents) == 0 {
-		t.Fatal("the mock received no request")
 	}
 	if out, code := w.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 		t.Errorf("plan after apply: exit code %d, want 0 (no changes):\n%s", code, out)
@@ -130,20 +167,151 @@ resource "rockit_organization" "mirror" {
 	if out, code := w.terraform(ctx, "destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("destroy failed (%d):\n%s", code, out)
 	}
-	if mock.OrgExists("Mirror_Studio") {
+	if mock.OrgExists("Installed_Studio") {
 		t.Error("the organization still exists after destroy")
 	}
+	return string(lock)
+}
+
+// lockHashes returns the hashes of the lock file's (one) provider, in order.
+func lockHashes(lock string) []string {
+	var hashes []string
+	for _, m := range regexp.MustCompile(`"((?:h1|zh):[^"]+)"`).FindAllStringSubmatch(lock, -1) {
+		hashes = append(hashes, m[1])
+	}
+	return hashes
+}
+
+// zipHashV1 is the CLI's "h1:" hash of a provider zip: the SHA-256 of the sorted lines
+// "<sha256 hex>  <file name>" of its files, sorted by name (Go's dirhash.HashZip with Hash1,
+// which both CLIs use).
+func zipHashV1(t *testing.T, path string) string {
+	t.Helper()
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	files := append([]*zip.File(nil), z.File...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	var lines strings.Builder
+	for _, f := range files {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, r)
+		_ = r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&lines, "%x  %s\n", h.Sum(nil), f.Name)
+	}
+	sum := sha256.Sum256([]byte(lines.String()))
+	return "h1:" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// copyFile copies a file.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startRegistry serves the release through the provider registry protocol (service discovery,
+// versions, download with the SHA256SUMS, its signature and the public key) over HTTPS on
+// localhost, with a certificate of its own. It returns the host ("localhost:port") and the
+// certificate's file, for SSL_CERT_FILE (the CLIs talk to registries over HTTPS only).
+func startRegistry(t *testing.T, rel *release) (host, certFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "localhost"},
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile = filepath.Join(t.TempDir(), "registry-ca.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	armor, err := exec.Command("gpg", "--batch", "--homedir", rel.gnupgHome, "--armor", "--export", rel.fingerprint).Output()
+	if err != nil || len(armor) == 0 {
+		t.Fatalf("gpg --export: %v", err)
+	}
+
+	var base string // https://localhost:port
+	mux := http.NewServeMux()
+	writeJSON := func(w http.ResponseWriter, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	mux.HandleFunc("GET /.well-known/terraform.json", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, map[string]string{"providers.v1": "/v1/providers/"})
+	})
+	platform := map[string]string{"os": runtime.GOOS, "arch": runtime.GOARCH}
+	mux.HandleFunc("GET /v1/providers/rockitplay/rockit/versions", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, map[string]any{"versions": []any{map[string]any{
+			"version": rel.version, "protocols": []string{"6.0"}, "platforms": []any{platform},
+		}}})
+	})
+	mux.HandleFunc("GET /v1/providers/rockitplay/rockit/{version}/download/{os}/{arch}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("version") != rel.version || r.PathValue("os") != runtime.GOOS || r.PathValue("arch") != runtime.GOARCH {
+			http.NotFound(w, r)
+			return
+		}
+		sums := filepath.Base(rel.sums)
+		writeJSON(w, map[string]any{
+			"protocols": []string{"6.0"}, "os": runtime.GOOS, "arch": runtime.GOARCH,
+			"filename":              rel.zip,
+			"download_url":          base + "/files/" + rel.zip,
+			"shasums_url":           base + "/files/" + sums,
+			"shasums_signature_url": base + "/files/" + sums + ".sig",
+			"shasum":                rel.checksums[rel.zip],
+			"signing_keys": map[string]any{"gpg_public_keys": []any{map[string]any{
+				"key_id": rel.fingerprint[len(rel.fingerprint)-16:], "ascii_armor": string(armor),
+			}}},
+		})
+	})
+	mux.Handle("GET /files/", http.StripPrefix("/files/", http.FileServer(http.Dir(rel.dir))))
+	srv := httptest.NewUnstartedServer(mux)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	host = fmt.Sprintf("localhost:%d", srv.Listener.Addr().(*net.TCPAddr).Port)
+	base = "https://" + host
+	return host, certFile
 }
 
 // release is a snapshot release built by scripts/release-snapshot.sh for the host, signed with
 // a throwaway key.
 type release struct {
-	dir       string            // the dist directory
-	version   string            // "0.0.0-SNAPSHOT-f8ad635"
-	zip       string            // terraform-provider-rockit_<version>_<os>_<arch>.zip
-	sums      string            // path of the _SHA256SUMS
-	checksums map[string]string // file name -> sha256 hex, from the _SHA256SUMS
-	gnupgHome string
+	dir         string            // the dist directory
+	version     string            // "0.0.0-SNAPSHOT-f8ad635"
+	zip         string            // terraform-provider-rockit_<version>_<os>_<arch>.zip
+	sums        string            // path of the _SHA256SUMS
+	checksums   map[string]string // file name -> sha256 hex, from the _SHA256SUMS
+	gnupgHome   string
+	fingerprint string // of the throwaway signing key
 }
 
 // gpg runs gpg in the release's throwaway keyring.
@@ -188,9 +356,10 @@ func buildSignedRelease(ctx context.Context, t *testing.T) *release {
 		t.Fatalf("no fingerprint in gpg --list-secret-keys:\n%s", out)
 	}
 
+	r.fingerprint = string(fpr[1])
 	cmd := exec.CommandContext(ctx, filepath.Join(repoRoot(t), "scripts", "release-snapshot.sh"))
 	cmd.Dir = repoRoot(t)
-	cmd.Env = append(os.Environ(), "DIST="+r.dir, "GNUPGHOME="+home, "GPG_FINGERPRINT="+string(fpr[1]), "ALL=")
+	cmd.Env = append(os.Environ(), "DIST="+r.dir, "GNUPGHOME="+home, "GPG_FINGERPRINT="+r.fingerprint, "ALL=")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("scripts/release-snapshot.sh: %v\n%s", err, b)
 	}
