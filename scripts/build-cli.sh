@@ -71,8 +71,13 @@ if [ "$name" = terraform ]; then
 fi
 
 mkdir -p "$tmp/out"
-(cd "$src" && nice -n 10 go build -trimpath -ldflags "-s -w" -o "$tmp/out/$name" "$pkg")
-reports_version "$tmp/out/$name" || { echo "build-cli: the built $name does not report v$version" >&2; exit 1; }
+# version.dev=no: what the projects' release builds set; else the CLI reports "<version>-dev".
+(cd "$src" && nice -n 10 go build -trimpath -ldflags "-s -w -X $module/version.dev=no" -o "$tmp/out/$name" "$pkg")
+if ! reports_version "$tmp/out/$name"; then
+  echo "build-cli: the built $name does not report v$version:" >&2
+  "$tmp/out/$name" version >&2 || true
+  exit 1
+fi
 
 # One rename puts the checked build in place; a concurrent build that won the race is kept.
 rm -rf "$dest.old"
