@@ -33,7 +33,9 @@ case "$name" in
 esac
 
 reports_version() { # $1: binary; true when it runs and reports $version
-  [ -x "$1" ] && "$1" version -json 2>/dev/null | grep -q "\"$version\""
+  local out
+  # Captured first: `| grep -q` would stop reading early, and the CLI's SIGPIPE fails the pipe.
+  [ -x "$1" ] && out="$("$1" version -json 2>/dev/null)" && grep -q "\"$version\"" <<<"$out"
 }
 
 if reports_version "$dest/$name"; then

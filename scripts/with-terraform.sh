@@ -60,7 +60,8 @@ if [ -n "$tf" ]; then
   :
 elif [ "${ROCKIT_TF_FALLBACK:-}" = "1" ]; then
   # The oldest supported CLI, whatever is on PATH (make testacc-fallback, CI's second pass).
-  if [ ! -x "$bin/terraform" ] || ! "$bin/terraform" version -json | grep -q "\"$fallback_version\""; then
+  # The version captured first: `| grep -q` stops reading early and SIGPIPE fails the pipe.
+  if [ ! -x "$bin/terraform" ] || ! grep -q "\"$fallback_version\"" <<<"$("$bin/terraform" version -json)"; then
     echo "with-terraform: building terraform v$fallback_version into bin/ (about 70 s)" >&2
     GOBIN="$bin" go install "github.com/hashicorp/terraform@v$fallback_version"
   fi
