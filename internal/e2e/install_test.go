@@ -26,6 +26,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -44,8 +45,8 @@ import (
 //     only its own h1: hash of the zip's contents;
 //   - from a registry: a local HTTPS server speaking the provider registry protocol (as the
 //     Terraform and OpenTofu registries do) serves the zip, the SHA256SUMS, its signature and
-//     the public key. The CLI verifies the signature itself, and the lock file's zh: hash is the
-//     SHA256SUMS entry of the zip.
+//     the public key. The CLI verifies the signature itself, and the lock file's zh: hashes are
+//     the SHA256SUMS entries (the zip's among them).
 //
 // Each time the provider started from the zip sends its release version in its User-Agent, an
 // apply against the mock works and plans nothing more, and destroy removes what it made.
@@ -95,9 +96,17 @@ func TestReleaseInstallsLikeFromARegistry(t *testing.T) {
 	t.Run("registry", func(t *testing.T) {
 		host, certFile := startRegistry(t, rel)
 		lock := installAndApply(ctx, t, tf, rel, host+"/rockitplay/rockit", "", "SSL_CERT_FILE="+certFile)
-		want := []string{h1, "zh:" + rel.checksums[rel.zip]}
-		if hashes := lockHashes(lock); !reflect.DeepEqual(hashes, want) {
-			t.Errorf("lock file hashes %v, want %v: the CLI's h1: and the zh: of the signed SHA256SUMS entry of %s:\n%s", hashes, want, rel.zip, lock)
+		// The CLI trusts every line of a signed SHA256SUMS (other platforms' zips, in a full
+		// release), so it locks each as zh:, the zip's among them, beside its own h1:.
+		want := []string{h1}
+		for _, sum := range rel.checksums {
+			want = append(want, "zh:"+sum)
+		}
+		hashes := lockHashes(lock)
+		sort.Strings(hashes)
+		sort.Strings(want)
+		if !reflect.DeepEqual(hashes, want) || !slices.Contains(hashes, "zh:"+rel.checksums[rel.zip]) {
+			t.Errorf("lock file hashes %v, want %v: the CLI's h1: and the zh: of every entry of the signed SHA256SUMS, %s's included:\n%s", hashes, want, rel.zip, lock)
 		}
 	})
 }
