@@ -200,7 +200,7 @@ func zipHashV1(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer z.Close()
+	defer func() { _ = z.Close() }()
 	files := append([]*zip.File(nil), z.File...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	var lines strings.Builder
@@ -385,7 +385,7 @@ func buildSignedRelease(ctx context.Context, t *testing.T) *release {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	r.checksums = map[string]string{}
 	for s := bufio.NewScanner(f); s.Scan(); {
 		if fields := strings.Fields(s.Text()); len(fields) == 2 {
