@@ -12,7 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// Resource identity through the terraform CLI (1.12+; CI runs these under 1.13.3), beside the
+// Resource identity through the CLI (Terraform and OpenTofu 1.12+; CI runs these under
+// Terraform 1.13.3 and OpenTofu 1.12.6, whose import blocks take `identity` too), beside the
 // protocol-level tests of identity_test.go: the identity in state after a create, import by
 // identity (an import block with `identity`, plain and with -generate-config-out), the identity
 // in state after an import applied, and an empty plan after each (plugin-testing plans again
@@ -32,7 +33,6 @@ func TestAccIdentity_CreateImportGenerateConfig_TF112(t *testing.T) {
   roles    = ["Administrators"]`, "user"},
 	} {
 		t.Run(tc.typeName, func(t *testing.T) {
-			skipUnderOpenTofu(t, "resource identity (OpenTofu 1.12 has no identity import blocks)")
 			ts := newTestServer(t)
 			prov := ts.orgProvider(t, "Acme")
 			addr := tc.typeName + ".test"

@@ -150,15 +150,3 @@ func testCLI(t *testing.T) tfcli.CLI {
 	}
 	return c
 }
-
-// skipUnderOpenTofu skips a test of a feature OpenTofu does not have (what: the feature, and
-// since when it lacks it), saying so.
-func skipUnderOpenTofu(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		return // the test skips itself without TF_ACC
-	}
-	if c := testCLI(t); c.OpenTofu {
-		t.Skipf("OpenTofu %s: %s", c.Version, what)
-	}
-}
