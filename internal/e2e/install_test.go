@@ -315,7 +315,7 @@ func startRegistry(t *testing.T, rel *release) (host, certFile string) {
 // a throwaway key.
 type release struct {
 	dir         string            // the dist directory
-	version     string            // "0.0.0-SNAPSHOT-f8ad635"
+	version     string            // "0.0.0-snapshot-f8ad635"
 	zip         string            // terraform-provider-rockit_<version>_<os>_<arch>.zip
 	sums        string            // path of the _SHA256SUMS
 	checksums   map[string]string // file name -> sha256 hex, from the _SHA256SUMS
