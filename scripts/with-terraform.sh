@@ -3,8 +3,14 @@
 #   - `terraform` from PATH when it is 1.8 or newer,
 #   - else bin/terraform, built once with `go install github.com/hashicorp/terraform@v1.8.5`
 #     (from the Go module proxy; nothing is downloaded from HashiCorp's release site);
-#   - with ROCKIT_TF_FALLBACK=1 always that 1.8.5 build, so CI also runs the oldest CLI the
-#     docs promise.
+#   - with ROCKIT_TF_FALLBACK=1 (or ROCKIT_TF=1.8) always that 1.8.5 build, so CI also runs the
+#     oldest CLI the docs promise;
+#   - with ROCKIT_TF=1.13 Terraform 1.13.3, with ROCKIT_TF=tofu OpenTofu 1.12.6: both built by
+#     scripts/build-cli.sh from the Go module proxy into a cache outside the checkout
+#     (ROCKIT_CLI_CACHE, default ~/.cache/terraform-provider-rockit/cli; about 5 minutes each the
+#     first time) and linked into bin/cli/<name>-<version>/. Under OpenTofu the link dir also
+#     holds a `terraform` link to tofu (scripts that call `terraform` run tofu), and
+#     TF_ACC_PROVIDER_HOST=registry.opentofu.org (the address OpenTofu gives "rockitplay/rockit").
 # It exports TF_ACC_TERRAFORM_PATH (absolute), CHECKPOINT_DISABLE=1 and TF_CLI_CONFIG_FILE (an
 # empty file, so Terraform never reads or complains about ~/.terraformrc), puts the chosen
 # terraform first on PATH, and runs "$@".
@@ -30,10 +36,32 @@ if [ -z "${TF_CLI_CONFIG_FILE:-}" ] || [ ! -f "$TF_CLI_CONFIG_FILE" ]; then
   export TF_CLI_CONFIG_FILE="$bin/terraformrc.empty"
 fi
 
+link_cli() { # $1: name, $2: version; builds (or finds) the cached CLI, links it into bin/cli/
+  local built dir
+  built="$("$root/scripts/build-cli.sh" "$1" "$2")"
+  dir="$bin/cli/$1-$2"
+  mkdir -p "$dir"
+  ln -sfn "$built" "$dir/$1"
+  if [ "$1" = tofu ]; then ln -sfn "$built" "$dir/terraform"; fi
+  echo "$dir/$1"
+}
+
 tf=""
-if [ "${ROCKIT_TF_FALLBACK:-}" = "1" ]; then
+case "${ROCKIT_TF:-}" in
+  "" | path) ;;
+  1.8 | 1.8.5) export ROCKIT_TF_FALLBACK=1 ;;
+  1.13 | 1.13.3) tf="$(link_cli terraform 1.13.3)" ;;
+  tofu | tofu-1.12 | tofu-1.12.6)
+    tf="$(link_cli tofu 1.12.6)"
+    export TF_ACC_PROVIDER_HOST=registry.opentofu.org ;;
+  *) echo "with-terraform: unknown ROCKIT_TF='$ROCKIT_TF' (path, 1.8, 1.13 or tofu)" >&2; exit 2 ;;
+esac
+if [ -n "$tf" ]; then
+  :
+elif [ "${ROCKIT_TF_FALLBACK:-}" = "1" ]; then
   # The oldest supported CLI, whatever is on PATH (make testacc-fallback, CI's second pass).
-  if [ ! -x "$bin/terraform" ] || ! "$bin/terraform" version -json | grep -q "\"$fallback_version\""; then
+  # The version captured first: `| grep -q` stops reading early and SIGPIPE fails the pipe.
+  if [ ! -x "$bin/terraform" ] || ! grep -q "\"$fallback_version\"" <<<"$("$bin/terraform" version -json)"; then
     echo "with-terraform: building terraform v$fallback_version into bin/ (about 70 s)" >&2
     GOBIN="$bin" go install "github.com/hashicorp/terraform@v$fallback_version"
   fi
@@ -52,5 +80,5 @@ fi
 tf="$(cd "$(dirname "$tf")" && pwd)/$(basename "$tf")"
 export TF_ACC_TERRAFORM_PATH="$tf"
 export PATH="$(dirname "$tf"):$PATH"
-echo "with-terraform: using $("$tf" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n1) at $tf" >&2
+echo "with-terraform: using $(basename "$tf") $("$tf" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n1) at $tf" >&2
 exec "$@"

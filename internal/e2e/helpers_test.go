@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+	"github.com/rockitplay/terraform-provider-rockit/internal/tfcli"
 )
 
 const adminToken = "e2e-admin-token"
@@ -172,4 +173,14 @@ func orgWorkDir(t *testing.T, org string) (*mockserver.Server, *workDir) {
 	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
 	pw := mock.SeedOrg(org, "admin")
 	return mock, newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw)
+}
+
+// detectCLI says whether tf is Terraform or OpenTofu, and its version.
+func detectCLI(t *testing.T, tf string) tfcli.CLI {
+	t.Helper()
+	c, err := tfcli.Detect(tf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -262,6 +262,19 @@ func (ts *testServer) checkRequestsAuth(prefix, auth string) resource.TestCheckF
 // in the organization org. kind is "organization" (names are organizations, org is ""),
 // "role", "user" (machine users too), "app", "deployment" or "subscription".
 func (ts *testServer) checkGone(kind, org string, names ...string) resource.TestCheckFunc {
+	ts.objectExists(kind, org, "") // a kind it does not know panics now, not in CheckDestroy
+	return func(*terraform.State) error {
+		for _, n := range names {
+			if ts.objectExists(kind, org, n) {
+				return fmt.Errorf("%s %s still exists in the mock", kind, n)
+			}
+		}
+		return nil
+	}
+}
+
+// objectExists says whether the mock has the object of this kind (the kinds of checkGone).
+func (ts *testServer) objectExists(kind, org, name string) bool {
 	exists := map[string]func(name string) bool{
 		"organization": ts.OrgExists,
 		"role":         func(n string) bool { _, ok := ts.RolePermissions(org, n); return ok },
@@ -273,14 +286,7 @@ func (ts *testServer) checkGone(kind, org string, names ...string) resource.Test
 	if exists == nil {
 		panic(fmt.Sprintf("test bug: checkGone knows no kind %q", kind))
 	}
-	return func(*terraform.State) error {
-		for _, n := range names {
-			if exists(n) {
-				return fmt.Errorf("%s %s still exists in the mock", kind, n)
-			}
-		}
-		return nil
-	}
+	return exists(name)
 }
 
 // checkRole compares a role in the mock with the wanted non-zero bitmasks; the role must

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+	"github.com/rockitplay/terraform-provider-rockit/internal/tfcli"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the terraform CLI.
@@ -133,4 +135,18 @@ func providerSchema(t *testing.T) providerschema.Schema {
 		t.Fatalf("provider schema: %v", resp.Diagnostics)
 	}
 	return resp.Schema
+}
+
+// testCLI is the CLI the acceptance tests run (TF_ACC_TERRAFORM_PATH): Terraform or OpenTofu.
+func testCLI(t *testing.T) tfcli.CLI {
+	t.Helper()
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		t.Skip("acceptance test: run through scripts/with-terraform.sh (make test does), which sets TF_ACC_TERRAFORM_PATH")
+	}
+	c, err := tfcli.Detect(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -357,7 +357,7 @@ resource "rockit_machine_user" "runner" {
 		"path=/be/v1/auth",                         // ... logging the auth calls
 		"path=/be/v1/apps",                         // ... and the apps
 		"Calling provider defined Resource Create", // terraform-plugin-framework
-		"Terraform version: ",                      // Terraform CLI
+		testCLI(t).Name() + " version: ",           // the CLI ("OpenTofu version: " under OpenTofu)
 	} {
 		if !strings.Contains(logText, marker) {
 			t.Errorf("the log lacks %q: it does not hold what it should", marker)
