@@ -31,7 +31,8 @@ import (
 func rolesAttribute(who string) schema.SetAttribute {
 	return schema.SetAttribute{
 		MarkdownDescription: "Names of the roles " + who + " holds (`rockit_role` names or `Administrators`). The API checks that " +
-			"they exist. Defaults to no roles. Changes are applied in place.",
+			"they exist, and the plan checks the roles it adds (the provider's `plan_checks`): one that neither exists nor is created by " +
+			"the plan is an error naming the nearest existing names. Defaults to no roles. Changes are applied in place.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Computed:    true,
@@ -195,11 +196,13 @@ func (r *userResource[M]) Configure(_ context.Context, req resource.ConfigureReq
 	r.secretsKey = getSecretsKey(req.ProviderData)
 }
 
-// ModifyPlan checks the provider configuration and plans a new secret (initial password, API
-// key; clear or encrypted) at creation and when the version attribute asks for a reset.
+// ModifyPlan checks the provider configuration, plans a new secret (initial password, API
+// key; clear or encrypted) at creation and when the version attribute asks for a reset, and
+// checks the roles (plan_checks.go).
 func (r *userResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, r.kind.typeName, &resp.Diagnostics)
 	planIssuedSecret(ctx, req, resp, r.kind.secret, r.secretsKey)
+	checkUserRoles(ctx, r.client, req, resp)
 }
 
 func (r *userResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
