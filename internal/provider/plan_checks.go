@@ -34,8 +34,9 @@ import (
 // Client: what the ModifyPlan calls of this walk planned, and each list it read, read at most
 // once per type (through the collection snapshot, which the refresh may have read already).
 // Terraform plans resources without a dependency between them in any order, so a check that
-// is about to report waits until no ModifyPlan of these types has arrived for planQuiet: a
-// rockit_role planned later than the user that names it literally is then seen as well.
+// is about to report waits until no ModifyPlan of these types has arrived for planQuiet, or
+// until nothing is left to report: a rockit_role planned later than the user that names it
+// literally, or a user planned later than the role it gives up, is then seen as well.
 
 // envPlanChecks "false" or "0" turns plan_checks off.
 const envPlanChecks = "ROCKIT_PLAN_CHECKS"
@@ -120,11 +121,11 @@ func (b *planBook) list(kind string, read func(*listOnce) error) (*listOnce, err
 
 func (b *planBook) touch() { b.last = time.Now() }
 
-// settle waits until the walk has planned nothing of these types for b.quiet (at most
-// planWaitMax, or until ctx ends).
-func (b *planBook) settle(ctx context.Context) {
+// settle waits until done says the answer is certain, or the walk has planned nothing of
+// these types for b.quiet (at most planWaitMax, or until ctx ends).
+func (b *planBook) settle(ctx context.Context, done func() bool) {
 	deadline := time.Now().Add(planWaitMax)
-	for {
+	for !done() {
 		b.mu.Lock()
 		left := b.quiet - time.Since(b.last)
 		b.mu.Unlock()
@@ -134,7 +135,7 @@ func (b *planBook) settle(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(left):
+		case <-time.After(min(left, 20*time.Millisecond)):
 		}
 	}
 }
@@ -152,40 +153,31 @@ type refKind struct {
 
 var roleRefs = refKind{
 	target: "role", targetType: "rockit_role", attr: "roles", holder: "user", holders: "users", verb: "hold", builtIn: builtInRole,
-	names: func(ctx context.Context, c *client.Client, l *listOnce) error {
-		roles, err := c.ReadRoles(ctx)
-		for _, r := range roles {
-			l.names = append(l.names, r.Name)
-		}
-		return err
-	},
-	refs: func(ctx context.Context, c *client.Client, l *listOnce) error {
-		users, err := c.ReadUsers(ctx, client.ListUsersOptions{})
-		l.refs = map[string][]string{}
-		for _, u := range users {
-			l.refs[u.Username] = u.Roles
-		}
-		return err
-	},
+	names: listOf((*client.Client).ReadRoles, func(r client.Role) string { return r.Name }, nil),
+	refs: listOf(func(c *client.Client, ctx context.Context) ([]client.User, error) {
+		return c.ReadUsers(ctx, client.ListUsersOptions{})
+	}, func(u client.User) string { return u.Username }, func(u client.User) []string { return u.Roles }),
 }
 
 var deploymentRefs = refKind{
 	target: "deployment", targetType: "rockit_deployment", attr: "deployments", holder: "app", holders: "apps", verb: "register",
-	names: func(ctx context.Context, c *client.Client, l *listOnce) error {
-		deps, err := c.ReadDeployments(ctx)
-		for _, d := range deps {
-			l.names = append(l.names, d.Name)
-		}
-		return err
-	},
-	refs: func(ctx context.Context, c *client.Client, l *listOnce) error {
-		apps, err := c.ReadApps(ctx)
+	names: listOf((*client.Client).ReadDeployments, func(d client.Deployment) string { return d.Name }, nil),
+	refs:  listOf((*client.Client).ReadApps, func(a client.App) string { return a.Name }, func(a client.App) []string { return a.Deployments }),
+}
+
+// listOf fills a listOnce from a list read: the names, and with refs what each references.
+func listOf[T any](read func(*client.Client, context.Context) ([]T, error), name func(T) string, refs func(T) []string) func(context.Context, *client.Client, *listOnce) error {
+	return func(ctx context.Context, c *client.Client, l *listOnce) error {
+		items, err := read(c, ctx)
 		l.refs = map[string][]string{}
-		for _, a := range apps {
-			l.refs[a.Name] = a.Deployments
+		for _, it := range items {
+			l.names = append(l.names, name(it))
+			if refs != nil {
+				l.refs[name(it)] = refs(it)
+			}
 		}
 		return err
-	},
+	}
 }
 
 // checkRoleTarget is the plan check of rockit_role: notes a role this walk creates, and warns
@@ -261,10 +253,7 @@ func checkTarget(ctx context.Context, c *client.Client, k refKind, req resource.
 		tflog.Debug(ctx, "plan check skipped: the list could not be read", map[string]any{"list": k.holders, "error": err.Error()})
 		return
 	}
-	if len(b.outsideHolders(k, l, removed)) == 0 {
-		return
-	}
-	b.settle(ctx)
+	b.settle(ctx, func() bool { return len(b.outsideHolders(k, l, removed)) == 0 })
 	outside := b.outsideHolders(k, l, removed)
 	if len(outside) == 0 {
 		return
@@ -362,7 +351,7 @@ func checkHolder(ctx context.Context, c *client.Client, k refKind, key string, r
 	if len(absent) == 0 {
 		return
 	}
-	b.settle(ctx)
+	b.settle(ctx, func() bool { return len(b.missing(k, absent)) == 0 })
 	literal := map[string]bool{}
 	for _, n := range absent {
 		literal[n] = true
