@@ -228,7 +228,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"machine users) or deployment (`deployments` of apps) that the plan adds but that neither exists nor is " +
 					"created by the plan is an error naming the nearest existing names; a role or deployment that the plan " +
 					"deletes while users or apps that the plan does not change still hold or register it is a warning naming them. " +
-					"Costs at most one list request per type and plan, and none when the plan adds no role or deployment name. " +
+					"Costs at most one list request per type in the plan (and again in the apply), none when the plan adds or deletes no role or " +
+					"deployment name. " +
 					"Turn it off (`false`) for plans that must not read the server beyond the refresh. Defaults to `true`. May also " +
 					"be set with the `" + envPlanChecks + "` environment variable (`false` or `0` turns it off).",
 				Optional: true,
