@@ -206,19 +206,20 @@ func checkAppPlan(ctx context.Context, c *client.Client, req resource.ModifyPlan
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("deployments"), &deployments)...)
 		if !deployments.IsNull() && !deployments.IsUnknown() && len(deployments.Elements()) == 0 {
 			resp.Diagnostics.AddAttributeWarning(path.Root("deployments"), "The app will be published to all deployments",
-				fmt.Sprintf("The new app %s registers no deployments, which the API reads as ALL deployments of the "+
+				fmt.Sprintf("The new app%s registers no deployments, which the API reads as ALL deployments of the "+
 					"organization: its builds will be published to every deployment, now and in the future. If that is not "+
-					"what you want, list the deployments it should be published to.", quoteOr(name, "")))
+					"what you want, list the deployments it should be published to.", quotedName(name)))
 		}
 	}
 	checkHolder(ctx, c, deploymentRefs, "name", req, resp)
 }
 
-func quoteOr(v types.String, or string) string {
-	if v.IsNull() || v.IsUnknown() {
-		return or
+// quotedName is " \"name\"" for a known name, "" otherwise.
+func quotedName(v types.String) string {
+	if !known(v) {
+		return ""
 	}
-	return fmt.Sprintf("%q", v.ValueString())
+	return fmt.Sprintf(" %q", v.ValueString())
 }
 
 // checkTarget notes a planned create of a role or deployment, and warns when the plan deletes
