@@ -121,6 +121,16 @@ func (b *planBook) list(kind string, read func(*listOnce) error) (*listOnce, err
 
 func (b *planBook) touch() { b.last = time.Now() }
 
+// unchanged notes a ModifyPlan of an object the plan leaves as it is, which needs no check: it
+// creates and deletes no name, and a holder left out of the book counts as still holding what
+// the server says, as it does.
+func (b *planBook) unchanged(req resource.ModifyPlanRequest) bool {
+	b.mu.Lock()
+	b.touch()
+	b.mu.Unlock()
+	return !req.Plan.Raw.IsNull() && !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)
+}
+
 // settle waits until done says the answer is certain, or the walk has planned nothing of
 // these types for b.quiet (at most planWaitMax, or until ctx ends).
 func (b *planBook) settle(ctx context.Context, done func() bool) {
@@ -229,6 +239,9 @@ func checkTarget(ctx context.Context, c *client.Client, k refKind, req resource.
 	if b == nil {
 		return
 	}
+	if b.unchanged(req) {
+		return
+	}
 	var planned, prior types.String
 	if !req.Plan.Raw.IsNull() {
 		req.Plan.GetAttribute(ctx, path.Root("name"), &planned)
@@ -296,6 +309,9 @@ func (b *planBook) outsideHolders(k refKind, l *listOnce, name string) []string 
 func checkHolder(ctx context.Context, c *client.Client, k refKind, key string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	b := bookFor(c)
 	if b == nil {
+		return
+	}
+	if b.unchanged(req) {
 		return
 	}
 	var planned, prior types.String
