@@ -42,6 +42,10 @@ func run() error {
 	beforeNs := flag.String("before-n", "", "object counts at which ours also runs with "+bench.EnvCollectionReads+"=false (\"before\"), every scenario, comma-separated (default: the largest -n)")
 	beforeRepeats := flag.Int("before-repeats", 1, "cycles of the \"before\" mode (the first ones of -repeats)")
 	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
+	phases := flag.String("phases", "", "run only these phases of each cycle, comma-separated, of create,refresh,update,destroy and "+
+		bench.PhasePlan+" (a plan of every object against an empty organization); prints a table of medians instead of writing the report")
+	beforeEnv := flag.String("before-env", bench.EnvCollectionReads, "the environment variable that \"before\" sets to false, e.g. "+
+		bench.EnvPlanChecks+" to measure the plan checks")
 	types := flag.String("types", "", "restrict the mix to these resource types, comma-separated (default: every type of the mix the provider has)")
 	work := flag.String("work", ".bench", "scratch directory")
 	out := flag.String("out", "BENCHMARKS.md", "report to write")
@@ -109,7 +113,10 @@ func run() error {
 			return err
 		}
 	} else {
-		o := bench.Options{Root: root, Work: workDir, Repeats: *repeats, Parallelism: *parallelism, Log: os.Stderr}
+		o := bench.Options{Root: root, Work: workDir, Repeats: *repeats, Parallelism: *parallelism, BeforeEnv: *beforeEnv, Log: os.Stderr}
+		if *phases != "" {
+			o.Phases = strings.Split(*phases, ",")
+		}
 		if o.Ns, err = parseInts(*ns); err != nil {
 			return err
 		}
@@ -148,6 +155,10 @@ func run() error {
 			return err
 		}
 		fmt.Fprintln(os.Stderr, "rockit-bench: results in", resultsPath)
+		if len(o.Phases) > 0 {
+			fmt.Print(bench.Summary(res))
+			return nil
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(*chart), 0o750); err != nil {
 		return err

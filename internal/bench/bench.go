@@ -13,6 +13,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -34,6 +35,13 @@ import (
 // Phases of one cycle, in order.
 var Phases = []string{"create", "refresh", "update", "destroy"}
 
+// PhasePlan is a phase that runs only with Options.Phases: `terraform plan` of the
+// configuration against an empty organization (every object new), before the create.
+const PhasePlan = "plan"
+
+// cyclePhases are the phases a cycle can run, in order.
+var cyclePhases = append([]string{PhasePlan}, Phases...)
+
 // Modes of ours (issue 13): "after" is the provider as it is (collection reads on, the
 // default), "before" runs it with EnvCollectionReads=false, the per-object reads of before.
 const (
@@ -41,6 +49,8 @@ const (
 	ModeBefore = "before"
 	// EnvCollectionReads switches the provider's collection reads off when "false".
 	EnvCollectionReads = "ROCKIT_COLLECTION_READS"
+	// EnvPlanChecks switches the provider's plan checks off when "false".
+	EnvPlanChecks = "ROCKIT_PLAN_CHECKS"
 )
 
 // Options of a run.
@@ -61,9 +71,15 @@ type Options struct {
 	// BeforeRepeats repeats (default 1); default: the largest N.
 	BeforeNs      []int
 	BeforeRepeats int
-	Parallelism   int       // terraform -parallelism
-	Types         []string  // restrict the mix to these types (default: all registered)
-	Log           io.Writer // progress
+	// Phases, when set, restricts each cycle to these phases (of Phases and PhasePlan; run in
+	// that order) and the report is left to the caller (Summary).
+	Phases []string
+	// BeforeEnv is the environment variable set to "false" in ModeBefore (default
+	// EnvCollectionReads), e.g. EnvPlanChecks to measure the plan checks.
+	BeforeEnv   string
+	Parallelism int       // terraform -parallelism
+	Types       []string  // restrict the mix to these types (default: all registered)
+	Log         io.Writer // progress
 }
 
 // Measurement is one timed phase.
@@ -248,7 +264,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 				case j.target == TargetShaped:
 					c.env = quietEnv(env)
 				case j.mode == ModeBefore:
-					c.env = withEnv(env, EnvCollectionReads, "false")
+					c.env = withEnv(env, cmp.Or(o.BeforeEnv, EnvCollectionReads), "false")
 				}
 				switch j.target {
 				case TargetRockit:
@@ -341,6 +357,7 @@ func terraformEnv(cliConfig string) map[string]string {
 	delete(env, "TF_PLUGIN_CACHE_DIR")
 	// "after" is the provider's default: a setting in the caller's environment must not leak in.
 	delete(env, EnvCollectionReads)
+	delete(env, EnvPlanChecks)
 	return env
 }
 
@@ -446,7 +463,10 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 		}
 	}
 	var out []Measurement
-	for _, phase := range Phases {
+	for _, phase := range cyclePhases {
+		if len(c.o.Phases) == 0 && phase == PhasePlan || len(c.o.Phases) > 0 && !slices.Contains(c.o.Phases, phase) {
+			continue
+		}
 		if phase == "update" {
 			if err := writeCfg(1); err != nil {
 				return out, err
@@ -468,6 +488,8 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 			err = tf.Apply(ctx, tfexec.Parallelism(c.o.Parallelism))
 		case "refresh":
 			changes, err = tf.Plan(ctx, tfexec.Parallelism(c.o.Parallelism))
+		case PhasePlan:
+			_, err = tf.Plan(ctx, tfexec.Parallelism(c.o.Parallelism))
 		case "destroy":
 			err = tf.Destroy(ctx, tfexec.Parallelism(c.o.Parallelism))
 		}
@@ -499,6 +521,13 @@ func (c *cycle) run(ctx context.Context) ([]Measurement, error) {
 			c.repeat, c.target, c.scenario(), m.Mode, c.n, phase, m.Seconds, m.CPUTerraform, m.CPUProvider, m.CPUMock,
 			sum(m.Requests), m.Logins, m.Renewals, m.Conns, float64(m.PeakRSS)/(1<<20), m.Processes, m.Note)
 		out = append(out, m)
+	}
+	// A run restricted to phases that create but do not destroy leaves the mock clean for the
+	// next cycle, untimed.
+	if len(c.o.Phases) > 0 && slices.Contains(c.o.Phases, "create") && !slices.Contains(c.o.Phases, "destroy") {
+		if err := tf.Destroy(ctx, tfexec.Parallelism(c.o.Parallelism)); err != nil {
+			return out, fmt.Errorf("%s cleanup: %w", name, err)
+		}
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -621,4 +622,33 @@ func keptReading(path string) string {
 		return ""
 	}
 	return s[i+1:]
+}
+
+// Summary is a table of the medians of every target, scenario, mode and phase measured: the
+// report of a run restricted to some phases (Options.Phases), which leaves BENCHMARKS.md alone.
+func Summary(res *Results) string {
+	ix := map[key][]Measurement{}
+	var keys []key
+	for _, m := range res.Measurements {
+		k := key{target: m.Target, latency: m.LatencyMS, rate: m.RateLimit, n: m.N, phase: m.Phase, mode: m.Mode}
+		if _, seen := ix[k]; !seen {
+			keys = append(keys, k)
+		}
+		ix[k] = append(ix[k], m)
+	}
+	var b strings.Builder
+	b.WriteString("| target | scenario | mode | N | phase | runs | median s | median CPU s | median requests |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, k := range keys {
+		var reqs []float64
+		for _, m := range ix[k] {
+			reqs = append(reqs, float64(sum(m.Requests)))
+		}
+		scenario := "-"
+		if k.target == TargetRockit {
+			scenario = scenarioName(k.latency, k.rate)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %d | %.2f | %.2f | %.0f |\n", k.target, scenario, cmp.Or(k.mode, "-"), k.n, k.phase,
+			len(ix[k]), medianSeconds(ix, k), medianCPU(ix, k), median(reqs))
+	}
+	return b.String()
 }

@@ -103,7 +103,9 @@ func (r *appResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 			"deployments": schema.SetAttribute{
 				MarkdownDescription: "Names of the deployments the app is published to. **An empty set (the default) means the " +
 					"app is published to all deployments of the organization.** Reference `rockit_deployment` resources here " +
-					"so that Terraform creates them first and removes them only after the app no longer registers them.",
+					"so that Terraform creates them first and removes them only after the app no longer registers them. The plan checks the " +
+					"deployments it adds (the provider's `plan_checks`): one that neither exists nor is created by the plan is an error naming " +
+					"the nearest existing names; a new app without deployments is a warning.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
@@ -183,6 +185,7 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
 	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
+	checkAppPlan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() {
 		return
 	}

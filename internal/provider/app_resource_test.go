@@ -283,9 +283,11 @@ func TestAccApp_invalidInputRejectedAtPlan(t *testing.T) {
 
 // An app is created only when every deployment it names exists: an unknown one is an error
 // before the POST (an app whose registration failed would be published to all deployments).
+// The plan checks would stop it at plan time (TestPlanChecks_missingDeploymentSuggestsNearest);
+// off, as for a deployment deleted between plan and apply, Create checks.
 func TestAccApp_unknownDeploymentFailsBeforeCreate(t *testing.T) {
 	ts := newTestServer(t)
-	prov := ts.orgProvider(t, "App_Unknown")
+	prov := providerWith(ts.orgProvider(t, "App_Unknown"), "plan_checks = false")
 	ts.SeedDeployment("App_Unknown", "Origin_A")
 	cfg := appConfig(prov, "  name = \"Game_U\"\n  label = \"U\"\n  deployments = [\"Origin_A\", \"Ghost\", \"Ghost_2\"]")
 	resource.ParallelTest(t, resource.TestCase{

@@ -97,7 +97,8 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"values (in state, for `secret_access_key` and `key`), or, with the write-only variants `secret_access_key_wo` " +
 			"and `key_wo` (Terraform 1.11 and later), does not store them at all and sends them again when their " +
 			"`..._wo_version` changes. Deleting a deployment removes all files published to its origin; the API refuses it " +
-			"while an app still registers the deployment.",
+			"while an app still registers the deployment; a plan that deletes it (destroy, rename) warns when apps it does not change still " +
+			"register it, naming them.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The deployment's name.",
@@ -276,10 +277,12 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan checks that the provider configuration can manage the resource.
+// ModifyPlan checks that the provider configuration can manage the resource, and the plan
+// checks (plan_checks.go).
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
 	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment")
+	checkDeploymentTarget(ctx, r.client, req, resp)
 }
 
 // ValidateConfig applies the rule that needs two attributes: an endpoint that does not start

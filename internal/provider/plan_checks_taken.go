@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -59,6 +60,14 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	}
 	taken, created, err := c.NameTaken(ctx, coll, name.ValueString())
 	if err != nil {
+		var rejected *client.CredentialsRejectedError
+		if client.IsOrganizationNotFound(err) || errors.As(err, &rejected) {
+			// A definite answer about the credentials or the organization, remembered for the
+			// rest of the run: this is where the run learns it, so the full error is shown here
+			// (later requests only point back to it).
+			addClientError(&resp.Diagnostics, "Error checking whether the "+k.kind+" name is taken", err)
+			return
+		}
 		tflog.Warn(ctx, "could not check at plan time whether the name is taken", map[string]any{"error": err.Error()})
 		return
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -14,7 +13,7 @@ import (
 )
 
 // modifyPlan runs a resource's ModifyPlan on a prior state and a planned (= configured) model
-// and returns its diagnostics. Warnings are what `terraform plan` shows besides the plan, which
+// (nil: null, a create or a destroy) and returns its diagnostics. Warnings are what `terraform plan` shows besides the plan, which
 // the acceptance test framework cannot see, so the plan-time warnings are tested here.
 func modifyPlan(t *testing.T, r resource.ResourceWithModifyPlan, state, plan any) diag.Diagnostics {
 	t.Helper()
@@ -24,11 +23,15 @@ func modifyPlan(t *testing.T, r resource.ResourceWithModifyPlan, state, plan any
 	typ := sresp.Schema.Type().TerraformType(ctx)
 	st := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}
 	pl := tfsdk.Plan{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}
-	if d := st.Set(ctx, state); d.HasError() {
-		t.Fatalf("state: %v", d)
+	if state != nil {
+		if d := st.Set(ctx, state); d.HasError() {
+			t.Fatalf("state: %v", d)
+		}
 	}
-	if d := pl.Set(ctx, plan); d.HasError() {
-		t.Fatalf("plan: %v", d)
+	if plan != nil {
+		if d := pl.Set(ctx, plan); d.HasError() {
+			t.Fatalf("plan: %v", d)
+		}
 	}
 	req := resource.ModifyPlanRequest{State: st, Plan: pl, Config: tfsdk.Config{Schema: sresp.Schema, Raw: pl.Raw}}
 	resp := resource.ModifyPlanResponse{Plan: pl}
@@ -78,14 +81,10 @@ func TestOrganizationModifyPlan_renameWarnsWhatItDeletes(t *testing.T) {
 
 func testApp(t *testing.T, deployments ...string) appResourceModel {
 	t.Helper()
-	elems := make([]attr.Value, 0, len(deployments))
-	for _, d := range deployments {
-		elems = append(elems, types.StringValue(d))
-	}
 	return appResourceModel{
 		appModel: appModel{
 			Name: types.StringValue("Game_W"), Label: types.StringValue("W"), MaxBuilds: types.Int64Value(5),
-			Deployments:  types.SetValueMust(types.StringType, elems),
+			Deployments:  setOf(deployments...),
 			CurrentBuild: types.Int64Value(0), SizeBytes: types.Int64Value(0), Processing: types.BoolValue(false),
 			Created: types.StringValue("2026-01-01T00:00:00Z"), Updated: types.StringValue("2026-01-01T00:00:00Z"),
 		},

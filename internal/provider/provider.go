@@ -74,6 +74,7 @@ type rockitProviderModel struct {
 	RetryMaxElapsed    types.String  `tfsdk:"retry_max_elapsed"`
 	SecretsPublicKey   types.String  `tfsdk:"secrets_public_key_pem"`
 	CollectionReads    types.Bool    `tfsdk:"collection_reads"`
+	PlanChecks         types.Bool    `tfsdk:"plan_checks"`
 }
 
 // Environment variables read when an attribute is not set in the provider block.
@@ -246,6 +247,17 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"read objects alone. Turn it off (`false`) to read every object alone, e.g. when a proxy or cache in front " +
 					"of the server may answer lists older than single objects, or to compare request counts. Defaults to `true`. May also be " +
 					"set with the `" + envCollectionReads + "` environment variable (`true` or `false`, `1` or `0`).",
+				Optional: true,
+			},
+			"plan_checks": schema.BoolAttribute{
+				MarkdownDescription: "Check at plan time what the server would refuse at apply: a role (`roles` of users and " +
+					"machine users) or deployment (`deployments` of apps) that the plan adds but that neither exists nor is " +
+					"created by the plan is an error naming the nearest existing names; a role or deployment that the plan " +
+					"deletes while users or apps that the plan does not change still hold or register it is a warning naming them. " +
+					"Costs at most one list request per type in the plan (and again in the apply), none when the plan adds or deletes no role or " +
+					"deployment name. " +
+					"Turn it off (`false`) for plans that must not read the server beyond the refresh. Defaults to `true`. May also " +
+					"be set with the `" + envPlanChecks + "` environment variable (`false` or `0` turns it off).",
 				Optional: true,
 			},
 			"secrets_public_key_pem": schema.StringAttribute{
@@ -499,6 +511,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error()+".")
 		return
 	}
+	enablePlanChecks(c, planChecks(cfg.PlanChecks))
 	data := &providerData{client: c, secretsKey: secrets}
 	resp.ResourceData = data
 	resp.DataSourceData = data

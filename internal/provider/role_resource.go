@@ -73,7 +73,8 @@ func (r *roleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		// templates/resources/role.md.tmpl places under its own heading (split at the blank line).
 		MarkdownDescription: "A role of a ROCKIT Edge organization: a named set of permissions that users and machine users " +
 			"hold (`rockit_user`, `rockit_machine_user`). The built-in `" + builtInRole + "` role cannot be managed; read it " +
-			"with the `rockit_role` data source.\n\n" + permissions.MarkdownTable(),
+			"with the `rockit_role` data source. A plan that deletes a role (destroy, rename) warns when users it does not change still " +
+			"hold it, naming them.\n\n" + permissions.MarkdownTable(),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The role's name.",
@@ -108,10 +109,12 @@ func (r *roleResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan checks that the provider configuration can manage the resource.
+// ModifyPlan checks that the provider configuration can manage the resource, and the plan
+// checks (plan_checks.go).
 func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_role", &resp.Diagnostics)
 	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role")
+	checkRoleTarget(ctx, r.client, req, resp)
 }
 
 func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

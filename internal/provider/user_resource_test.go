@@ -224,11 +224,7 @@ resource "rockit_user" "u" {
 func TestAccUser_unknownRole(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             ts.checkGone("user", "Acme", "dave"),
-		Steps: []resource.TestStep{{
-			Config: prov + `
+	user := `
 resource "rockit_user" "u" {
   username  = "dave"
   email     = "dave@example.com"
@@ -236,9 +232,16 @@ resource "rockit_user" "u" {
   surname   = "D"
   roles     = ["Ghost"]
 }
-`,
-			ExpectError: expectError(`HTTP 400: invalid parameter 'roles': role 'Ghost' does not exist`),
-		}},
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             ts.checkGone("user", "Acme", "dave"),
+		Steps: []resource.TestStep{
+			// The plan checks (plan_checks.go) stop it at plan time.
+			{Config: prov + user, ExpectError: expectError(`The role "Ghost" does not exist in the organization`)},
+			// Without them, the API's answer is shown.
+			{Config: providerWith(prov, "plan_checks = false") + user, ExpectError: expectError(`HTTP 400: invalid parameter 'roles': role 'Ghost' does not exist`)},
+		},
 	})
 }
 

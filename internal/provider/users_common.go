@@ -10,9 +10,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 	"github.com/rockitplay/terraform-provider-rockit/internal/privatestate"
@@ -20,14 +23,16 @@ import (
 )
 
 // Code shared by rockit_user and rockit_machine_user (and the roles of rockit_user data
-// sources): the roles attribute and its mapping, the PATCH helpers, and the read, delete,
-// import and create-error paths of both user types.
+// sources): the roles attribute and its mapping, the PATCH helpers, the create-error and read
+// paths, and userResource, the one implementation of both resources, parameterized by a
+// userKind (user_resource.go, machine_user_resource.go).
 
 // rolesAttribute is the roles attribute of a user resource.
 func rolesAttribute(who string) schema.SetAttribute {
 	return schema.SetAttribute{
 		MarkdownDescription: "Names of the roles " + who + " holds (`rockit_role` names or `Administrators`). The API checks that " +
-			"they exist. Defaults to no roles. Changes are applied in place.",
+			"they exist, and the plan checks the roles it adds (the provider's `plan_checks`): one that neither exists nor is created by " +
+			"the plan is an error naming the nearest existing names. Defaults to no roles. Changes are applied in place.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Computed:    true,
@@ -108,14 +113,204 @@ func readUser(ctx context.Context, c *client.Client, k identityKey, username, wa
 	return u, true
 }
 
-// deleteUser deletes a user; a 404 counts as already gone.
-func deleteUser(ctx context.Context, c *client.Client, username string, diags *diag.Diagnostics) {
-	checkDelete(ctx, diags, "user", username, c.DeleteUser(ctx, username), "")
+// userKind describes one of the two user types (human, machine) for the one implementation of
+// both user resources, userResource: what differs between rockit_user and rockit_machine_user
+// is their model, their own attributes, their issued secret and the words of their messages.
+type userKind[M any] struct {
+	suffix      string // type name after the provider's, "_user"
+	typeName    string // "rockit_user", in messages
+	noun        string // "user", "machine user"
+	apiType     string // client.UserTypeHuman, client.UserTypeMachine
+	key         identityKey
+	description string
+	idDoc       string                      // description of id
+	usernameDoc string                      // description of username
+	attributes  map[string]schema.Attribute // the kind's own attributes, besides id, username, roles and the secret's key
+	secret      issuedSecretAttrs
+	secretNoun  string // "initial password", "API key"
+	// issued is the secret in an answer of the API; noSecret the error when a reset's answer
+	// carried none.
+	issued   func(*client.User) string
+	noSecret func(username string) (summary, detail string)
+	fields   func(*M) userFields
+	toAPI    func(M) client.CreateUserRequest
+	patch    func(plan, state M, reset bool) client.UpdateUserRequest
+	fromAPI  func(*client.User, *M, secretsKey) diag.Diagnostics
 }
 
-// importUser imports a user by username; Read fills the rest. The secret is not importable.
-func importUser(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, k identityKey, c *client.Client) {
-	if _, ok := importByName(ctx, req, resp, k, c); ok {
+// userFields are the attributes every user model has, for the shared code.
+type userFields struct {
+	username, publicKeyPEM, secret, secretEnc *types.String
+	version                                   *types.Int64
+}
+
+var (
+	_ resource.ResourceWithConfigure   = &userResource[userResourceModel]{}
+	_ resource.ResourceWithImportState = &userResource[userResourceModel]{}
+	_ resource.ResourceWithIdentity    = &userResource[userResourceModel]{}
+	_ resource.ResourceWithModifyPlan  = &userResource[userResourceModel]{}
+)
+
+// userResource is rockit_user and rockit_machine_user, by kind.
+type userResource[M any] struct {
+	kind       *userKind[M]
+	client     *client.Client
+	secretsKey secretsKey
+}
+
+func (r *userResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + r.kind.suffix
+}
+
+func (r *userResource[M]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	k := r.kind
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: k.idDoc,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"username": schema.StringAttribute{
+			MarkdownDescription: k.usernameDoc,
+			Required:            true,
+			Validators:          []validator.String{validators.Name()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"roles":            rolesAttribute("the " + k.noun),
+		"public_key_pem":   publicKeyAttribute(k.secretNoun, k.secret.clear, k.secret.encrypted, "the next `"+k.secret.version+"` change"),
+		k.secret.encrypted: encryptedSecretAttribute(k.secretNoun),
+	}
+	for name, a := range k.attributes {
+		attrs[name] = a
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: k.description, Attributes: attrs}
+}
+
+// IdentitySchema declares the identity: the username and the organization (lifecycle.go).
+func (r *userResource[M]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	r.kind.key.identitySchema(resp)
+}
+
+func (r *userResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.secretsKey = getSecretsKey(req.ProviderData)
+}
+
+// ModifyPlan checks the provider configuration, plans a new secret (initial password, API
+// key; clear or encrypted) at creation and when the version attribute asks for a reset, and
+// checks the roles (plan_checks.go).
+func (r *userResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkProviderServes(r.client, client.ScopeOrg, r.kind.typeName, &resp.Diagnostics)
+	checkNameTaken(ctx, req, resp, r.client, r.kind.key, r.kind.typeName)
+	planIssuedSecret(ctx, req, resp, r.kind.secret, r.secretsKey)
+	checkUserRoles(ctx, r.client, req, resp)
+}
+
+func (r *userResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	k := r.kind
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	f := k.fields(&plan)
+	key := effectiveSecretsKey(*f.publicKeyPEM, r.secretsKey)
+	if !checkSecretsKey(key, &resp.Diagnostics) {
+		return
+	}
+	u, err := r.client.CreateUser(ctx, k.toAPI(plan))
+	if err != nil {
+		if u != nil && credentialsLost(&resp.Diagnostics, k.typeName, k.secret.clear, k.secret.version, err) {
+			resp.Diagnostics.Append(k.fromAPI(u, &plan, key)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		}
+		if keepMaybeCreated(ctx, req, resp, k.typeName, k.noun, f.username.ValueString(), err) {
+			return
+		}
+		addUserCreateError(&resp.Diagnostics, k.typeName, f.username.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(k.fromAPI(u, &plan, key)...)
+	tflog.Info(ctx, "created "+k.noun, map[string]any{"username": u.Username})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(k.key.set(ctx, resp.Identity, r.client, f.username.ValueString())...)
+}
+
+func (r *userResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	k := r.kind
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	username := k.fields(&state).username.ValueString()
+	if settleUnknownCreate(ctx, req, resp, k.key, k.typeName, r.client, username) {
+		return
+	}
+	u, ok := readUser(ctx, r.client, k.key, username, k.apiType, resp)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(k.fromAPI(u, &state, secretsKey{})...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(k.key.set(ctx, resp.Identity, r.client, k.fields(&state).username.ValueString())...)
+}
+
+// Update sends the changed fields and roles, and resetCreds when the version attribute asks
+// for new credentials, in one PATCH.
+func (r *userResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	k := r.kind
+	var plan, state M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, s := k.fields(&plan), k.fields(&state)
+	reset, diags := rotationRequested(ctx, *p.version, *s.version, req.Private)
+	resp.Diagnostics.Append(diags...)
+	key := effectiveSecretsKey(*p.publicKeyPEM, r.secretsKey)
+	if reset && !checkSecretsKey(key, &resp.Diagnostics) {
+		return
+	}
+	*p.secret, *p.secretEnc = *s.secret, *s.secretEnc
+	if patch := k.patch(plan, state, reset); patch.Changes() {
+		u, err := r.client.UpdateUser(ctx, patch)
+		if err != nil {
+			addClientError(&resp.Diagnostics, "Error updating "+k.noun, err)
+			return
+		}
+		resp.Diagnostics.Append(k.fromAPI(u, &plan, key)...)
+		if reset && k.issued(u) == "" {
+			resp.Diagnostics.AddError(k.noSecret(u.Username))
+			*p.secret, *p.secretEnc = types.StringNull(), types.StringNull()
+		}
+	}
+	if !reset {
+		resp.Diagnostics.Append(sealKeptSecret(key, p.secret, p.secretEnc)...)
+	}
+	resp.Diagnostics.Append(privatestate.ClearImported(ctx, resp.Private)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(k.key.set(ctx, resp.Identity, r.client, p.username.ValueString())...)
+}
+
+func (r *userResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	username := r.kind.fields(&state).username.ValueString()
+	if spareUnprovenObject(ctx, req, resp, r.kind.key, r.client, username) {
+		return
+	}
+	checkDelete(ctx, &resp.Diagnostics, "user", username, r.client.DeleteUser(ctx, username), "")
+}
+
+// ImportState imports a user by username; Read fills the rest. The secret is not importable.
+func (r *userResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if _, ok := importByName(ctx, req, resp, r.kind.key, r.client); ok {
 		resp.Diagnostics.Append(privatestate.MarkImported(ctx, resp.Private)...)
 	}
 }

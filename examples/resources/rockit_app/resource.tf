@@ -9,7 +9,9 @@ resource "rockit_app" "space_game" {
   deletion_protection = true
 }
 
-# No deployments: published to all deployments of the organization.
+# No deployments: published to ALL deployments of the organization, including ones created
+# later. The plan shows only `+ deployments = []` and warns "The app will be published to all
+# deployments".
 resource "rockit_app" "puzzle" {
   name  = "Puzzle"
   label = "Puzzle"
