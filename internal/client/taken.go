@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,11 +22,51 @@ type takenList struct {
 	names map[string]string // name -> its `created`; nil until read
 }
 
-// nameItem is what the check needs of a list item.
-type nameItem struct {
-	Name     string `json:"name"`
-	Username string `json:"username"`
-	Created  string `json:"created"`
+// createdByName reads the collection kind through the collection snapshot (the walk the
+// refresh and the other plan checks share, snapshot.go), as name -> `created`.
+func (c *Client) createdByName(ctx context.Context, kind string) (map[string]string, error) {
+	names := map[string]string{}
+	var err error
+	switch kind {
+	case "roles":
+		var all []Role
+		if all, err = c.ReadRoles(ctx); err == nil {
+			for _, o := range all {
+				names[o.Name] = o.Created
+			}
+		}
+	case "users":
+		var all []User
+		if all, err = c.ReadUsers(ctx, ListUsersOptions{}); err == nil {
+			for _, o := range all {
+				names[o.Username] = o.Created
+			}
+		}
+	case "apps":
+		var all []App
+		if all, err = c.ReadApps(ctx); err == nil {
+			for _, o := range all {
+				names[o.Name] = o.Created
+			}
+		}
+	case "deployments":
+		var all []Deployment
+		if all, err = c.ReadDeployments(ctx); err == nil {
+			for _, o := range all {
+				names[o.Name] = o.Created
+			}
+		}
+	case "subscriptions":
+		var all []Subscription
+		if all, err = c.ReadSubscriptions(ctx); err == nil {
+			for _, o := range all {
+				names[o.Name] = o.Created
+			}
+		}
+	default:
+		return nil, fmt.Errorf("no list of %q", kind)
+	}
+	return names, err
 }
 
 // NameTaken reports whether an object of the collection kind ("roles", "users", ...) named name
@@ -45,18 +86,11 @@ func (c *Client) NameTaken(ctx context.Context, kind, name string) (taken bool, 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.names == nil {
-		order := "name"
-		if kind == "users" {
-			order = "username"
-		}
-		items, err := listAll[nameItem](ctx, c, "/be/v1/"+kind, url.Values{"order[]": []string{order}})
+		names, err := c.createdByName(ctx, kind)
 		if err != nil {
 			return false, "", err // not kept: a later check reads again
 		}
-		l.names = map[string]string{}
-		for _, it := range items {
-			l.names[it.Name+it.Username] = it.Created
-		}
+		l.names = names
 	}
 	created, taken = l.names[name]
 	return taken, created, nil

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -39,7 +38,7 @@ import (
 // until nothing is left to report: a rockit_role planned later than the user that names it
 // literally, or a user planned later than the role it gives up, is then seen as well.
 
-// envPlanChecks "false" or "0" turns plan_checks off.
+// envPlanChecks sets plan_checks when the attribute is not set (boolSetting: true/false, 1/0).
 const envPlanChecks = "ROCKIT_PLAN_CHECKS"
 
 var (
@@ -49,19 +48,6 @@ var (
 	planQuiet   = time.Second
 	planWaitMax = 30 * time.Second
 )
-
-// planChecks resolves plan_checks: the attribute when set, else the environment variable
-// ("false" or "0" turns it off), else on.
-func planChecks(v types.Bool) bool {
-	if !v.IsNull() && !v.IsUnknown() {
-		return v.ValueBool()
-	}
-	switch strings.ToLower(strings.TrimSpace(os.Getenv(envPlanChecks))) {
-	case "false", "0":
-		return false
-	}
-	return true
-}
 
 // enablePlanChecks gives the Client of a new provider configuration its planBook.
 func enablePlanChecks(c *client.Client, on bool) {

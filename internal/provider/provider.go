@@ -257,7 +257,7 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"Costs at most one list request per type in the plan (and again in the apply), none when the plan adds or deletes no role or " +
 					"deployment name. " +
 					"Turn it off (`false`) for plans that must not read the server beyond the refresh. Defaults to `true`. May also " +
-					"be set with the `" + envPlanChecks + "` environment variable (`false` or `0` turns it off).",
+					"be set with the `" + envPlanChecks + "` environment variable (`true` or `false`, `1` or `0`).",
 				Optional: true,
 			},
 			"secrets_public_key_pem": schema.StringAttribute{
@@ -511,7 +511,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error()+".")
 		return
 	}
-	enablePlanChecks(c, planChecks(cfg.PlanChecks))
+	enablePlanChecks(c, boolSetting(&resp.Diagnostics, cfg.PlanChecks, "plan_checks", envPlanChecks, true))
 	data := &providerData{client: c, secretsKey: secrets}
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -140,7 +140,7 @@ func TestProviderSchemaDescriptions(t *testing.T) {
 		"username": envUsername, "password": envPassword, "api_key": envAPIKey, "ca_cert_pem": envCACertPEM,
 		"retry_max_elapsed": envMaxElapsed, "request_timeout": envRequestTimeout, "max_retries": envMaxRetries,
 		"rate_limit": envRateLimit, "insecure_skip_verify": envInsecure, "collection_reads": envCollectionReads,
-		"auth_scheme": envAuthScheme, "secrets_public_key_pem": envSecretsKey,
+		"auth_scheme": envAuthScheme, "secrets_public_key_pem": envSecretsKey, "plan_checks": envPlanChecks,
 	}
 	s := providerSchema(t)
 	for name, attr := range s.Attributes {
