@@ -99,11 +99,14 @@ func pendingDetail(m *client.MissingCredentialError) string {
 // exist. It leads with the likeliest cause, a wrong org_name; the way back for an organization
 // deleted outside Terraform comes only when it existed: the state holds the organization
 // (e.InState) or, objectsInState, objects created in it (a refresh of them). Later errors of the
-// same run only point to the first.
+// same run point to the first for the host's answer, and still give the way back when they know it existed.
 func organizationGoneDetail(e *client.OrganizationNotFoundError, objectsInState bool) string {
 	lead := fmt.Sprintf("organization %q does not exist: check `org_name` / `%s` (names are case-sensitive).", e.OrgName, envOrgName)
+	answer := fmt.Sprintf("\n\nThe host answered: %s.", e.Cause)
 	if e.Repeated {
-		return lead + " (The host said so once already and was not asked again: see the first error about it.)"
+		// The first error may have come from a data source, which cannot know that the
+		// organization existed: a Read of an object in state still gives the way back.
+		answer = " (The host said so once already and was not asked again: see the first error about it.)"
 	}
 	const recreate = "To create it again with everything Terraform manages in it (also while deletion_protection = true), run\n\n" +
 		"  terraform state rm rockit_organization.<name>\n\n" +
@@ -114,14 +117,14 @@ func organizationGoneDetail(e *client.OrganizationNotFoundError, objectsInState 
 		"which finds the objects inside it gone and creates them again."
 	switch {
 	case e.InState:
-		return fmt.Sprintf("%s\n\nThe host answered: %s.\n\nThe Terraform state holds rockit_organization %q, so it existed: "+
-			"it was deleted outside Terraform, and everything in it with it. %s", lead, e.Cause, e.OrgName, recreate)
+		return fmt.Sprintf("%s%s\n\nThe Terraform state holds rockit_organization %q, so it existed: "+
+			"it was deleted outside Terraform, and everything in it with it. %s", lead, answer, e.OrgName, recreate)
 	case objectsInState:
-		return fmt.Sprintf("%s\n\nThe host answered: %s.\n\nThe Terraform state holds objects created in %q, so it existed: "+
+		return fmt.Sprintf("%s%s\n\nThe Terraform state holds objects created in %q, so it existed: "+
 			"it was probably deleted outside Terraform, and everything in it with it. If a rockit_organization in this "+
-			"configuration manages it: %s", lead, e.Cause, e.OrgName, recreate)
+			"configuration manages it: %s", lead, answer, e.OrgName, recreate)
 	}
-	return fmt.Sprintf("%s\n\nThe host answered: %s.", lead, e.Cause)
+	return lead + answer
 }
 
 // orgNotOfferedDetail says that a 2026 login does not offer the configured organization: it does
