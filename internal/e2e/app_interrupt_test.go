@@ -61,17 +61,11 @@ func TestInterruptedAppCreatesKeepTheirRegistration(t *testing.T) {
 	password := mock.SeedOrg(org, "admin")
 	w := newWorkDir(t, tf, plugins, "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+password)
 	w.write("main.tf", appStopConfig)
-	api, err := client.New(client.Config{Endpoint: url, OrgName: org, Username: "admin", Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := adminClient(t, url, org, password)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, out := w.command(ctx, "", "apply", "-auto-approve", "-input=false", "-no-color")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := w.startApply(ctx)
 	select {
 	case <-sigint:
 	case <-time.After(time.Minute):

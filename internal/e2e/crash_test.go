@@ -34,10 +34,7 @@ func (r *stopRig) killDuring(plugin bool) string {
 	writes := r.writes[http.MethodPost]
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd, out := r.w.command(ctx, "", "apply", "-auto-approve", "-input=false", "-no-color")
-	if err := cmd.Start(); err != nil {
-		r.t.Fatal(err)
-	}
+	cmd, out := r.w.startApply(ctx)
 	deadline := time.Now().Add(time.Minute)
 	for writes.arrived.Load() < 15 {
 		if time.Now().After(deadline) {
@@ -211,16 +208,10 @@ resource "rockit_user" "u" {
   surname   = "Ser"
 }
 `)
-	api, err := client.New(client.Config{Endpoint: url, OrgName: stopOrg, Username: "admin", Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := adminClient(t, url, stopOrg, password)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, out := w.command(ctx, "", "apply", "-auto-approve", "-input=false", "-no-color")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := w.startApply(ctx)
 	deadline := time.Now().Add(90 * time.Second)
 	for lost.Load() < 3 {
 		if time.Now().After(deadline) {

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 	"github.com/rockitplay/terraform-provider-rockit/internal/tfcli"
 )
@@ -157,6 +158,28 @@ func (w *workDir) run(ctx context.Context, name string, args ...string) (string,
 		w.t.Fatalf("%s %v: %v", cmd.Path, args, err)
 	}
 	return out.String(), 0
+}
+
+// startApply starts `terraform apply -auto-approve` in the working directory without waiting
+// for it (for the tests that stop or kill it midway); out collects what it prints.
+func (w *workDir) startApply(ctx context.Context) (*exec.Cmd, *bytes.Buffer) {
+	w.t.Helper()
+	cmd, out := w.command(ctx, "", "apply", "-auto-approve", "-input=false", "-no-color")
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	return cmd, out
+}
+
+// adminClient is a client of the organization org as its administrator, for checking what
+// the mock holds.
+func adminClient(t *testing.T, url, org, password string) *client.Client {
+	t.Helper()
+	api, err := client.New(client.Config{Endpoint: url, OrgName: org, Username: "admin", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api
 }
 
 // terraform runs terraform in the working directory.

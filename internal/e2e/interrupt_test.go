@@ -72,11 +72,7 @@ func newStopRig(t *testing.T) *stopRig {
 	password := mock.SeedOrg(stopOrg, "admin")
 	rig.w = newWorkDir(t, tf, plugins, "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+stopOrg, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+password)
 	rig.w.write("main.tf", stopConfig)
-	api, err := client.New(client.Config{Endpoint: url, OrgName: stopOrg, Username: "admin", Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rig.api = api
+	rig.api = adminClient(t, url, stopOrg, password)
 	return rig
 }
 

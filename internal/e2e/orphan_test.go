@@ -63,10 +63,7 @@ func TestKilledTerraformLeavesNoPluginBehind(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, out := w.command(ctx, "", "apply", "-auto-approve", "-input=false", "-no-color")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := w.startApply(ctx)
 	deadline := time.Now().Add(time.Minute)
 	for arrived.Load() < 5 {
 		if time.Now().After(deadline) {
