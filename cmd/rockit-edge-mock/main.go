@@ -42,6 +42,7 @@ func run(args []string) error {
 	rateBurst := fs.Int("rate-burst", 0, "requests accepted at once under -rate-limit (0 = one second's worth)")
 	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs and PATCHes whose answer is dropped after the server acted (0 to 1)")
 	orgInvitations := fs.Bool("org-invitations", false, "invitation generation: an organization's create answers no initial password; the first administrator is invited by e-mail (and cannot log in here)")
+	clockSkew := fs.Duration("clock-skew", 0, "shift the server's clock (negative allowed, e.g. -5s or 10m): every timestamp it writes and its Date header")
 	seed := fs.Int64("seed", 0, "seed of the fault injection, for repeatable runs (0 = random)")
 	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -68,6 +69,7 @@ func run(args []string) error {
 		AuthTokenTTL:   *authTTL,
 		SessionTTL:     *sessionTTL,
 		OrgInvitations: *orgInvitations,
+		ClockSkew:      *clockSkew,
 
 		FailRate:      *failRate,
 		Latency:       *latency,

@@ -35,6 +35,10 @@ type Options struct {
 	AuthTokenTTL time.Duration
 	// Now replaces the clock in tests (default time.Now).
 	Now func() time.Time
+	// ClockSkew shifts the server's clock (negative allowed): every timestamp it writes
+	// (created, updated, token expiries, the request log) and its Date header read Now() plus
+	// ClockSkew, as a host whose clock runs ahead of or behind the client's.
+	ClockSkew time.Duration
 	// OrgInvitations makes the server of the invitation generation (contract section 4): an
 	// organization's create answers {"name", "adminUsername"} without an initial password, and
 	// the first administrator cannot log in until the invitation is accepted
@@ -120,6 +124,10 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.ClockSkew != 0 {
+		base, skew := opts.Now, opts.ClockSkew
+		opts.Now = func() time.Time { return base().Add(skew) }
+	}
 	if opts.AuthScheme == "" {
 		opts.AuthScheme = AuthScheme2025
 	}
@@ -166,6 +174,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	// The Date header comes from the server's own clock (Options.Now and ClockSkew), as a
+	// real host's does; net/http keeps a Date header that the handler set.
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	if strings.HasPrefix(r.URL.Path, "/_mock/") {
 		s.mux.ServeHTTP(rec, r)
