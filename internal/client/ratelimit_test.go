@@ -31,13 +31,50 @@ func logLines(l *recordingLogger, s string) []string {
 	return out
 }
 
-// After a 429 the client holds every request until Retry-After has passed, then cuts its rate
-// to 70% of what the server accepted in the second before it and lets it grow back while no 429
-// comes (AIMD); it says so once in the debug log.
+// A lone 429 (one request refused, no other of its wave, none shortly before) costs its
+// Retry-After and nothing more (issue 29): the rate at it is the client's own demand, and a
+// cut from there would take seconds to grow back.
+func TestALone429CostsItsRetryAfter(t *testing.T) {
+	var calls atomic.Int32
+	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		if calls.Add(1) == 3 { // the first create of a run, after a login's worth of requests
+			w.Header().Set("Retry-After", "1")
+			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
+			return
+		}
+		writeJSONAnswer(w, http.StatusOK, success(map[string]any{"name": "A"}))
+	})
+	clock := newFakeClock()
+	logger := &recordingLogger{}
+	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = logger })
+	start := clock.Now()
+	for range 62 {
+		if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w := clock.Waits(); len(w) != 1 || w[0] != time.Second {
+		t.Errorf("waits = %v, want only the 1 s of Retry-After", w)
+	}
+	if elapsed := clock.Now().Sub(start); elapsed != time.Second {
+		t.Errorf("62 requests around a lone 429 took %v, want its Retry-After (1s)", elapsed)
+	}
+	if lines := logLines(logger, learnedLogLine); len(lines) != 0 {
+		t.Errorf("a lone 429 cut the rate: %q", lines)
+	}
+	if n := len(srv.Requests()); n != 63 {
+		t.Errorf("requests = %d, want 62 and one retry", n)
+	}
+}
+
+// After a second 429 (here a second after the hold of a lone one, within confirmWindow) the
+// client holds every request until Retry-After has passed, then cuts its rate to 70% of what
+// the server accepted in the second before it and lets it grow back while no 429 comes (AIMD);
+// it says so once in the debug log.
 func TestA429CutsTheRateWhichThenRecovers(t *testing.T) {
 	var calls atomic.Int32
 	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
-		if calls.Add(1) == 21 { // after 20 accepted at once
+		if n := calls.Add(1); n == 21 || n == 43 { // after 20 accepted at once, twice
 			w.Header().Set("Retry-After", "2")
 			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
 			return
@@ -47,26 +84,31 @@ func TestA429CutsTheRateWhichThenRecovers(t *testing.T) {
 	clock := newFakeClock()
 	logger := &recordingLogger{}
 	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = logger })
-	for range 20 {
-		if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
-			t.Fatal(err)
+	get := func(n int) {
+		t.Helper()
+		for range n {
+			if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	get(20)
 	if w := clock.Waits(); len(w) != 0 {
 		t.Fatalf("unlimited before the 429, but waited %v", w)
 	}
 	start := clock.Now()
-	for range 200 {
-		if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
-			t.Fatal(err)
-		}
+	get(1) // the lone 429: its hold
+	if w := clock.Waits(); len(w) != 1 || w[0] != 2*time.Second {
+		t.Fatalf("waits = %v after a lone 429, want only its 2 s of Retry-After", w)
 	}
+	clock.Advance(time.Second)
+	get(220) // 20 at once, then the second 429
 	waits := clock.Waits()
-	if len(waits) < 3 || waits[0] != 2*time.Second {
-		t.Fatalf("waits = %v, want the 2 s of Retry-After first", waits)
+	if len(waits) < 4 || waits[1] != 2*time.Second {
+		t.Fatalf("waits = %v, want the 2 s of each Retry-After first", waits)
 	}
-	// 20 accepted in the second before the 429: 14 per second just after the hold ...
-	if w := waits[2]; w < time.Second/15 || w > time.Second/14+time.Millisecond {
+	// 20 accepted in the second before the second 429: 14 per second just after its hold ...
+	if w := waits[3]; w < time.Second/15 || w > time.Second/14+time.Millisecond {
 		t.Errorf("the first wait after the hold is %v, want about 1/14 s (70%% of 20/s)", w)
 	}
 	// ... growing while no 429 comes: past the old rate after about 2.5 s, then faster.
@@ -74,23 +116,24 @@ func TestA429CutsTheRateWhichThenRecovers(t *testing.T) {
 	if last >= time.Second/20 {
 		t.Errorf("the last wait is %v: the rate did not grow back above 20/s", last)
 	}
-	for i := 3; i < len(waits); i++ {
+	for i := 4; i < len(waits); i++ {
 		if waits[i] > waits[i-1]+time.Millisecond {
 			t.Fatalf("wait %d (%v) is longer than the one before (%v): the rate went down without a 429", i, waits[i], waits[i-1])
 		}
 	}
-	// The old rule (90% of 20/s for the rest of the run) took 2 s + 200/18 s.
-	if elapsed, old := clock.Now().Sub(start), 2*time.Second+200*time.Second/18; elapsed > old*3/4 {
-		t.Errorf("200 requests after the 429 took %v, want well under the %v of a rate that never recovers", elapsed, old)
+	// After the two holds and the second between them (5 s), a rate that never recovers (90% of
+	// 20/s for the rest of the run) takes 200/18 s for the 200 requests.
+	if after, old := clock.Now().Sub(start)-5*time.Second, 200*time.Second/18; after > old*7/10 {
+		t.Errorf("200 requests after the second hold took %v, want well under the %v of a rate that never recovers", after, old)
 	} else {
-		t.Logf("200 requests after the 429 took %v (a rate that never recovers: %v)", elapsed, old)
+		t.Logf("200 requests after the second hold took %v (a rate that never recovers: %v)", after, old)
 	}
 	lines := logLines(logger, learnedLogLine)
 	if len(lines) != 1 || !strings.Contains(lines[0], `"requests_per_second":14`) || !strings.Contains(lines[0], `"accepted":20`) {
 		t.Errorf("want one debug line about the cut (14/s from 20 accepted), got %q", lines)
 	}
-	if n := len(srv.Requests()); n != 221 {
-		t.Errorf("requests = %d, want 220 and one retry", n)
+	if n := len(srv.Requests()); n != 243 {
+		t.Errorf("requests = %d, want 241 and two retries", n)
 	}
 }
 
@@ -109,13 +152,18 @@ func TestLimiterAIMD(t *testing.T) {
 		return learned
 	}
 	near := func(got rate.Limit, want float64) bool { return math.Abs(float64(got)-want) < 0.01 }
-	// at429 is an unlimited limiter that received accepted answers and then a 429 (Retry-After 1 s) at t0.
+	// refused records a wave of two 429s (Retry-After 1 s) at t0: a limit, not a lone 429.
+	refused := func(l *limiter) {
+		l.rateLimited(t0, t0, time.Second)
+		l.rateLimited(t0, t0, time.Second)
+	}
+	// at429 is an unlimited limiter that received accepted answers and then such a wave at t0.
 	at429 := func(accepted int) *limiter {
 		l := newLimiter(0)
 		for range accepted {
 			l.accept(t0)
 		}
-		l.rateLimited(t0, t0, time.Second)
+		refused(l)
 		return l
 	}
 
@@ -124,7 +172,7 @@ func TestLimiterAIMD(t *testing.T) {
 		for range 10 {
 			l.accept(t0)
 		}
-		l.rateLimited(t0, t0, time.Second)
+		refused(l)
 		// 10 answers in the second before, but the limiter sent at most 2/s: cut from 2.
 		if learned := waitAt(l, t0.Add(time.Second)); learned == nil || !near(l.lim.Limit(), 1.4) {
 			t.Fatalf("learned %+v, limit %v; want a cut to 1.4/s (70%% of rate_limit 2)", learned, l.lim.Limit())
@@ -184,6 +232,38 @@ func TestLimiterAIMD(t *testing.T) {
 		waitAt(l, t0.Add(3200*time.Millisecond))
 		if got := float64(l.lim.Limit()); math.Abs(got-before*0.7) > 0.5 {
 			t.Errorf("after a second 429 the rate is %v, want about %v (70%% of %v)", got, before*0.7, before)
+		}
+	})
+
+	t.Run("a lone 429 only holds", func(t *testing.T) {
+		l := newLimiter(0)
+		for range 10 {
+			l.accept(t0)
+		}
+		l.rateLimited(t0, t0, time.Second)
+		if learned := waitAt(l, t0.Add(time.Second)); learned != nil || l.lim.Limit() != rate.Inf {
+			t.Fatalf("learned %+v, limit %v after a lone 429; want the hold alone", learned, l.lim.Limit())
+		}
+		// A second 429 within confirmWindow after its hold confirms a limit: cut.
+		for range 10 {
+			l.accept(t0.Add(5 * time.Second))
+		}
+		l.rateLimited(t0.Add(5*time.Second), t0.Add(5*time.Second), time.Second)
+		if learned := waitAt(l, t0.Add(6*time.Second)); learned == nil || !near(l.lim.Limit(), 7) {
+			t.Fatalf("learned %+v, limit %v after a second 429; want a cut to 7/s (70%% of 10)", learned, l.lim.Limit())
+		}
+		// Once recovered, a 429 long after is lone again.
+		later := t0.Add(time.Hour)
+		waitAt(l, later)
+		if l.lim.Limit() != rate.Inf {
+			t.Fatalf("an hour later the rate is %v, want unlimited again", l.lim.Limit())
+		}
+		for range 10 {
+			l.accept(later)
+		}
+		l.rateLimited(later, later, time.Second)
+		if learned := waitAt(l, later.Add(time.Second)); learned != nil || l.lim.Limit() != rate.Inf {
+			t.Errorf("a 429 an hour after the last: learned %+v, limit %v; want the hold alone", learned, l.lim.Limit())
 		}
 	})
 

@@ -57,6 +57,14 @@ func capRetryAfter(d time.Duration) time.Duration { return min(d, maxRetryAfter)
 //     it, so a transient 429 costs seconds and a steady limit is probed rarely. Each 429 of a
 //     request sent after the last cut cuts again (those sent before it are part of the wave
 //     already cut for). Never above rate_limit; once far above W (recovered), unlimited again.
+//   - but a lone 429 only holds (issue 29): one request refused while no other request of its
+//     wave is, and no 429 came within confirmWindow before it, says nothing about a steady
+//     limit (a server's hiccup, a shared limit another client used up for a moment), and the
+//     rate measured at it is our own demand, often a few requests at the start of a run, which
+//     the cubic would take seconds to grow back from. The cut comes with the second 429: one of
+//     the same wave (parallel requests meeting a real limit), or one within confirmWindow after
+//     the lone one's hold. So a lone 429 costs its Retry-After, and a steady limit is learned
+//     one 429 later.
 const (
 	learnWindow = time.Second
 	learnSlots  = 10 // the window is counted in slots of learnWindow / learnSlots
@@ -67,6 +75,8 @@ const (
 	// recoveredFactor: once the rate grows this far above the ceiling W of the last 429, an
 	// unlimited client is unlimited again.
 	recoveredFactor = 100
+	// confirmWindow: a 429 within it after the hold of a lone 429 confirms a limit (cuts).
+	confirmWindow = 30 * time.Second
 )
 
 type limiter struct {
@@ -83,6 +93,11 @@ type limiter struct {
 	pending        bool
 	pendingCount   int
 	pendingOverlap bool
+	// tentative: the pending 429 is lone so far (no cut yet, none within confirmWindow before
+	// it); a second 429 before its hold has passed confirms it. loneUntil: the end of the hold
+	// of the last lone 429 that cut nothing.
+	tentative bool
+	loneUntil time.Time
 	// The growth after the last cut: from W (requests per second at the 429), since the end
 	// of its hold; cut is false before the first 429 and once recovered.
 	cut    bool
@@ -151,6 +166,11 @@ func (l *limiter) afterHold(t time.Time) (time.Time, *learnedRate) {
 		return l.holdUntil, nil
 	}
 	l.pending = false
+	if l.tentative { // a lone 429: its hold was all it cost
+		l.tentative, l.loneUntil = false, l.holdUntil
+		l.grow(t)
+		return l.holdUntil, nil
+	}
 	at := float64(l.lim.Limit()) // +Inf when unlimited
 	if measured := float64(l.pendingCount) / learnWindow.Seconds(); !l.pendingOverlap && measured > 0 {
 		at = min(at, measured)
@@ -210,9 +230,14 @@ func (l *limiter) rateLimited(t, sent time.Time, retryAfter time.Duration) {
 	if until := t.Add(capRetryAfter(retryAfter)); until.After(l.holdUntil) {
 		l.holdUntil = until
 	}
-	if l.pending || (l.cut && sent.Before(l.since)) {
-		// Part of a wave cut for already (or about to be).
+	if l.pending {
+		// Part of a wave cut for already (or about to be); a second 429 of a lone one's wave
+		// confirms the limit.
+		l.tentative = false
 		return
+	}
+	if l.cut && sent.Before(l.since) {
+		return // part of the wave cut for already
 	}
 	n := l.accepted.sum(t)
 	if n == 0 && l.lim.Limit() == rate.Inf {
@@ -220,6 +245,7 @@ func (l *limiter) rateLimited(t, sent time.Time, retryAfter time.Duration) {
 	}
 	l.pending, l.pendingCount = true, n
 	l.pendingOverlap = !prevHold.IsZero() && t.Sub(prevHold) < learnWindow
+	l.tentative = !l.cut && (l.loneUntil.IsZero() || t.Sub(l.loneUntil) > confirmWindow)
 }
 
 // acceptedWindow counts accepted requests over the last learnWindow in learnSlots slots.
