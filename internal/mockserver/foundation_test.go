@@ -333,7 +333,7 @@ func TestWritePageOrderAndLimitCap(t *testing.T) {
 		items = append(items, item{Name: string(rune('a'+i%26)) + "x", N: i})
 	}
 	rec := httptest.NewRecorder()
-	writePage(rec, httptest.NewRequest("GET", "/x?limit=1000&order[]=-n", nil), 0, items)
+	writePage(rec, httptest.NewRequest("GET", "/x?limit=1000&order[]=-n", nil), Options{}, items)
 	var env struct {
 		Data  []item `json:"data"`
 		Total int    `json:"total"`
@@ -348,7 +348,7 @@ func TestWritePageOrderAndLimitCap(t *testing.T) {
 		t.Errorf("order[]=-n: first %d last %d, want 149 and 50", env.Data[0].N, env.Data[99].N)
 	}
 	rec = httptest.NewRecorder()
-	writePage(rec, httptest.NewRequest("GET", "/x?order[]=name&order[]=-n", nil), 0, items)
+	writePage(rec, httptest.NewRequest("GET", "/x?order[]=name&order[]=-n", nil), Options{}, items)
 	_ = json.Unmarshal(rec.Body.Bytes(), &env)
 	if len(env.Data) != 10 || env.Data[0].Name != "ax" || env.Data[0].N != 130 {
 		t.Errorf("default limit 10 and order by name then -n: got %d items, first %+v", len(env.Data), env.Data[0])
