@@ -441,7 +441,7 @@ func (d *doctor) checkShape(ctx context.Context, k kind, page client.RawPage) {
 			"drift from lists is confirmed by GET: the refresh of "+k.tf+" reads each object with its own GET "+
 				"(one request per object instead of one list per type)")
 	default:
-		d.ok(shape, fmt.Sprintf("%s equal their single reads", count(len(items), "listed object")))
+		d.ok(shape, fmt.Sprintf("the list items of %s equal their single reads", count(len(items), "sampled object")))
 	}
 	switch getStamps := timestampProblems(singles); {
 	case len(getStamps) > 0:

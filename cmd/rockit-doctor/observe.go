@@ -107,7 +107,8 @@ func (o *observer) clockCheck() Check {
 		return c
 	}
 	sort.Slice(offsets, func(i, j int) bool { return offsets[i] < offsets[j] })
-	skew := offsets[len(offsets)/2].Round(100 * time.Millisecond)
+	// A Date header has a resolution of one second: so has the estimate.
+	skew := offsets[len(offsets)/2].Round(time.Second)
 	switch {
 	case skew < -clockTolerance:
 		c.Status = statusWarn
