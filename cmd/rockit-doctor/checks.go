@@ -295,7 +295,7 @@ func (d *doctor) checkTotal(k kind, page client.RawPage) {
 	case page.Total == nil:
 		d.warn(name, "the list answers carry no total",
 			"the provider reads each list until an empty page (one request more per list) and cannot notice that a list "+
-				"changed while it was read; an object it misses there is confirmed by GET before it counts as gone")
+				"changed while it was read; an object it misses there is confirmed by its GET (a subscription by a second walk) before it counts as gone")
 	case len(page.Items) < 100 && *page.Total != len(page.Items):
 		d.fail(name, fmt.Sprintf("total is %d but the page of limit=100 holds %d items", *page.Total, len(page.Items)),
 			"the provider's list walks read until they have total items: they start over and finally fail "+
@@ -345,8 +345,8 @@ func (d *doctor) checkPaging(ctx context.Context, k kind, big client.RawPage) {
 		}
 		d.fail(name, fmt.Sprintf("offset 0 and %d with limit=%d and order[]=%s gave %s; one page gave %s",
 			size, size, k.key, strings.Join(got, ","), strings.Join(want, ",")),
-			"the provider's list walks may skip or repeat objects: an object missing from a list is confirmed by GET "+
-				"before it counts as gone, but the plan-time name checks may miss a name that is taken")
+			"the provider's list walks may skip or repeat objects: an object missing from a list is confirmed by its GET "+
+				"(a subscription by a second walk) before it counts as gone, but the plan-time name checks may miss a name that is taken")
 		return
 	}
 	rev, err := d.c.ListPage(ctx, k.path, listQuery("-"+k.key, 0, 100))

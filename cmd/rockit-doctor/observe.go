@@ -119,9 +119,8 @@ func (o *observer) clockCheck() Check {
 	case skew > clockTolerance:
 		c.Status = statusWarn
 		c.Detail = fmt.Sprintf("the server's clock is %s ahead of this machine's (Date headers of %d answers)", skew, len(offsets))
-		c.Consequence = "nothing fails: token lifetimes come from expiresIn, and a created time later than the request proves " +
-			"nothing wrong; but the created and updated times in state differ by that much from this machine's, and an " +
-			"object made by someone else just after an interrupted create is harder to tell from the provider's own"
+		c.Consequence = "nothing fails: token lifetimes come from expiresIn, and a created time after the request is " +
+			"accepted as the provider's own; but the created and updated times it shows differ by that much from this machine's"
 	default:
 		c.Status = statusOK
 		c.Detail = fmt.Sprintf("the server's clock is within %s of this machine's (offset %s, Date headers of %d answers)",
