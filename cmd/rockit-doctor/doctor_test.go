@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
@@ -252,5 +253,64 @@ func TestDoctorTransportRefusesWritesWithoutWrite(t *testing.T) {
 	}
 	if n := requestsTo(h.srv.Requests(), http.MethodDelete, "/be/v1/roles/Editor_missing"); n != 1 {
 		t.Errorf("%d deletes reached the host, want 1 (with -write only)", n)
+	}
+}
+
+// A caller that cannot read its own roles: the permissions come from which lists answered 403.
+func TestDoctorPermissionsByRefusal(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, mockserver.Options{})
+	c, err := client.New(client.Config{Endpoint: h.url, OrgName: "Acme", Username: "admin", Password: h.password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.CreateRole(ctx, client.CreateRoleRequest{Name: "AppsOnly", Permissions: map[string]int{"apps": 15}}); err != nil {
+		t.Fatal(err)
+	}
+	builder, err := c.CreateUser(ctx, client.CreateUserRequest{Username: "builder", Label: "apps only", Roles: []string{"AppsOnly"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks, code := doctorRun(t, ctx, h.env("ROCKIT_USERNAME", "builder", "ROCKIT_PASSWORD", "", "ROCKIT_API_KEY", builder.APIKey), hooks{})
+	if code != exitOK {
+		t.Errorf("exit %d, want 0", code)
+	}
+	want := "warn permissions,warn roles: list,warn users: list,warn deployments: list,warn subscriptions: list"
+	if got := strings.Join(notOK(checks), ","); got != want {
+		t.Errorf("checks not ok: %s, want %s", got, want)
+	}
+	p := find(t, checks, "permissions")
+	if !strings.Contains(p.Detail, "from which lists answered 403") || !strings.Contains(p.Detail, "roles lacks create, read, update, delete") ||
+		strings.Contains(p.Detail, "apps lacks") || !strings.Contains(p.Consequence, "rockit_role: every plan that reads it fails with 403") {
+		t.Errorf("permissions: %+v", p)
+	}
+}
+
+// The admin token: read-only it is only reported (the contract has no read of organizations);
+// -write deletes an organization of its prefix that cannot exist and expects 404; a wrong
+// token is a credential error.
+func TestDoctorAdminToken(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, mockserver.Options{})
+	checks, code := doctorRun(t, context.Background(), h.env("ROCKIT_ADMIN_TOKEN", adminToken), hooks{})
+	if c := find(t, checks, "organizations"); code != exitOK || c.Status != statusOK || !strings.Contains(c.Detail, "only -write checks it") {
+		t.Errorf("read-only: exit %d, %+v", code, c)
+	}
+	if w := writes(h.srv.Requests()); len(w) > 0 {
+		t.Errorf("read-only run wrote: %v", w)
+	}
+	checks, code = doctorRun(t, context.Background(), h.env("ROCKIT_ADMIN_TOKEN", adminToken), hooks{}, "-write")
+	if c := find(t, checks, "organizations"); code != exitOK || c.Status != statusOK || !strings.Contains(c.Detail, "answered 404") {
+		t.Errorf("-write: exit %d, %+v", code, c)
+	}
+	checks, code = doctorRun(t, context.Background(), h.env("ROCKIT_ADMIN_TOKEN", "wrong"), hooks{}, "-write")
+	if c := find(t, checks, "organizations"); code != exitUsageOrCred || c.Status != statusFail || !strings.Contains(c.Detail, "401") {
+		t.Errorf("wrong token: exit %d, %+v", code, c)
+	}
+	for _, r := range h.srv.Requests() {
+		if r.Method == http.MethodDelete && strings.HasPrefix(r.Path, "/be/v1/orgs/") && !strings.HasPrefix(r.Path, "/be/v1/orgs/"+namePrefix) {
+			t.Errorf("deleted an organization not of the doctor's prefix: %s", r.Path)
+		}
 	}
 }
