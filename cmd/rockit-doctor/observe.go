@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -37,7 +40,7 @@ var loginPaths = map[string]bool{"/be/v1/login": true, "/be/v1/auth": true, "/be
 
 func (o *observer) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method != http.MethodGet && !o.allowWrites && !isLogin(req.URL.Path) {
-		return nil, fmt.Errorf("rockit-doctor refused to send %s %s: it only reads unless -write is given", req.Method, req.URL.Path)
+		return refusal(req), nil
 	}
 	sent := o.now()
 	resp, err := o.next.RoundTrip(req)
@@ -53,6 +56,21 @@ func (o *observer) RoundTrip(req *http.Request) (*http.Response, error) {
 	o.answers = append(o.answers, a)
 	o.mu.Unlock()
 	return resp, nil
+}
+
+// refusal is the answer to a write without -write, made here and never sent: a 400 (which
+// the client neither retries nor takes for an unknown outcome) whose message says why.
+func refusal(req *http.Request) *http.Response {
+	if req.Body != nil {
+		_ = req.Body.Close() // a RoundTripper closes the body, sent or not
+	}
+	msg := fmt.Sprintf("rockit-doctor refused to send %s %s: it only reads unless -write is given", req.Method, req.URL.Path)
+	body, _ := json.Marshal(map[string]string{"status": "error", "message": msg})
+	return &http.Response{
+		StatusCode: http.StatusBadRequest, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}},
+		Body:   io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req,
+	}
 }
 
 // isLogin reports whether path (with any base path of the endpoint) is a login request.
