@@ -287,6 +287,26 @@ func (d *doctor) checkKind(ctx context.Context, k kind) {
 	d.checkTotal(k, page)
 	d.checkPaging(ctx, k, page)
 	d.checkShape(ctx, k, page)
+	if k.single {
+		d.checkAbsent(ctx, k)
+	}
+}
+
+// checkAbsent reads an object that cannot exist (a name of this run's unique prefix): the
+// provider takes a 404 for an object deleted outside Terraform.
+func (d *doctor) checkAbsent(ctx context.Context, k kind) {
+	name := d.prefix() + "absent"
+	_, err := d.c.GetRaw(ctx, k.path, name)
+	switch {
+	case client.IsNotFound(err):
+		d.ok(k.name+": missing object", fmt.Sprintf("GET %s/%s (no such object) answered 404", k.path, name))
+	case err == nil:
+		d.fail(k.name+": missing object", fmt.Sprintf("GET %s/%s answered success for an object that was never created", k.path, name),
+			k.tf+": an object deleted outside Terraform is never noticed, and a create's plan-time name check cannot rely on reads")
+	default:
+		d.fail(k.name+": missing object", fmt.Sprintf("GET %s/%s (no such object): %v, not 404", k.path, name, err),
+			k.tf+": an object deleted outside Terraform is not removed from state; every refresh of it fails with this error")
+	}
 }
 
 func (d *doctor) checkTotal(k kind, page client.RawPage) {
