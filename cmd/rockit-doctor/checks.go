@@ -81,7 +81,7 @@ func (d *doctor) run(ctx context.Context) int {
 		d.checkKind(ctx, k)
 	}
 	if perms == nil {
-		perms, source = d.permissionsByRefusal(), "from which lists answered 403 (the credential cannot read its own roles)"
+		perms, source = d.permissionsByRefusal(), "from which lists answered 403 (the credential cannot read its own roles; create, update and delete show only at an apply)"
 	}
 	d.checks[permsAt] = permissionsCheck(perms, source)
 	code := exitOK
