@@ -58,6 +58,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, h hooks) int {
+	complain := func(err error) int {
+		_, _ = fmt.Fprintln(stderr, "rockit-doctor:", err)
+		return exitUsageOrCred
+	}
 	fs := flag.NewFlagSet("rockit-doctor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	settings := cliconfig.Register(fs, getenv)
@@ -69,24 +73,21 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return exitUsageOrCred
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "rockit-doctor: unexpected argument %q\n", fs.Arg(0))
-		return exitUsageOrCred
+		return complain(fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	cfg, err := settings.Config("rockit-doctor")
 	if err != nil {
-		fmt.Fprintln(stderr, "rockit-doctor:", err)
-		return exitUsageOrCred
+		return complain(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	d, err := newDoctor(cfg, *write, h)
 	if err != nil {
-		fmt.Fprintln(stderr, "rockit-doctor:", err)
-		return exitUsageOrCred
+		return complain(err)
 	}
 	code := d.run(ctx)
 	if err := printChecks(stdout, d.checks, *asJSON); err != nil {
-		fmt.Fprintln(stderr, "rockit-doctor:", err)
+		complain(err)
 		return exitFailed
 	}
 	return code

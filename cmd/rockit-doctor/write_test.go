@@ -138,7 +138,8 @@ func TestDoctorWriteInterruptedCleansUp(t *testing.T) {
 func TestDoctorWriteScratchNamesAreUnique(t *testing.T) {
 	t.Parallel()
 	a, b := &doctor{}, &doctor{}
-	if a.prefix() == b.prefix() || !strings.HasPrefix(a.prefix(), namePrefix) || a.prefix() != a.prefix() {
-		t.Errorf("prefixes %q and %q: want two different ones, each stable, starting with %s", a.prefix(), b.prefix(), namePrefix)
+	first := a.prefix()
+	if first == b.prefix() || !strings.HasPrefix(first, namePrefix) || a.prefix() != first {
+		t.Errorf("prefixes %q and %q: want two different ones, each stable, starting with %s", first, b.prefix(), namePrefix)
 	}
 }
