@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"flag"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +23,7 @@ type host struct {
 	srv      *mockserver.Server
 	password string // Acme's admin
 	apiKey   string // the machine user ci, whose role Viewer only reads some types
+	caPEM    string // the CA of a TLS host
 }
 
 // newHost serves a mock with opts and seeds Acme through the client, as a user would: roles
@@ -29,12 +31,32 @@ type host struct {
 // the deployment cdn (with download authentication), the app game and the subscription hook.
 func newHost(t *testing.T, opts mockserver.Options) *host {
 	t.Helper()
+	return newHostBehind(t, opts, nil, false)
+}
+
+// newHostBehind is newHost with the mock behind wrap (a host that differs in a way the mock has
+// no switch for; nil: none), served over TLS when tls is set (the test server's own CA).
+func newHostBehind(t *testing.T, opts mockserver.Options, wrap func(http.Handler) http.Handler, tls bool) *host {
+	t.Helper()
 	opts.AdminToken = adminToken
 	srv := mockserver.New(opts)
-	ts := httptest.NewServer(srv)
+	var handler http.Handler = srv
+	if wrap != nil {
+		handler = wrap(srv)
+	}
+	ts := httptest.NewUnstartedServer(handler)
+	if tls {
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
 	t.Cleanup(ts.Close)
+	caPEM := ""
+	if tls {
+		caPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}))
+	}
 	ctx := context.Background()
-	admin, err := client.New(client.Config{Endpoint: ts.URL, AdminToken: adminToken})
+	admin, err := client.New(client.Config{Endpoint: ts.URL, AdminToken: adminToken, CACertPEM: caPEM})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +64,7 @@ func newHost(t *testing.T, opts mockserver.Options) *host {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.New(client.Config{Endpoint: ts.URL, OrgName: "Acme", Username: "admin", Password: org.InitialPassword})
+	c, err := client.New(client.Config{Endpoint: ts.URL, OrgName: "Acme", Username: "admin", Password: org.InitialPassword, CACertPEM: caPEM})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +88,7 @@ func newHost(t *testing.T, opts mockserver.Options) *host {
 	must(c.CreateSubscription(ctx, client.CreateSubscriptionRequest{Name: "hook", Type: "webhook", URL: "https://hooks.example.com/edge"}))
 	must(c.CreateSubscription(ctx, client.CreateSubscriptionRequest{Name: "slack", Type: "slack", URL: "https://hooks.slack.com/x"}))
 	srv.ResetRequests()
-	return &host{url: ts.URL, srv: srv, password: org.InitialPassword, apiKey: ci.APIKey}
+	return &host{url: ts.URL, srv: srv, password: org.InitialPassword, apiKey: ci.APIKey, caPEM: caPEM}
 }
 
 // env is the environment of Acme's admin on h, with extra variables.
