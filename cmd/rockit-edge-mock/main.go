@@ -43,6 +43,8 @@ func run(args []string) error {
 	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs and PATCHes whose answer is dropped after the server acted (0 to 1)")
 	orgInvitations := fs.Bool("org-invitations", false, "invitation generation: an organization's create answers no initial password; the first administrator is invited by e-mail (and cannot log in here)")
 	clockSkew := fs.Duration("clock-skew", 0, "shift the server's clock (negative allowed, e.g. -5s or 10m): every timestamp it writes and its Date header")
+	listsOmitOptional := fs.Bool("lists-omit-optional", false, "list items leave out created, updated, a user's title and a deployment's downloadAuth (single reads keep them)")
+	noTotal := fs.Bool("no-total", false, "list answers carry no total (clients page until an empty page)")
 	seed := fs.Int64("seed", 0, "seed of the fault injection, for repeatable runs (0 = random)")
 	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +72,9 @@ func run(args []string) error {
 		SessionTTL:     *sessionTTL,
 		OrgInvitations: *orgInvitations,
 		ClockSkew:      *clockSkew,
+
+		ListsOmitOptional: *listsOmitOptional,
+		NoTotal:           *noTotal,
 
 		FailRate:      *failRate,
 		Latency:       *latency,

@@ -10,13 +10,13 @@
 // warning; -write-only writes the deployments' secrets as write-only attributes.
 //
 // It reads the same environment variables as the provider (ROCKIT_ENDPOINT, ROCKIT_ORG,
-// ROCKIT_USERNAME, ROCKIT_PASSWORD or ROCKIT_API_KEY, ROCKIT_CA_CERT_PEM) and only reads.
+// ROCKIT_USERNAME, ROCKIT_PASSWORD or ROCKIT_API_KEY, ROCKIT_CA_CERT_PEM, ...; the settings
+// that are not secret also as flags, see internal/cliconfig) and only reads.
 package main
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/rockitplay/terraform-provider-rockit/internal/cliconfig"
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 	"github.com/rockitplay/terraform-provider-rockit/internal/export"
 )
@@ -41,21 +42,13 @@ func run(args []string, stdout io.Writer) error {
 	timeout := fs.Duration("timeout", 2*time.Minute, "how long the whole export may take")
 	writeOnly := fs.Bool("write-only", false, "write the deployments' secrets as the write-only attributes secret_access_key_wo / key_wo "+
 		"(Terraform 1.11+, never kept in state) instead of secret_access_key / key")
+	settings := cliconfig.Register(fs, os.Getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := client.Config{
-		Endpoint:   os.Getenv("ROCKIT_ENDPOINT"),
-		OrgName:    os.Getenv("ROCKIT_ORG"),
-		Username:   os.Getenv("ROCKIT_USERNAME"),
-		Password:   os.Getenv("ROCKIT_PASSWORD"),
-		APIKey:     os.Getenv("ROCKIT_API_KEY"),
-		CACertPEM:  os.Getenv("ROCKIT_CA_CERT_PEM"),
-		UserAgent:  "rockit-export",
-		MaxRetries: -1,
-	}
-	if cfg.Endpoint == "" || cfg.OrgName == "" || cfg.Username == "" || (cfg.Password == "") == (cfg.APIKey == "") {
-		return errors.New("set ROCKIT_ENDPOINT, ROCKIT_ORG, ROCKIT_USERNAME and exactly one of ROCKIT_PASSWORD and ROCKIT_API_KEY")
+	cfg, err := settings.Config("rockit-export")
+	if err != nil {
+		return err
 	}
 	c, err := client.New(cfg)
 	if err != nil {

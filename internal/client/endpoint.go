@@ -48,6 +48,17 @@ func ParseEndpoint(s string) (*url.URL, error) {
 	return u, nil
 }
 
+// IsLoopback reports whether host is this machine: localhost (and *.localhost) or a loopback
+// IP. Plain http to such a host (the mock, an SSH tunnel) carries nothing over the network.
+func IsLoopback(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
 // EndpointError says that the endpoint cannot be reached as configured, for a reason that no
 // retry can heal: the host name does not resolve, the host speaks plain HTTP to an https://
 // endpoint, or its TLS certificate is not trusted. Such a request fails at once (no retries).

@@ -109,7 +109,7 @@ func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request, o *org,
 func (s *Server) handleListApps(w http.ResponseWriter, r *http.Request) {
 	var items []app
 	if s.asPermitted(w, r, appsResourceName, PermRead, func(o *org) { items = snapshots(o.apps) }) {
-		writePage(w, r, s.opts.Seed, items)
+		writePage(w, r, s.opts, items)
 	}
 }
 

@@ -189,7 +189,7 @@ func (s *Server) handleCreateDeployment(w http.ResponseWriter, r *http.Request, 
 func (s *Server) handleListDeployments(w http.ResponseWriter, r *http.Request) {
 	var items []deployment
 	if s.asPermitted(w, r, deploymentsResourceName, PermRead, func(o *org) { items = snapshots(o.deployments) }) {
-		writePage(w, r, s.opts.Seed, items)
+		writePage(w, r, s.opts, items)
 	}
 }
 

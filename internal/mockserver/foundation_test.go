@@ -333,7 +333,7 @@ func TestWritePageOrderAndLimitCap(t *testing.T) {
 		items = append(items, item{Name: string(rune('a'+i%26)) + "x", N: i})
 	}
 	rec := httptest.NewRecorder()
-	writePage(rec, httptest.NewRequest("GET", "/x?limit=1000&order[]=-n", nil), 0, items)
+	writePage(rec, httptest.NewRequest("GET", "/x?limit=1000&order[]=-n", nil), Options{}, items)
 	var env struct {
 		Data  []item `json:"data"`
 		Total int    `json:"total"`
@@ -348,9 +348,45 @@ func TestWritePageOrderAndLimitCap(t *testing.T) {
 		t.Errorf("order[]=-n: first %d last %d, want 149 and 50", env.Data[0].N, env.Data[99].N)
 	}
 	rec = httptest.NewRecorder()
-	writePage(rec, httptest.NewRequest("GET", "/x?order[]=name&order[]=-n", nil), 0, items)
+	writePage(rec, httptest.NewRequest("GET", "/x?order[]=name&order[]=-n", nil), Options{}, items)
 	_ = json.Unmarshal(rec.Body.Bytes(), &env)
 	if len(env.Data) != 10 || env.Data[0].Name != "ax" || env.Data[0].N != 130 {
 		t.Errorf("default limit 10 and order by name then -n: got %d items, first %+v", len(env.Data), env.Data[0])
+	}
+}
+
+// The host variants of the list answers: NoTotal drops the envelope's total, ListsOmitOptional
+// drops the optional fields of every item (the paging and order stay as they are).
+func TestWritePageHostVariants(t *testing.T) {
+	type item struct {
+		Name    string `json:"name"`
+		Title   string `json:"title,omitempty"`
+		Created string `json:"created"`
+		Updated string `json:"updated"`
+	}
+	items := []item{{"b", "Dr", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"}, {"a", "", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"}}
+	for _, tc := range []struct {
+		opts        Options
+		total       bool
+		firstFields int
+	}{
+		{Options{}, true, 4},
+		{Options{NoTotal: true}, false, 4},
+		{Options{ListsOmitOptional: true}, true, 1},
+	} {
+		rec := httptest.NewRecorder()
+		writePage(rec, httptest.NewRequest("GET", "/x?order[]=-name&limit=1", nil), tc.opts, items)
+		var env map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
+			t.Fatal(err)
+		}
+		if _, has := env["total"]; has != tc.total {
+			t.Errorf("%+v: total present %v, want %v (%s)", tc.opts, has, tc.total, rec.Body.String())
+		}
+		data := env["data"].([]any)
+		first := data[0].(map[string]any)
+		if len(data) != 1 || first["name"] != "b" || len(first) != tc.firstFields {
+			t.Errorf("%+v: data %v, want the one item b with %d fields", tc.opts, data, tc.firstFields)
+		}
 	}
 }

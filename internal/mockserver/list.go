@@ -18,12 +18,17 @@ const (
 	maxLimit     = 100
 )
 
+// listOptionalFields are the fields list items leave out under Options.ListsOmitOptional.
+var listOptionalFields = []string{"created", "updated", "title", "downloadAuth"}
+
 // writePage answers one page of items (already filtered), honouring offset, limit, order[] and
 // fields[]. Items are encoded to JSON objects first, so that any field can be sorted on.
+// opts.ListsOmitOptional and opts.NoTotal shape the answer as a host that differs from the
+// contract's assumptions would (see Options).
 // Without order[] the order is unspecified, as the contract says: the mock then orders the
 // items by a hash of the seed and their name, which is repeatable for one seed but not the
 // name order, so that a client relying on an order it did not ask for fails in tests.
-func writePage[T any](w http.ResponseWriter, r *http.Request, seed int64, items []T) {
+func writePage[T any](w http.ResponseWriter, r *http.Request, opts Options, items []T) {
 	q := r.URL.Query()
 	offset, limit := 0, defaultLimit
 	if v := q.Get("offset"); v != "" {
@@ -56,7 +61,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, seed int64, items 
 	if len(q["order[]"]) == 0 {
 		key := func(m map[string]any) uint64 {
 			h := fnv.New64a()
-			_ = binary.Write(h, binary.LittleEndian, seed)
+			_ = binary.Write(h, binary.LittleEndian, opts.Seed)
 			_, _ = fmt.Fprint(h, m["name"], "/", m["username"])
 			return h.Sum64()
 		}
@@ -90,7 +95,18 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, seed int64, items 
 			page[i] = sel
 		}
 	}
-	writeList(w, page, total)
+	if opts.ListsOmitOptional {
+		for _, m := range page {
+			for _, f := range listOptionalFields {
+				delete(m, f)
+			}
+		}
+	}
+	if opts.NoTotal {
+		writeList(w, page, nil)
+		return
+	}
+	writeList(w, page, &total)
 }
 
 // compareValues orders JSON values: numbers numerically, everything else as text.

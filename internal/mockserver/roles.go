@@ -19,7 +19,7 @@ func (s *Server) roleRoutes() {
 func (s *Server) handleListRoles(w http.ResponseWriter, r *http.Request) {
 	var items []role
 	if s.asPermitted(w, r, "roles", PermRead, func(o *org) { items = snapshots(o.roles) }) {
-		writePage(w, r, s.opts.Seed, items)
+		writePage(w, r, s.opts, items)
 	}
 }
 

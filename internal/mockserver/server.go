@@ -44,6 +44,14 @@ type Options struct {
 	// the first administrator cannot log in until the invitation is accepted
 	// (AcceptInvitation), as if the e-mail to adminEmail had been followed.
 	OrgInvitations bool
+	// ListsOmitOptional makes list items leave out the fields the contract marks optional or
+	// assumed beyond an object's identity: created, updated, a user's title and a deployment's
+	// downloadAuth (listOptionalFields). The single reads (GET of one object) keep them: a host
+	// whose lists are summaries, which rockit-doctor reports.
+	ListsOmitOptional bool
+	// NoTotal makes list answers carry no `total` (a host whose envelope is only status and
+	// data); clients then page until an empty page.
+	NoTotal bool
 
 	// Fault injection (see faults.go); the /_mock/ endpoints are exempt.
 	// FailRate is the share of requests answered 500, 502 or 503 without being handled.
@@ -267,8 +275,12 @@ func writeData(w http.ResponseWriter, status int, data any) {
 }
 
 // writeList answers {"status":"success","data":[...],"total":N}.
-func writeList(w http.ResponseWriter, items any, total int) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": items, "total": total})
+func writeList(w http.ResponseWriter, items any, total *int) {
+	body := map[string]any{"status": "success", "data": items}
+	if total != nil {
+		body["total"] = *total
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // writeMessage answers {"status":"success","message":...}.

@@ -96,7 +96,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request, o *org,
 func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request) {
 	var items []subscription
 	if s.asPermitted(w, r, subscriptionsResourceName, PermRead, func(o *org) { items = snapshots(o.subscriptions) }) {
-		writePage(w, r, s.opts.Seed, items)
+		writePage(w, r, s.opts, items)
 	}
 }
 

@@ -29,7 +29,7 @@ func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}) {
-		writePage(w, r, s.opts.Seed, items)
+		writePage(w, r, s.opts, items)
 	}
 }
 

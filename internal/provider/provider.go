@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -530,7 +529,7 @@ func transportWarnings(cc client.Config, diags *diag.Diagnostics) {
 	if err != nil {
 		return // an invalid endpoint fails elsewhere, naming the rule
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !client.IsLoopback(u.Hostname()) {
 		diags.AddAttributeWarning(path.Root("endpoint"), "Unencrypted connection to the ROCKIT Edge host",
 			fmt.Sprintf("The endpoint (`endpoint` or %s) is %s: plain http to another machine. Anyone on the network path "+
 				"can read %s. Use https://; for a host with its own certificate authority set `ca_cert_pem` (or %s).",
@@ -542,16 +541,6 @@ func transportWarnings(cc client.Config, diags *diag.Diagnostics) {
 				"the network path can pose as %s and read %s. Only for test hosts: for a host with its own certificate "+
 				"authority, set `ca_cert_pem` (or %s) to that CA's PEM certificate instead.", envInsecure, u.Host, exposed, envCACertPEM))
 	}
-}
-
-// isLoopback reports whether host is this machine: localhost (and *.localhost) or a loopback IP.
-func isLoopback(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }
 
 func (p *rockitProvider) Resources(_ context.Context) []func() resource.Resource {
