@@ -277,7 +277,6 @@ func TestAccRole_forbiddenWithoutPermission(t *testing.T) {
 	pw := ts.SeedUser("Acme", "viewer", false, "Viewer")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             ts.checkGone("role", "Acme", "Sneaky"),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "rockit" {
@@ -295,4 +294,5 @@ resource "rockit_role" "r" {
 			ExpectError: expectError(`HTTP 403: forbidden: the caller's roles lack the create permission on 'roles' The user the provider acts as lacks a permission`),
 		}},
 	})
+	afterTest(t, ts.checkGone("role", "Acme", "Sneaky")) // every step fails, so no state: a CheckDestroy would not run
 }
