@@ -16,9 +16,9 @@ import (
 
 // benchCommand builds rockit-bench and returns a function that runs it from the repository
 // root (where it builds the provider) with a scratch directory of its own, returning stdout,
-// stderr, the exit error and the results it wrote, and the directory of its report (-out
+// stderr, the results it wrote and the exit error, and the directory of its report (-out
 // B.md). It needs the terraform CLI (TF_ACC).
-func benchCommand(t *testing.T) (func(args ...string) (string, string, error, *bench.Results), string) {
+func benchCommand(t *testing.T) (func(args ...string) (string, string, *bench.Results, error), string) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" || os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		t.Skip("runs terraform: set TF_ACC=1 and run through scripts/with-terraform.sh")
@@ -32,7 +32,7 @@ func benchCommand(t *testing.T) (func(args ...string) (string, string, error, *b
 	if out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return func(args ...string) (string, string, error, *bench.Results) {
+	return func(args ...string) (string, string, *bench.Results, error) {
 		work := filepath.Join(dir, "work")
 		_ = os.RemoveAll(filepath.Join(work, "results.json"))
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -47,7 +47,7 @@ func benchCommand(t *testing.T) (func(args ...string) (string, string, error, *b
 		if rerr != nil {
 			t.Fatalf("no results: %v\nstderr:\n%s", rerr, stderr.String())
 		}
-		return stdout.String(), stderr.String(), err, res
+		return stdout.String(), stderr.String(), res, err
 	}, dir
 }
 
@@ -56,7 +56,7 @@ func benchCommand(t *testing.T) (func(args ...string) (string, string, error, *b
 func TestPhasesAndBeforeEnv(t *testing.T) {
 	run, dir := benchCommand(t)
 
-	stdout, stderr, err, res := run("-phases", "refresh,plan,create")
+	stdout, stderr, res, err := run("-phases", "refresh,plan,create")
 	if err != nil {
 		t.Fatalf("rockit-bench: %v\n%s", err, stderr)
 	}
@@ -90,7 +90,7 @@ func TestPhasesAndBeforeEnv(t *testing.T) {
 
 	// A variable the provider refuses as "false" shows which cycles get it: the "after" plan
 	// runs, the "before" plan fails naming it.
-	_, stderr, err, res = run("-phases", "plan", "-before-env", "ROCKIT_MAX_RETRIES")
+	_, stderr, res, err = run("-phases", "plan", "-before-env", "ROCKIT_MAX_RETRIES")
 	if err == nil || !strings.Contains(stderr, "ROCKIT_MAX_RETRIES") {
 		t.Fatalf("with -before-env ROCKIT_MAX_RETRIES: %v, want the before cycle to fail naming it:\n%s", err, stderr)
 	}
