@@ -15,6 +15,44 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
+// secretVariables declares the sensitive variables storage_secret and download_key (set them
+// with TF_VAR_...).
+const secretVariables = `
+variable "storage_secret" {
+  type      = string
+  sensitive = true
+}
+
+variable "download_key" {
+  type      = string
+  sensitive = true
+}
+`
+
+// deploymentAndHookWithSecrets is a deployment whose request carries both secret variables, and
+// a subscription (whose answer carries its secret).
+const deploymentAndHookWithSecrets = `
+resource "rockit_deployment" "eu" {
+  name = "Origin_EU"
+  origin = {
+    endpoint          = "s3.eu-central-1.amazonaws.com"
+    bucket            = "studio-builds"
+    access_key_id     = "AKIAEXAMPLE"
+    secret_access_key = var.storage_secret
+  }
+  download_auth = {
+    provider = "akamai"
+    key      = var.download_key
+  }
+}
+
+resource "rockit_subscription" "hook" {
+  name = "build_events"
+  type = "webhook"
+  url  = "https://hooks.example.com/rockit"
+}
+`
+
 // journalWatcher reads every file of the journal directory whenever a create reaches the mock:
 // a create's entry is written before its request leaves and pruned once the object is in
 // state, so this is when the entries exist.
@@ -63,17 +101,7 @@ func TestAccJournalHoldsNoSecret(t *testing.T) {
 	storageSecret, downloadKey := "wJalrXUtnFEMI-journal-secret-1c9e", "akamai-journal-key-8d02b7"
 	t.Setenv("TF_VAR_storage_secret", storageSecret)
 	t.Setenv("TF_VAR_download_key", downloadKey)
-	cfg := ts.orgProvider(t, "Journal") + `
-variable "storage_secret" {
-  type      = string
-  sensitive = true
-}
-
-variable "download_key" {
-  type      = string
-  sensitive = true
-}
-
+	cfg := ts.orgProvider(t, "Journal") + secretVariables + `
 resource "rockit_user" "alice" {
   username  = "alice"
   email     = "alice@example.com"
@@ -85,27 +113,7 @@ resource "rockit_machine_user" "deployer" {
   username = "deployer"
   label    = "CI pipeline"
 }
-
-resource "rockit_subscription" "hook" {
-  name = "build_events"
-  type = "webhook"
-  url  = "https://hooks.example.com/rockit"
-}
-
-resource "rockit_deployment" "eu" {
-  name = "Origin_EU"
-  origin = {
-    endpoint          = "s3.eu-central-1.amazonaws.com"
-    bucket            = "studio-builds"
-    access_key_id     = "AKIAEXAMPLE"
-    secret_access_key = var.storage_secret
-  }
-  download_auth = {
-    provider = "akamai"
-    key      = var.download_key
-  }
-}
-`
+` + deploymentAndHookWithSecrets
 	resource.Test(t, resource.TestCase{
 		// A provider of its own: the shared one opened its journal (once) in the directory of
 		// TestMain, before this test set ROCKIT_JOURNAL_DIR.

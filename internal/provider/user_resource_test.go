@@ -224,15 +224,7 @@ resource "rockit_user" "u" {
 func TestAccUser_unknownRole(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
-	user := `
-resource "rockit_user" "u" {
-  username  = "dave"
-  email     = "dave@example.com"
-  firstname = "Dave"
-  surname   = "D"
-  roles     = ["Ghost"]
-}
-`
+	user := userWithUnknownRole
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
