@@ -70,6 +70,9 @@ func (j *journalWatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entries, _ := os.ReadDir(j.dir)
 		j.mu.Lock()
 		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".tmp") {
+				continue // being written; renamed to its entry's name, with the same content, once complete
+			}
 			if b, err := os.ReadFile(filepath.Join(j.dir, e.Name())); err == nil && !e.IsDir() {
 				if _, ok := j.seen[e.Name()]; !ok {
 					j.seen[e.Name()] = string(b)
