@@ -11,6 +11,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -23,13 +24,17 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "rockit-edge-mock:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run serves until ctx ends (main: an interrupt or SIGTERM), writing the URL to stdout first.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("rockit-edge-mock", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	adminToken := fs.String("admin-token", os.Getenv("ROCKIT_ADMIN_TOKEN"), "Edge administrator token accepted on /be/v1/orgs (default $ROCKIT_ADMIN_TOKEN)")
@@ -97,11 +102,9 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("http://%s\n", ln.Addr().String())
+	_, _ = fmt.Fprintf(stdout, "http://%s\n", ln.Addr().String())
 
 	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ConnState: srv.ConnState}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

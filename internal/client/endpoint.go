@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync/atomic"
 )
 
 // apiBasePath is the path the client adds to the endpoint for every request.
@@ -99,6 +100,18 @@ func endpointProblem(base *url.URL, err error) string {
 // dialer refuses such a name at once, as that RFC asks of resolvers, without a DNS query.
 const invalidHost = ".invalid"
 
+// resolverOverride, when set, is the resolver of every Client's dialer instead of the system's
+// (UseResolver).
+var resolverOverride atomic.Pointer[net.Resolver]
+
+// UseResolver makes every Client resolve host names with r until restore is called. It is for
+// tests: they point r at a DNS server on the loopback (internal/testdns), so that a real
+// resolver's "no such host" is met without a query leaving the machine.
+func UseResolver(r *net.Resolver) (restore func()) {
+	old := resolverOverride.Swap(r)
+	return func() { resolverOverride.Store(old) }
+}
+
 // dialContext dials like the net.Dialer d, refusing names under .invalid without a query.
 func dialContext(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -107,6 +120,11 @@ func dialContext(d *net.Dialer) func(ctx context.Context, network, addr string) 
 			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{
 				Err: "no such host (names under .invalid never resolve)", Name: host, IsNotFound: true,
 			}}
+		}
+		if r := resolverOverride.Load(); r != nil {
+			withResolver := *d
+			withResolver.Resolver = r
+			return withResolver.DialContext(ctx, network, addr)
 		}
 		return d.DialContext(ctx, network, addr)
 	}

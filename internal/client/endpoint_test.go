@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/testdns"
 )
 
 // Errors that no retry can heal fail at the first attempt and say what is wrong with the
@@ -58,5 +60,26 @@ func TestEndpointErrors_failAtOnce(t *testing.T) {
 				t.Errorf("the name went to a resolver: %v", err)
 			}
 		})
+	}
+}
+
+// A name a real resolver answers "no such domain" for (NXDOMAIN from a DNS server on the
+// loopback: no query leaves the machine) fails at once like .invalid, with the resolver's
+// answer behind it rather than the dialer's shortcut.
+func TestEndpointErrors_resolverSaysNoSuchHost(t *testing.T) {
+	dns := testdns.Start(t)
+	t.Cleanup(UseResolver(dns.Resolver()))
+	clock := newFakeClock()
+	c := newTestClient(t, "https://edge.rockit.test", clock, func(cfg *Config) { cfg.AdminToken = "adm" })
+	err := c.DeleteOrganization(context.Background(), "Acme", false)
+	var epErr *EndpointError
+	if !errors.As(err, &epErr) || !strings.Contains(err.Error(), `cannot be used as configured: the host name "edge.rockit.test" does not resolve`) {
+		t.Fatalf("error %v, want an endpoint error saying that the host does not resolve", err)
+	}
+	if dns.Queries() == 0 || strings.Contains(err.Error(), ".invalid") {
+		t.Errorf("%d queries reached the resolver's server; error %v: want the resolver's answer", dns.Queries(), err)
+	}
+	if w := clock.Waits(); len(w) != 0 {
+		t.Errorf("retried %d times (waits %v), want no retry", len(w), w)
 	}
 }

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -145,33 +144,6 @@ func TestRetryBudgetIsRespected(t *testing.T) {
 	c, err := New(Config{MaxRetries: -1})
 	if err != nil || c.cfg.MaxRetries != 5 {
 		t.Errorf("default MaxRetries = %d, want 5", c.cfg.MaxRetries)
-	}
-}
-
-func TestRetryStopsWhenTheContextEnds(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Retry-After", "30")
-		writeJSONAnswer(w, http.StatusServiceUnavailable, map[string]any{"status": "error", "message": "busy"})
-		go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	})
-	// The real sleep: the 30 s wait must end with the context.
-	c := newTestClient(t, srv.URL, nil, apiKeyConfig)
-	start := time.Now()
-	err := c.get(ctx, "/be/v1/apps/A", nil)
-	if elapsed := time.Since(start); elapsed > 5*time.Second {
-		t.Fatalf("took %v: the wait did not stop with the context", elapsed)
-	}
-	if !errors.Is(err, context.Canceled) || StatusOf(err) != http.StatusServiceUnavailable {
-		t.Errorf("error = %v, want the 503 and the cancellation", err)
-	}
-	if n := len(srv.Requests()); n != 1 {
-		t.Errorf("attempts = %d, want 1", n)
-	}
-	// An already ended context sends nothing.
-	if err := c.get(ctx, "/be/v1/apps/A", nil); err == nil || len(srv.Requests()) != 1 {
-		t.Errorf("a cancelled context must not send: err=%v requests=%d", err, len(srv.Requests()))
 	}
 }
 

@@ -614,11 +614,43 @@ func TestCollectionReads_shapeCheckComparesNestedKeys(t *testing.T) {
 	if d, err := c.ReadDeployment(context.Background(), "d1"); err != nil || d.Origin.Prefix != "p1" {
 		t.Fatalf("ReadDeployment(d1) = %+v, %v", d, err)
 	}
-	settle()
+	awaitListRead(t, srv, "/be/v1/deployments") // the shape check had a list to judge
 	for _, n := range []string{"d2", "d3"} {
 		d, err := c.ReadDeployment(context.Background(), n)
 		if err != nil || d.Origin.Prefix != "p"+n[1:] {
 			t.Fatalf("ReadDeployment(%s) = %+v, %v; want the prefix of its single GET", n, d, err)
+		}
+	}
+	requireSingleReads(t, srv, "/be/v1/deployments/", "d1", "d2", "d3")
+}
+
+// awaitListRead waits (up to 10 s) until the server received a GET of the list path: a shape
+// check that never saw a list would pass the shape tests without judging anything.
+func awaitListRead(t *testing.T, srv *recordingServer, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		for _, r := range srv.Requests() {
+			if r.Method == http.MethodGet && r.Path == path {
+				settle() // let the walk finish judging the page
+				return
+			}
+		}
+	}
+	t.Fatalf("the list %s was never read", path)
+}
+
+// requireSingleReads fails unless each named object was read by its own GET exactly once.
+func requireSingleReads(t *testing.T, srv *recordingServer, prefix string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		got := 0
+		for _, r := range srv.Requests() {
+			if r.Method == http.MethodGet && r.Path == prefix+n {
+				got++
+			}
+		}
+		if got != 1 {
+			t.Errorf("GET %s%s sent %d times, want 1: the list lacking the field must not serve the read", prefix, n, got)
 		}
 	}
 }
@@ -644,8 +676,9 @@ func TestCollectionReads_listOmittingTitleMeansSingleReads(t *testing.T) {
 	if u, err := c.ReadUser(context.Background(), "ada"); err != nil || u.Title != "Prof" {
 		t.Fatalf("ReadUser(ada) = %+v, %v", u, err)
 	}
-	settle()
+	awaitListRead(t, srv, "/be/v1/users") // the shape check had a list to judge
 	if u, err := c.ReadUser(context.Background(), "grace"); err != nil || u.Title != "Dr" {
 		t.Fatalf("ReadUser(grace) = %+v, %v; want the title Dr of its single GET", u, err)
 	}
+	requireSingleReads(t, srv, "/be/v1/users/", "ada", "grace")
 }

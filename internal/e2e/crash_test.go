@@ -223,8 +223,14 @@ resource "rockit_user" "u" {
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	_ = cmd.Wait()
+	waitErr := cmd.Wait()
 	t.Logf("Ctrl-C after %d lost answers", lost.Load())
+	// The interrupt arrived (Terraform says so) and ended the apply unsuccessfully; the
+	// failed and lost creates alone would give exit status 1 too, hence both.
+	var exit *exec.ExitError
+	if !errors.As(waitErr, &exit) || exit.ExitCode() != 1 || !strings.Contains(out.String(), "Interrupt received") {
+		t.Fatalf("the interrupted apply: %v, want exit status 1 and Terraform's \"Interrupt received\":\n%s", waitErr, out.String())
+	}
 
 	faulty.Store(false)
 	server := func() (roles, users []string) {
@@ -257,6 +263,9 @@ resource "rockit_user" "u" {
 		t.Errorf("after the Ctrl-C, on the server but not in state: %v\n%s", missing, out.String())
 	}
 	t.Logf("after the Ctrl-C: %d roles and %d users on the server, %d in state tainted", len(roles), len(users), len(tainted))
+	if len(roles)+len(users) >= 2*n {
+		t.Errorf("every object was created before the interrupt took effect: the test did not interrupt the apply")
+	}
 
 	mock.ResetRequests()
 	if o, code := w.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,11 +123,16 @@ func callWithHeader(t *testing.T, ts *testServer, header, value string) int {
 	return resp.StatusCode
 }
 
-// Renew extends the very token Terraform holds: the mock's short-lived token outlives its
-// lifetime only because of it. Tested at the protocol level, as Terraform calls it only when
-// RenewAt passes during a run.
+// Renew extends the very token Terraform holds: the mock's token outlives its lifetime only
+// because of it. Tested at the protocol level, as Terraform calls it only when RenewAt passes
+// during a run. The mock's clock is moved by the test (no sleeps): a 60 s token is extended
+// every 45 s, three times (135 s, more than twice the lifetime), then left to die.
 func TestAccAuthTokenEphemeralResource_Renew(t *testing.T) {
-	ts := newTestServer(t, func(o *mockserver.Options) { o.AuthTokenTTL = 2 * time.Second })
+	var ahead atomic.Int64 // how far the mock's clock is ahead of the real one
+	ts := newTestServer(t, func(o *mockserver.Options) {
+		o.AuthTokenTTL = time.Minute
+		o.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
 	p := actionServer(t)
 	p.configure(ts, "Eph_Renew")
 	ctx := context.Background()
@@ -138,8 +144,9 @@ func TestAccAuthTokenEphemeralResource_Renew(t *testing.T) {
 		t.Fatal(err)
 	}
 	protoNoErrors(t, "OpenEphemeralResource", open.Diagnostics)
-	if left := time.Until(open.RenewAt); left > 2*time.Second || left < 500*time.Millisecond {
-		t.Fatalf("RenewAt %v, want before the 2 s lifetime ends, by the renewal margin (1 s for 2 s tokens)", open.RenewAt)
+	// Before the minute ends, by the renewal margin (6 s for a minute); 20 s for a slow machine.
+	if left := time.Until(open.RenewAt); left > 54*time.Second || left < 34*time.Second {
+		t.Fatalf("RenewAt in %v, want about 54 s: before the 60 s lifetime ends, by the renewal margin", left)
 	}
 	result, err := open.Result.Unmarshal(p.schemas.EphemeralResourceSchemas["rockit_auth_token"].ValueType())
 	if err != nil {
@@ -153,8 +160,8 @@ func TestAccAuthTokenEphemeralResource_Renew(t *testing.T) {
 	if err := fields["token"].As(&token); err != nil || token == "" {
 		t.Fatalf("token %q: %v", token, err)
 	}
-	for i := range 3 { // 3 renewals of 1.5 s: 4.5 s, more than twice the lifetime
-		time.Sleep(1500 * time.Millisecond)
+	for i := range 3 {
+		ahead.Add(int64(45 * time.Second))
 		renew, err := p.srv.RenewEphemeralResource(ctx, &tfprotov6.RenewEphemeralResourceRequest{TypeName: "rockit_auth_token", Private: open.Private})
 		if err != nil {
 			t.Fatal(err)
@@ -178,7 +185,7 @@ func TestAccAuthTokenEphemeralResource_Renew(t *testing.T) {
 		t.Errorf("%d successful auth calls, want 4: %s", extensions, describeRequests(ts.Requests()))
 	}
 	// Without renewal the token dies.
-	time.Sleep(2500 * time.Millisecond)
+	ahead.Add(int64(61 * time.Second))
 	if status := callWithToken(t, ts, token); status != http.StatusUnauthorized {
 		t.Fatalf("the token outlived its last extension: %d", status)
 	}

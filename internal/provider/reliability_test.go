@@ -559,6 +559,26 @@ resource "rockit_subscription" "s" {
 	})
 }
 
+// maybeCreatedErrors matches the six errors of TestAccCreateWithoutAnswerIsKeptTainted, in the
+// order of its configuration: each names its object, the POST that lost its answer, that it is
+// kept tainted, and the import block of its type.
+var maybeCreatedErrors = func() *regexp.Regexp {
+	var parts []string
+	for _, c := range []struct{ kind, name, post, typ string }{
+		{"role", "Ops", "/be/v1/roles", "rockit_role"},
+		{"user", "alice", "/be/v1/users", "rockit_user"},
+		{"machine user", "ci_bot", "/be/v1/users", "rockit_machine_user"},
+		{"deployment", "Origin_EU", "/be/v1/deployments", "rockit_deployment"},
+		{"app", "Game", "/be/v1/apps", "rockit_app"},
+		{"subscription", "hook", "/be/v1/subscriptions", "rockit_subscription"},
+	} {
+		parts = append(parts, fmt.Sprintf(`The %s "%s" may have been created.*?POST %s failed after 1 attempt over .*?`+
+			`may exist on the server now. It is kept in\s+state\s+as\s+tainted.*?import \{\s+to = %s.<resource name>.*?id = "%s"\s+\}`,
+			regexp.QuoteMeta(c.kind), c.name, regexp.QuoteMeta(c.post), c.typ, c.name))
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*?"))
+}()
+
 // TestAccCreateWithoutAnswerIsKeptTainted: every create is sent and carried out, but its answer
 // is lost and max_retries = 0 allows no retry, so the outcome is unknown. Each resource says
 // that it may have been created, with the import block, and is kept in state (tainted) with
@@ -631,11 +651,10 @@ resource "rockit_subscription" "s" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// Every resource fails so; the role's error is checked word for word, the
-				// others through the plan of the next step (each is in state, tainted).
-				Config: cfg,
-				ExpectError: regexp.MustCompile(`(?s)The role "Ops" may have been created.*POST /be/v1/roles failed after 1 attempt over .*` +
-					`may exist on the server now. It is kept in\s+state\s+as\s+tainted.*import \{\s+to = rockit_role.<resource name>.*id = "Ops"\s+\}`),
+				// Every resource fails so, each with its own error: Terraform prints them in
+				// the order of the configuration (sorted by source), so one pattern names all six.
+				Config:      cfg,
+				ExpectError: maybeCreatedErrors,
 			},
 			{
 				PreConfig:        func() { lose.Store(false); m.ResetRequests() },

@@ -217,9 +217,9 @@ func TestAccRole_alreadyExists(t *testing.T) {
 			ExpectError: expectError(`A role named "Taken" exists already in the organization, and this working directory has ` +
 				`no evidence that it created it, so applying this plan would fail. To manage it with Terraform, import it: ` +
 				`import { to = rockit_role.<resource name> # the address shown with this message id = "Taken" }`),
-			Check: ts.checkNoWrites(),
 		}},
 	})
+	afterTest(t, ts.checkNoWrites()) // the step's apply errs, so a Check there would never run
 }
 
 // seedRoles creates n roles R000... directly in the mock's store.
@@ -277,7 +277,6 @@ func TestAccRole_forbiddenWithoutPermission(t *testing.T) {
 	pw := ts.SeedUser("Acme", "viewer", false, "Viewer")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             ts.checkGone("role", "Acme", "Sneaky"),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "rockit" {
@@ -295,4 +294,5 @@ resource "rockit_role" "r" {
 			ExpectError: expectError(`HTTP 403: forbidden: the caller's roles lack the create permission on 'roles' The user the provider acts as lacks a permission`),
 		}},
 	})
+	afterTest(t, ts.checkGone("role", "Acme", "Sneaky")) // every step fails, so no state: a CheckDestroy would not run
 }

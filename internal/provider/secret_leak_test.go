@@ -162,17 +162,7 @@ func TestAccSecretsNeverReachTheLog(t *testing.T) {
 	t.Setenv(envUsername, "admin")
 	t.Setenv("TF_VAR_storage_secret", storageSecret)
 	t.Setenv("TF_VAR_download_key", downloadKey)
-	withPassword := fmt.Sprintf(`
-variable "storage_secret" {
-  type      = string
-  sensitive = true
-}
-
-variable "download_key" {
-  type      = string
-  sensitive = true
-}
-
+	withPassword := fmt.Sprintf(secretVariables+`
 provider "rockit" {
   endpoint = %[1]q
   org_name = "LeakTest"
@@ -205,26 +195,7 @@ resource "rockit_machine_user" "deployer" {
   roles    = [rockit_role.apps.name]
 }
 
-resource "rockit_deployment" "eu" {
-  name = "Origin_EU"
-  origin = {
-    endpoint          = "s3.eu-central-1.amazonaws.com"
-    bucket            = "studio-builds"
-    access_key_id     = "AKIAEXAMPLE"
-    secret_access_key = var.storage_secret
-  }
-  download_auth = {
-    provider = "akamai"
-    key      = var.download_key
-  }
-}
-
-resource "rockit_subscription" "hook" {
-  name = "build_events"
-  type = "webhook"
-  url  = "https://hooks.example.com/rockit"
-}
-
+`+deploymentAndHookWithSecrets+`
 resource "rockit_app" "game" {
   name        = "SpaceGame"
   label       = "Space Game"

@@ -164,15 +164,25 @@ func TestAccProcessTracesAction_Wait(t *testing.T) {
 	ts.SeedApp("Act_Wait", "Game_B", "B", 0, 0)
 	ts.SeedApp("Act_Wait", "Game_C", "C", 0, 0)
 
-	// The server works the task off: running, then done (Game_A) or failed (Game_B).
+	// The server works the task off: running, then done (Game_A) or failed (Game_B), each
+	// step once the action has read the task again since the last step (event-driven, no
+	// timing: every status is seen by a read, however slow the machine).
 	work := func(app, end string, exception json.RawMessage) {
 		go func() {
+			readsAtLastStep := 0
 			for _, status := range []string{"running", end} {
-				time.Sleep(400 * time.Millisecond)
-				for _, task := range ts.tasksOf("Act_Wait", app, "mkraw") {
-					task.Status = status
-					task.Exception = exception
-					_ = ts.SeedTask("Act_Wait", task)
+				for t.Context().Err() == nil {
+					tasks := ts.tasksOf("Act_Wait", app, "mkraw")
+					reads := func() int { return len(ts.requestsMatching("GET", "/be/v1/tasks/"+tasks[0].Name)) }
+					if len(tasks) == 1 && reads() > readsAtLastStep {
+						task := tasks[0]
+						task.Status = status
+						task.Exception = exception
+						_ = ts.SeedTask("Act_Wait", task)
+						readsAtLastStep = reads()
+						break
+					}
+					time.Sleep(5 * time.Millisecond)
 				}
 			}
 		}()
@@ -181,11 +191,12 @@ func TestAccProcessTracesAction_Wait(t *testing.T) {
 	progress, diags := p.invoke("rockit_process_traces", map[string]any{"app_name": "Game_A", "wait_timeout": "10s"})
 	protoNoErrors(t, "invoke", diags)
 	task := ts.tasksOf("Act_Wait", "Game_A", "mkraw")[0]
-	if last := progress[len(progress)-1]; last != `Task "`+task.Name+`" is done.` || len(progress) < 2 {
-		t.Fatalf("progress %q", progress)
+	running, done := `Task "`+task.Name+`" is running.`, `Task "`+task.Name+`" is done.`
+	if len(progress) < 2 || progress[len(progress)-2] != running || progress[len(progress)-1] != done {
+		t.Fatalf("progress %q, want it to end with %q, %q", progress, running, done)
 	}
-	if n := len(ts.requestsMatching("GET", "/be/v1/tasks/"+task.Name)); n < 2 {
-		t.Fatalf("%d reads of the task while waiting", n)
+	if n := len(ts.requestsMatching("GET", "/be/v1/tasks/"+task.Name)); n < 3 {
+		t.Fatalf("%d reads of the task while waiting, want at least 3 (pending, running, done)", n)
 	}
 
 	work("Game_B", "failed", json.RawMessage(`{"code":"E_TRACES","message":"no traces"}`))

@@ -224,18 +224,9 @@ resource "rockit_user" "u" {
 func TestAccUser_unknownRole(t *testing.T) {
 	ts := newTestServer(t)
 	prov := ts.orgProvider(t, "Acme")
-	user := `
-resource "rockit_user" "u" {
-  username  = "dave"
-  email     = "dave@example.com"
-  firstname = "Dave"
-  surname   = "D"
-  roles     = ["Ghost"]
-}
-`
+	user := userWithUnknownRole
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             ts.checkGone("user", "Acme", "dave"),
 		Steps: []resource.TestStep{
 			// The plan checks (plan_checks.go) stop it at plan time.
 			{Config: prov + user, ExpectError: expectError(`The role "Ghost" does not exist in the organization`)},
@@ -243,6 +234,7 @@ resource "rockit_user" "u" {
 			{Config: providerWith(prov, "plan_checks = false") + user, ExpectError: expectError(`HTTP 400: invalid parameter 'roles': role 'Ghost' does not exist`)},
 		},
 	})
+	afterTest(t, ts.checkGone("user", "Acme", "dave")) // every step fails, so no state: a CheckDestroy would not run
 }
 
 // A machine user cannot be managed as rockit_user: the import says which type to use.

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+
+	"github.com/hashicorp/go-version"
 )
 
 // CLI is one terraform or tofu binary.
@@ -25,6 +27,17 @@ func (c CLI) Name() string {
 		return "OpenTofu"
 	}
 	return "Terraform"
+}
+
+// AtLeast says whether the CLI's version is least ("1.11") or newer, Terraform and OpenTofu
+// alike (their version numbers are compared as they are: both have write-only attributes from
+// 1.11, identities from 1.12). A version that does not parse is not new enough.
+func (c CLI) AtLeast(least string) bool {
+	v, err := version.NewVersion(c.Version)
+	if err != nil {
+		return false
+	}
+	return v.Core().GreaterThanOrEqual(version.Must(version.NewVersion(least)))
 }
 
 // RegistryHost is the host the CLI gives a source address without one ("rockitplay/rockit").
