@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +168,131 @@ func TestExportWriteOnlyThenImport_TF111(t *testing.T) {
 	}
 	if state, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate")); err != nil || bytes.Contains(state, []byte("the-wo-secret")) {
 		t.Errorf("the state holds the write-only secret (or cannot be read: %v)", err)
+	}
+}
+
+// rockit-export -split-dir: one root module per type, each through the terraform CLI on its
+// own (init, plan, apply, re-plan). The plugin is installed by `terraform init` from an
+// unpacked filesystem_mirror (dev_overrides make init fail), as a workspace installs it. Every part plans before any is applied, so none needs
+// another's state: the user, machine user and app parts read the roles and the deployment of
+// other parts through data sources. The plans only import (but for the deployment's secret,
+// which the API never returns), the applies write nothing else, and every object is imported
+// once.
+func TestExportSplitThenImportEachPart(t *testing.T) {
+	tf := terraformCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	plugins := buildPlugin(t)
+	export := buildExport(ctx, t)
+
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
+	const org = "Acme"
+	pw := mock.SeedOrg(org, "admin")
+	mock.SeedRole(org, "Developers", map[string]int{"apps": 6, "tasks": 18})
+	mock.SeedUser(org, "alice", false, "Developers")
+	mock.SeedUser(org, "ci_bot", true, "Developers", "Administrators")
+	mock.SeedDeployment(org, "Origin[EU]")
+	mock.SeedApp(org, "Space_Game", "Space Game", 3, 2048, "Origin[EU]")
+	mock.SeedSubscription(org, "CI_Hook", "https://ci.example.com/rockit")
+
+	w := newWorkDir(t, tf, plugins,
+		"ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw,
+		"TF_VAR_deployment_Origin_EU_secret_access_key=the-origin-secret")
+	mirror := filepath.Join(w.dir, "mirror")
+	host := detectCLI(t, tf).RegistryHost()
+	bin := filepath.Join(mirror, host, "rockitplay", "rockit", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, filepath.Join(plugins, "terraform-provider-rockit"), filepath.Join(bin, "terraform-provider-rockit_v0.0.1"))
+	if err := os.Chmod(filepath.Join(bin, "terraform-provider-rockit_v0.0.1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w.write("terraformrc", fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"%s/rockitplay/rockit\"]\n  }\n}\n", mirror, host))
+	split := filepath.Join(w.dir, "split")
+	for _, bad := range [][]string{
+		{"-types", "role,bogus", "-split-dir", split},
+		{"-split-dir", split, "-out", filepath.Join(w.dir, "main.tf")},
+		{"-split-by", "team", "-split-dir", split},
+	} {
+		want := map[string]string{
+			"-types":     `-types: unknown type "bogus"; the types are role, user, machine_user, deployment, app, subscription`,
+			"-split-dir": "-out and -split-dir exclude each other",
+			"-split-by":  `-split-by: unknown split "team"; an export splits by type`,
+		}[bad[0]]
+		if out, code := w.run(ctx, export, bad...); code != 1 || !strings.Contains(out, want) {
+			t.Errorf("rockit-export %v: exit %d, want 1 and %q:\n%s", bad, code, want, out)
+		}
+	}
+	if _, err := os.Stat(split); !os.IsNotExist(err) {
+		t.Fatalf("a failed rockit-export made %s (%v)", split, err)
+	}
+	if out, code := w.run(ctx, export, "-split-dir", split); code != 0 {
+		t.Fatalf("rockit-export -split-dir failed (%d):\n%s", code, out)
+	}
+	// The objects each part imports (not admin, whom the export runs as).
+	imports := map[string]int{"role": 1, "user": 1, "machine_user": 1, "deployment": 1, "app": 1, "subscription": 1}
+	parts := map[string]*workDir{}
+	for name := range imports {
+		parts[name] = &workDir{t: t, tf: tf, dir: filepath.Join(split, name), env: w.env}
+	}
+	if entries, _ := os.ReadDir(split); len(entries) != len(imports) {
+		t.Fatalf("the split has %d parts, want %d: %v", len(entries), len(imports), entries)
+	}
+	for name, want := range map[string]string{
+		"user": "roles     = [data.rockit_role.Developers.name]", "app": "deployments = [data.rockit_deployment.Origin_EU.name]",
+	} {
+		if cfg, _ := os.ReadFile(filepath.Join(split, name, "main.tf")); !bytes.Contains(cfg, []byte(want)) {
+			t.Errorf("the part %q lacks %q:\n%s", name, want, cfg)
+		}
+	}
+	if out, code := w.run(ctx, tf, "fmt", "-check", "-recursive", "-diff", split); code != 0 {
+		t.Errorf("the split is not formatted as terraform fmt would:\n%s", out)
+	}
+
+	for name, p := range parts {
+		if out, code := p.terraform(ctx, "init", "-input=false", "-no-color"); code != 0 {
+			t.Fatalf("init of the part %q failed (%d):\n%s", name, code, out)
+		}
+		changes := 0
+		if name == "deployment" {
+			changes = 1 // its secret, which the API never returns (as in the single file)
+		}
+		want := fmt.Sprintf("Plan: %d to import, 0 to add, %d to change, 0 to destroy.", imports[name], changes)
+		if out, code := p.terraform(ctx, "plan", "-input=false", "-no-color"); code != 0 || !strings.Contains(out, want) {
+			cfg, _ := os.ReadFile(filepath.Join(p.dir, "main.tf"))
+			t.Fatalf("plan of the part %q: exit %d, want %q:\n%s\n%s", name, code, want, out, cfg)
+		}
+	}
+
+	imported := 0
+	for _, name := range []string{"subscription", "app", "machine_user", "user", "deployment", "role"} {
+		p := parts[name]
+		mock.ResetRequests()
+		if out, code := p.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+			t.Fatalf("apply of the part %q failed (%d):\n%s", name, code, out)
+		}
+		var writes []string
+		for _, r := range mock.Requests() {
+			if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
+				writes = append(writes, r.Method+" "+r.Path)
+			}
+		}
+		if wantWrites := map[string]bool{"deployment": true}[name]; len(writes) != map[bool]int{true: 1}[wantWrites] ||
+			(wantWrites && writes[0] != "PATCH /be/v1/deployments") {
+			t.Errorf("the apply of the part %q wrote %v (want nothing, or the deployment's secret only)", name, writes)
+		}
+		if out, code := p.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+			t.Errorf("the re-plan of the part %q was not empty (exit %d):\n%s", name, code, out)
+		}
+		state, _ := p.terraform(ctx, "state", "list")
+		for _, addr := range strings.Fields(state) {
+			if !strings.HasPrefix(addr, "data.") {
+				imported++
+			}
+		}
+	}
+	if imported != 6 {
+		t.Errorf("the parts' states hold %d resources, want the 6 objects", imported)
 	}
 }
