@@ -3,7 +3,8 @@
 // subscriptions, so that Terraform < 1.14 (which has no `terraform query`) can bring an
 // organization under management. The blocks carry exactly the attributes that the provider's
 // Read stores after an import, so the first plan imports them and changes nothing (except the
-// secrets the API never returns, which come from variables).
+// secrets the API never returns, which come from variables). Split writes the same as one root
+// module per type, reading the objects of other parts through data sources.
 package export
 
 import (
