@@ -25,19 +25,17 @@ func buildExport(ctx context.Context, t *testing.T) string {
 	return export
 }
 
-// rockit-export against a seeded organization, then the terraform CLI on what it wrote: the
-// plan imports every object and adds or destroys nothing, the apply imports them, and the
-// re-plan is empty. This is the path for Terraform < 1.14, which has no `terraform query`.
-func TestExportThenImportWithRealPluginProcess(t *testing.T) {
-	tf := terraformCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	plugins := buildPlugin(t)
-	export := buildExport(ctx, t)
-
-	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
+// startExport builds the plugin and rockit-export and starts a mock with the organization Acme
+// (its admin's password pw) holding 8 objects: the roles Developers and Nobody, the user alice
+// and the machine user ci_bot holding Developers, the deployment Origin[EU], the app Space_Game
+// published to it and Puzzle published to all, and the subscription CI_Hook.
+func startExport(ctx context.Context, t *testing.T) (plugins, export string, mock *mockserver.Server, url, pw string) {
+	t.Helper()
+	plugins = buildPlugin(t)
+	export = buildExport(ctx, t)
+	mock, url = startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
 	const org = "Acme"
-	pw := mock.SeedOrg(org, "admin")
+	pw = mock.SeedOrg(org, "admin")
 	mock.SeedRole(org, "Developers", map[string]int{"apps": 6, "tasks": 18})
 	mock.SeedRole(org, "Nobody", map[string]int{})
 	mock.SeedUser(org, "alice", false, "Developers")
@@ -46,7 +44,30 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	mock.SeedApp(org, "Space_Game", "Space Game", 3, 2048, "Origin[EU]")
 	mock.SeedApp(org, "Puzzle", "Puzzle", 0, 0)
 	mock.SeedSubscription(org, "CI_Hook", "https://ci.example.com/rockit")
-	const objects = 8
+	return plugins, export, mock, url, pw
+}
+
+// writesOf lists the writes the mock received since its last reset ("PATCH /be/v1/..."), the
+// login and the auth token left out.
+func writesOf(mock *mockserver.Server) []string {
+	var writes []string
+	for _, r := range mock.Requests() {
+		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
+			writes = append(writes, r.Method+" "+r.Path)
+		}
+	}
+	return writes
+}
+
+// rockit-export against a seeded organization, then the terraform CLI on what it wrote: the
+// plan imports every object and adds or destroys nothing, the apply imports them, and the
+// re-plan is empty. This is the path for Terraform < 1.14, which has no `terraform query`.
+func TestExportThenImportWithRealPluginProcess(t *testing.T) {
+	tf := terraformCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	plugins, export, mock, url, pw := startExport(ctx, t)
+	const org, objects = "Acme", 8
 
 	w := newWorkDir(t, tf, plugins,
 		"ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw,
@@ -65,10 +86,8 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	if out, code := run(export, "-out", filepath.Join(work, "main.tf")); code != 0 {
 		t.Fatalf("rockit-export failed (%d):\n%s", code, out)
 	}
-	for _, r := range mock.Requests() {
-		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
-			t.Errorf("the export wrote: %s %s", r.Method, r.Path)
-		}
+	if writes := writesOf(mock); len(writes) != 0 {
+		t.Errorf("the export wrote: %v", writes)
 	}
 	generated, err := os.ReadFile(filepath.Join(work, "main.tf"))
 	if err != nil {
@@ -107,13 +126,7 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	if out, code := terraform("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("apply failed (%d):\n%s", code, out)
 	}
-	writes := []string{}
-	for _, r := range mock.Requests() {
-		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
-			writes = append(writes, r.Method+" "+r.Path)
-		}
-	}
-	if len(writes) != 1 || writes[0] != "PATCH /be/v1/deployments" {
+	if writes := writesOf(mock); len(writes) != 1 || writes[0] != "PATCH /be/v1/deployments" {
 		t.Errorf("the apply wrote %v, want only the deployment's secret (PATCH /be/v1/deployments)", writes)
 	}
 	if secret, _, _ := mock.DeploymentSecrets(org, "Origin[EU]"); secret != "the-origin-secret" {
@@ -173,27 +186,17 @@ func TestExportWriteOnlyThenImport_TF111(t *testing.T) {
 
 // rockit-export -split-dir: one root module per type, each through the terraform CLI on its
 // own (init, plan, apply, re-plan). The plugin is installed by `terraform init` from an
-// unpacked filesystem_mirror (dev_overrides make init fail), as a workspace installs it. Every part plans before any is applied, so none needs
-// another's state: the user, machine user and app parts read the roles and the deployment of
-// other parts through data sources. The plans only import (but for the deployment's secret,
-// which the API never returns), the applies write nothing else, and every object is imported
-// once.
+// unpacked filesystem_mirror (dev_overrides make init fail), as a workspace installs it. Every
+// part plans before any is applied, so none needs another's state: the user, machine user and
+// app parts read the roles and the deployment of other parts through data sources. The plans
+// only import (but for the deployment's secret, which the API never returns), the applies
+// write nothing else, and every object is imported once.
 func TestExportSplitThenImportEachPart(t *testing.T) {
 	tf := terraformCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
-	plugins := buildPlugin(t)
-	export := buildExport(ctx, t)
-
-	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, nil)
+	plugins, export, mock, url, pw := startExport(ctx, t)
 	const org = "Acme"
-	pw := mock.SeedOrg(org, "admin")
-	mock.SeedRole(org, "Developers", map[string]int{"apps": 6, "tasks": 18})
-	mock.SeedUser(org, "alice", false, "Developers")
-	mock.SeedUser(org, "ci_bot", true, "Developers", "Administrators")
-	mock.SeedDeployment(org, "Origin[EU]")
-	mock.SeedApp(org, "Space_Game", "Space Game", 3, 2048, "Origin[EU]")
-	mock.SeedSubscription(org, "CI_Hook", "https://ci.example.com/rockit")
 
 	w := newWorkDir(t, tf, plugins,
 		"ROCKIT_ENDPOINT="+url, "ROCKIT_ORG="+org, "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw,
@@ -231,7 +234,7 @@ func TestExportSplitThenImportEachPart(t *testing.T) {
 		t.Fatalf("rockit-export -split-dir failed (%d):\n%s", code, out)
 	}
 	// The objects each part imports (not admin, whom the export runs as).
-	imports := map[string]int{"role": 1, "user": 1, "machine_user": 1, "deployment": 1, "app": 1, "subscription": 1}
+	imports := map[string]int{"role": 2, "user": 1, "machine_user": 1, "deployment": 1, "app": 2, "subscription": 1}
 	parts := map[string]*workDir{}
 	for name := range imports {
 		parts[name] = &workDir{t: t, tf: tf, dir: filepath.Join(split, name), env: w.env}
@@ -272,15 +275,12 @@ func TestExportSplitThenImportEachPart(t *testing.T) {
 		if out, code := p.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 			t.Fatalf("apply of the part %q failed (%d):\n%s", name, code, out)
 		}
-		var writes []string
-		for _, r := range mock.Requests() {
-			if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
-				writes = append(writes, r.Method+" "+r.Path)
-			}
+		want := "[]"
+		if name == "deployment" {
+			want = "[PATCH /be/v1/deployments]" // its secret
 		}
-		if wantWrites := map[string]bool{"deployment": true}[name]; len(writes) != map[bool]int{true: 1}[wantWrites] ||
-			(wantWrites && writes[0] != "PATCH /be/v1/deployments") {
-			t.Errorf("the apply of the part %q wrote %v (want nothing, or the deployment's secret only)", name, writes)
+		if writes := writesOf(mock); fmt.Sprint(writes) != want {
+			t.Errorf("the apply of the part %q wrote %v, want %s", name, writes, want)
 		}
 		if out, code := p.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 			t.Errorf("the re-plan of the part %q was not empty (exit %d):\n%s", name, code, out)
@@ -292,7 +292,7 @@ func TestExportSplitThenImportEachPart(t *testing.T) {
 			}
 		}
 	}
-	if imported != 6 {
-		t.Errorf("the parts' states hold %d resources, want the 6 objects", imported)
+	if imported != 8 {
+		t.Errorf("the parts' states hold %d resources, want the 8 objects", imported)
 	}
 }
