@@ -13,7 +13,9 @@
 // -split-dir DIR writes one root module per type instead (DIR/role/main.tf, DIR/user/main.tf,
 // ...), for an organization split into workspaces: each part has its own terraform and
 // provider blocks, and reads the objects of other parts (a user's roles, an app's
-// deployments) through data sources, so each part plans and applies on its own.
+// deployments) through data sources, so each part plans and applies on its own. -split-by
+// prefix splits by team instead: by the prefix of the names (Games_Space: "games"), a user
+// going with its roles, the rest in "shared".
 //
 // It reads the same environment variables as the provider (ROCKIT_ENDPOINT, ROCKIT_ORG,
 // ROCKIT_USERNAME, ROCKIT_PASSWORD or ROCKIT_API_KEY, ROCKIT_CA_CERT_PEM) and only reads.

@@ -184,8 +184,8 @@ func TestExportWriteOnlyThenImport_TF111(t *testing.T) {
 	}
 }
 
-// rockit-export -split-dir: one root module per type, each through the terraform CLI on its
-// own (init, plan, apply, re-plan). The plugin is installed by `terraform init` from an
+// rockit-export -split-dir: one root module per type (the default), then per name prefix,
+// each through the terraform CLI on its own (init, plan, apply, re-plan). The plugin is installed by `terraform init` from an
 // unpacked filesystem_mirror (dev_overrides make init fail), as a workspace installs it. Every
 // part plans before any is applied, so none needs another's state: the user, machine user and
 // app parts read the roles and the deployment of other parts through data sources. The plans
@@ -221,7 +221,7 @@ func TestExportSplitThenImportEachPart(t *testing.T) {
 		want := map[string]string{
 			"-types":     `-types: unknown type "bogus"; the types are role, user, machine_user, deployment, app, subscription`,
 			"-split-dir": "-out and -split-dir exclude each other",
-			"-split-by":  `-split-by: unknown split "team"; an export splits by type`,
+			"-split-by":  `-split-by: unknown split "team"; an export splits by type, prefix`,
 		}[bad[0]]
 		if out, code := w.run(ctx, export, bad...); code != 1 || !strings.Contains(out, want) {
 			t.Errorf("rockit-export %v: exit %d, want 1 and %q:\n%s", bad, code, want, out)
@@ -230,62 +230,92 @@ func TestExportSplitThenImportEachPart(t *testing.T) {
 	if _, err := os.Stat(split); !os.IsNotExist(err) {
 		t.Fatalf("a failed rockit-export made %s (%v)", split, err)
 	}
-	if out, code := w.run(ctx, export, "-split-dir", split); code != 0 {
-		t.Fatalf("rockit-export -split-dir failed (%d):\n%s", code, out)
-	}
-	// The objects each part imports (not admin, whom the export runs as).
-	imports := map[string]int{"role": 2, "user": 1, "machine_user": 1, "deployment": 1, "app": 2, "subscription": 1}
-	parts := map[string]*workDir{}
-	for name := range imports {
-		parts[name] = &workDir{t: t, tf: tf, dir: filepath.Join(split, name), env: w.env}
-	}
-	if entries, _ := os.ReadDir(split); len(entries) != len(imports) {
-		t.Fatalf("the split has %d parts, want %d: %v", len(entries), len(imports), entries)
-	}
-	for name, want := range map[string]string{
-		"user": "roles     = [data.rockit_role.Developers.name]", "app": "deployments = [data.rockit_deployment.Origin_EU.name]",
-	} {
-		if cfg, _ := os.ReadFile(filepath.Join(split, name, "main.tf")); !bytes.Contains(cfg, []byte(want)) {
-			t.Errorf("the part %q lacks %q:\n%s", name, want, cfg)
-		}
-	}
-	if out, code := w.run(ctx, tf, "fmt", "-check", "-recursive", "-diff", split); code != 0 {
-		t.Errorf("the split is not formatted as terraform fmt would:\n%s", out)
-	}
+	// By type; the objects each part imports (not admin, whom the export runs as), in the
+	// order the parts are applied: readers first.
+	importEach(ctx, t, w, mock, export, filepath.Join(split, "by-type"), "type", []part{
+		{"subscription", 1, nil}, {"app", 2, []string{"deployments = [data.rockit_deployment.Origin_EU.name]"}},
+		{"machine_user", 1, nil}, {"user", 1, []string{"roles     = [data.rockit_role.Developers.name]"}},
+		{"deployment", 1, nil}, {"role", 2, nil},
+	})
+	// By prefix, in another working directory: Space_Game and CI_Hook have a team prefix,
+	// the rest is shared; alice refers to the role in her own part, the app to the deployment
+	// of another.
+	importEach(ctx, t, w, mock, export, filepath.Join(split, "by-prefix"), "prefix", []part{
+		{"space", 1, []string{"deployments = [data.rockit_deployment.Origin_EU.name]"}},
+		{"ci", 1, nil}, {"shared", 6, []string{"roles     = [rockit_role.Developers.name]"}},
+	})
+}
 
-	for name, p := range parts {
-		if out, code := p.terraform(ctx, "init", "-input=false", "-no-color"); code != 0 {
-			t.Fatalf("init of the part %q failed (%d):\n%s", name, code, out)
+// part is one part of a split: its name, the objects it imports and lines it must hold.
+type part struct {
+	name    string
+	imports int
+	holds   []string
+}
+
+// importEach runs rockit-export (the binary export) -split-dir dir -split-by by and checks that it writes exactly
+// the parts, then runs each part through terraform: init, plan of every part before any is
+// applied (only imports, and the deployment's secret: 1 to change in the part holding
+// Origin[EU]), then apply in the order of parts (no write but that secret) and an empty
+// re-plan; the states hold every object once.
+func importEach(ctx context.Context, t *testing.T, w *workDir, mock *mockserver.Server, export, dir, by string, parts []part) {
+	t.Helper()
+	args := []string{"-split-dir", dir}
+	if by != "type" {
+		args = append(args, "-split-by", by) // type is the default
+	}
+	if out, code := w.run(ctx, export, args...); code != 0 {
+		t.Fatalf("rockit-export %v failed (%d):\n%s", args, code, out)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(parts) {
+		t.Fatalf("the split by %s has %d parts, want %d: %v", by, len(entries), len(parts), entries)
+	}
+	if out, code := w.run(ctx, w.tf, "fmt", "-check", "-recursive", "-diff", dir); code != 0 {
+		t.Errorf("the split by %s is not formatted as terraform fmt would:\n%s", by, out)
+	}
+	works := map[string]*workDir{}
+	changes := map[string]int{}
+	for _, p := range parts {
+		pw := &workDir{t: t, tf: w.tf, dir: filepath.Join(dir, p.name), env: w.env}
+		works[p.name] = pw
+		cfg, err := os.ReadFile(filepath.Join(pw.dir, "main.tf"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		changes := 0
-		if name == "deployment" {
-			changes = 1 // its secret, which the API never returns (as in the single file)
+		for _, want := range p.holds {
+			if !bytes.Contains(cfg, []byte(want)) {
+				t.Errorf("the part %q lacks %q:\n%s", p.name, want, cfg)
+			}
 		}
-		want := fmt.Sprintf("Plan: %d to import, 0 to add, %d to change, 0 to destroy.", imports[name], changes)
-		if out, code := p.terraform(ctx, "plan", "-input=false", "-no-color"); code != 0 || !strings.Contains(out, want) {
-			cfg, _ := os.ReadFile(filepath.Join(p.dir, "main.tf"))
-			t.Fatalf("plan of the part %q: exit %d, want %q:\n%s\n%s", name, code, want, out, cfg)
+		if bytes.Contains(cfg, []byte(`id = "Origin[EU]"`)) {
+			changes[p.name] = 1 // the deployment's secret, which the API never returns
+		}
+		if out, code := pw.terraform(ctx, "init", "-input=false", "-no-color"); code != 0 {
+			t.Fatalf("init of the part %q failed (%d):\n%s", p.name, code, out)
+		}
+		want := fmt.Sprintf("Plan: %d to import, 0 to add, %d to change, 0 to destroy.", p.imports, changes[p.name])
+		if out, code := pw.terraform(ctx, "plan", "-input=false", "-no-color"); code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("plan of the part %q: exit %d, want %q:\n%s\n%s", p.name, code, want, out, cfg)
 		}
 	}
-
 	imported := 0
-	for _, name := range []string{"subscription", "app", "machine_user", "user", "deployment", "role"} {
-		p := parts[name]
+	for _, p := range parts {
+		pw := works[p.name]
 		mock.ResetRequests()
-		if out, code := p.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-			t.Fatalf("apply of the part %q failed (%d):\n%s", name, code, out)
+		if out, code := pw.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+			t.Fatalf("apply of the part %q failed (%d):\n%s", p.name, code, out)
 		}
 		want := "[]"
-		if name == "deployment" {
-			want = "[PATCH /be/v1/deployments]" // its secret
+		if changes[p.name] == 1 {
+			want = "[PATCH /be/v1/deployments]"
 		}
 		if writes := writesOf(mock); fmt.Sprint(writes) != want {
-			t.Errorf("the apply of the part %q wrote %v, want %s", name, writes, want)
+			t.Errorf("the apply of the part %q wrote %v, want %s", p.name, writes, want)
 		}
-		if out, code := p.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
-			t.Errorf("the re-plan of the part %q was not empty (exit %d):\n%s", name, code, out)
+		if out, code := pw.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+			t.Errorf("the re-plan of the part %q was not empty (exit %d):\n%s", p.name, code, out)
 		}
-		state, _ := p.terraform(ctx, "state", "list")
+		state, _ := pw.terraform(ctx, "state", "list")
 		for _, addr := range strings.Fields(state) {
 			if !strings.HasPrefix(addr, "data.") {
 				imported++

@@ -8,6 +8,7 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -73,8 +74,12 @@ func ParseTypes(list string) ([]string, error) {
 	return types, nil
 }
 
-// SplitBy are the ways Split splits an export.
-var SplitBy = []string{"type"}
+// SplitBy are the ways Split splits an export: by type, or by the prefix of the names (a team:
+// Games_Space and games-admins are in the part "games"; see assignPrefixParts).
+var SplitBy = []string{"type", "prefix"}
+
+// sharedPart is the part of a split by prefix that holds what no team prefix claims.
+const sharedPart = "shared"
 
 // typePermissions are the permission resource ids the export needs Read of, per type.
 var typePermissions = map[string]string{
@@ -145,7 +150,7 @@ func listOrSkip[T any](ctx context.Context, o *organization, what string, list f
 // Write reads the organization through c and writes the configuration to w, formatted. A type
 // the user may not read (403) is left out with a comment at the top (and Options.Warn).
 func Write(ctx context.Context, c *client.Client, opts Options, w io.Writer) error {
-	parts, err := generate(ctx, c, opts, false)
+	parts, err := generate(ctx, c, opts, "")
 	if err != nil {
 		return err
 	}
@@ -155,25 +160,26 @@ func Write(ctx context.Context, c *client.Client, opts Options, w io.Writer) err
 
 // Part is one root module of a split export.
 type Part struct {
-	// Name is the part's name (the type, for a split by type): the directory it goes to.
+	// Name is the part's name (the type, or the prefix): the directory it goes to.
 	Name string
 	// Config is its configuration, formatted.
 	Config []byte
 }
 
 // Split is Write for an organization split into root modules, by (one of SplitBy): one part
-// per type that has objects. Each part has its own terraform and provider blocks, and a
-// reference to an object that another part imports is a data source of that object, so that
-// each part plans on its own; nothing is in two parts.
+// per type, or per name prefix, that has objects. Each part has its own terraform and provider
+// blocks; a reference to an object that another part imports is a data source of that object,
+// so that each part plans on its own, and one to an object of the same part is a reference to
+// its resource. Nothing is in two parts.
 func Split(ctx context.Context, c *client.Client, opts Options, by string) ([]Part, error) {
 	if !slices.Contains(SplitBy, by) {
 		return nil, fmt.Errorf("unknown split %q; an export splits by %s", by, strings.Join(SplitBy, ", "))
 	}
-	return generate(ctx, c, opts, true)
+	return generate(ctx, c, opts, by)
 }
 
-// generate reads the organization and writes one part (split: one per type with objects).
-func generate(ctx context.Context, c *client.Client, opts Options, split bool) ([]Part, error) {
+// generate reads the organization and writes one part, or split by (SplitBy) the parts.
+func generate(ctx context.Context, c *client.Client, opts Options, by string) ([]Part, error) {
 	o, err := read(ctx, c, opts.Types)
 	if err != nil {
 		return nil, err
@@ -184,8 +190,8 @@ func generate(ctx context.Context, c *client.Client, opts Options, split bool) (
 		}
 	}
 	g := &generator{files: map[string]*hclwrite.File{}, labels: map[string]string{}, data: map[string]bool{},
-		pending: map[string][]string{}, split: split, types: opts.Types, skipped: o.skipped, org: c.OrgName()}
-	if !split {
+		pending: map[string][]string{}, by: by, parts: map[string]string{}, types: opts.Types, skipped: o.skipped, org: c.OrgName()}
+	if by == "" {
 		g.body("")
 	}
 
@@ -214,10 +220,13 @@ func generate(ctx context.Context, c *client.Client, opts Options, split bool) (
 	g.assignLabels("rockit_deployment", names(o.deployments, func(d client.Deployment) string { return d.Name }))
 	g.assignLabels("rockit_app", names(o.apps, func(a client.App) string { return a.Name }))
 	g.assignLabels("rockit_subscription", names(o.subs, func(s client.Subscription) string { return s.Name }))
+	if by == "prefix" {
+		g.assignPrefixParts(o)
+	}
 
 	for _, r := range o.roles {
 		if r.Name == builtInRole {
-			g.leftOut("rockit_role", fmt.Sprintf("The role %q is left out: every organization has it built in, and rockit_role cannot\n"+
+			g.leftOut("rockit_role", r.Name, fmt.Sprintf("The role %q is left out: every organization has it built in, and rockit_role cannot\n"+
 				"manage it (read it with the rockit_role data source).", r.Name))
 			continue
 		}
@@ -232,7 +241,7 @@ func generate(ctx context.Context, c *client.Client, opts Options, split bool) (
 			typ = "rockit_machine_user"
 		}
 		if u.Username == opts.Self {
-			g.leftOut(typ, fmt.Sprintf("The user %q is left out: the export ran as it, and Terraform should not manage\nits own credentials.", u.Username))
+			g.leftOut(typ, u.Username, fmt.Sprintf("The user %q is left out: the export ran as it, and Terraform should not manage\nits own credentials.", u.Username))
 			continue
 		}
 		if !g.wanted(typ) {
@@ -242,7 +251,7 @@ func generate(ctx context.Context, c *client.Client, opts Options, split bool) (
 			b := g.resource(typ, u.Username)
 			b.SetAttributeValue("username", cty.StringVal(u.Username))
 			b.SetAttributeValue("label", cty.StringVal(u.Label))
-			g.references(b, typ, "roles", "rockit_role", u.Roles)
+			g.references(b, typ, u.Username, "roles", "rockit_role", u.Roles)
 			continue
 		}
 		b := g.resource(typ, u.Username)
@@ -253,7 +262,7 @@ func generate(ctx context.Context, c *client.Client, opts Options, split bool) (
 		if u.Title != "" {
 			b.SetAttributeValue("title", cty.StringVal(u.Title))
 		}
-		g.references(b, typ, "roles", "rockit_role", u.Roles)
+		g.references(b, typ, u.Username, "roles", "rockit_role", u.Roles)
 	}
 
 	for _, d := range o.deployments {
@@ -266,7 +275,7 @@ func generate(ctx context.Context, c *client.Client, opts Options, split bool) (
 		b.SetAttributeValue("label", cty.StringVal(a.Label))
 		b.SetAttributeValue("max_builds", cty.NumberIntVal(a.MaxBuilds))
 		if len(a.Deployments) > 0 {
-			g.references(b, "rockit_app", "deployments", "rockit_deployment", a.Deployments)
+			g.references(b, "rockit_app", a.Name, "deployments", "rockit_deployment", a.Deployments)
 		}
 	}
 
@@ -307,7 +316,7 @@ func (g *generator) deployment(d client.Deployment, writeOnly bool) {
 			"keeps them (rockit-export -write-only writes the write-only attributes instead).")
 	}
 	secret := func(attr, variable, description string) []hclwrite.ObjectAttrTokens {
-		ref := hclwrite.TokensForTraversal(g.secret(variable, description, writeOnly))
+		ref := hclwrite.TokensForTraversal(g.secret(g.partOf("rockit_deployment", d.Name), variable, description, writeOnly))
 		if !writeOnly {
 			return []hclwrite.ObjectAttrTokens{attrTokens(attr, ref)}
 		}
@@ -352,18 +361,78 @@ type generator struct {
 	labels  map[string]string         // "type.name" -> its label (assignLabels)
 	data    map[string]bool           // "part type.name" -> the part declares the data source
 	pending map[string][]string       // part -> comments for it written when it starts
-	split   bool
-	types   []string // Options.Types
-	skipped []string // the organization's skipped types
+	by      string                    // the split (SplitBy), "" for one file
+	parts   map[string]string         // split by prefix: "type.name" -> its part (assignPrefixParts)
+	types   []string                  // Options.Types
+	skipped []string                  // the organization's skipped types
 	org     string
 }
 
-// partOf is the part the objects of the resource type typ go to.
-func (g *generator) partOf(typ string) string {
-	if !g.split {
+// partOf is the part the object name of the resource type typ goes to.
+func (g *generator) partOf(typ, name string) string {
+	switch g.by {
+	case "":
 		return ""
+	case "type":
+		return strings.TrimPrefix(typ, "rockit_")
 	}
-	return strings.TrimPrefix(typ, "rockit_")
+	if part, ok := g.parts[typ+"."+name]; ok {
+		return part
+	}
+	return sharedPart
+}
+
+// teamPrefix matches a name that starts with a team prefix: letters and digits, then _ or -.
+var teamPrefix = regexp.MustCompile(`^([A-Za-z0-9]+)[_-].`)
+
+// assignPrefixParts gives every exported object its part for a split by prefix. A role,
+// deployment, app or subscription goes to the part of its name's prefix, lower-cased (up to
+// the first _ or -: Games_Space and games-admins are in "games"), or to "shared" when its name
+// has none. A user or machine user goes to the part of its roles when all of them that are
+// exported are in one part other than "shared" (usernames seldom carry a team, and john_doe is
+// no team), else to "shared".
+func (g *generator) assignPrefixParts(o *organization) {
+	byName := func(typ, name string) {
+		if _, exported := g.labels[typ+"."+name]; !exported {
+			return
+		}
+		g.parts[typ+"."+name] = sharedPart
+		if m := teamPrefix.FindStringSubmatch(name); m != nil {
+			g.parts[typ+"."+name] = strings.ToLower(m[1])
+		}
+	}
+	for _, r := range o.roles {
+		byName("rockit_role", r.Name)
+	}
+	for _, d := range o.deployments {
+		byName("rockit_deployment", d.Name)
+	}
+	for _, a := range o.apps {
+		byName("rockit_app", a.Name)
+	}
+	for _, s := range o.subs {
+		byName("rockit_subscription", s.Name)
+	}
+	for _, u := range o.users {
+		typ := "rockit_user"
+		if u.Type == client.UserTypeMachine {
+			typ = "rockit_machine_user"
+		}
+		if _, exported := g.labels[typ+"."+u.Username]; !exported {
+			continue
+		}
+		part := ""
+		for _, r := range u.Roles {
+			if p, ok := g.parts["rockit_role."+r]; ok {
+				if p == sharedPart || part != "" && p != part {
+					part = ""
+					break
+				}
+				part = p
+			}
+		}
+		g.parts[typ+"."+u.Username] = cmp.Or(part, sharedPart)
+	}
 }
 
 // wanted tells whether the resource type typ is exported (Options.Types).
@@ -407,13 +476,13 @@ func (g *generator) body(part string) *hclwrite.Body {
 	return body
 }
 
-// leftOut is a comment on an object of the type typ that is not exported. Split, it waits for
-// the type's part to start: a part is written only for objects it imports.
-func (g *generator) leftOut(typ, text string) {
+// leftOut is a comment on the object name of the type typ, which is not exported. Split, it
+// waits for its part to start: a part is written only for objects it imports.
+func (g *generator) leftOut(typ, name, text string) {
 	if !g.wanted(typ) {
 		return
 	}
-	part := g.partOf(typ)
+	part := g.partOf(typ, name)
 	if _, ok := g.files[part]; !ok {
 		g.pending[part] = append(g.pending[part], text)
 		return
@@ -423,33 +492,36 @@ func (g *generator) leftOut(typ, text string) {
 	g.comment(body, text)
 }
 
-// references sets attr of the resource b (of the type typ) to the names of objects of the type
-// to. Split, the name of an object that another part imports is read from a data source of it
-// declared in this part (once), so this part plans on its own and after the other; any other
-// name (an object of the same part, or one not exported) is written as it is.
-func (g *generator) references(b *hclwrite.Body, typ, attr, to string, names []string) {
-	part := g.partOf(typ)
+// references sets attr of the resource b (the object name of the type typ) to the names of
+// objects of the type to. Split, the name of an object that another part imports is read from
+// a data source of it declared in this part (once), so this part plans on its own; an object of
+// the same part is a reference to its resource. Any other name (not split, or an object not
+// exported) is written as it is.
+func (g *generator) references(b *hclwrite.Body, typ, name, attr, to string, names []string) {
+	part := g.partOf(typ, name)
 	sorted := slices.Clone(names)
 	slices.Sort(sorted)
 	var elems []hclwrite.Tokens
 	refs := false
-	for _, name := range sorted {
-		label, exported := g.labels[to+"."+name]
-		if !g.split || !exported || g.partOf(to) == part {
-			elems = append(elems, hclwrite.TokensForValue(cty.StringVal(name)))
+	for _, ref := range sorted {
+		label, exported := g.labels[to+"."+ref]
+		if g.by == "" || !exported {
+			elems = append(elems, hclwrite.TokensForValue(cty.StringVal(ref)))
 			continue
 		}
 		refs = true
-		if key := part + " " + to + "." + name; !g.data[key] {
-			g.data[key] = true
-			body := g.body(part)
-			body.AppendNewline()
-			g.comment(body, fmt.Sprintf("Imported by the part %q.", g.partOf(to)))
-			body.AppendNewBlock("data", []string{to, label}).Body().SetAttributeValue("name", cty.StringVal(name))
+		traversal := hcl.Traversal{hcl.TraverseRoot{Name: to}, hcl.TraverseAttr{Name: label}, hcl.TraverseAttr{Name: "name"}}
+		if other := g.partOf(to, ref); other != part {
+			if key := part + " " + to + "." + ref; !g.data[key] {
+				g.data[key] = true
+				body := g.body(part)
+				body.AppendNewline()
+				g.comment(body, fmt.Sprintf("Imported by the part %q.", other))
+				body.AppendNewBlock("data", []string{to, label}).Body().SetAttributeValue("name", cty.StringVal(ref))
+			}
+			traversal = append(hcl.Traversal{hcl.TraverseRoot{Name: "data"}, hcl.TraverseAttr{Name: to}}, traversal[1:]...)
 		}
-		elems = append(elems, hclwrite.TokensForTraversal(hcl.Traversal{
-			hcl.TraverseRoot{Name: "data"}, hcl.TraverseAttr{Name: to}, hcl.TraverseAttr{Name: label}, hcl.TraverseAttr{Name: "name"},
-		}))
+		elems = append(elems, hclwrite.TokensForTraversal(traversal))
 	}
 	if !refs {
 		b.SetAttributeValue(attr, stringList(names))
@@ -462,7 +534,7 @@ func (g *generator) references(b *hclwrite.Body, typ, attr, to string, names []s
 // part and returns the resource's body.
 func (g *generator) resource(typ, name string) *hclwrite.Body {
 	label := g.labels[typ+"."+name]
-	body := g.body(g.partOf(typ))
+	body := g.body(g.partOf(typ, name))
 	body.AppendNewline()
 	imp := body.AppendNewBlock("import", nil).Body()
 	imp.SetAttributeTraversal("to", hcl.Traversal{hcl.TraverseRoot{Name: typ}, hcl.TraverseAttr{Name: label}})
@@ -508,10 +580,10 @@ func (g *generator) assignLabels(typ string, names []string) {
 	}
 }
 
-// secret declares a sensitive variable (ephemeral too when it feeds a write-only attribute)
-// and returns the reference to it.
-func (g *generator) secret(name, description string, ephemeral bool) hcl.Traversal {
-	body := g.body(g.partOf("rockit_deployment"))
+// secret declares a sensitive variable in the part (ephemeral too when it feeds a write-only
+// attribute) and returns the reference to it.
+func (g *generator) secret(part, name, description string, ephemeral bool) hcl.Traversal {
+	body := g.body(part)
 	body.AppendNewline()
 	v := body.AppendNewBlock("variable", []string{name}).Body()
 	v.SetAttributeValue("description", cty.StringVal(description))

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,13 +26,15 @@ func seedTeams(m *mockserver.Server, _ *client.Client) {
 	m.SeedSubscription("Acme", "CI_Hook", "https://ci.example.com/rockit")
 }
 
-// split exports the organization split by type, as "exporter", and returns the parts by name
-// in their order.
-func split(t *testing.T, opts Options, seed func(m *mockserver.Server, c *client.Client)) ([]string, map[string]string) {
+// split exports the organization split by (SplitBy), as "exporter", and returns the parts'
+// names in their order and the parts by name. Each part must be valid HCL with its own
+// required_providers and provider blocks, and the parts must import every object of the
+// single file's export once.
+func split(t *testing.T, opts Options, by string, seed func(m *mockserver.Server, c *client.Client)) ([]string, map[string]string) {
 	t.Helper()
 	_, c := seeded(t, seed, "Administrators")
 	opts.Self = "exporter"
-	parts, err := Split(context.Background(), c, opts, "type")
+	parts, err := Split(context.Background(), c, opts, by)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +46,35 @@ func split(t *testing.T, opts Options, seed func(m *mockserver.Server, c *client
 		if _, diags := hclparse.NewParser().ParseHCL(p.Config, p.Name+"/main.tf"); diags.HasErrors() {
 			t.Errorf("the part %q is not valid HCL: %s\n%s", p.Name, diags, p.Config)
 		}
+		for _, want := range []string{
+			"terraform {\n  required_providers {\n    rockit = {\n      source = \"rockitplay/rockit\"\n    }\n  }\n}",
+			"\nprovider \"rockit\" {\n}\n",
+			`the part "` + p.Name + `" of a split`,
+		} {
+			if !strings.Contains(string(p.Config), want) {
+				t.Errorf("the part %q lacks %q:\n%s", p.Name, want, p.Config)
+			}
+		}
+	}
+
+	// Nothing is imported twice, and the parts import what the single file imports.
+	single, _ := exportOf(t, Options{Types: opts.Types}, seed, "Administrators")
+	var imported, want []string
+	for _, name := range order {
+		for _, m := range importTo.FindAllStringSubmatch(byName[name], -1) {
+			if slices.Contains(imported, m[1]) {
+				t.Errorf("%s is imported twice", m[1])
+			}
+			imported = append(imported, m[1])
+		}
+	}
+	for _, m := range importTo.FindAllStringSubmatch(single, -1) {
+		want = append(want, m[1])
+	}
+	slices.Sort(imported)
+	slices.Sort(want)
+	if len(want) == 0 || !slices.Equal(imported, want) {
+		t.Errorf("the parts import %q, the single file %q", imported, want)
 	}
 	return order, byName
 }
@@ -52,22 +84,11 @@ var importTo = regexp.MustCompile(`(?m)^\s+to\s+= (\S+)$`)
 // A split by type: one part per type with objects, each a root module with its own
 // required_providers and provider blocks; a user's roles and an app's deployments, imported
 // by other parts, are data sources declared once in the referring part; every object is
-// imported by exactly one part, the same objects as the single file imports.
+// imported by exactly one part, the same objects as the single file imports (split).
 func TestSplitByType(t *testing.T) {
-	order, parts := split(t, Options{}, seedTeams)
+	order, parts := split(t, Options{}, "type", seedTeams)
 	if want := []string{"role", "user", "machine_user", "deployment", "app", "subscription"}; !slices.Equal(order, want) {
 		t.Fatalf("parts %q, want %q", order, want)
-	}
-	for name, cfg := range parts {
-		for _, want := range []string{
-			"terraform {\n  required_providers {\n    rockit = {\n      source = \"rockitplay/rockit\"\n    }\n  }\n}",
-			"\nprovider \"rockit\" {\n}\n",
-			`the part "` + name + `" of a split`,
-		} {
-			if !strings.Contains(cfg, want) {
-				t.Errorf("the part %q lacks %q:\n%s", name, want, cfg)
-			}
-		}
 	}
 
 	for _, c := range []struct{ part, want string }{
@@ -97,36 +118,61 @@ func TestSplitByType(t *testing.T) {
 			}
 		}
 	}
+	if n := strings.Count(strings.Join(slices.Collect(maps.Values(parts)), ""), "\nimport {"); n != 8 {
+		t.Errorf("the parts import %d objects, want the 8 seeded", n)
+	}
+	if single, _ := exportOf(t, Options{}, seedTeams, "Administrators"); strings.Contains(single, "data \"") {
+		t.Errorf("the single file declares a data source: its references stay names:\n%s", single)
+	}
+}
 
-	// Nothing is imported twice, and the parts import what the single file imports.
-	single, _ := exportOf(t, Options{}, seedTeams, "Administrators")
-	var imported []string
-	for _, name := range order {
-		for _, m := range importTo.FindAllStringSubmatch(parts[name], -1) {
-			if slices.Contains(imported, m[1]) {
-				t.Errorf("%s is imported twice", m[1])
-			}
-			imported = append(imported, m[1])
+// A split by prefix (teams): roles, deployments, apps and subscriptions go to the part of
+// their name's prefix (lower-cased) or to "shared"; a user goes to the part of its roles when
+// they agree, whatever its own name. A reference within a part is to the resource, across
+// parts a data source.
+func TestSplitByPrefix(t *testing.T) {
+	order, parts := split(t, Options{}, "prefix", func(m *mockserver.Server, _ *client.Client) {
+		m.SeedRole("Acme", "Games_Developers", map[string]int{"apps": 6})
+		m.SeedRole("Acme", "games-leads", map[string]int{"apps": 6, "tasks": 2})
+		m.SeedRole("Acme", "Shop_Developers", map[string]int{"apps": 2})
+		m.SeedRole("Acme", "Release", map[string]int{"tasks": 18})
+		m.SeedUser("Acme", "gina", false, "Games_Developers", "games-leads")
+		m.SeedUser("Acme", "sam", false, "Shop_Developers", "Release")
+		m.SeedUser("Acme", "shop_ci", true, "Games_Developers", "Administrators")
+		m.SeedDeployment("Acme", "Origin[EU]")
+		m.SeedApp("Acme", "Games_Space", "Space Game", 3, 2048, "Origin[EU]")
+		m.SeedApp("Acme", "Shop-Store", "Store", 0, 0)
+	})
+	if want := []string{"games", "shared", "shop"}; !slices.Equal(order, want) {
+		t.Fatalf("parts %q, want %q", order, want)
+	}
+	for _, c := range []struct{ part, want string }{
+		{"games", `resource "rockit_role" "games-leads"`},
+		{"games", `roles     = [rockit_role.Games_Developers.name, rockit_role.games-leads.name]`},
+		// The machine user named shop_ci holds a games role only: it is the games team's.
+		{"games", `roles    = ["Administrators", rockit_role.Games_Developers.name]`},
+		{"games", "data \"rockit_deployment\" \"Origin_EU\" {\n  name = \"Origin[EU]\"\n}"},
+		{"games", `deployments = [data.rockit_deployment.Origin_EU.name]`},
+		// sam's roles are of two parts: shared.
+		{"shared", `roles     = [rockit_role.Release.name, data.rockit_role.Shop_Developers.name]`},
+		{"shared", `resource "rockit_deployment" "Origin_EU"`},
+		{"shared", `variable "deployment_Origin_EU_secret_access_key"`},
+		{"shared", `The role "Administrators" is left out`},
+		{"shop", `resource "rockit_app" "Shop-Store"`},
+	} {
+		if !strings.Contains(parts[c.part], c.want) {
+			t.Errorf("the part %q lacks %q:\n%s", c.part, c.want, parts[c.part])
 		}
 	}
-	var want []string
-	for _, m := range importTo.FindAllStringSubmatch(single, -1) {
-		want = append(want, m[1])
-	}
-	slices.Sort(imported)
-	slices.Sort(want)
-	if len(want) != 8 || !slices.Equal(imported, want) {
-		t.Errorf("the parts import %q, the single file %q (want the 8 seeded objects in both)", imported, want)
-	}
-	if strings.Contains(single, "data \"") {
-		t.Errorf("the single file declares a data source: its references stay names:\n%s", single)
+	if strings.Contains(parts["games"], `data "rockit_role"`) {
+		t.Errorf("the games part reads its own roles through data sources:\n%s", parts["games"])
 	}
 }
 
 // -types: only the types named are read and written; a reference to a type not exported
 // stays a name (no data source), and a part is written only for a type with objects.
 func TestSplitTypesOnly(t *testing.T) {
-	order, parts := split(t, Options{Types: []string{"user", "app"}}, seedTeams)
+	order, parts := split(t, Options{Types: []string{"user", "app"}}, "type", seedTeams)
 	if !slices.Equal(order, []string{"user", "app"}) {
 		t.Fatalf("parts %q, want user and app", order)
 	}
@@ -178,7 +224,7 @@ func TestParseTypesAndSplitBy(t *testing.T) {
 	}
 	mock, c := seeded(t, func(*mockserver.Server, *client.Client) {})
 	mock.ResetRequests()
-	if _, err := Split(context.Background(), c, Options{}, "team"); err == nil || err.Error() != `unknown split "team"; an export splits by type` {
+	if _, err := Split(context.Background(), c, Options{}, "team"); err == nil || err.Error() != `unknown split "team"; an export splits by type, prefix` {
 		t.Errorf("Split by team = %v", err)
 	}
 	if n := len(mock.Requests()); n != 0 {
