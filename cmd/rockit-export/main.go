@@ -142,7 +142,9 @@ func writeSplit(ctx context.Context, c *client.Client, opts export.Options, by, 
 		if err := writeNew(file, p.Config); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, file)
+		if _, err := fmt.Fprintln(stdout, file); err != nil {
+			return err
+		}
 	}
 	return nil
 }
