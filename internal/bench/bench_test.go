@@ -11,12 +11,14 @@ import (
 	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
+// Any N: the release curve's 2000 (make bench BENCH_N=50,200,500,2000) and beyond, where the
+// four digits of a name's index no longer suffice.
 func TestLayoutSpreadsNOverTheMix(t *testing.T) {
 	kinds := chooseMix(context.Background(), nil)
 	if len(kinds) < 2 {
 		t.Fatalf("the provider registers the mix's types, got only %d kinds", len(kinds))
 	}
-	for _, n := range []int{1, 7, 50, 200, 500} {
+	for _, n := range []int{1, 7, 50, 200, 500, 2000, 25000} {
 		objs := layout(n, kinds)
 		if len(objs) != n {
 			t.Fatalf("layout(%d) made %d objects", n, len(objs))
@@ -31,6 +33,22 @@ func TestLayoutSpreadsNOverTheMix(t *testing.T) {
 	}
 	if got := mixDescription(500, kinds); !strings.Contains(got, "100 rockit_role") || !strings.Contains(got, "250 rockit_user") {
 		t.Errorf("mix of 500 = %q, want 100 roles and 250 users", got)
+	}
+	if got := mixDescription(2000, kinds); got != "400 rockit_role, 1000 rockit_user, 200 rockit_machine_user, 400 rockit_app" {
+		t.Errorf("mix of 2000 = %q", got)
+	}
+	// Every target's configuration of 12000 objects has as many distinct resource addresses.
+	m := &mock{URL: "http://127.0.0.1:1", Password: "pw"}
+	for _, target := range []string{TargetData, TargetNoop, TargetShaped, TargetRockit} {
+		addrs := map[string]bool{}
+		for _, line := range strings.Split(configFor(target, 12000, 0, kinds, m), "\n") {
+			if strings.HasPrefix(line, "resource ") {
+				addrs[line] = true
+			}
+		}
+		if len(addrs) != 12000 {
+			t.Errorf("%s: %d distinct resources of 12000", target, len(addrs))
+		}
 	}
 }
 

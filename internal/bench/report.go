@@ -172,7 +172,8 @@ func WriteReport(r *Results, path, chart, note string) error {
 	w("# Benchmarks\n\n")
 	w("How long Terraform takes with this provider, against the floor that Terraform itself sets. Made by `make bench` ")
 	w("(`cmd/rockit-bench`, `internal/bench`); regenerate the report without measuring with ")
-	w("`go run ./cmd/rockit-bench -report-only`.\n\n")
+	w("`go run ./cmd/rockit-bench -report-only`. The default curve is N = 50, 200, 500; ")
+	w("`make bench BENCH_N=50,200,500,2000` takes it to 2000 (and any larger N), at the cost of a much longer run.\n\n")
 	w("![Time against N](%s)\n\n", chart)
 
 	w("## Setup\n\n")

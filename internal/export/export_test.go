@@ -17,6 +17,21 @@ import (
 // warnings it gave.
 func exportOf(t *testing.T, opts Options, seed func(m *mockserver.Server, c *client.Client), roles ...string) (string, []string) {
 	t.Helper()
+	_, c := seeded(t, seed, roles...)
+	var warnings []string
+	opts.Self = "exporter"
+	opts.Warn = func(s string) { warnings = append(warnings, s) }
+	var out bytes.Buffer
+	if err := Write(context.Background(), c, opts, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), warnings
+}
+
+// seeded is a mock with the organization Acme, a machine user "exporter" holding roles and
+// what seed adds, and a client of it as that user.
+func seeded(t *testing.T, seed func(m *mockserver.Server, c *client.Client), roles ...string) (*mockserver.Server, *client.Client) {
+	t.Helper()
 	mock := mockserver.New(mockserver.Options{AdminToken: "admin"})
 	hs := httptest.NewServer(mock)
 	t.Cleanup(hs.Close)
@@ -27,14 +42,7 @@ func exportOf(t *testing.T, opts Options, seed func(m *mockserver.Server, c *cli
 		t.Fatal(err)
 	}
 	seed(mock, c)
-	var warnings []string
-	opts.Self = "exporter"
-	opts.Warn = func(s string) { warnings = append(warnings, s) }
-	var out bytes.Buffer
-	if err := Write(context.Background(), c, opts, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), warnings
+	return mock, c
 }
 
 // resourceBlock matches the resource block of typ with this label whose name is name.
