@@ -184,6 +184,7 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 // none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
+	planOwnedHere(ctx, req, resp, r.client, appKey, "rockit_app")
 	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
 	checkAppPlan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() {
@@ -223,6 +224,7 @@ func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 }
 
 func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ownerAtCreate(ctx, resp, r.client, appKey)
 	var plan appResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -377,7 +379,8 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, appKey, "rockit_app", state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, state.Name.ValueString()) {
 		return
 	}
 	a, err := r.client.ReadApp(ctx, state.Name.ValueString())
