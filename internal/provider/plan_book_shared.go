@@ -25,8 +25,9 @@ import (
 //
 // Each file is written to a temporary name and renamed, so readers never see half a file. A
 // file holds the host, the organization, the writer's process id, its last activity and the
-// names it plans to create. Files of dead processes are ignored; run directories older than
-// sharedBookMaxAge are removed by the next provider configuration that starts.
+// names it plans to create. A writer that has ended is done planning (its names still count).
+// Run directories older than sharedBookMaxAge are removed by the next provider configuration
+// that starts.
 
 // sharedBookMaxAge is how old a run's directory may grow before it is removed.
 const sharedBookMaxAge = 6 * time.Hour
@@ -119,8 +120,9 @@ func (s *sharedBook) writeLocked(force bool) error {
 	return nil
 }
 
-// siblings are the files of the other live provider configurations of this run with the same
-// host and organization.
+// siblings are the files of the other provider configurations of this run with the same host
+// and organization. Writers that have ended count: Terraform ends a provider process once the
+// resources it serves are planned, and what it planned is still part of the run's plan.
 func (s *sharedBook) siblings() []sharedEntry {
 	if s == nil {
 		return nil
@@ -139,7 +141,7 @@ func (s *sharedBook) siblings() []sharedEntry {
 		if err != nil || json.Unmarshal(raw, &e) != nil {
 			continue
 		}
-		if e.Host != s.entry.Host || e.Org != s.entry.Org || !processAlive(e.PID) {
+		if e.Host != s.entry.Host || e.Org != s.entry.Org {
 			continue
 		}
 		out = append(out, e)
@@ -159,10 +161,14 @@ func plannedBySiblings(sibs []sharedEntry, kind string) map[string]bool {
 	return out
 }
 
-// siblingsQuietIn is how long until every sibling has planned nothing for quiet (0: all are).
+// siblingsQuietIn is how long until every sibling still running has planned nothing for quiet
+// (0 or less: all are quiet).
 func siblingsQuietIn(sibs []sharedEntry, quiet time.Duration) time.Duration {
 	var left time.Duration
 	for _, e := range sibs {
+		if !processAlive(e.PID) {
+			continue // done planning
+		}
 		left = max(left, quiet+sharedWriteEvery-time.Since(e.Last))
 	}
 	return left
