@@ -184,7 +184,9 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 // none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
-	planOwnedHere(ctx, req, resp, r.client, appKey, "rockit_app")
+	if !planOwnedHere(ctx, req, resp, r.client, appKey, "rockit_app") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
 	checkAppPlan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() {

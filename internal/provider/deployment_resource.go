@@ -281,7 +281,9 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 // checks (plan_checks.go).
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
-	planOwnedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment")
+	if !planOwnedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment")
 	checkDeploymentTarget(ctx, r.client, req, resp)
 }

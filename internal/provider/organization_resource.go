@@ -169,7 +169,9 @@ var organizationCreateOnly = []string{"admin_email", "admin_username", "public_k
 // (create, destroy, replace), and plans admin_initial_password as null when public_key_pem
 // encrypts it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	planOwnedHere(ctx, req, resp, r.client, organizationKey, "rockit_organization")
+	if !planOwnedHere(ctx, req, resp, r.client, organizationKey, "rockit_organization") {
+		return
+	}
 	if req.State.Raw.IsNull() {
 		// A create, or the new object of a replacement (also of a tainted organization).
 		checkProviderServes(r.client, client.ScopeAdmin, "rockit_organization", &resp.Diagnostics)

@@ -140,22 +140,23 @@ func ownedHere(ctx context.Context, req resource.ReadRequest, resp *resource.Rea
 }
 
 // planOwnedHere is checkOwner in the plan of an object in state (an update, a destroy, a plan
-// with -refresh=false, where Read did not run): the plan fails before any write.
+// with -refresh=false, where Read did not run): false (the caller returns, so no plan check
+// reads anything) when the object belongs elsewhere; the plan fails before any request.
 func planOwnedHere(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, c *client.Client,
 	k identityKey, typeName string,
-) {
+) bool {
 	if req.State.Raw.IsNull() {
-		return
+		return true
 	}
 	var name types.String
 	if d := req.State.GetAttribute(ctx, path.Root(k.nameAttr), &name); d.HasError() {
-		return
+		return true
 	}
 	var get privateGetter
 	if req.Private != nil {
 		get = req.Private
 	}
-	checkOwner(ctx, get, nil, c, k, typeName, name.ValueString(), &resp.Diagnostics)
+	return checkOwner(ctx, get, nil, c, k, typeName, name.ValueString(), &resp.Diagnostics)
 }
 
 // ownerAtCreate starts every Create: the object is recorded under the organization and host it

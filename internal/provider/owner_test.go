@@ -171,3 +171,71 @@ func withoutPrivateKey(t *testing.T, private []byte, key string) []byte {
 	out, _ := json.Marshal(keys)
 	return out
 }
+
+// The plan of an object in state checks the owner too, for plans whose Read did not run
+// (-refresh=false, a destroy): under another organization it fails before any request.
+func TestProtoOwner_PlanWithoutRefreshUnderAnotherOrganization(t *testing.T) {
+	ts := newTestServer(t)
+	p := protoOrgServer(t, ts, "Own_G")
+	created := p.protoCreate("rockit_role", map[string]any{"name": "Ro"})
+	q := protoOrgServer(t, ts, "Own_H")
+	ts.ResetRequests()
+	typ := q.resourceType("rockit_role")
+	for _, tc := range []struct {
+		what   string
+		config map[string]any
+	}{{"update", map[string]any{"name": "Ro", "permissions": map[string]any{"apps": []any{"read"}}}}, {"destroy", nil}} {
+		cfg := protoDynamic(t, typ, tc.config)
+		plan, err := q.srv.PlanResourceChange(t.Context(), &tfprotov6.PlanResourceChangeRequest{
+			TypeName: "rockit_role", PriorState: created.NewState, ProposedNewState: cfg, Config: cfg, PriorPrivate: created.Private,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := protoErrors(plan.Diagnostics); !strings.Contains(errs, `belongs to the organization "Own_G"`) {
+			t.Errorf("%s planned under another organization: errors %q, want the owner's", tc.what, errs)
+		}
+	}
+	ts.requireNoRequests(t, "the plans under another organization")
+}
+
+// A setting unknown while planning (the bootstrap alias fed from a rockit_organization) cannot
+// be compared: the Read goes on as before.
+func TestProtoOwner_UnknownSettingsPass(t *testing.T) {
+	ts := newTestServer(t)
+	pw := ts.SeedOrg("Own_I", "admin")
+	cfg := map[string]any{"endpoint": ts.URL, "org_name": "Own_I", "username": "admin", "password": pw, "max_retries": int64(0)}
+	p := protoNewServer(t, cfg)
+	created := p.protoCreate("rockit_role", map[string]any{"name": "Ro"})
+	cfg["org_name"] = protoUnknown
+	q := protoNewServer(t, cfg)
+	resp, err := q.srv.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{
+		TypeName: "rockit_role", CurrentState: created.NewState, Private: created.Private,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := protoErrors(resp.Diagnostics); strings.Contains(errs, "belongs to") {
+		t.Errorf("Read with an unknown org_name: %s, want no owner error", errs)
+	}
+}
+
+// rockit_organization remembers its host: the endpoint of another host fails its Read.
+func TestProtoOwner_OrganizationRemembersItsHost(t *testing.T) {
+	ts := newTestServer(t)
+	p := protoNewServer(t, map[string]any{"endpoint": ts.URL, "admin_token": testAdminToken})
+	created := p.protoCreate("rockit_organization", map[string]any{"name": "Own_Host", "admin_username": "admin"})
+	other := httptest.NewServer(ts.Server)
+	t.Cleanup(other.Close)
+	q := protoNewServer(t, map[string]any{"endpoint": other.URL, "admin_token": testAdminToken})
+	resp, err := q.srv.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{
+		TypeName: "rockit_organization", CurrentState: created.NewState, Private: created.Private,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := protoErrors(resp.Diagnostics); !strings.Contains(errs, "belongs to the host "+strings.TrimPrefix(ts.URL, "http://")) ||
+		!strings.Contains(errs, "now points at the host "+strings.TrimPrefix(other.URL, "http://")) {
+		t.Errorf("Read of the organization under another endpoint: errors %q, want both hosts", errs)
+	}
+}

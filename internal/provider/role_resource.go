@@ -113,7 +113,9 @@ func (r *roleResource) Configure(_ context.Context, req resource.ConfigureReques
 // checks (plan_checks.go).
 func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_role", &resp.Diagnostics)
-	planOwnedHere(ctx, req, resp, r.client, roleKey, "rockit_role")
+	if !planOwnedHere(ctx, req, resp, r.client, roleKey, "rockit_role") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role")
 	checkRoleTarget(ctx, r.client, req, resp)
 }

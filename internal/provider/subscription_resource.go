@@ -152,7 +152,9 @@ func (r *subscriptionResource) Configure(_ context.Context, req resource.Configu
 // secret (clear or encrypted) of a new subscription; a replacement is planned as a new one.
 func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_subscription", &resp.Diagnostics)
-	planOwnedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription")
+	if !planOwnedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription")
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{clear: "secret", encrypted: "secret_encrypted"}, r.secretsKey)
 }
