@@ -7,7 +7,9 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -127,6 +129,55 @@ resource "rockit_machine_user" "ci" {
 	}
 	if !found {
 		t.Error("the machine user was not created with the role Deployers")
+	}
+	if out, code := w.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Errorf("plan after the apply: exit %d, want 0 (empty)\n%s", code, out)
+	}
+}
+
+// The answer to an app's create is lost and max_retries = 0: the same apply reads the app,
+// proves it its own, registers it to its one deployment and says so; the app on the server is
+// registered to that deployment only (never published everywhere), and the next plan is empty.
+func TestLostAppCreateAnswerIsSettledInTheSameApply(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var lost atomic.Bool
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken}, func(mock http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			mock.ServeHTTP(rec, r)
+			if r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps" && rec.Code < 300 && lost.CompareAndSwap(false, true) {
+				panic(http.ErrAbortHandler) // the app exists; its answer is lost
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	})
+	pw := mock.SeedOrg("Lost_App", "admin")
+	mock.SeedDeployment("Lost_App", "Origin_EU")
+	w := newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG=Lost_App", "ROCKIT_USERNAME=admin",
+		"ROCKIT_PASSWORD="+pw, "ROCKIT_MAX_RETRIES=0")
+	w.write("main.tf", ownershipHeader+`
+provider "rockit" {}
+
+resource "rockit_app" "game" {
+  name        = "Game"
+  label       = "Game"
+  deployments = ["Origin_EU"]
+}
+`)
+	out, code := w.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
+	flat := strings.Join(strings.Fields(out), " ")
+	if code != 0 || !lost.Load() || !strings.Contains(flat, "the app was proven and kept") ||
+		!strings.Contains(flat, "It was then registered to Origin_EU, as configured.") {
+		t.Errorf("apply with the app's create answer lost: exit %d (answer lost: %t), want success with a warning that the "+
+			"app was proven and registered:\n%s", code, lost.Load(), out)
+	}
+	if got, ok := mock.AppDeployments("Lost_App", "Game"); !ok || len(got) != 1 || got[0] != "Origin_EU" {
+		t.Errorf("the app on the server: exists %t, deployments %v; want registered to Origin_EU only", ok, got)
 	}
 	if out, code := w.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 		t.Errorf("plan after the apply: exit %d, want 0 (empty)\n%s", code, out)
