@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -21,7 +23,7 @@ import (
 // (the terraform process that started the plugin: its process id and start time), read by the
 // checks of every other configuration of the same host and organization:
 //
-//	$TF_DATA_DIR/rockit-plan/<run>/<pid>-<n>.json   (TF_DATA_DIR defaults to .terraform)
+//	$TF_DATA_DIR/rockit-plan/<run>/<host and org hash>-<pid>-<n>.json   (TF_DATA_DIR defaults to .terraform)
 //
 // Each file is written to a temporary name and renamed, so readers never see half a file. A
 // file holds the host, the organization, the writer's process id, its last activity and the
@@ -46,7 +48,9 @@ type sharedEntry struct {
 
 // sharedBook is the file of one planBook.
 type sharedBook struct {
-	dir, file string
+	// prefix names the host and organization in file names (a hash), so that a check reads
+	// only the files of its own.
+	dir, prefix, file string
 
 	mu      sync.Mutex
 	entry   sharedEntry
@@ -69,7 +73,9 @@ func newSharedBook(c *client.Client) *sharedBook {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil
 	}
-	s := &sharedBook{dir: dir, file: fmt.Sprintf("%d-%d.json", os.Getpid(), sharedSeq.Add(1)),
+	sum := sha256.Sum256([]byte(host + "\x00" + org))
+	prefix := hex.EncodeToString(sum[:6]) + "-"
+	s := &sharedBook{dir: dir, prefix: prefix, file: fmt.Sprintf("%s%d-%d.json", prefix, os.Getpid(), sharedSeq.Add(1)),
 		entry: sharedEntry{Host: host, Org: org, PID: os.Getpid(), Creates: map[string][]string{}}}
 	if s.write(true) != nil {
 		return nil
@@ -133,7 +139,7 @@ func (s *sharedBook) siblings() []sharedEntry {
 	}
 	var out []sharedEntry
 	for _, n := range names {
-		if n.Name() == s.file || strings.HasPrefix(n.Name(), ".") || !strings.HasSuffix(n.Name(), ".json") {
+		if n.Name() == s.file || !strings.HasPrefix(n.Name(), s.prefix) || !strings.HasSuffix(n.Name(), ".json") {
 			continue
 		}
 		raw, err := os.ReadFile(filepath.Join(s.dir, n.Name()))

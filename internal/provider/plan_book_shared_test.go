@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
@@ -44,4 +45,51 @@ resource "rockit_machine_user" "ci" {
 			},
 		},
 	})
+}
+
+// Where a check cannot know (another provider configuration of the organization is still
+// planning after the wait), a missing name warns instead of failing; a name that configuration
+// plans passes; once it is quiet, a typo fails again. Not parallel: it shortens planWaitMax.
+func TestPlanChecks_siblingStillPlanningWarns(t *testing.T) {
+	ts := newTestServer(t)
+	pw := ts.SeedOrg("Busy_Org", "admin")
+	c := ts.orgClient(t, "Busy_Org", "admin", pw, "")
+	enablePlanChecks(c, true)
+	bookFor(c).quiet = 20 * time.Millisecond
+	sib := ts.orgClient(t, "Busy_Org", "admin", pw, "")
+	enablePlanChecks(sib, true)
+	if bookFor(c).shared == nil || bookFor(sib).shared == nil {
+		t.Fatal("no shared plan book")
+	}
+	old := planWaitMax
+	planWaitMax = 500 * time.Millisecond
+	t.Cleanup(func() { planWaitMax = old })
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // the other configuration keeps planning
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+				bookFor(sib).shared.note("", "")
+			}
+		}
+	}()
+	r := withClient(t, NewUserResource(), c)
+	d := modifyPlan(t, r, nil, testUser("ada", "Later"))
+	close(stop)
+	<-done
+	if d.HasError() || !strings.Contains(warningsText(d), `The role "Later" was not found`) ||
+		!strings.Contains(warningsText(d), "another provider configuration of this organization is still planning") {
+		t.Errorf("a role missing while another configuration plans: errors %q, warnings %q; want the warning only", errorsText(d), warningsText(d))
+	}
+	bookFor(sib).shared.note("role", "Later")
+	if d := modifyPlan(t, r, nil, testUser("bob", "Later")); d.HasError() || d.WarningsCount() > 0 {
+		t.Errorf("a role the other configuration plans: %v, want no diagnostics", d)
+	}
+	if got := errorsText(modifyPlan(t, r, nil, testUser("cid", "Latr"))); !strings.Contains(got, `No role "Latr"`) {
+		t.Errorf("a typo once the other configuration is quiet: errors %q, want No role \"Latr\"", got)
+	}
 }
