@@ -51,13 +51,14 @@ func TestEnvironmentSwitchedToAnotherOrganization(t *testing.T) {
 provider "rockit" {}
 
 resource "rockit_role" "deployers" {
-  name = "Deployers"
+  name        = "Deployers"
+  permissions = { apps = ["read"] }
 }
 
 resource "rockit_machine_user" "ci" {
+  roles    = [rockit_role.deployers.name]
   username = "ci"
   label    = "CI"
-  roles    = [rockit_role.deployers.name]
 }
 `)
 	if out, code := w.terraform(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {

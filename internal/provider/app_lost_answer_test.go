@@ -15,13 +15,7 @@ import (
 
 // protoWarnings joins the summaries and details of the warning diagnostics ("" for none).
 func protoWarnings(diags []*tfprotov6.Diagnostic) string {
-	msg := ""
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
-			msg += d.Summary + ": " + d.Detail + "\n"
-		}
-	}
-	return msg
+	return protoDiags(diags, tfprotov6.DiagnosticSeverityWarning)
 }
 
 // The lost answer of the app's POST: the app is read, proven this apply's, registered to EU

@@ -137,11 +137,7 @@ func TestProtoOwner_StateWithoutKeyIsUpgraded(t *testing.T) {
 // 0.3.0 state under Terraform 1.12+ carries an identity naming the organization: a provider
 // configuration of another organization is refused by it, before any request.
 func TestProtoOwner_StateWithoutKeyJudgedByIdentity(t *testing.T) {
-	ts := newTestServer(t)
-	p := protoOrgServer(t, ts, "Own_E")
-	created := p.protoCreate("rockit_role", map[string]any{"name": "Ro"})
-	q := protoOrgServer(t, ts, "Own_F")
-	ts.ResetRequests()
+	ts, created, q := roleUnderTwoOrgs(t, "Own_E", "Own_F")
 	resp, err := q.srv.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{
 		TypeName: "rockit_role", CurrentState: created.NewState, Private: withoutPrivateKey(t, created.Private, privateOwner),
 		CurrentIdentity: created.NewIdentity,
@@ -175,11 +171,7 @@ func withoutPrivateKey(t *testing.T, private []byte, key string) []byte {
 // The plan of an object in state checks the owner too, for plans whose Read did not run
 // (-refresh=false, a destroy): under another organization it fails before any request.
 func TestProtoOwner_PlanWithoutRefreshUnderAnotherOrganization(t *testing.T) {
-	ts := newTestServer(t)
-	p := protoOrgServer(t, ts, "Own_G")
-	created := p.protoCreate("rockit_role", map[string]any{"name": "Ro"})
-	q := protoOrgServer(t, ts, "Own_H")
-	ts.ResetRequests()
+	ts, created, q := roleUnderTwoOrgs(t, "Own_G", "Own_H")
 	typ := q.resourceType("rockit_role")
 	for _, tc := range []struct {
 		what   string
@@ -238,4 +230,15 @@ func TestProtoOwner_OrganizationRemembersItsHost(t *testing.T) {
 		!strings.Contains(errs, "now points at the host "+strings.TrimPrefix(other.URL, "http://")) {
 		t.Errorf("Read of the organization under another endpoint: errors %q, want both hosts", errs)
 	}
+}
+
+// roleUnderTwoOrgs creates the role Ro in the organization a and returns the mock (its request
+// log reset), the create's answer, and a provider server configured for the organization b.
+func roleUnderTwoOrgs(t *testing.T, a, b string) (*testServer, *tfprotov6.ApplyResourceChangeResponse, *protoServer) {
+	t.Helper()
+	ts := newTestServer(t)
+	created := protoOrgServer(t, ts, a).protoCreate("rockit_role", map[string]any{"name": "Ro"})
+	q := protoOrgServer(t, ts, b)
+	ts.ResetRequests()
+	return ts, created, q
 }
