@@ -129,3 +129,29 @@ func dialContext(d *net.Dialer) func(ctx context.Context, network, addr string) 
 		return d.DialContext(ctx, network, addr)
 	}
 }
+
+// Host returns the Client's endpoint normalised to name one ROCKIT Edge host: host (lower
+// case, without the scheme's default port) and base path, without the scheme, so that
+// `https://Edge.example.com:443/` and `https://edge.example.com` are the same host. "" when
+// the endpoint is not known (not configured, or unknown while planning).
+func (c *Client) Host() string {
+	if c == nil || c.base == nil {
+		return ""
+	}
+	return NormalizeHost(c.base)
+}
+
+// NormalizeHost is Host for a parsed endpoint.
+func NormalizeHost(u *url.URL) string {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return host + strings.TrimRight(u.EscapedPath(), "/")
+}

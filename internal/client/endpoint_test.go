@@ -83,3 +83,32 @@ func TestEndpointErrors_resolverSaysNoSuchHost(t *testing.T) {
 		t.Errorf("retried %d times (waits %v), want no retry", len(w), w)
 	}
 }
+
+// One host, however its endpoint is written, is one Host; another port, host or base path is
+// another (objects remember the Host they were created under).
+func TestNormalizeHost(t *testing.T) {
+	same := []string{"https://edge.example.com", "https://Edge.Example.com:443/", "http://edge.example.com:80", "https://EDGE.example.com/"}
+	for _, s := range same {
+		u, err := ParseEndpoint(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NormalizeHost(u); got != "edge.example.com" {
+			t.Errorf("NormalizeHost(%q) = %q, want edge.example.com", s, got)
+		}
+	}
+	for s, want := range map[string]string{
+		"https://edge.example.com:8443":  "edge.example.com:8443",
+		"https://other.example.com":      "other.example.com",
+		"https://proxy.example.com/edge": "proxy.example.com/edge",
+		"http://[::1]:8080/":             "[::1]:8080",
+	} {
+		u, err := ParseEndpoint(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NormalizeHost(u); got != want {
+			t.Errorf("NormalizeHost(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -46,18 +46,6 @@ func startExport(ctx context.Context, t *testing.T) (plugins, export string, moc
 	return plugins, export, mock, url, pw
 }
 
-// writesOf lists the writes the mock received since its last reset ("PATCH /be/v1/..."), the
-// login and the auth token left out.
-func writesOf(mock *mockserver.Server) []string {
-	var writes []string
-	for _, r := range mock.Requests() {
-		if r.Method != "GET" && r.Path != "/be/v1/login" && r.Path != "/be/v1/auth" {
-			writes = append(writes, r.Method+" "+r.Path)
-		}
-	}
-	return writes
-}
-
 // rockit-export against a seeded organization, then the terraform CLI on what it wrote: the
 // plan imports every object and adds or destroys nothing, the apply imports them, and the
 // re-plan is empty. This is the path for Terraform < 1.14, which has no `terraform query`.
@@ -85,7 +73,7 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	if out, code := run(export, "-out", filepath.Join(work, "main.tf")); code != 0 {
 		t.Fatalf("rockit-export failed (%d):\n%s", code, out)
 	}
-	if writes := writesOf(mock); len(writes) != 0 {
+	if writes := writesOf(mock.Requests()); len(writes) != 0 {
 		t.Errorf("the export wrote: %v", writes)
 	}
 	generated, err := os.ReadFile(filepath.Join(work, "main.tf"))
@@ -125,7 +113,7 @@ func TestExportThenImportWithRealPluginProcess(t *testing.T) {
 	if out, code := terraform("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("apply failed (%d):\n%s", code, out)
 	}
-	if writes := writesOf(mock); len(writes) != 1 || writes[0] != "PATCH /be/v1/deployments" {
+	if writes := writesOf(mock.Requests()); len(writes) != 1 || writes[0] != "PATCH /be/v1/deployments" {
 		t.Errorf("the apply wrote %v, want only the deployment's secret (PATCH /be/v1/deployments)", writes)
 	}
 	if secret, _, _ := mock.DeploymentSecrets(org, "Origin[EU]"); secret != "the-origin-secret" {
@@ -308,7 +296,7 @@ func importEach(ctx context.Context, t *testing.T, w *workDir, mock *mockserver.
 		if changes[p.name] == 1 {
 			want = "[PATCH /be/v1/deployments]"
 		}
-		if writes := writesOf(mock); fmt.Sprint(writes) != want {
+		if writes := writesOf(mock.Requests()); fmt.Sprint(writes) != want {
 			t.Errorf("the apply of the part %q wrote %v, want %s", p.name, writes, want)
 		}
 		if out, code := pw.terraform(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {

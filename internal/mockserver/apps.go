@@ -161,6 +161,18 @@ func (s *Server) AppExists(orgName, name string) bool {
 	return o != nil && o.apps[name] != nil
 }
 
+// AppDeployments returns the deployments the app is registered to (none: all deployments) and
+// whether the app exists.
+func (s *Server) AppDeployments(orgName, name string) ([]string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgs[orgName]
+	if o == nil || o.apps[name] == nil {
+		return nil, false
+	}
+	return append([]string{}, o.apps[name].Deployments...), true
+}
+
 // SeedApp creates an app without a request, as if it had iCurBuild builds of sizeBytes.
 func (s *Server) SeedApp(orgName, name, label string, iCurBuild int, sizeBytes int64, deployments ...string) {
 	s.mu.Lock()

@@ -184,6 +184,9 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 // none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
+	if !planOwnedHere(ctx, req, resp, r.client, appKey, "rockit_app") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
 	checkAppPlan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() {
@@ -223,6 +226,7 @@ func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 }
 
 func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ownerAtCreate(ctx, resp, r.client, appKey)
 	var plan appResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -235,8 +239,23 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 		return
 	}
 	a, err := r.client.CreateApp(ctx, appToAPI(plan))
+	lost := err
+	if client.OutcomeUnknown(err) {
+		a, err = r.settleLostCreate(ctx, req, resp, plan, err)
+		if a == nil && err == nil {
+			return
+		}
+	}
 	if err != nil {
 		if keepMaybeCreated(ctx, req, resp, "rockit_app", "app", plan.Name.ValueString(), err) {
+			if len(want) == 0 {
+				return
+			}
+			resp.Diagnostics.AddError("The app may be published to all deployments", fmt.Sprintf(
+				"The answer to creating the app %q was lost, and reading it to prove it this apply's could not be "+
+					"finished either. If it was created, it is registered to no deployment, which the API reads as ALL "+
+					"deployments of the organization, until the next plan settles it. Upload no build to it until then.",
+				plan.Name.ValueString()))
 			return
 		}
 		addCreateError(&resp.Diagnostics, "rockit_app", "app", "name", plan.Name.ValueString(), "in the organization", err)
@@ -257,10 +276,52 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 		}
 		a = updated
 	}
+	if lost != nil {
+		what := "It is published to all deployments, as configured (no deployments)."
+		if len(want) > 0 {
+			what = "It was then registered to " + strings.Join(want, ", ") + ", as configured."
+		}
+		resp.Diagnostics.AddWarning("The app's create answer was lost; the app was proven and kept", fmt.Sprintf(
+			"The answer to creating the app %q was lost (%s). The app was read right away: it was created after the "+
+				"request left and equals the request, so it is this apply's. %s", a.Name, lost, what))
+	}
 	resp.Diagnostics.Append(appFromAPI(ctx, a, &plan.appModel)...)
 	plan.ID = types.StringValue(a.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
+}
+
+// settleLostCreate runs when the answer to the app's POST was lost (err: unknown outcome). A
+// new app is registered to no deployment, which the API reads as all of them, so the app is
+// proven in this apply instead of being left to a later one: read, and judged by the proof of
+// adoption (client.ProveLostCreate), under FollowUp like the registration, so a Ctrl-C during
+// the create does not stop it. It returns the app to go on with (proven ours: the caller
+// registers it), or err (the proof could not be finished: the caller keeps it as maybe
+// created), or neither when it has answered the create itself (absent, or someone else's).
+func (r *appResource) settleLostCreate(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse,
+	plan appResourceModel, err error,
+) (*client.App, error) {
+	name := plan.Name.ValueString()
+	fctx, release := r.client.FollowUp(ctx)
+	defer release()
+	var got client.App
+	verdict, reason, perr := r.client.ProveLostCreate(fctx, err, appToAPI(plan), &got)
+	switch {
+	case perr != nil:
+		return nil, perr
+	case verdict == client.CreateAbsent:
+		resp.Diagnostics.AddError("The app was not created", fmt.Sprintf(
+			"%s\n\nThe answer to creating the app %q was lost. The app was read right away and does not exist, so "+
+				"nothing was created and nothing is published. Apply again to create it.", err, name))
+		return nil, nil
+	case verdict == client.CreateNotOurs:
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "App already exists", fmt.Sprintf(
+			"%s\n\nThe answer to creating the app %q was lost. An app of that name exists, but it is not this apply's: "+
+				"%s. It was left as it is (not registered, not deleted). To manage it with Terraform, import it:\n\n%s",
+			err, name, reason, importBlock("rockit_app", name)))
+		return nil, nil
+	}
+	return &got, nil
 }
 
 // checkDeploymentsExist reads each named deployment before an app is created; it reports
@@ -320,7 +381,8 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, appKey, "rockit_app", state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, state.Name.ValueString()) {
 		return
 	}
 	a, err := r.client.ReadApp(ctx, state.Name.ValueString())

@@ -281,6 +281,9 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 // checks (plan_checks.go).
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
+	if !planOwnedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment")
 	checkDeploymentTarget(ctx, r.client, req, resp)
 }
@@ -304,6 +307,7 @@ func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.Va
 }
 
 func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ownerAtCreate(ctx, resp, r.client, deploymentKey)
 	var plan deploymentResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -333,7 +337,8 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if settleUnknownCreate(ctx, req, resp, deploymentKey, "rockit_deployment", r.client, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment", state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, deploymentKey, "rockit_deployment", r.client, state.Name.ValueString()) {
 		return
 	}
 	d, err := r.client.ReadDeployment(ctx, state.Name.ValueString())

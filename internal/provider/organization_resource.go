@@ -169,6 +169,9 @@ var organizationCreateOnly = []string{"admin_email", "admin_username", "public_k
 // (create, destroy, replace), and plans admin_initial_password as null when public_key_pem
 // encrypts it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !planOwnedHere(ctx, req, resp, r.client, organizationKey, "rockit_organization") {
+		return
+	}
 	if req.State.Raw.IsNull() {
 		// A create, or the new object of a replacement (also of a tainted organization).
 		checkProviderServes(r.client, client.ScopeAdmin, "rockit_organization", &resp.Diagnostics)
@@ -252,6 +255,7 @@ func (r *organizationResource) planEncryptedPassword(ctx context.Context, req re
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ownerAtCreate(ctx, resp, r.client, organizationKey)
 	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -324,6 +328,9 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !ownedHere(ctx, req, resp, r.client, organizationKey, "rockit_organization", state.Name.ValueString()) {
 		return
 	}
 	noteInState(r.client, state.Name)

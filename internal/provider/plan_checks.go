@@ -53,7 +53,7 @@ var (
 func enablePlanChecks(c *client.Client, on bool) {
 	if on {
 		planBooks.Store(c, &planBook{c: c, quiet: planQuiet, creates: map[string]map[string]bool{},
-			holders: map[string]map[string]plannedRefs{}, lists: map[string]*listOnce{}})
+			holders: map[string]map[string]plannedRefs{}, lists: map[string]*listOnce{}, shared: newSharedBook(c)})
 	}
 }
 
@@ -76,6 +76,9 @@ type planBook struct {
 	creates map[string]map[string]bool        // "role" -> names a resource of this walk plans to create
 	holders map[string]map[string]plannedRefs // "user" -> username -> what it is planned to hold
 	lists   map[string]*listOnce              // "roles" -> the list, read once
+	// shared is this configuration's file in the run's shared plan book (plan_book_shared.go),
+	// nil when there is none.
+	shared *sharedBook
 }
 
 // plannedRefs is what a holder (user, app) of this walk is planned to reference; gone: it is
@@ -106,7 +109,10 @@ func (b *planBook) list(kind string, read func(*listOnce) error) (*listOnce, err
 	return l, l.err
 }
 
-func (b *planBook) touch() { b.last = time.Now() }
+func (b *planBook) touch() {
+	b.last = time.Now()
+	b.shared.note("", "")
+}
 
 // unchanged notes a ModifyPlan of an object the plan leaves as it is, which needs no check: it
 // creates and deletes no name, and a holder left out of the book counts as still holding what
@@ -126,6 +132,7 @@ func (b *planBook) settle(ctx context.Context, done func() bool) {
 		b.mu.Lock()
 		left := b.quiet - time.Since(b.last)
 		b.mu.Unlock()
+		left = max(left, siblingsQuietIn(b.shared.siblings(), b.quiet))
 		if left <= 0 || time.Now().After(deadline) {
 			return
 		}
@@ -243,6 +250,7 @@ func checkTarget(ctx context.Context, c *client.Client, k refKind, req resource.
 			b.creates[k.target] = map[string]bool{}
 		}
 		b.creates[k.target][planned.ValueString()] = true
+		b.shared.note(k.target, planned.ValueString())
 	}
 	b.mu.Unlock()
 	if !known(prior) || planned.Equal(prior) || planned.IsUnknown() {
@@ -364,7 +372,17 @@ func checkHolder(ctx context.Context, c *client.Client, k refKind, key string, r
 		literal[n] = false
 	}
 	ref := fmt.Sprintf("`%s.<name>.name`", k.targetType)
+	// Another provider configuration of this organization that is still planning may plan the
+	// name yet: the check cannot know, so it warns instead of failing a valid configuration.
+	busy := b.shared != nil && siblingsQuietIn(b.shared.siblings(), b.quiet) > 0
 	for _, n := range absent {
+		if !literal[n] && busy {
+			resp.Diagnostics.AddAttributeWarning(path.Root(k.attr), fmt.Sprintf("The %s %q was not found", k.target, n),
+				fmt.Sprintf("The %s %q does not exist in the organization and no %s planned so far creates it, but another "+
+					"provider configuration of this organization is still planning in this run, so it may create it. If not, "+
+					"the apply fails on it. If this configuration creates it, reference it as %s.", k.target, n, k.targetType, ref))
+			continue
+		}
 		if literal[n] {
 			resp.Diagnostics.AddAttributeWarning(path.Root(k.attr), fmt.Sprintf("The %s %q is named with a literal string", k.target, n),
 				fmt.Sprintf("The %s %q does not exist yet: a %s of this configuration creates it, but a literal name does not tell "+
@@ -389,13 +407,18 @@ func builtInOf(k refKind) []string {
 	return []string{k.builtIn}
 }
 
-// missing are the names this walk does not plan to create.
+// missing are the names this walk does not plan to create, under this provider configuration
+// or another one of the same host and organization in this run (the shared plan book).
 func (b *planBook) missing(k refKind, names []string) []string {
+	var others map[string]bool
+	if b.shared != nil {
+		others = plannedBySiblings(b.shared.siblings(), k.target)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []string
 	for _, n := range names {
-		if !b.creates[k.target][n] {
+		if !b.creates[k.target][n] && !others[n] {
 			out = append(out, n)
 		}
 	}

@@ -232,9 +232,14 @@ func protoNoErrors(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
 
 // protoErrors joins the summaries and details of the error diagnostics ("" for none).
 func protoErrors(diags []*tfprotov6.Diagnostic) string {
+	return protoDiags(diags, tfprotov6.DiagnosticSeverityError)
+}
+
+// protoDiags joins the summaries and details of the diagnostics of one severity.
+func protoDiags(diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity) string {
 	msg := ""
 	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
+		if d.Severity == severity {
 			msg += d.Summary + ": " + d.Detail + "\n"
 		}
 	}

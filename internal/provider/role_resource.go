@@ -113,11 +113,15 @@ func (r *roleResource) Configure(_ context.Context, req resource.ConfigureReques
 // checks (plan_checks.go).
 func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_role", &resp.Diagnostics)
+	if !planOwnedHere(ctx, req, resp, r.client, roleKey, "rockit_role") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role")
 	checkRoleTarget(ctx, r.client, req, resp)
 }
 
 func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ownerAtCreate(ctx, resp, r.client, roleKey)
 	var plan roleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -143,7 +147,8 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if settleUnknownCreate(ctx, req, resp, roleKey, "rockit_role", r.client, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, roleKey, "rockit_role", state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, roleKey, "rockit_role", r.client, state.Name.ValueString()) {
 		return
 	}
 	ro, err := r.client.ReadRole(ctx, state.Name.ValueString())

@@ -66,13 +66,26 @@ func TestProtoApp_StopDuringCreateUndoesAFailedRegistration(t *testing.T) {
 func createAppStoppedDuringPost(t *testing.T, org string, answer func(w http.ResponseWriter, r *http.Request) bool,
 ) (*testServer, *protoServer, context.Context, *tfprotov6.ApplyResourceChangeResponse) {
 	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
-	t.Cleanup(stop)
+	return createAppWith(t, org, true, answer, nil)
+}
+
+// createAppWith is createAppStoppedDuringPost with the stop optional (stop) and, when lose is
+// not nil, the answers lose picks dropped after the mock acted (losingAnswers). The provider
+// has max_retries = 0.
+func createAppWith(t *testing.T, org string, stop bool, answer func(w http.ResponseWriter, r *http.Request) bool,
+	lose func(r *http.Request, status int) bool,
+) (*testServer, *protoServer, context.Context, *tfprotov6.ApplyResourceChangeResponse) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	var once sync.Once
 	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
+		if lose != nil {
+			mock = losingAnswers(mock, lose)
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps" {
-				once.Do(stop) // Ctrl-C while the server creates the app
+			if stop && r.Method == http.MethodPost && r.URL.Path == "/be/v1/apps" {
+				once.Do(cancel) // Ctrl-C while the server creates the app
 			}
 			if answer != nil && answer(w, r) {
 				return
@@ -82,5 +95,6 @@ func createAppStoppedDuringPost(t *testing.T, org string, answer func(w http.Res
 	})
 	p := protoOrgServer(t, ts, org)
 	ts.SeedDeployment(org, "EU")
+	ts.SeedDeployment(org, "US")
 	return ts, p, ctx, p.protoCreateUnder(ctx, "rockit_app", map[string]any{"name": "Game", "label": "Game", "deployments": []any{"EU"}})
 }

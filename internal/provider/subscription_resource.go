@@ -152,11 +152,15 @@ func (r *subscriptionResource) Configure(_ context.Context, req resource.Configu
 // secret (clear or encrypted) of a new subscription; a replacement is planned as a new one.
 func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_subscription", &resp.Diagnostics)
+	if !planOwnedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription") {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription")
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{clear: "secret", encrypted: "secret_encrypted"}, r.secretsKey)
 }
 
 func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ownerAtCreate(ctx, resp, r.client, subscriptionKey)
 	var plan subscriptionResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -194,7 +198,8 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if settleUnknownCreate(ctx, req, resp, subscriptionKey, "rockit_subscription", r.client, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription", state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, subscriptionKey, "rockit_subscription", r.client, state.Name.ValueString()) {
 		return
 	}
 	sub, err := r.client.GetSubscription(ctx, state.Name.ValueString())

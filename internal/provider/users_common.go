@@ -201,12 +201,16 @@ func (r *userResource[M]) Configure(_ context.Context, req resource.ConfigureReq
 // checks the roles (plan_checks.go).
 func (r *userResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, r.kind.typeName, &resp.Diagnostics)
+	if !planOwnedHere(ctx, req, resp, r.client, r.kind.key, r.kind.typeName) {
+		return
+	}
 	checkNameTaken(ctx, req, resp, r.client, r.kind.key, r.kind.typeName)
 	planIssuedSecret(ctx, req, resp, r.kind.secret, r.secretsKey)
 	checkUserRoles(ctx, r.client, req, resp)
 }
 
 func (r *userResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ownerAtCreate(ctx, resp, r.client, r.kind.key)
 	k := r.kind
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -245,7 +249,8 @@ func (r *userResource[M]) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	username := k.fields(&state).username.ValueString()
-	if settleUnknownCreate(ctx, req, resp, k.key, k.typeName, r.client, username) {
+	if !ownedHere(ctx, req, resp, r.client, k.key, k.typeName, username) ||
+		settleUnknownCreate(ctx, req, resp, k.key, k.typeName, r.client, username) {
 		return
 	}
 	u, ok := readUser(ctx, r.client, k.key, username, k.apiType, resp)

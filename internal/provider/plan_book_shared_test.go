@@ -1,0 +1,95 @@
+package provider
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// Issue 27 item 6: a role planned under one provider configuration and referenced under another
+// of the same organization plans and applies (the shared plan book); a typo still fails. The
+// second configuration is a second provider name only because of the in-process harness
+// (twoProviderFactories): each is its own provider server and Client, as two aliases are two
+// plugin processes under the CLI (internal/e2e has that case).
+func TestAccPlanChecks_roleOfAnotherProviderConfiguration(t *testing.T) {
+	ts := newTestServer(t)
+	p := ts.orgProvider(t, "Two_Conf")
+	second := strings.Replace(p, `provider "rockit"`, `provider "rockitb"`, 1)
+	cfg := func(roles string) string {
+		return p + second + `
+resource "rockit_role" "deployers" {
+  name = "Deployers"
+}
+
+resource "rockit_machine_user" "ci" {
+  provider = rockitb
+  username = "ci_two"
+  label    = "CI"
+  roles    = ` + roles + `
+}
+`
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: twoProviderFactories("rockitb"),
+		Steps: []tfresource.TestStep{
+			{
+				Config:      cfg(`["Deployrs"]`),
+				ExpectError: regexp.MustCompile(`No role "Deployrs"`),
+			},
+			{
+				Config: cfg(`[rockit_role.deployers.name]`),
+				Check:  tfresource.TestCheckResourceAttr("rockit_machine_user.ci", "roles.0", "Deployers"),
+			},
+		},
+	})
+}
+
+// Where a check cannot know (another provider configuration of the organization is still
+// planning after the wait), a missing name warns instead of failing; a name that configuration
+// plans passes; once it is quiet, a typo fails again. Not parallel: it shortens planWaitMax.
+func TestPlanChecks_siblingStillPlanningWarns(t *testing.T) {
+	ts := newTestServer(t)
+	pw := ts.SeedOrg("Busy_Org", "admin")
+	c := ts.orgClient(t, "Busy_Org", "admin", pw, "")
+	enablePlanChecks(c, true)
+	bookFor(c).quiet = 20 * time.Millisecond
+	sib := ts.orgClient(t, "Busy_Org", "admin", pw, "")
+	enablePlanChecks(sib, true)
+	if bookFor(c).shared == nil || bookFor(sib).shared == nil {
+		t.Fatal("no shared plan book")
+	}
+	old := planWaitMax
+	planWaitMax = 500 * time.Millisecond
+	t.Cleanup(func() { planWaitMax = old })
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // the other configuration keeps planning
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+				bookFor(sib).shared.note("", "")
+			}
+		}
+	}()
+	r := withClient(t, NewUserResource(), c)
+	d := modifyPlan(t, r, nil, testUser("ada", "Later"))
+	close(stop)
+	<-done
+	if d.HasError() || !strings.Contains(warningsText(d), `The role "Later" was not found`) ||
+		!strings.Contains(warningsText(d), "another provider configuration of this organization is still planning") {
+		t.Errorf("a role missing while another configuration plans: errors %q, warnings %q; want the warning only", errorsText(d), warningsText(d))
+	}
+	bookFor(sib).shared.note("role", "Later")
+	if d := modifyPlan(t, r, nil, testUser("bob", "Later")); d.HasError() || d.WarningsCount() > 0 {
+		t.Errorf("a role the other configuration plans: %v, want no diagnostics", d)
+	}
+	if got := errorsText(modifyPlan(t, r, nil, testUser("cid", "Latr"))); !strings.Contains(got, `No role "Latr"`) {
+		t.Errorf("a typo once the other configuration is quiet: errors %q, want No role \"Latr\"", got)
+	}
+}
