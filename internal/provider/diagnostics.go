@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -23,6 +25,11 @@ var credentialSettings = map[client.Credential]string{
 // addClientError turns a client error into a diagnostic whose detail tells the user what to do.
 // summary says what failed, e.g. "Error creating organization".
 func addClientError(diags *diag.Diagnostics, summary string, err error) {
+	if interrupted(err) {
+		s, d := interruptedDiag(summary, err)
+		diags.AddError(s, d)
+		return
+	}
 	var missing *client.MissingCredentialError
 	if errors.As(err, &missing) {
 		if missing.Pending {
@@ -133,4 +140,34 @@ func credentialsLost(diags *diag.Diagnostics, typ, secretAttr, rotation string, 
 func isRetryError(err error) bool {
 	var re *client.RequestError
 	return errors.As(err, &re)
+}
+
+// interrupted reports whether err is an operation that Terraform's stop (Ctrl-C) ended with
+// nothing changed on the server: its request never left (client.NotSent), or it was cancelled
+// before an attempt that may have acted (else client.OutcomeUnknown holds, and the caller
+// keeps the object with its evidence).
+func interrupted(err error) bool {
+	return client.NotSent(err) || (errors.Is(err, context.Canceled) && !client.OutcomeUnknown(err))
+}
+
+// notDone says, per verb of an error summary ("Error creating role"), what became of the object
+// when nothing reached the server.
+var notDone = map[string]string{
+	"creating": "was not created", "updating": "was not changed", "deleting": "was not deleted",
+	"reading": "was not read", "importing": "was not imported",
+}
+
+// interruptedDiag is the error of an operation that Terraform's stop ended before anything
+// reached the server: the summary says it was interrupted, the detail leads with what state the
+// object is in and the one step that finishes it. summary is the caller's "Error <verb> <kind>".
+func interruptedDiag(summary string, err error) (string, string) {
+	verb, kind, ok := strings.Cut(strings.TrimPrefix(summary, "Error "), " ")
+	state, known := notDone[verb]
+	if !ok || !known || !strings.HasPrefix(summary, "Error ") {
+		return summary + ": interrupted", fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) before the request "+
+			"was sent: nothing changed on the ROCKIT Edge host. Run the command again to finish it.\n\n%s.", err)
+	}
+	return "Interrupted before " + verb + " " + kind, fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) before "+
+		"the request was sent, so the %s %s: nothing changed on the ROCKIT Edge host, and the state is as before. Run the "+
+		"command again to finish it.\n\n%s.", kind, state, err)
 }
