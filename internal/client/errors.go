@@ -92,6 +92,10 @@ type MissingCredentialError struct {
 	Pending bool
 	// Hint says why the secret is missing when the caller knows (Config.SecretHint).
 	Hint string
+	// Endpoint (the base URL as the client parsed it, "" when it is missing), OrgName and
+	// Username are what the configuration does name, so that a message can tell which
+	// organization and user the missing secret is for.
+	Endpoint, OrgName, Username string
 }
 
 func (e *MissingCredentialError) Error() string {
@@ -158,14 +162,25 @@ func (c *Client) missing(purpose string, absent ...Credential) error {
 			final = append(final, a)
 		}
 	}
+	var m *MissingCredentialError
 	if len(final) > 0 {
-		m := &MissingCredentialError{Credential: final[0], Missing: final, Purpose: purpose}
+		m = &MissingCredentialError{Credential: final[0], Missing: final, Purpose: purpose}
 		if slices.Contains(final, CredentialSecret) {
 			m.Hint = c.cfg.SecretHint
 		}
-		return m
+	} else {
+		m = &MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true}
 	}
-	return &MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true}
+	m.Endpoint, m.OrgName, m.Username = c.Endpoint(), c.cfg.OrgName, c.cfg.Username
+	return m
+}
+
+// Endpoint is the base URL of the host as the client parsed it ("" when none is configured).
+func (c *Client) Endpoint() string {
+	if c.base == nil {
+		return ""
+	}
+	return c.base.String()
 }
 
 func (c *Client) isPending(cred Credential) bool {

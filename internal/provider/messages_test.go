@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/client"
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
 )
 
 // oneError returns the only error diagnostic, failing the test when there is not exactly one.
@@ -29,8 +32,7 @@ func oneError(t *testing.T, diags []*tfprotov6.Diagnostic) *tfprotov6.Diagnostic
 	return errs[0]
 }
 
-// checkMessage asserts the first paragraph of a detail, its length in lines (as Terraform
-// prints it: one line per paragraph line, wrapped text counted by its newlines) and that none of
+// checkMessage asserts the first paragraph of a detail, its length in lines (printedLines) and that none of
 // the paragraphs that do not apply is there.
 func checkMessage(t *testing.T, detail, lead string, maxLines int, absent ...string) {
 	t.Helper()
@@ -38,7 +40,7 @@ func checkMessage(t *testing.T, detail, lead string, maxLines int, absent ...str
 	if first != lead {
 		t.Errorf("detail leads with\n%s\nwant\n%s\n(whole detail:\n%s)", first, lead, detail)
 	}
-	if n := strings.Count(detail, "\n") + 1; n > maxLines {
+	if n := printedLines(detail); n > maxLines {
 		t.Errorf("detail has %d lines, want at most %d:\n%s", n, maxLines, detail)
 	}
 	for _, a := range absent {
@@ -70,7 +72,7 @@ func TestProtoRole_InterruptedBeforeSendingSaysNothingWasCreated(t *testing.T) {
 	}
 	checkMessage(t, d.Detail, "Terraform was interrupted (Ctrl-C or a stop signal) before the request was sent, so the role "+
 		"was not created: nothing changed on the ROCKIT Edge host, and the state is as before. Run the command again to finish it.",
-		3, "context canceled", "request_timeout", "max_retries", "may have been created")
+		6, "context canceled", "request_timeout", "max_retries", "may have been created")
 	if !strings.Contains(d.Detail, "POST /be/v1/roles: not sent") {
 		t.Errorf("detail does not name the request that was not sent:\n%s", d.Detail)
 	}
@@ -80,4 +82,107 @@ func TestProtoRole_InterruptedBeforeSendingSaysNothingWasCreated(t *testing.T) {
 	if posts := ts.requestsMatching(http.MethodPost, "/be/v1/roles"); len(posts) != 1 {
 		t.Errorf("role POSTs = %s, want only the first role's", describeRequests(posts))
 	}
+}
+
+// printedLines counts the lines of a detail as Terraform prints it in a terminal of 100
+// columns: every line of the text, long ones wrapped.
+func printedLines(detail string) int {
+	n := 0
+	for _, line := range strings.Split(detail, "\n") {
+		n += max(1, (len(line)+99)/100)
+	}
+	return n
+}
+
+// On a host that sends invitations, the bootstrap alias's error names the invitation it was
+// answered with, and only that: the organization, the administrator and where the invitation
+// went, that the organization is kept and nothing was sent, and the one step. Not the
+// public_key_pem and machine-user causes, not "Nothing was changed" (it is printed during the
+// apply that created the organization). The organization's create runs in another provider
+// process than the alias's, as under Terraform: two provider servers here.
+func TestProtoBootstrap_invitationMessageNamesOnlyTheInvitation(t *testing.T) {
+	ts := newTestServer(t, func(o *mockserver.Options) { o.OrgInvitations = true })
+	admin := protoNewServer(t, map[string]any{"endpoint": ts.URL, "admin_token": testAdminToken, "max_retries": int64(0)})
+	admin.protoCreate("rockit_organization", map[string]any{"name": "Msg_Invited", "admin_email": "ops@example.com"})
+
+	alias := protoNewServer(t, map[string]any{"endpoint": ts.URL, "org_name": "Msg_Invited", "username": "admin", "max_retries": int64(0)})
+	d := oneError(t, alias.protoPlanDiags("rockit_role", map[string]any{"name": "Release"}))
+	if d.Summary != "Provider configuration cannot manage rockit_role" {
+		t.Errorf("summary = %q", d.Summary)
+	}
+	checkMessage(t, d.Detail, `The host created the organization "Msg_Invited" with an invitation instead of an initial password: `+
+		`its first administrator "admin" has no password until they accept the invitation sent to ops@example.com, so `+
+		"`admin_initial_password` is null and this provider configuration cannot log in yet.",
+		9, "public_key_pem", "api_key", "Nothing was changed", "checked while planning", "ROCKIT_")
+	for _, want := range []string{"The organization exists and is kept in state; rockit_role was not created, and no request was sent",
+		"Once the administrator has accepted the invitation and set a password, pass it to this provider configuration"} {
+		if !strings.Contains(d.Detail, want) {
+			t.Errorf("detail does not say %q:\n%s", want, d.Detail)
+		}
+	}
+
+	// A data source behind the alias says the same.
+	d = oneError(t, alias.protoReadDataSourceDiags("rockit_roles", map[string]any{}))
+	checkMessage(t, d.Detail, `The host created the organization "Msg_Invited" with an invitation instead of an initial password: `+
+		`its first administrator "admin" has no password until they accept the invitation sent to ops@example.com, so `+
+		"`admin_initial_password` is null and this provider configuration cannot log in yet.", 9, "public_key_pem", "api_key")
+	if logins := ts.requestsMatching(http.MethodPost, "/be/v1/login"); len(logins) != 0 {
+		t.Errorf("the alias sent %s without a password", describeRequests(logins))
+	}
+}
+
+// Without a known cause, a missing secret is one sentence saying what to set and one paragraph
+// of the outputs that can be null; a secret from the environment that was not used (the
+// paragraph that matters) leads.
+func TestMissingSecretMessages(t *testing.T) {
+	m := &client.MissingCredentialError{Credential: client.CredentialSecret, Missing: []client.Credential{client.CredentialSecret},
+		Purpose: "requests inside an organization", Endpoint: "http://127.0.0.1:1", OrgName: "Msg_None", Username: "admin"}
+	set := "The provider configuration has no password or api_key. Set the provider attribute `password` (or ROCKIT_PASSWORD) for a " +
+		"backend user, or `api_key` (or ROCKIT_API_KEY) for a machine user; it is needed for requests inside an organization."
+	detail := missingDetail(m)
+	checkMessage(t, detail, set, 11, "Nothing was changed", "ROCKIT_ORG")
+	if !strings.HasSuffix(detail, "\n\n"+nullSecretCauses) || strings.Count(detail, "\n\n") != 1 {
+		t.Errorf("want the sentence and the one paragraph of causes:\n%s", detail)
+	}
+
+	m.Hint = "ROCKIT_PASSWORD is set in the environment but not used: the organization named by ROCKIT_ORG is another one."
+	detail = missingDetail(m)
+	checkMessage(t, detail, m.Hint, 14)
+	if !strings.Contains(detail, "\n\n"+set+"\n\n") {
+		t.Errorf("the hint does not come before what to set:\n%s", detail)
+	}
+
+	// Another credential missing: no paragraph about secrets fed from outputs.
+	m = &client.MissingCredentialError{Credential: client.CredentialOrgName, Missing: []client.Credential{client.CredentialOrgName},
+		Purpose: "requests inside an organization"}
+	detail = missingDetail(m)
+	checkMessage(t, detail, "The provider configuration has no org_name. Set the provider attribute `org_name` (or ROCKIT_ORG); "+
+		"it is needed for requests inside an organization.", 2)
+}
+
+// protoPlanDiags plans the creation of a resource from its configuration and returns the
+// plan's diagnostics.
+func (p *protoServer) protoPlanDiags(typeName string, config map[string]any) []*tfprotov6.Diagnostic {
+	p.t.Helper()
+	typ := p.resourceType(typeName)
+	cfg := protoDynamic(p.t, typ, config)
+	resp, err := p.srv.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, PriorState: protoDynamic(p.t, typ, nil), ProposedNewState: cfg, Config: cfg,
+	})
+	if err != nil {
+		p.t.Fatalf("PlanResourceChange: %v", err)
+	}
+	return resp.Diagnostics
+}
+
+// protoReadDataSourceDiags reads a data source and returns the read's diagnostics.
+func (p *protoServer) protoReadDataSourceDiags(typeName string, config map[string]any) []*tfprotov6.Diagnostic {
+	p.t.Helper()
+	resp, err := p.srv.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{
+		TypeName: typeName, Config: protoDynamic(p.t, p.schemas.DataSourceSchemas[typeName].ValueType(), config),
+	})
+	if err != nil {
+		p.t.Fatalf("ReadDataSource: %v", err)
+	}
+	return resp.Diagnostics
 }
