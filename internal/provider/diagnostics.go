@@ -61,9 +61,11 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 	case errors.As(err, &mismatch):
 		detail += "\n\nThe provider attribute `auth_scheme` (or " + envAuthScheme + ") selects the login flow; " +
 			"\"auto\" (the default) tells the generations apart by the login's answer."
+	case client.IsUnauthorized(err) && adminRequest(err):
+		detail += "\n\nThe ROCKIT Edge host did not accept the administrator token: check `admin_token` (or " + envAdminToken + ")."
 	case client.IsUnauthorized(err):
-		detail += "\n\nThe ROCKIT Edge host did not accept the credentials. Check `admin_token` (" + envAdminToken +
-			") for organizations, and `org_name`, `username` and `password` or `api_key` for everything inside an organization."
+		detail += "\n\nThe ROCKIT Edge host did not accept the credentials: check `org_name`, `username` and `password` or " +
+			"`api_key` (or " + envOrgName + ", " + envUsername + " and " + envPassword + " or " + envAPIKey + ")."
 	case client.IsForbidden(err):
 		detail += "\n\nThe user the provider acts as lacks a permission: grant it through one of its roles."
 	case isRetryError(err):
@@ -170,4 +172,11 @@ func interruptedDiag(summary string, err error) (string, string) {
 	return "Interrupted before " + verb + " " + kind, fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) before "+
 		"the request was sent, so the %s %s: nothing changed on the ROCKIT Edge host, and the state is as before. Run the "+
 		"command again to finish it.\n\n%s.", kind, state, err)
+}
+
+// adminRequest reports whether err answers a request of the organization endpoints, which the
+// administrator token authorizes (everything else uses the org-scoped credentials).
+func adminRequest(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && strings.HasPrefix(apiErr.Path, "/be/v1/orgs")
 }

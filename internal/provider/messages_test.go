@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
@@ -185,4 +186,25 @@ func (p *protoServer) protoReadDataSourceDiags(typeName string, config map[strin
 		p.t.Fatalf("ReadDataSource: %v", err)
 	}
 	return resp.Diagnostics
+}
+
+// A refused credential: the message names the credentials of the request that was refused, not
+// both kinds.
+func TestUnauthorizedMessageNamesOnlyItsCredentials(t *testing.T) {
+	for _, c := range []struct {
+		path, lead string
+		absent     []string
+	}{
+		{"/be/v1/orgs", "The ROCKIT Edge host did not accept the administrator token: check `admin_token` (or ROCKIT_ADMIN_TOKEN).",
+			[]string{"org_name", "password"}},
+		{"/be/v1/login", "The ROCKIT Edge host did not accept the credentials: check `org_name`, `username` and `password` or `api_key` " +
+			"(or ROCKIT_ORG, ROCKIT_USERNAME and ROCKIT_PASSWORD or ROCKIT_API_KEY).", []string{"admin_token"}},
+	} {
+		var diags diag.Diagnostics
+		addClientError(&diags, "Error creating role", &client.APIError{StatusCode: http.StatusUnauthorized, Method: http.MethodPost,
+			Path: c.path, Message: "unauthorized"})
+		detail := diags[0].Detail()
+		_, rest, _ := strings.Cut(detail, "\n\n")
+		checkMessage(t, rest, c.lead, 2, c.absent...)
+	}
 }
