@@ -41,7 +41,9 @@ func run(args []string) error {
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted; beyond it 429 with Retry-After (0 = unlimited)")
 	rateBurst := fs.Int("rate-burst", 0, "requests accepted at once under -rate-limit (0 = one second's worth)")
 	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs and PATCHes whose answer is dropped after the server acted (0 to 1)")
-	orgInvitations := fs.Bool("org-invitations", false, "invitation generation: an organization's create answers no initial password; the first administrator is invited by e-mail (and cannot log in here)")
+	orgInvitations := fs.Bool("org-invitations", false, "invitation generation: an organization's create answers no initial password; the first "+
+		"administrator is invited by e-mail and cannot log in until the invitation is accepted: "+
+		"curl -X POST <url>/_mock/orgs/<name>/accept-invitation answers the password the administrator set")
 	clockSkew := fs.Duration("clock-skew", 0, "shift the server's clock (negative allowed, e.g. -5s or 10m): every timestamp it writes and its Date header")
 	seed := fs.Int64("seed", 0, "seed of the fault injection, for repeatable runs (0 = random)")
 	verbose := fs.Bool("v", false, "log every request (method, path and query, status) to stderr")
