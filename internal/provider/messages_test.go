@@ -114,7 +114,7 @@ func TestProtoBootstrap_invitationMessageNamesOnlyTheInvitation(t *testing.T) {
 	checkMessage(t, d.Detail, `The host created the organization "Msg_Invited" with an invitation instead of an initial password: `+
 		`its first administrator "admin" has no password until they accept the invitation sent to ops@example.com, so `+
 		"`admin_initial_password` is null and this provider configuration cannot log in yet.",
-		9, "public_key_pem", "api_key", "Nothing was changed", "checked while planning", "ROCKIT_")
+		11, "public_key_pem", "api_key", "Nothing was changed", "checked while planning", "ROCKIT_")
 	for _, want := range []string{"The organization exists and is kept in state; rockit_role was not created, and no request was sent",
 		"Once the administrator has accepted the invitation and set a password, pass it to this provider configuration"} {
 		if !strings.Contains(d.Detail, want) {
@@ -126,7 +126,7 @@ func TestProtoBootstrap_invitationMessageNamesOnlyTheInvitation(t *testing.T) {
 	d = oneError(t, alias.protoReadDataSourceDiags("rockit_roles", map[string]any{}))
 	checkMessage(t, d.Detail, `The host created the organization "Msg_Invited" with an invitation instead of an initial password: `+
 		`its first administrator "admin" has no password until they accept the invitation sent to ops@example.com, so `+
-		"`admin_initial_password` is null and this provider configuration cannot log in yet.", 9, "public_key_pem", "api_key")
+		"`admin_initial_password` is null and this provider configuration cannot log in yet.", 11, "public_key_pem", "api_key")
 	if logins := ts.requestsMatching(http.MethodPost, "/be/v1/login"); len(logins) != 0 {
 		t.Errorf("the alias sent %s without a password", describeRequests(logins))
 	}

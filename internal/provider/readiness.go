@@ -115,7 +115,9 @@ func invitationDetail(rec invitationRecord, typeName string) string {
 		"null and this provider configuration cannot log in yet.\n\n"+
 		"The organization exists and is kept in state; %s, and no request was sent with this provider configuration.\n\n"+
 		"Once the administrator has accepted the invitation and set a password, pass it to this provider configuration "+
-		"(`password = var.<name>`, a sensitive variable) and apply again.", rec.Org, rec.Admin, to, what)
+		"(`password = var.<name>`, a sensitive variable) and apply again. (To destroy the organization before that, run "+
+		"`terraform destroy -refresh=false`: a plain destroy first refreshes what this provider configuration serves, "+
+		"which needs the password.)", rec.Org, rec.Admin, to, what)
 }
 
 // pendingDetail explains a data source read while its provider configuration's credentials are
