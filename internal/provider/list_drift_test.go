@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/rockitplay/terraform-provider-rockit/internal/client"
 )
@@ -119,4 +121,70 @@ func TestProtoUser_listDriftIsConfirmedByGET(t *testing.T) {
 	if n := gets()["b_cto"]; n != 1 {
 		t.Errorf("b_cto was read by GET %d times, want once (the confirmation)", n)
 	}
+}
+
+// The same through Terraform: with the list leaving titles out, the plan after the apply is
+// empty, only the users with a title are read again by GET (never the one whose list item
+// equals its state), and a title changed on the server still shows as a change.
+func TestAccUser_listDriftIsConfirmedByGET(t *testing.T) {
+	ts := newTestServerBehind(t, stripListTitles)
+	pw := ts.SeedOrg("Drift_Acc", "admin")
+	cfg := fmt.Sprintf(`
+provider "rockit" {
+  endpoint    = %q
+  org_name    = "Drift_Acc"
+  username    = "admin"
+  password    = %q
+  max_retries = 0
+}
+# a_first is refreshed first (the others depend on it): the shape check's sample, without title.
+resource "rockit_user" "a" {
+  username  = "a_first"
+  email     = "a@example.com"
+  firstname = "A"
+  surname   = "S"
+}
+resource "rockit_user" "b" {
+  username   = "b_cto"
+  email      = "b@example.com"
+  firstname  = "B"
+  surname    = "S"
+  title      = "CTO"
+  depends_on = [rockit_user.a]
+}
+resource "rockit_user" "d" {
+  username   = "d_plain"
+  email      = "d@example.com"
+  firstname  = "D"
+  surname    = "S"
+  depends_on = [rockit_user.a]
+}
+`, ts.URL, pw)
+	gets := func(name string) int { return len(ts.requestsMatching(http.MethodGet, "/be/v1/users/"+name)) }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{PreConfig: func() { ts.ResetRequests() }, Config: cfg, PlanOnly: true},
+			{
+				PreConfig: func() {
+					if gets("b_cto") == 0 || gets("d_plain") != 0 || gets("a_first") == 0 {
+						t.Errorf("single GETs during the empty plan: a_first %d, b_cto %d, d_plain %d; want the sample, b_cto's "+
+							"confirmation, and none of d_plain", gets("a_first"), gets("b_cto"), gets("d_plain"))
+					}
+					api, err := client.New(client.Config{Endpoint: ts.URL, OrgName: "Drift_Acc", Username: "admin", Password: pw})
+					if err != nil {
+						t.Fatal(err)
+					}
+					ceo := "CEO"
+					if _, err := api.UpdateUser(context.Background(), client.UpdateUserRequest{Username: "b_cto", Title: &ceo}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
 }
