@@ -163,15 +163,19 @@ var notDone = map[string]string{
 // reached the server: the summary says it was interrupted, the detail leads with what state the
 // object is in and the one step that finishes it. summary is the caller's "Error <verb> <kind>".
 func interruptedDiag(summary string, err error) (string, string) {
+	when := "before the request was sent"
+	if !client.NotSent(err) {
+		when = "before the request took effect" // a read cut off, or a retry never sent
+	}
 	verb, kind, ok := strings.Cut(strings.TrimPrefix(summary, "Error "), " ")
 	state, known := notDone[verb]
 	if !ok || !known || !strings.HasPrefix(summary, "Error ") {
-		return summary + ": interrupted", fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) before the request "+
-			"was sent: nothing changed on the ROCKIT Edge host. Run the command again to finish it.\n\n%s.", err)
+		return summary + ": interrupted", fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) %s: nothing "+
+			"changed on the ROCKIT Edge host. Run the command again to finish it.\n\n%s.", when, err)
 	}
-	return "Interrupted before " + verb + " " + kind, fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) before "+
-		"the request was sent, so the %s %s: nothing changed on the ROCKIT Edge host, and the state is as before. Run the "+
-		"command again to finish it.\n\n%s.", kind, state, err)
+	return "Interrupted before " + verb + " " + kind, fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) %s, "+
+		"so the %s %s: nothing changed on the ROCKIT Edge host, and the state is as before. Run the command again to "+
+		"finish it.\n\n%s.", when, kind, state, err)
 }
 
 // adminRequest reports whether err answers a request of the organization endpoints, which the
