@@ -41,18 +41,7 @@ provider "rockit" {
   username = rockit_organization.studio.admin_username
   password = ` + password + `
 }
-
-resource "rockit_role" "release" {
-  provider    = rockit.studio
-  name        = "Release"
-  permissions = { apps = ["read"] }
-}
-
-data "rockit_roles" "all" {
-  provider   = rockit.studio
-  depends_on = [rockit_organization.studio]
-}
-`
+` + studioInside
 }
 
 // The invitation path of the bootstrap guide, walked by hand against the mock as a person would

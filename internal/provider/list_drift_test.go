@@ -106,14 +106,7 @@ func TestProtoUser_listDriftIsConfirmedByGET(t *testing.T) {
 	}
 
 	// A real change: b_cto's title changed outside Terraform shows, after its GET confirms it.
-	api, err := client.New(client.Config{Endpoint: ts.URL, OrgName: "Drift_List", Username: "admin", Password: pw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ceo := "CEO"
-	if _, err := api.UpdateUser(context.Background(), client.UpdateUserRequest{Username: "b_cto", Title: &ceo}); err != nil {
-		t.Fatal(err)
-	}
+	setTitleOutOfBand(t, ts.URL, "Drift_List", pw, "b_cto", "CEO")
 	ts.ResetRequests()
 	if titles := refresh(); titles["b_cto"] != "CEO" || titles["c_cfo"] != "CFO" {
 		t.Errorf("after the title changed on the server, the refresh says b_cto %v, c_cfo %v; want CEO (drift shown) and CFO", titles["b_cto"], titles["c_cfo"])
@@ -172,14 +165,7 @@ resource "rockit_user" "d" {
 						t.Errorf("single GETs during the empty plan: a_first %d, b_cto %d, d_plain %d; want the sample, b_cto's "+
 							"confirmation, and none of d_plain", gets("a_first"), gets("b_cto"), gets("d_plain"))
 					}
-					api, err := client.New(client.Config{Endpoint: ts.URL, OrgName: "Drift_Acc", Username: "admin", Password: pw})
-					if err != nil {
-						t.Fatal(err)
-					}
-					ceo := "CEO"
-					if _, err := api.UpdateUser(context.Background(), client.UpdateUserRequest{Username: "b_cto", Title: &ceo}); err != nil {
-						t.Fatal(err)
-					}
+					setTitleOutOfBand(t, ts.URL, "Drift_Acc", pw, "b_cto", "CEO")
 				},
 				Config:             cfg,
 				PlanOnly:           true,
@@ -187,4 +173,17 @@ resource "rockit_user" "d" {
 			},
 		},
 	})
+}
+
+// setTitleOutOfBand changes a user's title as someone outside Terraform would, as the
+// administrator of org.
+func setTitleOutOfBand(t *testing.T, url, org, adminPassword, username, title string) {
+	t.Helper()
+	api, err := client.New(client.Config{Endpoint: url, OrgName: org, Username: "admin", Password: adminPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.UpdateUser(context.Background(), client.UpdateUserRequest{Username: username, Title: &title}); err != nil {
+		t.Fatal(err)
+	}
 }
