@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -308,6 +309,17 @@ type RequestError struct {
 	OutcomeUnknown bool
 	// Last is the last attempt's error.
 	Last error
+}
+
+// reasonStopped begins the Reason of a RequestError whose retries Terraform's stop cut short.
+const reasonStopped = "the operation was cancelled (Terraform is stopping)"
+
+// Stopped reports whether err ended because Terraform was stopping (Ctrl-C): a request not sent
+// (NotSent), retries cut short (a RequestError whose Reason says so), or a context cancelled in
+// flight. OutcomeUnknown tells whether what was sent may have acted.
+func Stopped(err error) bool {
+	var re *RequestError
+	return NotSent(err) || errors.As(err, &re) && strings.HasPrefix(re.Reason, reasonStopped) || errors.Is(err, context.Canceled)
 }
 
 func (e *RequestError) Error() string {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -149,7 +148,7 @@ func isRetryError(err error) bool {
 // before an attempt that may have acted (else client.OutcomeUnknown holds, and the caller
 // keeps the object with its evidence).
 func interrupted(err error) bool {
-	return client.NotSent(err) || (errors.Is(err, context.Canceled) && !client.OutcomeUnknown(err))
+	return client.Stopped(err) && !client.OutcomeUnknown(err)
 }
 
 // notDone says, per verb of an error summary ("Error creating role"), what became of the object

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -67,7 +66,7 @@ func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *res
 	}
 	tflog.Warn(ctx, kind+" may have been created; kept in state as tainted with the evidence to judge it", map[string]any{"name": name})
 	why := "the connection was lost, or no answer came within request_timeout"
-	if errors.Is(err, context.Canceled) {
+	if client.Stopped(err) || ctx.Err() != nil {
 		why = "Terraform was interrupted (Ctrl-C or a stop signal) before it came"
 	}
 	resp.Diagnostics.AddError(fmt.Sprintf("The %s %q may have been created", kind, name), fmt.Sprintf(

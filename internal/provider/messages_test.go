@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -206,5 +207,46 @@ func TestUnauthorizedMessageNamesOnlyItsCredentials(t *testing.T) {
 		detail := diags[0].Detail()
 		_, rest, _ := strings.Cut(detail, "\n\n")
 		checkMessage(t, rest, c.lead, 2, c.absent...)
+	}
+}
+
+// Ctrl-C while a create waits to retry after an answer that may have acted (a 503): the object
+// may exist, and the error names the interruption as the cause, not a lost connection or a
+// timeout. It is kept in state (tainted, with its evidence).
+func TestProtoRole_InterruptedRetryNamesTheStop(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var posts atomic.Int32
+	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/be/v1/roles" {
+				posts.Add(1)
+				stop() // Ctrl-C while the server answers 503
+				writeAPIError(w, http.StatusServiceUnavailable, "busy")
+				return
+			}
+			mock.ServeHTTP(w, r)
+		})
+	})
+	pw := ts.SeedOrg("Stop_Retry", "admin")
+	p := protoNewServer(t, map[string]any{
+		"endpoint": ts.URL, "org_name": "Stop_Retry", "username": "admin", "password": pw, "max_retries": int64(3),
+	})
+	resp := p.protoCreateUnder(ctx, "rockit_role", map[string]any{"name": "Retried"})
+	d := oneError(t, resp.Diagnostics)
+	if d.Summary != `The role "Retried" may have been created` {
+		t.Errorf("summary = %q", d.Summary)
+	}
+	for _, want := range []string{"no definite answer came back (Terraform was interrupted (Ctrl-C or a stop signal) before it came)",
+		"It is kept in state as tainted"} {
+		if !strings.Contains(d.Detail, want) {
+			t.Errorf("detail does not say %q:\n%s", want, d.Detail)
+		}
+	}
+	if strings.Contains(d.Detail, "connection was lost") || strings.Contains(d.Detail, "request_timeout") {
+		t.Errorf("detail names causes other than the stop:\n%s", d.Detail)
+	}
+	if n := posts.Load(); n != 1 {
+		t.Errorf("role POSTs = %d, want one: no retry after the stop", n)
 	}
 }
