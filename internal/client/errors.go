@@ -163,15 +163,18 @@ func (c *Client) missing(purpose string, absent ...Credential) error {
 			final = append(final, a)
 		}
 	}
-	var m *MissingCredentialError
 	if len(final) > 0 {
-		m = &MissingCredentialError{Credential: final[0], Missing: final, Purpose: purpose}
+		m := &MissingCredentialError{Credential: final[0], Missing: final, Purpose: purpose}
 		if slices.Contains(final, CredentialSecret) {
 			m.Hint = c.cfg.SecretHint
 		}
-	} else {
-		m = &MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true}
+		return c.named(m)
 	}
+	return c.named(&MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true})
+}
+
+// named fills in what the configuration does name: its endpoint, organization and user.
+func (c *Client) named(m *MissingCredentialError) *MissingCredentialError {
 	m.Endpoint, m.OrgName, m.Username = c.Endpoint(), c.cfg.OrgName, c.cfg.Username
 	return m
 }
