@@ -46,7 +46,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second accepted; beyond it 429 with Retry-After (0 = unlimited)")
 	rateBurst := fs.Int("rate-burst", 0, "requests accepted at once under -rate-limit (0 = one second's worth)")
 	loseResponses := fs.Float64("lose-responses", 0, "share of successful POSTs and PATCHes whose answer is dropped after the server acted (0 to 1)")
-	orgInvitations := fs.Bool("org-invitations", false, "invitation generation: an organization's create answers no initial password; the first administrator is invited by e-mail (and cannot log in here)")
+	orgInvitations := fs.Bool("org-invitations", false, "invitation generation: an organization's create answers no initial password; the first "+
+		"administrator is invited by e-mail and cannot log in until the invitation is accepted: "+
+		"curl -X POST <url>/_mock/orgs/<name>/accept-invitation answers the password the administrator set")
 	clockSkew := fs.Duration("clock-skew", 0, "shift the server's clock (negative allowed, e.g. -5s or 10m): every timestamp it writes and its Date header")
 	listsOmitOptional := fs.Bool("lists-omit-optional", false, "list items leave out created, updated, a user's title and a deployment's downloadAuth (single reads keep them)")
 	noTotal := fs.Bool("no-total", false, "list answers carry no total (clients page until an empty page)")

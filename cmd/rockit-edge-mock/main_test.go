@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +127,26 @@ func TestClockSkewFlag(t *testing.T) {
 	date, err := http.ParseTime(resp.Header.Get("Date"))
 	if off := time.Until(date); err != nil || off > -110*time.Minute || off < -130*time.Minute {
 		t.Errorf("Date %q is %v off, want about -2h", resp.Header.Get("Date"), off)
+	}
+}
+
+// `rockit-edge-mock -h` tells how to accept an invitation on an invitation host, so that a
+// person can finish the two-apply bootstrap of the guide by hand.
+func TestHelpSaysHowToAcceptAnInvitation(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = w
+	runErr := run(context.Background(), []string{"-h"}, io.Discard)
+	os.Stderr = stderr
+	_ = w.Close()
+	out, _ := io.ReadAll(r)
+	if !errors.Is(runErr, flag.ErrHelp) {
+		t.Errorf("run(-h) = %v, want flag.ErrHelp", runErr)
+	}
+	if !strings.Contains(string(out), "-org-invitations") || !strings.Contains(string(out), "curl -X POST <url>/_mock/orgs/<name>/accept-invitation") {
+		t.Errorf("-h does not say how to accept an invitation:\n%s", out)
 	}
 }

@@ -553,7 +553,12 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	granted := c.cfg.Now()
 	usedToken, adminScheme, err := c.authorize(ctx, req, r.auth)
 	if err != nil {
-		return nil, retryDecision{notSent: ctx.Err() != nil}, err
+		if ctx.Err() != nil {
+			// Stopped while waiting for a login: this request never left.
+			return nil, retryDecision{notSent: true}, &notSentError{method: r.method, path: r.path,
+				while: " while waiting for the login", cause: err}
+		}
+		return nil, retryDecision{}, err
 	}
 	if c.cfg.Now().Sub(granted) > authorizeWaitSlack {
 		// The credentials took a while (a login or token renewal, perhaps another request's):
@@ -682,7 +687,7 @@ func (c *Client) waitLimiter(ctx context.Context, r request) error {
 			"in the second before it, and speeds up again while no 429 comes", fields)
 	}
 	if err != nil {
-		return fmt.Errorf("%s %s: waiting for the rate limit: %w", r.method, r.path, err)
+		return &notSentError{method: r.method, path: r.path, while: " while waiting for the rate limit", cause: err}
 	}
 	return nil
 }
@@ -825,11 +830,21 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 // (errors.Is(err, context.Canceled) holds) but says what happened in words of its own.
 type notSentError struct {
 	method, path string
-	cause        error
+	// while says what the request was waiting for, e.g. " while waiting for the rate limit".
+	while string
+	cause error
 }
 
 func (e *notSentError) Error() string {
-	return e.method + " " + e.path + ": not sent: Terraform was stopping before the request left, so nothing changed on the server"
+	return e.method + " " + e.path + ": not sent: the operation was cancelled (Terraform is stopping)" + e.while +
+		", before the request left, so nothing changed on the server"
 }
 
 func (e *notSentError) Unwrap() error { return e.cause }
+
+// NotSent reports whether err is a request that Terraform's stop (or the end of its context)
+// cut off before it left: nothing reached the server.
+func NotSent(err error) bool {
+	var ns *notSentError
+	return errors.As(err, &ns)
+}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -92,6 +93,10 @@ type MissingCredentialError struct {
 	Pending bool
 	// Hint says why the secret is missing when the caller knows (Config.SecretHint).
 	Hint string
+	// Endpoint (the base URL as the client parsed it, "" when it is missing), OrgName and
+	// Username are what the configuration does name, so that a message can tell which
+	// organization and user the missing secret is for.
+	Endpoint, OrgName, Username string
 }
 
 func (e *MissingCredentialError) Error() string {
@@ -163,9 +168,23 @@ func (c *Client) missing(purpose string, absent ...Credential) error {
 		if slices.Contains(final, CredentialSecret) {
 			m.Hint = c.cfg.SecretHint
 		}
-		return m
+		return c.named(m)
 	}
-	return &MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true}
+	return c.named(&MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true})
+}
+
+// named fills in what the configuration does name: its endpoint, organization and user.
+func (c *Client) named(m *MissingCredentialError) *MissingCredentialError {
+	m.Endpoint, m.OrgName, m.Username = c.Endpoint(), c.cfg.OrgName, c.cfg.Username
+	return m
+}
+
+// Endpoint is the base URL of the host as the client parsed it ("" when none is configured).
+func (c *Client) Endpoint() string {
+	if c.base == nil {
+		return ""
+	}
+	return c.base.String()
 }
 
 func (c *Client) isPending(cred Credential) bool {
@@ -293,6 +312,17 @@ type RequestError struct {
 	OutcomeUnknown bool
 	// Last is the last attempt's error.
 	Last error
+}
+
+// reasonStopped begins the Reason of a RequestError whose retries Terraform's stop cut short.
+const reasonStopped = "the operation was cancelled (Terraform is stopping)"
+
+// Stopped reports whether err ended because Terraform was stopping (Ctrl-C): a request not sent
+// (NotSent), retries cut short (a RequestError whose Reason says so), or a context cancelled in
+// flight. OutcomeUnknown tells whether what was sent may have acted.
+func Stopped(err error) bool {
+	var re *RequestError
+	return NotSent(err) || errors.As(err, &re) && strings.HasPrefix(re.Reason, reasonStopped) || errors.Is(err, context.Canceled)
 }
 
 func (e *RequestError) Error() string {

@@ -56,6 +56,7 @@ type collection struct {
 	dropGen  uint64            // gen of the last drop of the whole type
 	written  map[string]uint64 // name -> gen of its last write
 	served   map[string]bool   // names a refresh read has returned (each is served once)
+	listed   map[string]bool   // names whose last refresh read was served from the list
 	verdict  verdict
 	samples  map[string][]string // keys of single reads, while the verdict is open
 	sampling chan struct{}       // closed when the sample GET on its way has ended; nil: none
@@ -94,7 +95,8 @@ type snapshots struct {
 func (c *Client) newSnapshots() {
 	mk := func(kind, key, order string, single bool) *collection {
 		return &collection{c: c, kind: kind, path: "/be/v1/" + kind, key: key, single: single,
-			query: url.Values{"order[]": []string{order}}, written: map[string]uint64{}, served: map[string]bool{}, samples: map[string][]string{}}
+			query: url.Values{"order[]": []string{order}}, written: map[string]uint64{}, served: map[string]bool{}, listed: map[string]bool{},
+			samples: map[string][]string{}}
 	}
 	c.snaps = &snapshots{
 		roles:         mk("roles", "name", "name", true),
@@ -159,7 +161,9 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 	}
 	if s.served[name] {
 		// Read before by this Client (a refresh reads each object once; a provider server
-		// kept for more than one operation reads it again): read it afresh.
+		// kept for more than one operation reads it again; a Read confirming what the list
+		// said, ServedFromList): read it afresh.
+		delete(s.listed, name)
 		seq := s.itemsSeq
 		s.mu.Unlock()
 		return s.confirmAbsent(ctx, name, seq)
@@ -207,11 +211,30 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 	s.mu.Lock()
 	raw, ok := s.items[name]
 	seq := s.itemsSeq
+	if ok {
+		s.listed[name] = true
+	}
 	s.mu.Unlock()
 	if ok {
 		return raw, nil
 	}
 	return s.confirmAbsent(ctx, name, seq)
+}
+
+// ServedFromList reports whether the last refresh read of the object name of the collection
+// kind ("roles", "users", "apps", "deployments") came from the list rather than from the
+// object's own GET. A list may leave out what the object's GET has (an optional field such as
+// a user's title, when the sampled object lacked it too, so the shape check could not tell): a
+// Read that finds such an object different from state reads it again, which is served with the
+// object's own GET (a second read of a name always is), and only that confirms the drift.
+func (c *Client) ServedFromList(kind, name string) bool {
+	s := c.snaps.byKind(kind)
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.listed[name]
 }
 
 // confirmAbsent reads an object the snapshot cannot serve (written since, absent from the

@@ -106,8 +106,10 @@ func TestStopWhileWaitingForTheRateLimitSendsNothing(t *testing.T) {
 	if d := time.Since(start); d > 2500*time.Millisecond { // half of the limiter's 5 s
 		t.Errorf("took %v: the rate limiter's wait (5 s) did not end with the context", d)
 	}
-	if err == nil || OutcomeUnknown(err) {
-		t.Errorf("error = %v, want a plain cancellation (nothing was sent)", err)
+	if err == nil || OutcomeUnknown(err) || !NotSent(err) ||
+		err.Error() != "POST /be/v1/roles: not sent: the operation was cancelled (Terraform is stopping) while waiting for the rate limit, "+
+			"before the request left, so nothing changed on the server" {
+		t.Errorf("error = %v, want a cancellation that says nothing was sent", err)
 	}
 	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("requests = %d, want only the first one", n)
@@ -145,7 +147,7 @@ func TestWaitingForAnotherRequestsLoginEndsWithOwnContext(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("the second request waited %v for the first one's login, beyond its own context", d)
 	}
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "waiting for the login of another request") {
+	if !errors.Is(err, context.DeadlineExceeded) || !NotSent(err) || !strings.Contains(err.Error(), "while waiting for the login") {
 		t.Errorf("error = %v, want the end of its own context while waiting for the login", err)
 	}
 	cancelFirst()

@@ -35,7 +35,11 @@ provider "rockit" {
   username = rockit_organization.studio.admin_username
   password = rockit_organization.studio.admin_initial_password
 }
+`, protected) + studioInside
+}
 
+// studioInside is a role and a data source inside the organization, behind the alias "studio".
+const studioInside = `
 resource "rockit_role" "release" {
   provider    = rockit.studio
   name        = "Release"
@@ -46,8 +50,7 @@ data "rockit_roles" "all" {
   provider   = rockit.studio
   depends_on = [rockit_organization.studio]
 }
-`, protected)
-}
+`
 
 // The recovery the organization docs give for an organization deleted outside Terraform, run
 // as users run it, with deletion_protection = true (as the docs recommend) and a data source

@@ -11,6 +11,43 @@ import (
 func (s *Server) orgRoutes() {
 	s.mux.HandleFunc("POST /be/v1/orgs", s.handleCreateOrg)
 	s.mux.HandleFunc("DELETE /be/v1/orgs/{name}", s.handleDeleteOrg)
+	s.mux.HandleFunc("POST /_mock/orgs/{name}/accept-invitation", s.handleAcceptInvitation)
+}
+
+// handleAcceptInvitation: POST /_mock/orgs/{name}/accept-invitation[?username=...] (test-only,
+// no auth) does what the invited first administrator of an organization created by an
+// invitation host (Options.OrgInvitations) does after following the e-mail: it sets a password
+// and answers it, {"data": {"orgName", "username", "password"}}, so that a person can finish
+// the two-apply bootstrap by hand. Without username it is the one human user of the
+// organization without a password. 404: no such organization or user; 409: the user has a
+// password already (no invitation pending).
+func (s *Server) handleAcceptInvitation(w http.ResponseWriter, r *http.Request) {
+	name, username := r.PathValue("name"), r.URL.Query().Get("username")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgs[name]
+	if o == nil {
+		writeError(w, http.StatusNotFound, "organization '"+name+"' not found")
+		return
+	}
+	if username == "" {
+		for _, u := range o.users {
+			if u.Type == UserTypeHuman && u.password == "" {
+				username = u.Username
+			}
+		}
+	}
+	u := o.users[username]
+	switch {
+	case u == nil || u.Type != UserTypeHuman:
+		writeError(w, http.StatusNotFound, "no invited user '"+username+"' in organization '"+name+"'")
+		return
+	case u.password != "":
+		writeError(w, http.StatusConflict, "user '"+username+"' has a password already: no invitation is pending")
+		return
+	}
+	u.password = newSecret("pw_", 12)
+	writeData(w, http.StatusOK, map[string]any{"orgName": name, "username": username, "password": u.password})
 }
 
 type createOrgBody struct {

@@ -401,6 +401,9 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
+	if listDriftUnconfirmed(r.client, "apps", state.Name.ValueString(), req, resp) {
+		r.Read(ctx, req, resp)
+	}
 }
 
 func (r *appResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

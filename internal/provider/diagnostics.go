@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -23,6 +24,11 @@ var credentialSettings = map[client.Credential]string{
 // addClientError turns a client error into a diagnostic whose detail tells the user what to do.
 // summary says what failed, e.g. "Error creating organization".
 func addClientError(diags *diag.Diagnostics, summary string, err error) {
+	if interrupted(err) {
+		s, d := interruptedDiag(summary, err)
+		diags.AddError(s, d)
+		return
+	}
 	var missing *client.MissingCredentialError
 	if errors.As(err, &missing) {
 		if missing.Pending {
@@ -54,9 +60,11 @@ func addClientError(diags *diag.Diagnostics, summary string, err error) {
 	case errors.As(err, &mismatch):
 		detail += "\n\nThe provider attribute `auth_scheme` (or " + envAuthScheme + ") selects the login flow; " +
 			"\"auto\" (the default) tells the generations apart by the login's answer."
+	case client.IsUnauthorized(err) && adminRequest(err):
+		detail += "\n\nThe ROCKIT Edge host did not accept the administrator token: check `admin_token` (or " + envAdminToken + ")."
 	case client.IsUnauthorized(err):
-		detail += "\n\nThe ROCKIT Edge host did not accept the credentials. Check `admin_token` (" + envAdminToken +
-			") for organizations, and `org_name`, `username` and `password` or `api_key` for everything inside an organization."
+		detail += "\n\nThe ROCKIT Edge host did not accept the credentials: check `org_name`, `username` and `password` or " +
+			"`api_key` (or " + envOrgName + ", " + envUsername + " and " + envPassword + " or " + envAPIKey + ")."
 	case client.IsForbidden(err):
 		detail += "\n\nThe user the provider acts as lacks a permission: grant it through one of its roles."
 	case isRetryError(err):
@@ -133,4 +141,45 @@ func credentialsLost(diags *diag.Diagnostics, typ, secretAttr, rotation string, 
 func isRetryError(err error) bool {
 	var re *client.RequestError
 	return errors.As(err, &re)
+}
+
+// interrupted reports whether err is an operation that Terraform's stop (Ctrl-C) ended with
+// nothing changed on the server: its request never left (client.NotSent), or it was cancelled
+// before an attempt that may have acted (else client.OutcomeUnknown holds, and the caller
+// keeps the object with its evidence).
+func interrupted(err error) bool {
+	return client.Stopped(err) && !client.OutcomeUnknown(err)
+}
+
+// notDone says, per verb of an error summary ("Error creating role"), what became of the object
+// when nothing reached the server.
+var notDone = map[string]string{
+	"creating": "was not created", "updating": "was not changed", "deleting": "was not deleted",
+	"reading": "was not read", "importing": "was not imported",
+}
+
+// interruptedDiag is the error of an operation that Terraform's stop ended before anything
+// reached the server: the summary says it was interrupted, the detail leads with what state the
+// object is in and the one step that finishes it. summary is the caller's "Error <verb> <kind>".
+func interruptedDiag(summary string, err error) (string, string) {
+	when := "before the request was sent"
+	if !client.NotSent(err) {
+		when = "before the request took effect" // a read cut off, or a retry never sent
+	}
+	verb, kind, ok := strings.Cut(strings.TrimPrefix(summary, "Error "), " ")
+	state, known := notDone[verb]
+	if !ok || !known || !strings.HasPrefix(summary, "Error ") {
+		return summary + ": interrupted", fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) %s: nothing "+
+			"changed on the ROCKIT Edge host. Run the command again to finish it.\n\n%s.", when, err)
+	}
+	return "Interrupted before " + verb + " " + kind, fmt.Sprintf("Terraform was interrupted (Ctrl-C or a stop signal) %s, "+
+		"so the %s %s: nothing changed on the ROCKIT Edge host, and the state is as before. Run the command again to "+
+		"finish it.\n\n%s.", when, kind, state, err)
+}
+
+// adminRequest reports whether err answers a request of the organization endpoints, which the
+// administrator token authorizes (everything else uses the org-scoped credentials).
+func adminRequest(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && strings.HasPrefix(apiErr.Path, "/be/v1/orgs")
 }

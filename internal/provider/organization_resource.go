@@ -291,6 +291,8 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 				"A provider configuration fed from admin_initial_password cannot log in in this apply. Once the administrator "+
 				"has accepted the invitation and set a password, pass that password to it (a sensitive variable) and apply again.",
 				org.Name, plan.AdminUsername.ValueString(), to))
+		noteInvitation(ctx, invitationRecord{Endpoint: r.client.Endpoint(), Org: org.Name, Admin: plan.AdminUsername.ValueString(),
+			Email: plan.AdminEmail.ValueString(), Created: r.client.Now()})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, plan.Name.ValueString())...)
@@ -378,6 +380,9 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	err := r.client.DeleteOrganization(ctx, state.Name.ValueString(), state.Prune.ValueBool())
+	if err == nil || client.IsNotFound(err) {
+		forgetInvitation(r.client.Endpoint(), state.Name.ValueString(), state.AdminUsername.ValueString())
+	}
 	if client.IsNotFound(err) {
 		// Nothing can read an organization, so a 404 here is the first sign of a wrong name
 		// (an import of a typo) as much as of an organization deleted outside Terraform.

@@ -19,6 +19,11 @@ import (
 // configured from values not known yet (the bootstrap pattern) are fine: Terraform configures
 // the provider again with them before it applies. Resources call it from ModifyPlan; data
 // sources need no call, since their first request fails the same way while planning.
+//
+// The check runs in the plan Terraform makes before the apply and again in the one it makes
+// of each resource during the apply, after the resources it depends on were applied: the
+// message says only what holds in both (nothing was sent for typeName), never that nothing
+// was changed.
 func checkProviderServes(c *client.Client, scope client.Scope, typeName string, diags *diag.Diagnostics) {
 	if c == nil {
 		return // not configured yet (validation)
@@ -27,13 +32,24 @@ func checkProviderServes(c *client.Client, scope client.Scope, typeName string, 
 	if !errors.As(c.CheckCredentials(scope), &m) || m.Pending {
 		return
 	}
+	if rec, ok := invitationOf(m); ok {
+		diags.AddError("Provider configuration cannot manage "+typeName, invitationDetail(rec, typeName))
+		return
+	}
 	diags.AddError("Provider configuration cannot manage "+typeName,
 		missingDetail(m)+"\n\nIf "+typeName+" should use another provider configuration, set its `provider` argument "+
-			"(e.g. `provider = rockit.studio`). Nothing was changed: this is checked while planning.")
+			"(e.g. `provider = rockit.studio`). Nothing was sent for "+typeName+".")
 }
 
 // missingDetail says which credentials a provider configuration lacks and where to set them.
+// What it knows of the cause leads: an invitation its organization's create was answered with
+// (invitationDetail, alone), or why a secret in the environment was not used (Hint). When the
+// secret alone is missing and no invitation is known, one paragraph lists the ways an output fed
+// to it can be null.
 func missingDetail(m *client.MissingCredentialError) string {
+	if rec, ok := invitationOf(m); ok {
+		return invitationDetail(rec, "")
+	}
 	creds := m.Missing
 	if len(creds) == 0 {
 		creds = []client.Credential{m.Credential}
@@ -51,32 +67,58 @@ func missingDetail(m *client.MissingCredentialError) string {
 	detail := fmt.Sprintf("The provider configuration has no %s. Set the provider %s %s; it is needed for %s.",
 		joinAnd(names), attr, joinAnd(settings), m.Purpose)
 	if m.Hint != "" {
-		detail += "\n\n" + m.Hint
+		detail = m.Hint + "\n\n" + detail
 	}
 	if len(creds) == 1 && creds[0] == client.CredentialSecret {
-		detail += "\n\nIf `password` is set from `admin_initial_password` of a rockit_organization that has `public_key_pem`, " +
-			"it is null: the API encrypts that organization's initial password (`admin_initial_password_encrypted`), so it " +
-			"cannot feed a provider configuration. Decrypt it outside Terraform and pass it in (a sensitive variable, or " +
-			envPassword + " with " + envOrgName + " and " + envUsername + " naming that organization and user), or create the organization without `public_key_pem` " +
-			"to bootstrap it in one apply." +
-			"\n\n" + invitationNote +
-			"\n\nLikewise, if `api_key` is set from `api_key` of a rockit_machine_user whose key is encrypted (its " +
-			"`public_key_pem`, or the provider's `secrets_public_key_pem`), it is null: only `api_key_encrypted` is kept. " +
-			"Set `public_key_pem = \"\"` on that machine user to keep its key in clear (sensitive) state for the alias, or " +
-			"decrypt it outside Terraform and pass it in (a sensitive variable, or " + envAPIKey + " with " + envOrgName +
-			" and " + envUsername + " naming that organization and machine user)."
+		detail += "\n\n" + nullSecretCauses
 	}
 	return detail
 }
 
-// invitationNote explains the invitation generation of hosts (contract section 4) to a provider
-// configuration whose password, fed from an organization's admin_initial_password, is null.
-const invitationNote = "On a ROCKIT Edge host of the invitation generation (ROCKITPLAY's \"Create Organization\" of " +
-	"2025-10-15), `admin_initial_password` is always null: the first administrator gets an invitation e-mail at " +
-	"`admin_email` instead of an initial password, and the account is active once that address is confirmed. Such an " +
-	"organization cannot feed a provider configuration in the apply that creates it. Bootstrap it in two applies: the " +
-	"first creates the organization (and sends the invitation); once the administrator has accepted it and set a " +
-	"password, pass that password to this provider configuration (a sensitive variable) and apply again."
+// nullSecretCauses lists, in one paragraph, the outputs that are null when fed to a provider
+// configuration's secret, each with its one step.
+const nullSecretCauses = "A secret fed from another resource is null when it is `admin_initial_password` of a " +
+	"rockit_organization with `public_key_pem` (the API returns it only encrypted: decrypt " +
+	"`admin_initial_password_encrypted` outside Terraform and pass it in a sensitive variable, or drop " +
+	"`public_key_pem` to bootstrap in one apply), or of an organization on a host that sends invitations (its create " +
+	"warned \"Invitation sent instead of an initial password\": once the administrator has set a password, pass it in " +
+	"a sensitive variable), or `api_key` of a rockit_machine_user whose key is encrypted (set `public_key_pem = \"\"` " +
+	"on it, or decrypt `api_key_encrypted` and pass it in)."
+
+// invitationOf returns the record of an invitation answer for the organization and user of a
+// configuration that lacks only its secret.
+func invitationOf(m *client.MissingCredentialError) (invitationRecord, bool) {
+	creds := m.Missing
+	if len(creds) == 0 {
+		creds = []client.Credential{m.Credential}
+	}
+	if len(creds) != 1 || creds[0] != client.CredentialSecret {
+		return invitationRecord{}, false
+	}
+	return pendingInvitation(m.Endpoint, m.OrgName, m.Username)
+}
+
+// invitationDetail is the whole message for a provider configuration whose password is missing
+// because its organization's create was answered with an invitation: the cause, the state, the
+// one step. typeName ("" for a data source's read) is what was not created.
+func invitationDetail(rec invitationRecord, typeName string) string {
+	to := "the administrator's e-mail address"
+	if rec.Email != "" {
+		to = rec.Email
+	}
+	what := "nothing inside it was read or created"
+	if typeName != "" {
+		what = typeName + " was not created"
+	}
+	return fmt.Sprintf("The host created the organization %q with an invitation instead of an initial password: its first "+
+		"administrator %q has no password until they accept the invitation sent to %s, so `admin_initial_password` is "+
+		"null and this provider configuration cannot log in yet.\n\n"+
+		"The organization exists and is kept in state; %s, and no request was sent with this provider configuration.\n\n"+
+		"Once the administrator has accepted the invitation and set a password, pass it to this provider configuration "+
+		"(`password = var.<name>`, a sensitive variable) and apply again. (To destroy the organization before that, run "+
+		"`terraform destroy -refresh=false`: a plain destroy first refreshes what this provider configuration serves, "+
+		"which needs the password.)", rec.Org, rec.Admin, to, what)
+}
 
 // pendingDetail explains a data source read while its provider configuration's credentials are
 // not known yet: the bootstrap alias, fed from an organization created in the same run.

@@ -236,8 +236,8 @@ func TestAccBootstrap_publicKeyOrganizationCannotFeedProvider(t *testing.T) {
 			Config: cfg,
 			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key. " +
 				"Set the provider attribute `password` (or ROCKIT_PASSWORD) for a backend user, or `api_key` (or ROCKIT_API_KEY) for a machine user; " +
-				"it is needed for requests inside an organization. If `password` is set from `admin_initial_password` of a rockit_organization " +
-				"that has `public_key_pem`, it is null: the API encrypts that organization's initial password"),
+				"it is needed for requests inside an organization.|A secret fed from another resource is null when it is " +
+				"`admin_initial_password` of a rockit_organization with `public_key_pem` (the API returns it only encrypted"),
 		}},
 	})
 	ts.requireNoRequests(t, "the failing plan")
@@ -260,9 +260,10 @@ func TestAccBootstrap_environmentSecretOfAnotherOrganizationIsNotUsed(t *testing
 		ProtoV6ProviderFactories: twoProviderFactories("rockitstudio"),
 		Steps: []resource.TestStep{{
 			Config: cfg,
-			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
+			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|" +
 				"ROCKIT_PASSWORD is set in the environment but not used: a secret from the environment is used only for the organization " +
-				"and user of ROCKIT_ORG and ROCKIT_USERNAME, and for this provider configuration `org_name` is \"Boot_Other\" but ROCKIT_ORG is \"Studio\""),
+				"and user of ROCKIT_ORG and ROCKIT_USERNAME, and for this provider configuration `org_name` is \"Boot_Other\" but ROCKIT_ORG is \"Studio\"|" +
+				"The provider configuration has no password or api_key.|`admin_initial_password` of a rockit_organization with `public_key_pem`"),
 		}},
 	})
 	if ts.OrgExists("Boot_Other") {
@@ -303,11 +304,10 @@ provider "rockitstudio" {
 		Steps: []resource.TestStep{
 			{
 				Config: bootstrapStudio(ts, "Invited", `  admin_email = "ops@example.com"`) + studioRelease,
-				ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
-					"On a ROCKIT Edge host of the invitation generation (ROCKITPLAY's \"Create Organization\" of 2025-10-15), " +
-					"`admin_initial_password` is always null: the first administrator gets an invitation e-mail at `admin_email` instead of an " +
-					"initial password, and the account is active once that address is confirmed. Such an organization cannot feed a provider " +
-					"configuration in the apply that creates it. Bootstrap it in two applies"),
+				ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|" +
+					"The host created the organization \"Invited\" with an invitation instead of an initial password: its first administrator " +
+					"\"admin\" has no password until they accept the invitation sent to ops@example.com|The organization exists and is kept in " +
+					"state; rockit_role was not created|pass it to this provider configuration (`password = var.<name>`, a sensitive variable) and apply again"),
 			},
 			{
 				PreConfig: func() {
@@ -390,7 +390,7 @@ resource "rockit_role" "release" {
 		Steps: []resource.TestStep{{
 			Config: cfg,
 			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|The provider configuration has no password or api_key.|" +
-				"if `api_key` is set from `api_key` of a rockit_machine_user whose key is encrypted"),
+				"`api_key` of a rockit_machine_user whose key is encrypted (set `public_key_pem = \"\"` on it"),
 		}},
 	})
 	// The plan-time checks of the valid resources (the organization's machine user: is its name
