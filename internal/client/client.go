@@ -435,6 +435,8 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")
 		}
 		// One reading of Retry-After for every wait: the hold, the backoff and the budget check.
+		// The budget check reads the wait the host asked for, uncapped: the 60 s cap applies
+		// only to a wait the budget can hold, else a day would look like a minute (issue 30).
 		after := capRetryAfter(retry.after)
 		wait := backoff(attempt, after)
 		shown := wait
@@ -445,10 +447,10 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 		}
 		left := c.cfg.MaxElapsed - c.cfg.Now().Sub(start)
 		switch {
-		case after > left:
+		case retry.after > left:
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf(
-				"the server asked to wait %s (Retry-After), more than the %s left of retry_max_elapsed (%s)",
-				retry.after, left.Round(time.Second), c.cfg.MaxElapsed))
+				"the host asks to wait %s, more than the %s left of retry_max_elapsed (%s)",
+				askedWait(retry.after, retry.afterRaw), left.Round(time.Second), c.cfg.MaxElapsed))
 		case wait >= left:
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("retry_max_elapsed (%s) spent", c.cfg.MaxElapsed))
 		}
@@ -488,6 +490,8 @@ type retryDecision struct {
 	adminScheme string
 	// rateLimited: a 429, which does not count against max_retries.
 	rateLimited bool
+	// afterRaw is the Retry-After header as the host sent it (after is its reading).
+	afterRaw string
 }
 
 // giveUp wraps the last error of a request that ended without a definite answer.
@@ -504,8 +508,8 @@ func (c *Client) giveUp(r request, last error, attempts int, start time.Time, ac
 // server may already be carrying out, since its answer is what lets Terraform record the result.
 // Every request is bounded by the request timeout and by what is left of the total budget.
 func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (*envelope, retryDecision, error) {
-	if err := c.waitLimiter(ctx, r); err != nil {
-		return nil, retryDecision{notSent: true}, err
+	if err := c.waitLimiter(ctx, r, opStart); err != nil {
+		return nil, retryDecision{notSent: !isBeyondBudget(err)}, err
 	}
 	u := *c.base
 	// r.path holds escaped segments: RawPath keeps them as they are, Path is their decoding
@@ -559,8 +563,8 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		// The credentials took a while (a login or token renewal, perhaps another request's):
 		// every request that waited for them is released at once, so pass the limiter again
 		// rather than send them all in one burst.
-		if err := c.waitLimiter(ctx, r); err != nil {
-			return nil, retryDecision{notSent: true}, err
+		if err := c.waitLimiter(ctx, r, opStart); err != nil {
+			return nil, retryDecision{notSent: !isBeyondBudget(err)}, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -602,8 +606,9 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	fields["status"] = resp.StatusCode
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 	c.logDebug(ctx, "ROCKIT Edge request", fields)
-	after := retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now)
-	c.observeRateLimit(resp.StatusCode, start, after)
+	afterRaw := resp.Header.Get("Retry-After")
+	after := retryAfter(afterRaw, c.cfg.Now)
+	c.observeRateLimit(resp.StatusCode, start, after, afterRaw)
 	if err != nil {
 		target := r.path
 		if c.base.Path != "" {
@@ -652,14 +657,16 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		token:       usedToken,
 		adminScheme: adminScheme,
 		rateLimited: resp.StatusCode == http.StatusTooManyRequests,
+		afterRaw:    afterRaw,
 	}, apiErr
 }
 
 // observeRateLimit tells the limiter how the server answered: any answer but a 429 counts as
 // accepted; a 429 (of a request sent at sent) holds every request until its Retry-After, after
 // which the limiter cuts the rate (waitLimiter) and lets it grow back.
-func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duration) {
+func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duration, afterRaw string) {
 	if status == http.StatusTooManyRequests {
+		c.limiter.asked(c.cfg.Now(), after, afterRaw)
 		c.limiter.rateLimited(c.cfg.Now(), sent, after)
 		return
 	}
@@ -668,7 +675,13 @@ func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duratio
 
 // waitLimiter waits until an attempt may be sent, and logs (once in the Client's life) the
 // rate it learned from a 429.
-func (c *Client) waitLimiter(ctx context.Context, r request) error {
+func (c *Client) waitLimiter(ctx context.Context, r request, opStart time.Time) error {
+	if asked := c.limiter.beyondBudget(c.cfg.Now(), opStart.Add(c.cfg.MaxElapsed)); asked != "" {
+		// Another request's 429 holds every request, for longer than this one's budget: fail at
+		// once rather than wait the capped hold only to meet the same refusal.
+		return &waitBeyondBudgetError{method: r.method, path: r.path, asked: asked,
+			left: c.cfg.MaxElapsed - c.cfg.Now().Sub(opStart), budget: c.cfg.MaxElapsed}
+	}
 	learned, err := c.limiter.wait(ctx, c.cfg.Now, c.cfg.Sleep)
 	if learned != nil {
 		fields := map[string]any{
@@ -818,6 +831,24 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// waitBeyondBudgetError is a request not sent because the host asked every request (with an
+// earlier 429's Retry-After) to wait longer than what is left of this one's retry_max_elapsed.
+type waitBeyondBudgetError struct {
+	method, path string
+	asked        string // askedWait
+	left, budget time.Duration
+}
+
+func (e *waitBeyondBudgetError) Error() string {
+	return fmt.Sprintf("%s %s: not sent: the host asks to wait %s (answering an earlier request 429), more than the %s left "+
+		"of retry_max_elapsed (%s)", e.method, e.path, e.asked, e.left.Round(time.Second), e.budget)
+}
+
+func isBeyondBudget(err error) bool {
+	var e *waitBeyondBudgetError
+	return errors.As(err, &e)
 }
 
 // notSentError is a request that Terraform's stop cut off before it left: nothing reached the
