@@ -222,8 +222,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"retry_max_elapsed": schema.StringAttribute{
 				MarkdownDescription: "The total time one operation may take with all its retries, as a Go duration such as `5m`. " +
-					"No retry starts beyond it, and a server asking (with `Retry-After`, counted for at most 60 s) to wait longer than " +
-					"what is left of it fails the operation at once. Defaults to `5m`. May also be set with the `" + envMaxElapsed + "` environment variable.",
+					"No retry starts beyond it, and a server asking (with `Retry-After`) to wait longer than what is left of it " +
+					"fails the operation at once; a wait it can hold is capped at 60 s. Defaults to `5m`. May also be set with the `" + envMaxElapsed + "` environment variable.",
 				Optional:   true,
 				Validators: []validator.String{validators.Duration()},
 			},
