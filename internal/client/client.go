@@ -47,6 +47,9 @@ type Config struct {
 	// (the provider: a secret in the environment that belongs to another organization or user);
 	// a *MissingCredentialError for the secret carries it as Hint.
 	SecretHint string
+	// AdminHint is SecretHint for the admin token (the provider: ROCKIT_ADMIN_TOKEN left out
+	// because the provider block names another host than ROCKIT_ENDPOINT).
+	AdminHint string
 	// AuthScheme is the login flow of a password: AuthSchemeAuto (default when empty),
 	// AuthScheme2025 or AuthScheme2026 (see auth.go). It also decides how the admin token travels.
 	AuthScheme string

@@ -48,6 +48,27 @@ func ParseEndpoint(s string) (*url.URL, error) {
 	return u, nil
 }
 
+// CanonicalEndpoint is the endpoint in one spelling, for telling whether two endpoints name the
+// same host: ParseEndpoint's checks and trailing-slash trim, the scheme and host in lower case,
+// and the scheme's default port (443 for https, 80 for http) left out. The base path is kept.
+func CanonicalEndpoint(s string) (string, error) {
+	u, err := ParseEndpoint(s)
+	if err != nil {
+		return "", err
+	}
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")), u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host + u.EscapedPath(), nil
+}
+
 // EndpointError says that the endpoint cannot be reached as configured, for a reason that no
 // retry can heal: the host name does not resolve, the host speaks plain HTTP to an https://
 // endpoint, or its TLS certificate is not trusted. Such a request fails at once (no retries).

@@ -307,14 +307,24 @@ func configSets(v types.String) bool { return !v.IsNull() }
 // pending lists the credentials the block sets to values not known yet (the bootstrap pattern).
 func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnostics) {
 	cc.Endpoint = stringSetting(cfg.Endpoint, envEndpoint)
-	cc.AdminToken = stringSetting(cfg.AdminToken, envAdminToken)
 	cc.OrgName = stringSetting(cfg.OrgName, envOrgName)
 	cc.Username = stringSetting(cfg.Username, envUsername)
+	otherHost := envHostMismatch(cfg)
+	switch {
+	case configSets(cfg.AdminToken):
+		cc.AdminToken = stringSetting(cfg.AdminToken, "")
+	case otherHost != "" && os.Getenv(envAdminToken) != "":
+		cc.AdminHint = otherHost
+	default:
+		cc.AdminToken = os.Getenv(envAdminToken)
+	}
 	if configSets(cfg.Password) || configSets(cfg.APIKey) {
 		cc.Password = stringSetting(cfg.Password, "")
 		cc.APIKey = stringSetting(cfg.APIKey, "")
 	} else if password, apiKey := os.Getenv(envPassword), os.Getenv(envAPIKey); password != "" || apiKey != "" {
-		if hint := envSecretMismatch(cfg, password != ""); hint != "" {
+		if otherHost != "" {
+			cc.SecretHint = otherHost
+		} else if hint := envSecretMismatch(cfg, password != ""); hint != "" {
 			cc.SecretHint = hint
 		} else {
 			cc.Password, cc.APIKey = password, apiKey
@@ -339,6 +349,58 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	if cfg.Password.IsUnknown() || cfg.APIKey.IsUnknown() {
 		cc.Pending = append(cc.Pending, client.CredentialSecret)
 	}
+}
+
+// envHostMismatch says why the secrets in the environment (ROCKIT_PASSWORD, ROCKIT_API_KEY,
+// ROCKIT_ADMIN_TOKEN: those set and not overridden by the block) are not for this provider
+// configuration, or returns "" when they are: they belong to the host of ROCKIT_ENDPOINT, and
+// the block's `endpoint` names another one (compared as client.CanonicalEndpoint spells them,
+// so a trailing slash, a default port or the case of the host name make no difference). An
+// endpoint known only during apply cannot be checked, so it never matches (as envSecretMismatch
+// treats org_name and username).
+func envHostMismatch(cfg rockitProviderModel) string {
+	envURL := os.Getenv(envEndpoint)
+	if envURL == "" || cfg.Endpoint.IsNull() {
+		return ""
+	}
+	var vars []string
+	if !configSets(cfg.Password) && !configSets(cfg.APIKey) {
+		for _, v := range []string{envPassword, envAPIKey} {
+			if os.Getenv(v) != "" {
+				vars = append(vars, v)
+			}
+		}
+	}
+	if !configSets(cfg.AdminToken) && os.Getenv(envAdminToken) != "" {
+		vars = append(vars, envAdminToken)
+	}
+	if len(vars) == 0 {
+		return ""
+	}
+	var why string
+	envHost, envErr := client.CanonicalEndpoint(envURL)
+	switch {
+	case cfg.Endpoint.IsUnknown():
+		why = fmt.Sprintf("`endpoint` is known only during apply (it comes from another resource), so it cannot be checked "+
+			"against %s (%s)", envEndpoint, strings.TrimSpace(envURL))
+	case envErr != nil:
+		why = fmt.Sprintf("`endpoint` is %s but %s (%s) is not a valid endpoint, so it cannot be compared", cfg.Endpoint.ValueString(),
+			envEndpoint, strings.TrimSpace(envURL))
+	default:
+		blockHost, err := client.CanonicalEndpoint(cfg.Endpoint.ValueString())
+		if err != nil || blockHost == envHost {
+			return "" // an invalid endpoint fails elsewhere, naming the rule
+		}
+		why = fmt.Sprintf("`endpoint` names %s but %s names %s", blockHost, envEndpoint, envHost)
+	}
+	verb := "is"
+	if len(vars) > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("%s %s set in the environment but not used: credentials from the environment go only to the host of %s, "+
+		"and for this provider configuration %s. This keeps a shell's credentials for one host from being sent to another. "+
+		"Set the credentials in the provider block, or leave `endpoint` to %s (or set it to the same host).",
+		joinAnd(vars), verb, envEndpoint, why, envEndpoint)
 }
 
 // envSecretMismatch says why the secret in the environment (ROCKIT_PASSWORD when password, else
