@@ -50,6 +50,9 @@ type Config struct {
 	// AdminHint is SecretHint for the admin token (the provider: ROCKIT_ADMIN_TOKEN left out
 	// because the provider block names another host than ROCKIT_ENDPOINT).
 	AdminHint string
+	// Sources names where each credential came from ("`password` in the provider block",
+	// "ROCKIT_PASSWORD"), for the error of a credential not sent again (CredentialBudgetError).
+	Sources map[Credential]string
 	// AuthScheme is the login flow of a password: AuthSchemeAuto (default when empty),
 	// AuthScheme2025 or AuthScheme2026 (see auth.go). It also decides how the admin token travels.
 	AuthScheme string
@@ -155,6 +158,8 @@ type Client struct {
 	loginRejected rejection // a definite failure of the human user's login (rejected.go)
 	keyGate       *credGate // the API key until an answer proves it
 	adminGate     *credGate // the admin token until an answer proves it
+	// The send budgets of the credentials (budget.go).
+	passwordBudget, keyBudget, adminBudget *sendBudget
 }
 
 // AuthMode selects the credentials a request carries.
@@ -236,6 +241,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.authMu = newSlot()
 	c.keyGate, c.adminGate = newCredGate(), newCredGate()
+	c.passwordBudget = newSendBudget("the password", CredentialSecret, false)
+	c.keyBudget = newSendBudget("the API key", CredentialSecret, true)
+	c.adminBudget = newSendBudget("the admin token", CredentialAdminToken, true)
 	c.journal = cfg.Journal
 	if c.journal == nil {
 		c.journal = NewJournal("")
@@ -277,6 +285,9 @@ type request struct {
 	headers http.Header
 	// noRetry sends the request once (a refresh token must never be presented twice).
 	noRetry bool
+	// budget is the send budget of the credential the request carries when auth does not say
+	// (the password of a login, a selection token); see budgetFor.
+	budget *sendBudget
 	// onSend, when set, is called right before each attempt is written to the connection
 	// (after the rate limiter, the login and any hold), with the time it leaves.
 	onSend func(time.Time)
@@ -391,6 +402,13 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 			if r.method == http.MethodPost {
 				lost = true
 			}
+		}
+		if IsCredentialBudgetSpent(err) {
+			// Not sent: the credential's budget is spent (budget.go).
+			if attempt == 1 {
+				return nil, err
+			}
+			return nil, c.giveUp(r, err, attempt-1, start, acted, "")
 		}
 		if retry.notSent {
 			// Stopped before this attempt was sent (cancelled while waiting).
@@ -510,7 +528,7 @@ func (c *Client) giveUp(r request, last error, attempts int, start time.Time, ac
 // detached from ctx once it is about to be sent: a graceful stop must not cut off a request the
 // server may already be carrying out, since its answer is what lets Terraform record the result.
 // Every request is bounded by the request timeout and by what is left of the total budget.
-func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (*envelope, retryDecision, error) {
+func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (_ *envelope, retry retryDecision, err error) {
 	if err := c.waitLimiter(ctx, r, opStart); err != nil {
 		return nil, retryDecision{notSent: !isBeyondBudget(err)}, err
 	}
@@ -575,6 +593,13 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		return nil, retryDecision{notSent: true}, &notSentError{method: r.method, path: r.path, cause: err}
 	}
 
+	if b := c.budgetFor(r); b != nil {
+		// A credential no answer has proven yet is sent at most twice without a verdict.
+		if err := b.take(c); err != nil {
+			return nil, retryDecision{}, err
+		}
+		defer func() { b.settle(err, retry) }()
+	}
 	start := c.cfg.Now()
 	if r.onSend != nil {
 		r.onSend(start)

@@ -336,6 +336,7 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 			}
 		}
 	}
+	cc.Sources = credentialSources(cfg, cc)
 	for cred, v := range map[client.Credential]types.String{
 		client.CredentialEndpoint:   cfg.Endpoint,
 		client.CredentialAdminToken: cfg.AdminToken,
@@ -348,6 +349,25 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	}
 	if cfg.Password.IsUnknown() || cfg.APIKey.IsUnknown() {
 		cc.Pending = append(cc.Pending, client.CredentialSecret)
+	}
+}
+
+// credentialSources names where the secrets in cc came from, for the error of a credential the
+// client does not send again (client.CredentialBudgetError): the attribute or the variable.
+func credentialSources(cfg rockitProviderModel, cc *client.Config) map[client.Credential]string {
+	from := func(v types.String, attr, env string) string {
+		if configSets(v) {
+			return "`" + attr + "` in the provider block"
+		}
+		return env
+	}
+	secret := from(cfg.Password, "password", envPassword)
+	if cc.APIKey != "" {
+		secret = from(cfg.APIKey, "api_key", envAPIKey)
+	}
+	return map[client.Credential]string{
+		client.CredentialSecret:     secret,
+		client.CredentialAdminToken: from(cfg.AdminToken, "admin_token", envAdminToken),
 	}
 }
 
