@@ -450,7 +450,11 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 			failures++
 		}
 		if c.cfg.MaxRetries == 0 || failures > c.cfg.MaxRetries {
-			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries))
+			reason := fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries)
+			if retry.after > 0 {
+				reason += "; the host asks to wait " + askedWait(retry.after, retry.afterRaw)
+			}
+			return nil, c.giveUp(r, err, attempt, start, acted, reason)
 		}
 		if ctx.Err() != nil {
 			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")

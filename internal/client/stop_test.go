@@ -185,6 +185,22 @@ func TestLongRetryAfterIsCappedOrFailsFast(t *testing.T) {
 	}
 }
 
+// When no retry is left of max_retries, a Retry-After ends the request at once too, and the
+// error names the wait the host asked for.
+func TestNoRetryLeftNamesTheAskedWait(t *testing.T) {
+	srv := newRecordingServer(t, failThenSucceed(5, http.StatusServiceUnavailable, "30"))
+	clock := newFakeClock()
+	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.MaxRetries = 1 })
+	err := c.get(context.Background(), "/be/v1/apps/A", nil)
+	if len(srv.Requests()) != 2 {
+		t.Fatalf("requests = %d, want 2 (max_retries = 1)", len(srv.Requests()))
+	}
+	want := "no retry left, max_retries = 1; the host asks to wait 30s (Retry-After: 30)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error = %v, want %q", err, want)
+	}
+}
+
 // A 429 whose Retry-After no request's budget can hold ends the requests waiting on the shared
 // hold at once too, without sending them: they would wait the capped minute only to meet the
 // same refusal.
