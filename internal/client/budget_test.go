@@ -42,24 +42,20 @@ func slowMock(t *testing.T, scheme string, delay time.Duration) (*mockserver.Ser
 // once; every request fails with an error naming the credential's source.
 func TestCredentialSentAtMostTwice(t *testing.T) {
 	sources := map[Credential]string{CredentialSecret: "ROCKIT_PASSWORD", CredentialAdminToken: "`admin_token` in the provider block"}
+	wrongPassword := func(c *Config) { c.OrgName, c.Username, c.Password = "Acme", "admin", "wrong" }
+	listRoles := func(c *Client) error { _, err := c.ListRoles(context.Background()); return err }
+	const passwordSentTwice = "the password (ROCKIT_PASSWORD) was sent 2 times"
 	for _, tc := range []struct {
 		name, scheme, auth string
 		creds              func(*Config)
 		call               func(*Client) error
 		method, path, want string
 	}{
-		{"password 2025", mockserver.AuthScheme2025, AuthSchemeAuto, func(c *Config) { c.OrgName, c.Username, c.Password = "Acme", "admin", "wrong" },
-			func(c *Client) error { _, err := c.ListRoles(context.Background()); return err },
-			http.MethodPost, "/be/v1/login", "the password (ROCKIT_PASSWORD) was sent 2 times"},
-		{"password 2026 auto", mockserver.AuthScheme2026, AuthSchemeAuto, func(c *Config) { c.OrgName, c.Username, c.Password = "Acme", "admin", "wrong" },
-			func(c *Client) error { _, err := c.ListRoles(context.Background()); return err },
-			http.MethodPost, "/be/v1/login", "the password (ROCKIT_PASSWORD) was sent 2 times"},
-		{"password 2026", mockserver.AuthScheme2026, AuthScheme2026, func(c *Config) { c.OrgName, c.Username, c.Password = "Acme", "admin", "wrong" },
-			func(c *Client) error { _, err := c.ListRoles(context.Background()); return err },
-			http.MethodPost, "/be/v1/login", "the password (ROCKIT_PASSWORD) was sent 2 times"},
+		{"password 2025", mockserver.AuthScheme2025, AuthSchemeAuto, wrongPassword, listRoles, http.MethodPost, "/be/v1/login", passwordSentTwice},
+		{"password 2026 auto", mockserver.AuthScheme2026, AuthSchemeAuto, wrongPassword, listRoles, http.MethodPost, "/be/v1/login", passwordSentTwice},
+		{"password 2026", mockserver.AuthScheme2026, AuthScheme2026, wrongPassword, listRoles, http.MethodPost, "/be/v1/login", passwordSentTwice},
 		{"API key", mockserver.AuthScheme2025, AuthSchemeAuto, func(c *Config) { c.OrgName, c.Username, c.APIKey = "Acme", "bot", "wrong" },
-			func(c *Client) error { _, err := c.ListRoles(context.Background()); return err },
-			http.MethodGet, "/be/v1/roles", "the API key (ROCKIT_PASSWORD) was sent 2 times"},
+			listRoles, http.MethodGet, "/be/v1/roles", "the API key (ROCKIT_PASSWORD) was sent 2 times"},
 		{"admin token, auto", mockserver.AuthScheme2026, AuthSchemeAuto, func(c *Config) { c.AdminToken = "wrong" },
 			func(c *Client) error { return c.DeleteOrganization(context.Background(), "Acme", false) },
 			http.MethodDelete, "/be/v1/orgs/Acme", "the admin token (`admin_token` in the provider block) was sent 2 times"},

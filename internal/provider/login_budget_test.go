@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -10,19 +11,32 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
-// slowRefusals is a front for the mock that holds every request matching (method, path) for
-// delay before the mock answers it (a slow or overloaded host refusing after the provider's
-// request_timeout), and counts them as they arrive.
-func slowRefusals(method, path string, delay time.Duration, arrived *atomic.Int32) func(http.Handler) http.Handler {
+// slowRefusals is a front for the mock that holds every request matching method and path (""
+// matches any) for 1.2 s before the mock answers it (a slow or overloaded host refusing after
+// the provider's request_timeout), and counts them as they arrive.
+func slowRefusals(method, path string, arrived *atomic.Int32) func(http.Handler) http.Handler {
 	return func(mock http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == method && r.URL.Path == path {
+			if (method == "" || r.Method == method) && strings.HasPrefix(r.URL.Path, path) {
 				arrived.Add(1)
-				time.Sleep(delay)
+				time.Sleep(1200 * time.Millisecond)
 			}
 			mock.ServeHTTP(w, r)
 		})
 	}
+}
+
+// slowProvider is a provider block for url whose attempts end after 400 ms, with retries left,
+// and the settings given (one per line).
+func slowProvider(url string, settings ...string) string {
+	return fmt.Sprintf(`
+provider "rockit" {
+  endpoint        = %q
+  request_timeout = "400ms"
+  max_retries     = 4
+  %s
+}
+`, url, strings.Join(settings, "\n  "))
 }
 
 // fiveRoleReads is five data sources that all need the org-scoped credentials.
@@ -34,7 +48,7 @@ data "rockit_role" "r" {
 `
 
 // expectSentTwice runs cfg as a plan (or an apply) that must fail with the spent budget of
-// the credential from source, and checks that the host received it twice.
+// the credential what names, and checks that the host received it twice.
 func expectSentTwice(t *testing.T, cfg, what string, planOnly bool, arrived *atomic.Int32) {
 	t.Helper()
 	t.Cleanup(func() { // also when the step fails
@@ -59,18 +73,10 @@ func expectSentTwice(t *testing.T, cfg, what string, planOnly bool, arrived *ato
 func TestAccLoginBudget_slowRefusalOfAPassword(t *testing.T) {
 	forEachAuthScheme(t, func(t *testing.T) {
 		var arrived atomic.Int32
-		ts := newTestServerBehind(t, slowRefusals(http.MethodPost, "/be/v1/login", 1200*time.Millisecond, &arrived))
+		ts := newTestServerBehind(t, slowRefusals(http.MethodPost, "/be/v1/login", &arrived))
 		ts.SeedOrg("Acme", "admin")
-		cfg := fmt.Sprintf(`
-provider "rockit" {
-  endpoint        = %q
-  org_name        = "Acme"
-  username        = "admin"
-  password        = "not-the-password"
-  request_timeout = "400ms"
-  max_retries     = 4%s
-}
-`, ts.URL, ts.schemeSetting()) + fiveRoleReads
+		cfg := slowProvider(ts.URL, `org_name = "Acme"`, `username = "admin"`, `password = "not-the-password"`,
+			strings.TrimSpace(ts.schemeSetting())) + fiveRoleReads
 		expectSentTwice(t, cfg, "the password (`password` in the provider block)", true, &arrived)
 	})
 }
@@ -79,25 +85,9 @@ provider "rockit" {
 // to the reads count against it.
 func TestAccLoginBudget_slowRefusalOfAnAPIKey(t *testing.T) {
 	var arrived atomic.Int32
-	ts := newTestServerBehind(t, func(mock http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			arrived.Add(1)
-			time.Sleep(1200 * time.Millisecond)
-			mock.ServeHTTP(w, r)
-		})
-	})
+	ts := newTestServerBehind(t, slowRefusals("", "", &arrived))
 	ts.SeedOrg("Acme", "admin")
-	arrived.Store(0)
-	cfg := fmt.Sprintf(`
-provider "rockit" {
-  endpoint        = %q
-  org_name        = "Acme"
-  username        = "ci_bot"
-  api_key         = "not-the-key"
-  request_timeout = "400ms"
-  max_retries     = 4
-}
-`, ts.URL) + fiveRoleReads
+	cfg := slowProvider(ts.URL, `org_name = "Acme"`, `username = "ci_bot"`, `api_key = "not-the-key"`) + fiveRoleReads
 	expectSentTwice(t, cfg, "the API key (`api_key` in the provider block)", true, &arrived)
 }
 
@@ -105,19 +95,12 @@ provider "rockit" {
 // Bearer) included: three organizations to create, the host answering after request_timeout.
 func TestAccLoginBudget_slowRefusalOfTheAdminToken(t *testing.T) {
 	var arrived atomic.Int32
-	ts := newTestServerBehind(t, slowRefusals(http.MethodPost, "/be/v1/orgs", 1200*time.Millisecond, &arrived))
-	cfg := fmt.Sprintf(`
-provider "rockit" {
-  endpoint        = %q
-  admin_token     = "not-the-token"
-  request_timeout = "400ms"
-  max_retries     = 4
-}
-
+	ts := newTestServerBehind(t, slowRefusals(http.MethodPost, "/be/v1/orgs", &arrived))
+	cfg := slowProvider(ts.URL, `admin_token = "not-the-token"`) + `
 resource "rockit_organization" "o" {
   count = 3
   name  = "Slow_${count.index}"
 }
-`, ts.URL)
+`
 	expectSentTwice(t, cfg, "the admin token (`admin_token` in the provider block)", false, &arrived)
 }
