@@ -153,3 +153,34 @@ func TestCredentialBudgetCountsLostAnswers(t *testing.T) {
 		t.Errorf("logins = %d, want 2", n)
 	}
 }
+
+// A 2026 selection token is a credential of its own: a second step the host answers slowly is
+// sent twice, then the login fails naming it (the password, proven by the first step, is not
+// what the host is slow to judge).
+func TestSelectionTokenSentAtMostTwice(t *testing.T) {
+	var steps [3]atomic.Int32 // first steps, second steps, others
+	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/be/v1/login" && r.Header.Get(HeaderAuthorization) == "":
+			steps[0].Add(1)
+			writeJSONAnswer(w, http.StatusOK, success(map[string]any{"selectionToken": "sel", "expiresIn": 900, "orgs": []string{"Acme"}}))
+		case r.URL.Path == "/be/v1/login":
+			steps[1].Add(1)
+			time.Sleep(300 * time.Millisecond)
+			writeJSONAnswer(w, http.StatusUnauthorized, map[string]any{"status": "error", "message": "selection token used"})
+		default:
+			steps[2].Add(1)
+		}
+	})
+	c := newTestClient(t, srv.URL, nil, func(cfg *Config) {
+		sessionConfig(cfg)
+		cfg.AuthScheme, cfg.Timeout, cfg.MaxRetries = AuthScheme2026, 100*time.Millisecond, 10
+	})
+	err := c.get(context.Background(), "/be/v1/roles", nil)
+	if err == nil || !strings.Contains(err.Error(), "the selection token of the login was sent 2 times") {
+		t.Fatalf("error = %v, want the selection token's spent budget", err)
+	}
+	if got := [3]int32{steps[0].Load(), steps[1].Load(), steps[2].Load()}; got != [3]int32{1, 2, 0} {
+		t.Errorf("first steps, second steps, other requests = %v, want [1 2 0]", got)
+	}
+}
