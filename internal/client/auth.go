@@ -171,6 +171,7 @@ func (c *Client) firstLogin(ctx context.Context) (*loginAnswer, error) {
 		path:   "/be/v1/login",
 		auth:   authNone,
 		body:   LoginRequest{OrgName: cfg.OrgName, Username: cfg.Username, Password: cfg.Password},
+		budget: c.passwordBudget,
 	}, &ans); err != nil {
 		return nil, err
 	}
@@ -392,6 +393,7 @@ type bearerAuth struct {
 
 	mu              slot
 	selection       string // from step 1, used once by step 2
+	selectionBudget *sendBudget
 	selectionExpiry time.Time
 	orgs            []string // the organizations step 1 offered; nil when it did not say
 	access          validToken
@@ -492,7 +494,7 @@ func (b *bearerAuth) loginOnce(ctx context.Context) error {
 		}
 		b.adoptSelection(ans)
 	}
-	selection := b.selection
+	selection, budget := b.selection, b.selectionBudget
 	b.selection = ""
 	b.selectionUsed = true
 	if b.orgs != nil && !slices.Contains(b.orgs, cfg.OrgName) {
@@ -505,6 +507,7 @@ func (b *bearerAuth) loginOnce(ctx context.Context) error {
 		auth:    authNone,
 		body:    map[string]string{"orgName": cfg.OrgName},
 		headers: http.Header{HeaderAuthorization: []string{"Bearer " + selection}},
+		budget:  budget,
 	}, &tok); err != nil {
 		if IsForbidden(err) {
 			return b.client.loginFailed(fmt.Errorf("%w (%w)", &OrgNotOfferedError{OrgName: cfg.OrgName, Username: cfg.Username, Offered: b.orgs}, err))
@@ -516,6 +519,7 @@ func (b *bearerAuth) loginOnce(ctx context.Context) error {
 
 func (b *bearerAuth) adoptSelection(a *loginAnswer) {
 	b.selection = a.SelectionToken
+	b.selectionBudget = newSendBudget("the selection token of the login", "", false)
 	b.selectionExpiry = b.client.expiry(a.ExpiresIn, defaultSelectionTTL)
 	b.orgs = nil
 	if a.Orgs != nil {

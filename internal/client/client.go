@@ -47,6 +47,12 @@ type Config struct {
 	// (the provider: a secret in the environment that belongs to another organization or user);
 	// a *MissingCredentialError for the secret carries it as Hint.
 	SecretHint string
+	// AdminHint is SecretHint for the admin token (the provider: ROCKIT_ADMIN_TOKEN left out
+	// because the provider block names another host than ROCKIT_ENDPOINT).
+	AdminHint string
+	// Sources names where each credential came from ("`password` in the provider block",
+	// "ROCKIT_PASSWORD"), for the error of a credential not sent again (CredentialBudgetError).
+	Sources map[Credential]string
 	// AuthScheme is the login flow of a password: AuthSchemeAuto (default when empty),
 	// AuthScheme2025 or AuthScheme2026 (see auth.go). It also decides how the admin token travels.
 	AuthScheme string
@@ -152,6 +158,8 @@ type Client struct {
 	loginRejected rejection // a definite failure of the human user's login (rejected.go)
 	keyGate       *credGate // the API key until an answer proves it
 	adminGate     *credGate // the admin token until an answer proves it
+	// The send budgets of the credentials (budget.go).
+	passwordBudget, keyBudget, adminBudget *sendBudget
 }
 
 // AuthMode selects the credentials a request carries.
@@ -233,6 +241,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.authMu = newSlot()
 	c.keyGate, c.adminGate = newCredGate(), newCredGate()
+	c.passwordBudget = newSendBudget("the password", CredentialSecret, false)
+	c.keyBudget = newSendBudget("the API key", CredentialSecret, true)
+	c.adminBudget = newSendBudget("the admin token", CredentialAdminToken, true)
 	c.journal = cfg.Journal
 	if c.journal == nil {
 		c.journal = NewJournal("")
@@ -274,6 +285,9 @@ type request struct {
 	headers http.Header
 	// noRetry sends the request once (a refresh token must never be presented twice).
 	noRetry bool
+	// budget is the send budget of the credential the request carries when auth does not say
+	// (the password of a login, a selection token); see budgetFor.
+	budget *sendBudget
 	// onSend, when set, is called right before each attempt is written to the connection
 	// (after the rate limiter, the login and any hold), with the time it leaves.
 	onSend func(time.Time)
@@ -389,6 +403,13 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 				lost = true
 			}
 		}
+		if IsCredentialBudgetSpent(err) {
+			// Not sent: the credential's budget is spent (budget.go).
+			if attempt == 1 {
+				return nil, err
+			}
+			return nil, c.giveUp(r, err, attempt-1, start, acted, "")
+		}
 		if retry.notSent {
 			// Stopped before this attempt was sent (cancelled while waiting).
 			if attempt == 1 {
@@ -429,12 +450,18 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 			failures++
 		}
 		if c.cfg.MaxRetries == 0 || failures > c.cfg.MaxRetries {
-			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries))
+			reason := fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries)
+			if retry.after > 0 {
+				reason += "; the host asks to wait " + askedWait(retry.after, retry.afterRaw)
+			}
+			return nil, c.giveUp(r, err, attempt, start, acted, reason)
 		}
 		if ctx.Err() != nil {
 			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")
 		}
 		// One reading of Retry-After for every wait: the hold, the backoff and the budget check.
+		// The budget check reads the wait the host asked for, uncapped: the 60 s cap applies
+		// only to a wait the budget can hold, else a day would look like a minute (issue 30).
 		after := capRetryAfter(retry.after)
 		wait := backoff(attempt, after)
 		shown := wait
@@ -445,10 +472,10 @@ func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error
 		}
 		left := c.cfg.MaxElapsed - c.cfg.Now().Sub(start)
 		switch {
-		case after > left:
+		case retry.after > left:
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf(
-				"the server asked to wait %s (Retry-After), more than the %s left of retry_max_elapsed (%s)",
-				retry.after, left.Round(time.Second), c.cfg.MaxElapsed))
+				"the host asks to wait %s, more than the %s left of retry_max_elapsed (%s)",
+				askedWait(retry.after, retry.afterRaw), left.Round(time.Second), c.cfg.MaxElapsed))
 		case wait >= left:
 			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("retry_max_elapsed (%s) spent", c.cfg.MaxElapsed))
 		}
@@ -488,6 +515,8 @@ type retryDecision struct {
 	adminScheme string
 	// rateLimited: a 429, which does not count against max_retries.
 	rateLimited bool
+	// afterRaw is the Retry-After header as the host sent it (after is its reading).
+	afterRaw string
 }
 
 // giveUp wraps the last error of a request that ended without a definite answer.
@@ -503,9 +532,9 @@ func (c *Client) giveUp(r request, last error, attempts int, start time.Time, ac
 // detached from ctx once it is about to be sent: a graceful stop must not cut off a request the
 // server may already be carrying out, since its answer is what lets Terraform record the result.
 // Every request is bounded by the request timeout and by what is left of the total budget.
-func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (*envelope, retryDecision, error) {
-	if err := c.waitLimiter(ctx, r); err != nil {
-		return nil, retryDecision{notSent: true}, err
+func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (_ *envelope, retry retryDecision, err error) {
+	if err := c.waitLimiter(ctx, r, opStart); err != nil {
+		return nil, retryDecision{notSent: !isBeyondBudget(err)}, err
 	}
 	u := *c.base
 	// r.path holds escaped segments: RawPath keeps them as they are, Path is their decoding
@@ -564,8 +593,8 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		// The credentials took a while (a login or token renewal, perhaps another request's):
 		// every request that waited for them is released at once, so pass the limiter again
 		// rather than send them all in one burst.
-		if err := c.waitLimiter(ctx, r); err != nil {
-			return nil, retryDecision{notSent: true}, err
+		if err := c.waitLimiter(ctx, r, opStart); err != nil {
+			return nil, retryDecision{notSent: !isBeyondBudget(err)}, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -573,6 +602,13 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		return nil, retryDecision{notSent: true}, &notSentError{method: r.method, path: r.path, cause: err}
 	}
 
+	if b := c.budgetFor(r); b != nil {
+		// A credential no answer has proven yet is sent at most twice without a verdict.
+		if err := b.take(c); err != nil {
+			return nil, retryDecision{}, err
+		}
+		defer func() { b.settle(err, retry) }()
+	}
 	start := c.cfg.Now()
 	if r.onSend != nil {
 		r.onSend(start)
@@ -607,8 +643,9 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 	fields["status"] = resp.StatusCode
 	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
 	c.logDebug(ctx, "ROCKIT Edge request", fields)
-	after := retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now)
-	c.observeRateLimit(resp.StatusCode, start, after)
+	afterRaw := resp.Header.Get("Retry-After")
+	after := retryAfter(afterRaw, c.cfg.Now)
+	c.observeRateLimit(resp.StatusCode, start, after, afterRaw)
 	if err != nil {
 		target := r.path
 		if c.base.Path != "" {
@@ -657,14 +694,16 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		token:       usedToken,
 		adminScheme: adminScheme,
 		rateLimited: resp.StatusCode == http.StatusTooManyRequests,
+		afterRaw:    afterRaw,
 	}, apiErr
 }
 
 // observeRateLimit tells the limiter how the server answered: any answer but a 429 counts as
 // accepted; a 429 (of a request sent at sent) holds every request until its Retry-After, after
 // which the limiter cuts the rate (waitLimiter) and lets it grow back.
-func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duration) {
+func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duration, afterRaw string) {
 	if status == http.StatusTooManyRequests {
+		c.limiter.asked(c.cfg.Now(), after, afterRaw)
 		c.limiter.rateLimited(c.cfg.Now(), sent, after)
 		return
 	}
@@ -673,7 +712,13 @@ func (c *Client) observeRateLimit(status int, sent time.Time, after time.Duratio
 
 // waitLimiter waits until an attempt may be sent, and logs (once in the Client's life) the
 // rate it learned from a 429.
-func (c *Client) waitLimiter(ctx context.Context, r request) error {
+func (c *Client) waitLimiter(ctx context.Context, r request, opStart time.Time) error {
+	if asked := c.limiter.beyondBudget(c.cfg.Now(), opStart.Add(c.cfg.MaxElapsed)); asked != "" {
+		// Another request's 429 holds every request, for longer than this one's budget: fail at
+		// once rather than wait the capped hold only to meet the same refusal.
+		return &waitBeyondBudgetError{method: r.method, path: r.path, asked: asked,
+			left: c.cfg.MaxElapsed - c.cfg.Now().Sub(opStart), budget: c.cfg.MaxElapsed}
+	}
 	learned, err := c.limiter.wait(ctx, c.cfg.Now, c.cfg.Sleep)
 	if learned != nil {
 		fields := map[string]any{
@@ -823,6 +868,24 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// waitBeyondBudgetError is a request not sent because the host asked every request (with an
+// earlier 429's Retry-After) to wait longer than what is left of this one's retry_max_elapsed.
+type waitBeyondBudgetError struct {
+	method, path string
+	asked        string // askedWait
+	left, budget time.Duration
+}
+
+func (e *waitBeyondBudgetError) Error() string {
+	return fmt.Sprintf("%s %s: not sent: the host asks to wait %s (answering an earlier request 429), more than the %s left "+
+		"of retry_max_elapsed (%s)", e.method, e.path, e.asked, e.left.Round(time.Second), e.budget)
+}
+
+func isBeyondBudget(err error) bool {
+	var e *waitBeyondBudgetError
+	return errors.As(err, &e)
 }
 
 // notSentError is a request that Terraform's stop cut off before it left: nothing reached the

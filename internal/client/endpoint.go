@@ -60,6 +60,17 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// CanonicalEndpoint is the endpoint in one spelling, for telling whether two endpoints name the
+// same host: ParseEndpoint's checks and trailing-slash trim, the scheme and host in lower case,
+// and the scheme's default port (443 for https, 80 for http) left out. The base path is kept.
+func CanonicalEndpoint(s string) (string, error) {
+	u, err := ParseEndpoint(s)
+	if err != nil {
+		return "", err
+	}
+	return strings.ToLower(u.Scheme) + "://" + NormalizeHost(u), nil
+}
+
 // EndpointError says that the endpoint cannot be reached as configured, for a reason that no
 // retry can heal: the host name does not resolve, the host speaks plain HTTP to an https://
 // endpoint, or its TLS certificate is not trusted. Such a request fails at once (no retries).
@@ -141,10 +152,12 @@ func (c *Client) Host() string {
 	return NormalizeHost(c.base)
 }
 
-// NormalizeHost is Host for a parsed endpoint.
+// NormalizeHost is Host for a parsed endpoint, and the one rule of when two endpoints name one
+// host (CanonicalEndpoint adds the scheme): host in lower case without a trailing dot, the
+// scheme's default port left out, the base path kept without its trailing slash.
 func NormalizeHost(u *url.URL) string {
-	host, port := strings.ToLower(u.Hostname()), u.Port()
-	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+	host, port := strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")), u.Port()
+	if scheme := strings.ToLower(u.Scheme); (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
 		port = ""
 	}
 	if strings.Contains(host, ":") {

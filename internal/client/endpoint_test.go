@@ -112,3 +112,45 @@ func TestNormalizeHost(t *testing.T) {
 		}
 	}
 }
+
+// CanonicalEndpoint spells one host one way (scheme, host, default port, trailing slash), so that
+// the provider can tell whether the block's endpoint is ROCKIT_ENDPOINT's host (issue 30).
+func TestCanonicalEndpoint(t *testing.T) {
+	check := func(a, b string, same bool) {
+		t.Helper()
+		ca, errA := CanonicalEndpoint(a)
+		cb, errB := CanonicalEndpoint(b)
+		if errA != nil || errB != nil || (ca == cb) != same {
+			t.Errorf("%q -> %q (%v), %q -> %q (%v): want the same host: %v", a, ca, errA, b, cb, errB, same)
+		}
+	}
+	for _, tc := range [][2]string{
+		{"https://edge.example.com", "https://edge.example.com/"},
+		{"https://edge.example.com", "https://edge.example.com:443"},
+		{"https://edge.example.com", "HTTPS://Edge.Example.COM:443/"},
+		{"https://edge.example.com", "https://edge.example.com."},
+		{"http://edge.example.com", "http://edge.example.com:80/"},
+		{"http://localhost:8080", "http://LOCALHOST:8080/"},
+		{"https://[::1]:8443", "https://[::1]:8443/"},
+		{"https://[::1]", "https://[::1]:443"},
+		{"https://proxy.example.com/edge", "https://proxy.example.com:443/edge/"},
+	} {
+		check(tc[0], tc[1], true)
+	}
+	for _, tc := range [][2]string{
+		{"https://edge.example.com", "https://other.example.com"},
+		{"https://edge.example.com", "http://edge.example.com"},
+		{"https://edge.example.com", "https://edge.example.com:8443"},
+		{"http://edge.example.com", "http://edge.example.com:443"},
+		{"https://proxy.example.com/edge", "https://proxy.example.com/other"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8081"},
+	} {
+		check(tc[0], tc[1], false)
+	}
+	if got, err := CanonicalEndpoint("HTTPS://Edge.Example.com:443/"); err != nil || got != "https://edge.example.com" {
+		t.Errorf("got %q, %v; want https://edge.example.com", got, err)
+	}
+	if _, err := CanonicalEndpoint("edge.example.com"); err == nil {
+		t.Error("an endpoint without a scheme must fail as ParseEndpoint does")
+	}
+}

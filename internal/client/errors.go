@@ -168,6 +168,9 @@ func (c *Client) missing(purpose string, absent ...Credential) error {
 		if slices.Contains(final, CredentialSecret) {
 			m.Hint = c.cfg.SecretHint
 		}
+		if m.Hint == "" && slices.Contains(final, CredentialAdminToken) {
+			m.Hint = c.cfg.AdminHint
+		}
 		return c.named(m)
 	}
 	return c.named(&MissingCredentialError{Credential: pending[0], Missing: pending, Purpose: purpose, Pending: true})

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -18,8 +19,14 @@ const (
 )
 
 // maxRetryAfter caps a server's Retry-After: a server asking for a day must not hold a plan for
-// a day. A Retry-After beyond what is left of the operation's budget fails at once instead.
+// a day. The cap applies only to waits the budget can hold: a Retry-After (as the host sent it,
+// uncapped) beyond what is left of the operation's budget fails at once instead (issue 30).
 const maxRetryAfter = 60 * time.Second
+
+// askedWait names the wait a host asked for: "24h0m0s (Retry-After: 86400)".
+func askedWait(d time.Duration, raw string) string {
+	return fmt.Sprintf("%s (Retry-After: %s)", d, raw)
+}
 
 // backoff returns the wait before retry number attempt (1-based). A Retry-After from the server
 // is honoured as the lower bound (capped at maxRetryAfter), with jitter of up to half of it on
@@ -86,7 +93,12 @@ type limiter struct {
 
 	mu        sync.Mutex
 	holdUntil time.Time // no request before it (the last 429's Retry-After)
-	accepted  acceptedWindow
+	// askedUntil is when the host asked to be left alone until, uncapped (a 429's Retry-After),
+	// with the header as it came: a request whose budget ends before it fails at once.
+	askedUntil time.Time
+	askedFor   time.Duration
+	askedRaw   string
+	accepted   acceptedWindow
 	// pending: a 429 to cut for once its hold has passed; pendingCount is what had been
 	// accepted in the second before it, plus the answers accepted since; pendingOverlap: that
 	// second overlapped an earlier hold, so the count undercounts.
@@ -205,6 +217,27 @@ func (l *limiter) grow(t time.Time) {
 	if r > l.lim.Limit() {
 		l.lim.SetLimitAt(t, r)
 	}
+}
+
+// asked records a 429's Retry-After as the host sent it (uncapped), at t.
+func (l *limiter) asked(t time.Time, d time.Duration, raw string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until := t.Add(d); d > 0 && until.After(l.askedUntil) {
+		l.askedUntil, l.askedFor, l.askedRaw = until, d, raw
+	}
+}
+
+// beyondBudget says, when a request at t whose budget ends at deadline is held by a 429 whose
+// Retry-After goes beyond that deadline, what the host asked for ("" otherwise): waiting the
+// capped hold would only meet the same refusal.
+func (l *limiter) beyondBudget(t, deadline time.Time) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !t.Before(l.holdUntil) || !l.askedUntil.After(deadline) {
+		return ""
+	}
+	return askedWait(l.askedFor, l.askedRaw)
 }
 
 // accept records an answer other than 429 at t: the server took the request.

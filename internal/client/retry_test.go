@@ -236,8 +236,9 @@ func TestRateLimitSpacesRequests(t *testing.T) {
 }
 
 // One rule for every wait: a Retry-After is capped at maxRetryAfter once, and the hold of a
-// 429, the wait of a 5xx (jitter included) and the check against retry_max_elapsed all use the
-// capped value (TestLongRetryAfterIsCappedOrFailsFast). The jitter stretched a 5xx's wait to 90 s.
+// 429 and the wait of a 5xx (jitter included) use the capped value; the check against
+// retry_max_elapsed reads the uncapped one (TestLongRetryAfterIsCappedOrFailsFast). The jitter
+// stretched a 5xx's wait to 90 s.
 func TestOneRuleForWaits(t *testing.T) {
 	for _, ra := range []time.Duration{50 * time.Second, maxRetryAfter, time.Hour} {
 		for range 300 {

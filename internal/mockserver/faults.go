@@ -29,9 +29,10 @@ const (
 // successful POSTs and PATCHes. The /_mock/ endpoints are exempt. With the same seed and the same order of
 // requests it injects the same faults.
 type faultInjector struct {
-	failRate, loseRate float64
-	latency            time.Duration
-	now                func() time.Time
+	failRate, loseRate  float64
+	sparePasswordLogins bool
+	latency             time.Duration
+	now                 func() time.Time
 
 	paused atomic.Bool
 
@@ -56,12 +57,13 @@ func newFaultInjector(o Options) *faultInjector {
 		limit = rate.NewLimiter(rate.Limit(o.RateLimit), burst)
 	}
 	return &faultInjector{
-		failRate: o.FailRate,
-		loseRate: o.LoseResponses,
-		latency:  o.Latency,
-		now:      o.Now,
-		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), //nolint:gosec // fault injection, not security
-		limit:    limit,
+		failRate:            o.FailRate,
+		loseRate:            o.LoseResponses,
+		sparePasswordLogins: o.SparePasswordLogins,
+		latency:             o.Latency,
+		now:                 o.Now,
+		rng:                 rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), //nolint:gosec // fault injection, not security
+		limit:               limit,
 	}
 }
 
@@ -108,6 +110,9 @@ func (f *faultInjector) serve(h http.Handler, rec *statusRecorder, r *http.Reque
 		}
 	}
 	retryAfter, failStatus, lose := f.draw(r.Method)
+	if lose && f.sparePasswordLogins && r.URL.Path == "/be/v1/login" && r.Header.Get("Authorization") == "" {
+		lose = false
+	}
 	switch {
 	case retryAfter > 0:
 		rec.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))

@@ -221,8 +221,8 @@ func (p *rockitProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"retry_max_elapsed": schema.StringAttribute{
 				MarkdownDescription: "The total time one operation may take with all its retries, as a Go duration such as `5m`. " +
-					"No retry starts beyond it, and a server asking (with `Retry-After`, counted for at most 60 s) to wait longer than " +
-					"what is left of it fails the operation at once. Defaults to `5m`. May also be set with the `" + envMaxElapsed + "` environment variable.",
+					"No retry starts beyond it, and a server asking (with `Retry-After`) to wait longer than what is left of it " +
+					"fails the operation at once; a wait it can hold is capped at 60 s. Defaults to `5m`. May also be set with the `" + envMaxElapsed + "` environment variable.",
 				Optional:   true,
 				Validators: []validator.String{validators.Duration()},
 			},
@@ -306,14 +306,24 @@ func configSets(v types.String) bool { return !v.IsNull() }
 // pending lists the credentials the block sets to values not known yet (the bootstrap pattern).
 func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnostics) {
 	cc.Endpoint = stringSetting(cfg.Endpoint, envEndpoint)
-	cc.AdminToken = stringSetting(cfg.AdminToken, envAdminToken)
 	cc.OrgName = stringSetting(cfg.OrgName, envOrgName)
 	cc.Username = stringSetting(cfg.Username, envUsername)
+	otherHost := envHostMismatch(cfg)
+	switch {
+	case configSets(cfg.AdminToken):
+		cc.AdminToken = stringSetting(cfg.AdminToken, "")
+	case otherHost != "" && os.Getenv(envAdminToken) != "":
+		cc.AdminHint = otherHost
+	default:
+		cc.AdminToken = os.Getenv(envAdminToken)
+	}
 	if configSets(cfg.Password) || configSets(cfg.APIKey) {
 		cc.Password = stringSetting(cfg.Password, "")
 		cc.APIKey = stringSetting(cfg.APIKey, "")
 	} else if password, apiKey := os.Getenv(envPassword), os.Getenv(envAPIKey); password != "" || apiKey != "" {
-		if hint := envSecretMismatch(cfg, password != ""); hint != "" {
+		if otherHost != "" {
+			cc.SecretHint = otherHost
+		} else if hint := envSecretMismatch(cfg, password != ""); hint != "" {
 			cc.SecretHint = hint
 		} else {
 			cc.Password, cc.APIKey = password, apiKey
@@ -325,6 +335,7 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 			}
 		}
 	}
+	cc.Sources = credentialSources(cfg, cc)
 	for cred, v := range map[client.Credential]types.String{
 		client.CredentialEndpoint:   cfg.Endpoint,
 		client.CredentialAdminToken: cfg.AdminToken,
@@ -338,6 +349,77 @@ func credentials(cfg rockitProviderModel, cc *client.Config, diags *diag.Diagnos
 	if cfg.Password.IsUnknown() || cfg.APIKey.IsUnknown() {
 		cc.Pending = append(cc.Pending, client.CredentialSecret)
 	}
+}
+
+// credentialSources names where the secrets in cc came from, for the error of a credential the
+// client does not send again (client.CredentialBudgetError): the attribute or the variable.
+func credentialSources(cfg rockitProviderModel, cc *client.Config) map[client.Credential]string {
+	from := func(v types.String, attr, env string) string {
+		if configSets(v) {
+			return "`" + attr + "` in the provider block"
+		}
+		return env
+	}
+	secret := from(cfg.Password, "password", envPassword)
+	if cc.APIKey != "" {
+		secret = from(cfg.APIKey, "api_key", envAPIKey)
+	}
+	return map[client.Credential]string{
+		client.CredentialSecret:     secret,
+		client.CredentialAdminToken: from(cfg.AdminToken, "admin_token", envAdminToken),
+	}
+}
+
+// envHostMismatch says why the secrets in the environment (ROCKIT_PASSWORD, ROCKIT_API_KEY,
+// ROCKIT_ADMIN_TOKEN: those set and not overridden by the block) are not for this provider
+// configuration, or returns "" when they are: they belong to the host of ROCKIT_ENDPOINT, and
+// the block's `endpoint` names another one (compared as client.CanonicalEndpoint spells them,
+// so a trailing slash, a default port or the case of the host name make no difference). An
+// endpoint known only during apply cannot be checked, so it never matches (as envSecretMismatch
+// treats org_name and username).
+func envHostMismatch(cfg rockitProviderModel) string {
+	envURL := os.Getenv(envEndpoint)
+	if envURL == "" || cfg.Endpoint.IsNull() {
+		return ""
+	}
+	var vars []string
+	if !configSets(cfg.Password) && !configSets(cfg.APIKey) {
+		for _, v := range []string{envPassword, envAPIKey} {
+			if os.Getenv(v) != "" {
+				vars = append(vars, v)
+			}
+		}
+	}
+	if !configSets(cfg.AdminToken) && os.Getenv(envAdminToken) != "" {
+		vars = append(vars, envAdminToken)
+	}
+	if len(vars) == 0 {
+		return ""
+	}
+	var why string
+	envHost, envErr := client.CanonicalEndpoint(envURL)
+	switch {
+	case cfg.Endpoint.IsUnknown():
+		why = fmt.Sprintf("`endpoint` is known only during apply (it comes from another resource), so it cannot be checked "+
+			"against %s (%s)", envEndpoint, strings.TrimSpace(envURL))
+	case envErr != nil:
+		why = fmt.Sprintf("`endpoint` is %s but %s (%s) is not a valid endpoint, so it cannot be compared", cfg.Endpoint.ValueString(),
+			envEndpoint, strings.TrimSpace(envURL))
+	default:
+		blockHost, err := client.CanonicalEndpoint(cfg.Endpoint.ValueString())
+		if err != nil || blockHost == envHost {
+			return "" // an invalid endpoint fails elsewhere, naming the rule
+		}
+		why = fmt.Sprintf("`endpoint` names %s but %s names %s", blockHost, envEndpoint, envHost)
+	}
+	verb := "is"
+	if len(vars) > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("%s %s set in the environment but not used: credentials from the environment go only to the host of %s, "+
+		"and for this provider configuration %s. This keeps a shell's credentials for one host from being sent to another. "+
+		"Set the credentials in the provider block, or leave `endpoint` to %s (or set it to the same host).",
+		joinAnd(vars), verb, envEndpoint, why, envEndpoint)
 }
 
 // envSecretMismatch says why the secret in the environment (ROCKIT_PASSWORD when password, else
