@@ -273,7 +273,8 @@ resource "rockit_user" "u" {
 	}
 	for _, rec := range mock.Requests() {
 		if rec.Method == http.MethodDelete || rec.Status == http.StatusConflict {
-			t.Errorf("the apply after the Ctrl-C: %s %s -> %d", rec.Method, rec.Path, rec.Status)
+			// The interrupted apply's output says why the object was kept tainted.
+			t.Errorf("the apply after the Ctrl-C: %s %s -> %d\nthe interrupted apply said:\n%s", rec.Method, rec.Path, rec.Status, out.String())
 		}
 	}
 	roles, users = server()
