@@ -76,7 +76,7 @@ func TestDoctorMockVariants(t *testing.T) {
 		consequence string
 	}{
 		{"clock behind", mockserver.Options{ClockSkew: -2 * time.Minute}, []string{"warn clock"}, "clock",
-			"the server's clock is 2m0s behind this machine's", "cannot be proven and fails with an import block"},
+			"the server's clock is 2m0s behind this machine's", "judges the created time of a create whose answer was lost on the server's clock"},
 		{"clock ahead", mockserver.Options{ClockSkew: 90 * time.Second}, []string{"warn clock"}, "clock",
 			"the server's clock is 1m30s ahead of this machine's", "nothing fails"},
 		{"no total", mockserver.Options{NoTotal: true}, each("total"), "roles: total",

@@ -101,8 +101,8 @@ func (o *observer) logins() int {
 }
 
 // clockTolerance is how far the server's clock may be from this machine's before the doctor
-// warns: the provider allows 2 s when it proves an uncertain create by its `created`
-// (client.adoptionClockSkew), and a Date header has a resolution of one second.
+// warns: a Date header has a resolution of one second, and without Date headers the provider
+// would allow 2 s when it proves an uncertain create by its `created` (client.adoptionClockSkew).
 const clockTolerance = 3 * time.Second
 
 // clockCheck compares the server's Date headers with the local clock at the middle of each
@@ -120,8 +120,9 @@ func (o *observer) clockCheck() Check {
 	if len(offsets) == 0 {
 		c.Status = statusWarn
 		c.Detail = "no answer carried a Date header, so the server's clock cannot be compared with this machine's"
-		c.Consequence = "if the server's clock runs more than 2 s behind, a create whose answer was lost cannot be proven " +
-			"by its created time and fails with an import block"
+		c.Consequence = "the provider learns the server's clock from Date headers; without them it compares created times " +
+			"with this machine's clock, allowing 2 s: if the server's clock runs further behind, a create whose answer was lost " +
+			"cannot be proven by its created time and fails with an import block"
 		return c
 	}
 	sort.Slice(offsets, func(i, j int) bool { return offsets[i] < offsets[j] })
@@ -131,14 +132,15 @@ func (o *observer) clockCheck() Check {
 	case skew < -clockTolerance:
 		c.Status = statusWarn
 		c.Detail = fmt.Sprintf("the server's clock is %s behind this machine's (Date headers of %d answers)", -skew, len(offsets))
-		c.Consequence = "the provider allows 2 s between the clocks when it proves an uncertain create by its created time: " +
-			"with the server this far behind, a create whose answer was lost cannot be proven and fails with an import block; " +
-			"set both clocks by NTP"
+		c.Consequence = "nothing fails: the provider learns the server's clock from its Date headers and judges the created " +
+			"time of a create whose answer was lost on the server's clock; but the created and updated times it shows differ " +
+			"by that much from this machine's (set both clocks by NTP)"
 	case skew > clockTolerance:
 		c.Status = statusWarn
 		c.Detail = fmt.Sprintf("the server's clock is %s ahead of this machine's (Date headers of %d answers)", skew, len(offsets))
-		c.Consequence = "nothing fails: token lifetimes come from expiresIn, and a created time after the request is " +
-			"accepted as the provider's own; but the created and updated times it shows differ by that much from this machine's"
+		c.Consequence = "nothing fails: token lifetimes come from expiresIn, and the provider judges the created time of a " +
+			"create whose answer was lost on the server's clock (learned from its Date headers); but the created and updated " +
+			"times it shows differ by that much from this machine's"
 	default:
 		c.Status = statusOK
 		c.Detail = fmt.Sprintf("the server's clock is within %s of this machine's (offset %s, Date headers of %d answers)",
