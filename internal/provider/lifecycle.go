@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -261,7 +262,17 @@ func orgOf(c *client.Client) string {
 // object's word ("role"), nameAttr the attribute holding its name, where says where names are
 // unique.
 func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, where string, err error) {
-	if client.IsDuplicateCreate(err) {
+	var dup *client.DuplicateCreateError
+	if errors.As(err, &dup) && dup.OtherConfiguration {
+		diags.AddAttributeError(path.Root(nameAttr), "Two resources name the same "+kind, fmt.Sprintf(
+			"%s %s named %q was created in this run by a resource of another provider configuration (alias) of the "+
+				"same organization, and this one names it too (%s). Two resources must not manage one object: each would "+
+				"undo the other's settings on every apply, and nothing was adopted. Give this resource a name of its own, "+
+				"or remove it and refer to the other resource's attributes. Do not import it.",
+			article(kind), kind, name, err))
+		return
+	}
+	if dup != nil {
 		diags.AddAttributeError(path.Root(nameAttr), "Two resources name the same "+kind, fmt.Sprintf(
 			"%s %s named %q was created in this run by another %s resource of this configuration, and this one names "+
 				"it too (%s). Two resources must not manage one object: each would undo the other's settings on every "+
@@ -272,7 +283,7 @@ func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, whe
 	}
 	if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
 		diags.AddAttributeError(path.Root(nameAttr), capitalize(kind)+" already exists", fmt.Sprintf(
-			"%s %s named %q exists already %s (%s). This working directory has no evidence that it created it, so "+
+			"%s %s named %q exists already %s (%s). This workspace has no evidence that it created it, so "+
 				"it is not adopted. To manage it with Terraform, import it:\n\n"+
 				"  terraform import %s.<resource name> %s\n\nor add an import block with id = %q:\n\n%s",
 			article(kind), kind, name, where, err, typeName, name, name, importBlock(typeName, name)))

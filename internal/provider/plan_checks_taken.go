@@ -17,9 +17,10 @@ import (
 
 // checkNameTaken is the plan-time check of a create (issue 23 item 2): a resource to be created
 // whose name exists already on the server fails the plan, with a ready-to-paste import block,
-// instead of the apply failing halfway on a 409. When this working directory's journal holds
-// evidence that it sent a create of that object (a run that was killed or lost its answer),
-// the plan warns instead: the create adopts it if it is proven to be that one.
+// instead of the apply failing halfway on a 409. When this workspace's journal holds evidence
+// that it sent a create of that object (a run that was killed or lost its answer) and the
+// ownership judge proves the object that create's (client.JournalAdopts: one GET of the object,
+// judged as the create judges it), the plan warns instead: the create adopts it.
 //
 // It costs at most one list read per type per provider configuration (client.NameTaken, never
 // a write), and is skipped while the name is unknown, for an object this run created already
@@ -58,7 +59,7 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	if coll == "" || c.SentThisRun(coll, name.ValueString()) || c.InState(coll, name.ValueString()) {
 		return
 	}
-	taken, created, err := c.NameTaken(ctx, coll, name.ValueString())
+	taken, _, err := c.NameTaken(ctx, coll, name.ValueString())
 	if err != nil {
 		var rejected *client.CredentialsRejectedError
 		if client.IsOrganizationNotFound(err) || errors.As(err, &rejected) {
@@ -74,17 +75,21 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	if !taken {
 		return
 	}
-	if c.JournalProves(coll, name.ValueString(), created) {
+	adopts, err := c.JournalAdopts(ctx, coll, name.ValueString())
+	if err != nil {
+		tflog.Warn(ctx, "could not read the object to judge the journal's evidence at plan time", map[string]any{"error": err.Error()})
+		return
+	}
+	if adopts {
 		resp.Diagnostics.AddAttributeWarning(path.Root(k.nameAttr), fmt.Sprintf("The %s %q will be adopted", k.kind, name.ValueString()),
-			fmt.Sprintf("A %s named %q exists already, and this working directory's journal holds the evidence that a run "+
-				"of it sent its create (the run was killed, or its answer was lost). The create in this plan adopts it, "+
-				"without creating it again, once it is proven to be that one (created after the request left, with the "+
-				"fields of this configuration); otherwise the create fails and says how to import it.",
+			fmt.Sprintf("A %s named %q exists already, and this workspace's journal holds the evidence that an earlier run "+
+				"sent its create (the run was killed, or its answer was lost): it was created while that request could "+
+				"have acted, with the fields it asked for. The create in this plan adopts it, without creating it again.",
 				k.kind, name.ValueString()))
 		return
 	}
 	resp.Diagnostics.AddAttributeError(path.Root(k.nameAttr), capitalize(k.kind)+" already exists", fmt.Sprintf(
-		"%s %s named %q exists already in the organization, and this working directory has no evidence that it created "+
+		"%s %s named %q exists already in the organization, and this workspace has no evidence that it created "+
 			"it, so applying this plan would fail. To manage it with Terraform, import it:\n\n%s\n\n"+
 			"or give this resource another name.",
 		article(k.kind), k.kind, name.ValueString(), importBlock(typeName, name.ValueString())))
