@@ -261,8 +261,9 @@ func TestProtoReadSettlesAnUnknownCreate(t *testing.T) {
 		return protoDynamic(t, typ, map[string]any{"id": name, "name": name, "permissions": map[string]any{"apps": []any{"read"}}})
 	}
 	private := func(name string, sent time.Time) []byte {
-		fp := client.Fingerprint(client.CreateRoleRequest{Name: name, Permissions: map[string]int{"apps": mockserver.PermRead}})
-		ev, _ := json.Marshal(client.Evidence{Kind: "roles", Name: name, Fingerprint: fp, Sent: sent})
+		in := client.CreateRoleRequest{Name: name, Permissions: map[string]int{"apps": mockserver.PermRead}}
+		body, _ := json.Marshal(in)
+		ev, _ := json.Marshal(client.Evidence{Kind: "roles", Name: name, Fingerprint: client.Fingerprint(in), Body: body, Sent: sent})
 		b, _ := json.Marshal(map[string][]byte{privateUnknownCreate: ev})
 		return b
 	}

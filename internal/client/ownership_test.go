@@ -1,0 +1,177 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rockitplay/terraform-provider-rockit/internal/mockserver"
+)
+
+// TestJudgeTable: the one judge of ownership (ownership.go), case by case: the binding (the
+// workspace, another provider configuration of this run), the window on the server's clock
+// bounded on both sides, the fields in both directions.
+func TestJudgeTable(t *testing.T) {
+	sent := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	role := CreateRoleRequest{Name: "Ops", Permissions: map[string]int{"apps": 15}}
+	obj := func(created time.Time, perms map[string]int) json.RawMessage {
+		raw, _ := json.Marshal(map[string]any{"name": "Ops", "permissions": perms, "created": created.Format(time.RFC3339Nano)})
+		return raw
+	}
+	ahead := &ClockRange{Min: 10*time.Minute - time.Second, Max: 10*time.Minute + time.Second}
+	cases := []struct {
+		name        string
+		ev          func(*Evidence)
+		clock       *ClockRange // what the judging Client learned since
+		got         json.RawMessage
+		ours        bool
+		otherConfig bool
+		reason      string
+	}{
+		{name: "ours", got: obj(sent.Add(time.Second), role.Permissions), ours: true},
+		{name: "another run of this workspace", ev: func(e *Evidence) { e.Run = "earlier@1" }, got: obj(sent.Add(time.Second), role.Permissions), ours: true},
+		{name: "another workspace", ev: func(e *Evidence) { e.Workspace = "other" }, got: obj(sent.Add(time.Second), role.Permissions),
+			reason: `another Terraform workspace ("other", this is "default")`},
+		{name: "another configuration of this run", ev: func(e *Evidence) { e.Instance = "alias" }, got: obj(sent.Add(time.Second), role.Permissions),
+			otherConfig: true, reason: "another provider configuration of this run"},
+		{name: "no send time", ev: func(e *Evidence) { e.Sent = time.Time{} }, got: obj(sent, role.Permissions), reason: "no evidence of when"},
+		{name: "no clock: within the 2 s margin", got: obj(sent.Add(-1500*time.Millisecond), role.Permissions), ours: true},
+		{name: "no clock: beyond the 2 s margin", got: obj(sent.Add(-2500*time.Millisecond), role.Permissions), reason: "before this create was first sent"},
+		{name: "server 10 min ahead: created 5 min before the request", clock: ahead, got: obj(sent.Add(5*time.Minute), role.Permissions),
+			reason: "before this create was first sent"},
+		{name: "server 10 min ahead: created as the request arrived", clock: ahead, got: obj(sent.Add(10*time.Minute), role.Permissions), ours: true},
+		{name: "the evidence's clock wins over the Client's", ev: func(e *Evidence) { e.Clock = ahead },
+			clock: &ClockRange{}, got: obj(sent.Add(5*time.Minute), role.Permissions), reason: "before this create was first sent"},
+		{name: "created after the last moment the create could act", got: obj(sent.Add(10*time.Minute), role.Permissions),
+			reason: "after the last moment the create could have acted"},
+		{name: "created just within the upper margin", got: obj(sent.Add(6*time.Minute+20*time.Second), role.Permissions), ours: true},
+		{name: "fields differ", got: obj(sent.Add(time.Second), map[string]int{"apps": 3}), reason: "permissions.apps: requested 15, found 3"},
+		{name: "a field the request left out", got: obj(sent.Add(time.Second), map[string]int{"apps": 15, "users": 1}),
+			reason: "permissions.users: requested nothing, found 1"},
+		{name: "no copy of the request", ev: func(e *Evidence) { e.Body = nil }, got: obj(sent.Add(time.Second), role.Permissions),
+			reason: "holds no copy of the request"},
+		{name: "no creation time", got: json.RawMessage(`{"name":"Ops","permissions":{"apps":15}}`), reason: "carries no creation time"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newTestClient(t, "http://127.0.0.1:1", nil, func(cfg *Config) { cfg.Workspace, cfg.Run = "default", "this@2" })
+			if tc.clock != nil {
+				c.clock.known, c.clock.r = true, *tc.clock
+			}
+			ev := c.newEvidence("roles", "Ops", role)
+			ev.Sent, ev.Until = sent, sent.Add(5*time.Minute+30*time.Second)
+			if tc.ev != nil {
+				tc.ev(&ev)
+			}
+			v := c.judge(ev, tc.got)
+			why := v.reason + " " + strings.Join(v.diffs, "; ")
+			if v.ours != tc.ours || v.otherConfig != tc.otherConfig || !strings.Contains(why, tc.reason) {
+				t.Errorf("ours=%v otherConfig=%v reason %q; want ours=%v otherConfig=%v reason containing %q",
+					v.ours, v.otherConfig, why, tc.ours, tc.otherConfig, tc.reason)
+			}
+		})
+	}
+}
+
+// TestServerClockFromDateHeaders: the offset range from one answer is [Date - received,
+// Date + 1 s - sent]; a narrower consistent range replaces it, a wider one does not, and one
+// that contradicts it (the server's clock was set) replaces it.
+func TestServerClockFromDateHeaders(t *testing.T) {
+	var s serverClock
+	local := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	date := func(d time.Duration) string { return local.Add(d).Format(http.TimeFormat) }
+	if s.current() != nil {
+		t.Fatal("known before any answer")
+	}
+	s.observe("", local, local.Add(time.Second))
+	if s.current() != nil {
+		t.Fatal("an answer without Date taught an offset")
+	}
+	s.observe(date(10*time.Minute), local, local.Add(2*time.Second))
+	if r := s.current(); r == nil || r.Min != 10*time.Minute-2*time.Second || r.Max != 10*time.Minute+time.Second {
+		t.Fatalf("range %+v, want [10m-2s, 10m+1s]", r)
+	}
+	s.observe(date(10*time.Minute+5*time.Second), local.Add(5*time.Second), local.Add(5*time.Second+100*time.Millisecond))
+	if r := s.current(); r.Min != 10*time.Minute-100*time.Millisecond || r.Max != 10*time.Minute+time.Second {
+		t.Errorf("range %+v after a fast answer, want [10m-100ms, 10m+1s]", r)
+	}
+	s.observe(date(10*time.Minute+9*time.Second), local.Add(6*time.Second), local.Add(9*time.Second))
+	if r := s.current(); r.Min != 10*time.Minute-100*time.Millisecond {
+		t.Errorf("a slower answer replaced the range: %+v", r)
+	}
+	s.observe(date(-5*time.Second), local.Add(20*time.Second), local.Add(20*time.Second+50*time.Millisecond))
+	if r := s.current(); r.Min > -25*time.Second || r.Max < -24*time.Second {
+		t.Errorf("range %+v after the server's clock was set back, want about -25s", r)
+	}
+}
+
+// failFirstPOSTWithDate is a proxy in front of the mock that answers the first POST to path
+// with 502 without passing it on (the API never saw it), with the Date of the mock's clock.
+func failFirstPOSTWithDate(t *testing.T, m *mockserver.Server, path string, serverNow func() time.Time) string {
+	t.Helper()
+	var once sync.Once
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fail := false
+		if r.Method == http.MethodPost && r.URL.Path == path {
+			once.Do(func() { fail = true })
+		}
+		if fail {
+			w.Header().Set("Date", serverNow().UTC().Format(http.TimeFormat))
+			writeJSONAnswer(w, http.StatusBadGateway, map[string]any{"status": "error", "message": "bad gateway"})
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// TestServerClockAheadStrangersRoleIsNotAdopted: the server's clock runs 10 minutes ahead (the
+// mock's ClockSkew). Someone else created the role Ops 5 minutes before our create; our first
+// attempt answers 502 without reaching the API, the retry 409. On the server's clock the role
+// is 5 minutes older than our request: not adopted. (Compared with the local clock, as before,
+// it looked 5 minutes younger, and was adopted.)
+func TestServerClockAheadStrangersRoleIsNotAdopted(t *testing.T) {
+	clock := newFakeClock()
+	m := mockserver.New(mockserver.Options{AdminToken: "adm", Now: clock.Now, ClockSkew: 10 * time.Minute})
+	m.SeedOrg("Acme", "admin")
+	key := m.SeedUser("Acme", "bot", true, "Administrators")
+	m.SeedRole("Acme", "Ops", map[string]int{"apps": 15}) // the stranger's, at server time T+10m
+	clock.Advance(5 * time.Minute)
+	url := failFirstPOSTWithDate(t, m, "/be/v1/roles", func() time.Time { return clock.Now().Add(10 * time.Minute) })
+	c := newTestClient(t, url, clock, func(cfg *Config) { cfg.OrgName, cfg.Username, cfg.APIKey = "Acme", "bot", key })
+	role, err := c.CreateRole(context.Background(), CreateRoleRequest{Name: "Ops", Permissions: map[string]int{"apps": 15}})
+	var u *UnconfirmedCreateError
+	if role != nil || !errors.As(err, &u) || !strings.Contains(u.Reason, "before this create was first sent") {
+		t.Fatalf("role=%+v err=%v; want not adopted: created before the request left, on the server's clock", role, err)
+	}
+}
+
+// TestServerClockBehindOwnLostAnswerIsAdopted: the server's clock runs 5 seconds behind (the
+// mock's ClockSkew -5s). Our create's answer is lost after the mock created the role; the
+// retry answers 409. On the server's clock the role was created as our request arrived: it is
+// ours and adopted. (Compared with the local clock, as before, it looked 5 s older than the
+// request, beyond the 2 s margin, and was refused as someone else's.)
+func TestServerClockBehindOwnLostAnswerIsAdopted(t *testing.T) {
+	m := mockserver.New(mockserver.Options{AdminToken: "adm", ClockSkew: -5 * time.Second})
+	m.SeedOrg("Acme", "admin")
+	key := m.SeedUser("Acme", "bot", true, "Administrators")
+	url := loseFirstPOSTs(t, m, "/be/v1/roles", 1)
+	c := newTestClient(t, url, nil, func(cfg *Config) {
+		cfg.OrgName, cfg.Username, cfg.APIKey = "Acme", "bot", key
+		cfg.Sleep = func(context.Context, time.Duration) error { return nil }
+	})
+	role, err := c.CreateRole(context.Background(), CreateRoleRequest{Name: "Ops", Permissions: map[string]int{"apps": 15}})
+	if err != nil || role == nil || role.Name != "Ops" {
+		t.Fatalf("role=%+v err=%v; want our own role adopted", role, err)
+	}
+	if n := postsTo(m, http.MethodPost, "/be/v1/roles"); n != 2 {
+		t.Errorf("POSTs = %d, want 2 (the lost one and the 409)", n)
+	}
+}
