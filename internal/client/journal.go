@@ -369,30 +369,51 @@ func (c *Client) forgetDeleted(path string) {
 	c.journal.forgetAll(c.journalKey(kind, name))
 }
 
-// JournalAdopts reports whether a create of the object (kind is the collection) would adopt
-// it: the journal holds evidence of this state's create of it, and the judge proves the object
-// (read with one GET, the read the create's proof makes) is that create's. This is the plan's
-// "will be adopted"; the create judges the same way. An error is a failed read.
-func (c *Client) JournalAdopts(ctx context.Context, kind, name string) (bool, error) {
+// A JournalClaim is what the journal's evidence says of an existing object, at plan time.
+type JournalClaim int
+
+// The claims of JournalClaimOf.
+const (
+	// ClaimNone: no evidence of this state proves the object: someone else's.
+	ClaimNone JournalClaim = iota
+	// ClaimAdopts: evidence of this workspace's earlier create proves it: the create adopts it.
+	ClaimAdopts
+	// ClaimOtherConfiguration: another provider configuration of this run sent its create:
+	// two resources name one object.
+	ClaimOtherConfiguration
+)
+
+// JournalClaimOf judges an existing object (kind is the collection) by the journal: whether a
+// create of it would adopt it (the evidence of this workspace's earlier create, and the judge
+// proves the object, read with one GET as the create's proof reads it, that create's), or
+// whether another provider configuration of this run created it. This is the plan's "will be
+// adopted"; the create judges the same way. An error is a failed read.
+func (c *Client) JournalClaimOf(ctx context.Context, kind, name string) (JournalClaim, error) {
 	key := c.journalKey(kind, name)
 	if !c.journal.mayHave(key) {
-		return false, nil
+		return ClaimNone, nil
 	}
 	var proofs []Evidence
 	for _, e := range c.journal.lookup(key, "", c.cfg.Now()) {
-		if e.Workspace == c.cfg.Workspace && !c.otherConfiguration(e) {
+		switch {
+		case e.Workspace != c.cfg.Workspace:
+		case c.otherConfiguration(e):
+			return ClaimOtherConfiguration, nil
+		default:
 			proofs = append(proofs, e)
 		}
 	}
 	if len(proofs) == 0 {
-		return false, nil
+		return ClaimNone, nil
 	}
 	got, err := c.readerOf(kind, name)(ctx)
 	if err != nil {
-		return false, err
+		return ClaimNone, err
 	}
-	_, ok := c.judgeAny(proofs, got)
-	return ok, nil
+	if _, ok := c.judgeAny(proofs, got); ok {
+		return ClaimAdopts, nil
+	}
+	return ClaimNone, nil
 }
 
 // SentThisRun reports whether this process sent a create of the object.

@@ -12,7 +12,7 @@ import (
 // after a retry's 409 (prove), the adoption from the crash journal before a POST
 // (adoptJournaled), Read's settling of a create of unknown outcome and the Delete of such an
 // object under -refresh=false (SettleCreate), and the plan's "will be adopted"
-// (JournalAdopts). Before, the rule was written five times with five meanings (some checked
+// (JournalClaimOf). Before, the rule was written five times with five meanings (some checked
 // time and fields, some time only); a plan could announce an adoption that the apply refused,
 // and a delete could be decided on time alone. One definition, in one place:
 //

@@ -175,3 +175,140 @@ func TestServerClockBehindOwnLostAnswerIsAdopted(t *testing.T) {
 		t.Errorf("POSTs = %d, want 2 (the lost one and the 409)", n)
 	}
 }
+
+// ownershipRig is a mock with the role Ops, a journal directory holding the evidence of a
+// create of Ops sent by an earlier client (killed: its answer never came), and a client of the
+// workspace "default" in the run "this@2" on the same journal.
+func ownershipRig(t *testing.T, earlier func(*Config), sentPerms, serverPerms map[string]int) (*mockserver.Server, *Client) {
+	t.Helper()
+	m, creds := mockWithBot(t)
+	hs := httptest.NewServer(m)
+	t.Cleanup(hs.Close)
+	dir := t.TempDir()
+	bind := func(cfg *Config) {
+		creds(cfg)
+		cfg.Journal, cfg.Workspace, cfg.Run = NewJournal(dir), "default", "this@2"
+	}
+	killed := newTestClient(t, hs.URL, nil, func(cfg *Config) { bind(cfg); cfg.Run = "earlier@1"; earlier(cfg) })
+	ev := killed.newEvidence("roles", "Ops", CreateRoleRequest{Name: "Ops", Permissions: sentPerms})
+	ev.Sent = time.Now().Add(-time.Second)
+	ev.Until = ev.Sent.Add(time.Minute)
+	if _, err := killed.journal.record(ev); err != nil {
+		t.Fatal(err)
+	}
+	m.SeedRole("Acme", "Ops", serverPerms)
+	m.ResetRequests()
+	return m, newTestClient(t, hs.URL, nil, bind)
+}
+
+// TestEveryOwnershipVerdictComesFromTheJudge: the plan's "will be adopted" (JournalClaimOf),
+// Read's settle and the Delete of an unproven object under -refresh=false (SettleCreate), the
+// adoption from the journal before a POST (adoptJournaled) and the proof after a 409 (prove)
+// all give the judge's verdict. Before, the plan and the settle judged by time only: a role
+// created after the request left but with other permissions was "will be adopted" at plan time
+// and then refused by the apply, and a delete under -refresh=false would have deleted it.
+func TestEveryOwnershipVerdictComesFromTheJudge(t *testing.T) {
+	apps15, apps3 := map[string]int{"apps": 15}, map[string]int{"apps": 3}
+	same := func(*Config) {}
+	cases := []struct {
+		name        string
+		earlier     func(*Config)
+		serverPerms map[string]int
+		ours        bool
+		claim       JournalClaim
+		createErr   func(error) bool
+		requests    string
+	}{
+		{name: "proven", earlier: same, serverPerms: apps15, ours: true, claim: ClaimAdopts, requests: "GET"},
+		{name: "other fields", earlier: same, serverPerms: apps3,
+			createErr: func(err error) bool {
+				var u *UnconfirmedCreateError
+				return errors.As(err, &u) && len(u.Mismatches) == 1
+			},
+			requests: "GET POST GET"},
+		{name: "another workspace", earlier: func(cfg *Config) { cfg.Workspace = "other" }, serverPerms: apps15,
+			createErr: func(err error) bool {
+				var u *UnconfirmedCreateError
+				return IsConflict(err) && !errors.As(err, &u) && !IsDuplicateCreate(err)
+			},
+			requests: "POST"},
+		{name: "another configuration of this run", earlier: func(cfg *Config) { cfg.Run = "this@2" }, serverPerms: apps15, claim: ClaimOtherConfiguration,
+			createErr: func(err error) bool {
+				var d *DuplicateCreateError
+				return errors.As(err, &d) && d.OtherConfiguration
+			},
+			requests: "POST"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m, c := ownershipRig(t, tc.earlier, apps15, tc.serverPerms)
+			ctx := context.Background()
+			claim, err := c.JournalClaimOf(ctx, "roles", "Ops")
+			if want := tc.claim; err != nil || claim != want {
+				t.Errorf("plan: JournalClaimOf = %v, %v; want %v", claim, err, want)
+			}
+			// The settle judges the private state's evidence, which is this workspace's own.
+			private := c.newEvidence("roles", "Ops", CreateRoleRequest{Name: "Ops", Permissions: apps15})
+			private.Sent, private.Until = time.Now().Add(-time.Second), time.Now().Add(time.Minute)
+			want := CreateNotOurs
+			if tc.serverPerms["apps"] == 15 {
+				want = CreateOurs
+			}
+			if v, reason, err := c.SettleCreate(ctx, private); err != nil || v != want {
+				t.Errorf("settle: verdict %v (%s), %v; want %v", v, reason, err, want)
+			}
+			m.ResetRequests()
+			_, err = c.CreateRole(ctx, CreateRoleRequest{Name: "Ops", Permissions: apps15})
+			switch {
+			case tc.ours && err != nil:
+				t.Errorf("create: %v; want adopted", err)
+			case !tc.ours && !tc.createErr(err):
+				t.Errorf("create: %v (%T); not the refusal wanted", err, err)
+			}
+			var got []string
+			for _, r := range m.Requests() {
+				if strings.HasPrefix(r.Path, "/be/v1/roles") {
+					got = append(got, r.Method)
+				}
+			}
+			if strings.Join(got, " ") != tc.requests {
+				t.Errorf("create: requests %v, want %s", got, tc.requests)
+			}
+		})
+	}
+}
+
+// TestDeleteDropsTheEvidence: a role created and then deleted by this client (an apply, then a
+// destroy -refresh=false, which reads nothing): the DELETE removes the journal's evidence, so
+// when someone else creates a role of that name with the same permissions, the next create is
+// refused with the plain 409, and the plan's check says "already exists". (The evidence used
+// to stay until a Read of the object in state, and adopted the stranger's role.)
+func TestDeleteDropsTheEvidence(t *testing.T) {
+	m, creds := mockWithBot(t)
+	hs := httptest.NewServer(m)
+	t.Cleanup(hs.Close)
+	dir := t.TempDir()
+	newClient := func() *Client {
+		return newTestClient(t, hs.URL, nil, func(cfg *Config) { creds(cfg); cfg.Journal, cfg.Workspace = NewJournal(dir), "default" })
+	}
+	in := CreateRoleRequest{Name: "Ops", Permissions: map[string]int{"apps": 15}}
+	ctx := context.Background()
+	if _, err := newClient().CreateRole(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := newClient().DeleteRole(ctx, "Ops"); err != nil {
+		t.Fatal(err)
+	}
+	m.SeedRole("Acme", "Ops", in.Permissions) // the stranger's
+	c := newClient()
+	if claim, err := c.JournalClaimOf(ctx, "roles", "Ops"); claim != ClaimNone || err != nil {
+		t.Errorf("plan: JournalClaimOf = %v, %v; want none", claim, err)
+	}
+	m.ResetRequests()
+	if _, err := c.CreateRole(ctx, in); !IsConflict(err) || IsDuplicateCreate(err) {
+		t.Errorf("create: %v; want the stranger's 409", err)
+	}
+	if n := postsTo(m, http.MethodPatch, "/be/v1/roles"); n != 0 {
+		t.Errorf("%d PATCHes of the stranger's role", n)
+	}
+}

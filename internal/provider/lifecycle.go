@@ -264,12 +264,7 @@ func orgOf(c *client.Client) string {
 func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, where string, err error) {
 	var dup *client.DuplicateCreateError
 	if errors.As(err, &dup) && dup.OtherConfiguration {
-		diags.AddAttributeError(path.Root(nameAttr), "Two resources name the same "+kind, fmt.Sprintf(
-			"%s %s named %q was created in this run by a resource of another provider configuration (alias) of the "+
-				"same organization, and this one names it too (%s). Two resources must not manage one object: each would "+
-				"undo the other's settings on every apply, and nothing was adopted. Give this resource a name of its own, "+
-				"or remove it and refer to the other resource's attributes. Do not import it.",
-			article(kind), kind, name, err))
+		diags.AddAttributeError(path.Root(nameAttr), "Two resources name the same "+kind, otherConfigurationDetail(kind, name, err.Error()))
 		return
 	}
 	if dup != nil {
@@ -290,6 +285,15 @@ func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, whe
 		return
 	}
 	addClientError(diags, "Error creating "+kind, err)
+}
+
+// otherConfigurationDetail says that a resource of another provider configuration (alias) of
+// the same organization created the object name in this run (how we know: cause).
+func otherConfigurationDetail(kind, name, cause string) string {
+	return fmt.Sprintf("%s %s named %q was created in this run by a resource of another provider configuration (alias) of "+
+		"the same organization, and this one names it too (%s). Two resources must not manage one object: each would "+
+		"undo the other's settings on every apply, and nothing was adopted. Give this resource a name of its own, or "+
+		"remove it and refer to the other resource's attributes. Do not import it.", article(kind), kind, name, cause)
 }
 
 func article(word string) string {

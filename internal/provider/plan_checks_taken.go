@@ -19,7 +19,7 @@ import (
 // whose name exists already on the server fails the plan, with a ready-to-paste import block,
 // instead of the apply failing halfway on a 409. When this workspace's journal holds evidence
 // that it sent a create of that object (a run that was killed or lost its answer) and the
-// ownership judge proves the object that create's (client.JournalAdopts: one GET of the object,
+// ownership judge proves the object that create's (client.JournalClaimOf: one GET of the object,
 // judged as the create judges it), the plan warns instead: the create adopts it.
 //
 // It costs at most one list read per type per provider configuration (client.NameTaken, never
@@ -75,18 +75,24 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	if !taken {
 		return
 	}
-	adopts, err := c.JournalAdopts(ctx, coll, name.ValueString())
+	claim, err := c.JournalClaimOf(ctx, coll, name.ValueString())
 	if err != nil {
 		tflog.Warn(ctx, "could not read the object to judge the journal's evidence at plan time", map[string]any{"error": err.Error()})
 		return
 	}
-	if adopts {
+	switch claim {
+	case client.ClaimOtherConfiguration:
+		resp.Diagnostics.AddAttributeError(path.Root(k.nameAttr), "Two resources name the same "+k.kind,
+			otherConfigurationDetail(k.kind, name.ValueString(), "it exists already"))
+		return
+	case client.ClaimAdopts:
 		resp.Diagnostics.AddAttributeWarning(path.Root(k.nameAttr), fmt.Sprintf("The %s %q will be adopted", k.kind, name.ValueString()),
 			fmt.Sprintf("A %s named %q exists already, and this workspace's journal holds the evidence that an earlier run "+
 				"sent its create (the run was killed, or its answer was lost): it was created while that request could "+
 				"have acted, with the fields it asked for. The create in this plan adopts it, without creating it again.",
 				k.kind, name.ValueString()))
 		return
+	case client.ClaimNone:
 	}
 	resp.Diagnostics.AddAttributeError(path.Root(k.nameAttr), capitalize(k.kind)+" already exists", fmt.Sprintf(
 		"%s %s named %q exists already in the organization, and this workspace has no evidence that it created "+
