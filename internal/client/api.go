@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -337,8 +336,8 @@ func (c *Client) create(ctx context.Context, path string, body, out any, read re
 		}
 		return adopted, err
 	case IsConflict(err):
-		proofs := c.journalEvidence(key, entry, ev.Fingerprint)
-		if c.sentThisRun(key) > 1 || slices.ContainsFunc(proofs, c.otherConfiguration) {
+		proofs, otherConfig := c.journalEvidence(key, entry, ev.Fingerprint)
+		if c.sentThisRun(key) > 1 || otherConfig {
 			c.journal.drop(key, entry)
 			return false, &DuplicateCreateError{Kind: ev.Kind, Name: ev.Name, Cause: err, OtherConfiguration: c.sentThisRun(key) == 1}
 		}
@@ -376,8 +375,8 @@ func (c *Client) adoptJournaled(ctx context.Context, path string, ev Evidence, o
 	if read == nil || !c.journal.mayHave(key) || c.sentThisRun(key) > 0 {
 		return false, false, nil
 	}
-	proofs := c.journalEvidence(key, "", ev.Fingerprint)
-	if len(proofs) == 0 || slices.ContainsFunc(proofs, c.otherConfiguration) {
+	proofs, otherConfig := c.journalEvidence(key, "", ev.Fingerprint)
+	if len(proofs) == 0 || otherConfig {
 		return false, false, nil
 	}
 	// Not proven (absent, unreadable, or the judge says no): the create is sent, and its 409,

@@ -321,15 +321,20 @@ func (c *Client) newEvidence(kind, name string, body any) Evidence {
 }
 
 // journalEvidence is the journal's evidence of creates of key in this workspace, but the file
-// except, whose fingerprint is fingerprint.
-func (c *Client) journalEvidence(key, except, fingerprint string) []Evidence {
-	var out []Evidence
+// except, whose fingerprint is fingerprint; otherConfig is set when another provider
+// configuration of this run sent a create of it, whatever it asked for (two resources name one
+// object: no adoption, and no import).
+func (c *Client) journalEvidence(key, except, fingerprint string) (proofs []Evidence, otherConfig bool) {
 	for _, e := range c.journal.lookup(key, except, c.cfg.Now()) {
-		if e.Workspace == c.cfg.Workspace && e.Fingerprint == fingerprint {
-			out = append(out, e)
+		switch {
+		case e.Workspace != c.cfg.Workspace:
+		case c.otherConfiguration(e):
+			otherConfig = true
+		case e.Fingerprint == fingerprint:
+			proofs = append(proofs, e)
 		}
 	}
-	return out
+	return proofs, otherConfig
 }
 
 // otherConfiguration reports whether e is the evidence of a create that another provider

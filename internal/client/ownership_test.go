@@ -214,6 +214,7 @@ func TestEveryOwnershipVerdictComesFromTheJudge(t *testing.T) {
 		name        string
 		earlier     func(*Config)
 		serverPerms map[string]int
+		sentPerms   map[string]int // what the earlier create asked for (nil: apps 15)
 		ours        bool
 		claim       JournalClaim
 		createErr   func(error) bool
@@ -238,10 +239,21 @@ func TestEveryOwnershipVerdictComesFromTheJudge(t *testing.T) {
 				return errors.As(err, &d) && d.OtherConfiguration
 			},
 			requests: "POST"},
+		{name: "another configuration of this run, asking for other fields", earlier: func(cfg *Config) { cfg.Run = "this@2" },
+			sentPerms: apps3, serverPerms: apps3, claim: ClaimOtherConfiguration,
+			createErr: func(err error) bool {
+				var d *DuplicateCreateError
+				return errors.As(err, &d) && d.OtherConfiguration
+			},
+			requests: "POST"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, c := ownershipRig(t, tc.earlier, apps15, tc.serverPerms)
+			sent := tc.sentPerms
+			if sent == nil {
+				sent = apps15
+			}
+			m, c := ownershipRig(t, tc.earlier, sent, tc.serverPerms)
 			ctx := context.Background()
 			claim, err := c.JournalClaimOf(ctx, "roles", "Ops")
 			if want := tc.claim; err != nil || claim != want {
