@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -111,27 +110,6 @@ func TestServerClockFromDateHeaders(t *testing.T) {
 	}
 }
 
-// failFirstPOSTWithDate is a proxy in front of the mock that answers the first POST to path
-// with 502 without passing it on (the API never saw it), with the Date of the mock's clock.
-func failFirstPOSTWithDate(t *testing.T, m *mockserver.Server, path string, serverNow func() time.Time) string {
-	t.Helper()
-	var once sync.Once
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fail := false
-		if r.Method == http.MethodPost && r.URL.Path == path {
-			once.Do(func() { fail = true })
-		}
-		if fail {
-			w.Header().Set("Date", serverNow().UTC().Format(http.TimeFormat))
-			writeJSONAnswer(w, http.StatusBadGateway, map[string]any{"status": "error", "message": "bad gateway"})
-			return
-		}
-		m.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	return hs.URL
-}
-
 // TestServerClockAheadStrangersRoleIsNotAdopted: the server's clock runs 10 minutes ahead (the
 // mock's ClockSkew). Someone else created the role Ops 5 minutes before our create; our first
 // attempt answers 502 without reaching the API, the retry 409. On the server's clock the role
@@ -144,7 +122,7 @@ func TestServerClockAheadStrangersRoleIsNotAdopted(t *testing.T) {
 	key := m.SeedUser("Acme", "bot", true, "Administrators")
 	m.SeedRole("Acme", "Ops", map[string]int{"apps": 15}) // the stranger's, at server time T+10m
 	clock.Advance(5 * time.Minute)
-	url := failFirstPOSTWithDate(t, m, "/be/v1/roles", func() time.Time { return clock.Now().Add(10 * time.Minute) })
+	url := proxyFailingFirstPOST(t, m, "/be/v1/roles", func() time.Time { return clock.Now().Add(10 * time.Minute) })
 	c := newTestClient(t, url, clock, func(cfg *Config) { cfg.OrgName, cfg.Username, cfg.APIKey = "Acme", "bot", key })
 	role, err := c.CreateRole(context.Background(), CreateRoleRequest{Name: "Ops", Permissions: map[string]int{"apps": 15}})
 	var u *UnconfirmedCreateError
