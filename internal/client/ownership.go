@@ -28,14 +28,12 @@ import (
 //  3. The object's fields equal the request's (a copy of it, secrets left out, travels in the
 //     evidence) in both directions (objectMismatches).
 
-// adoptionClockSkew is the margin of the window's lower bound when the server's clock is not
-// known (no Date header): the client's and the server's clocks may differ a little. A server
-// clock further behind makes our own object look older, which fails safe.
+// adoptionClockSkew is the margin of the window's lower bound. With the server's clock known
+// it covers a `created` written to the second (up to a second dropped) and a Date header that
+// came from another host than the one that wrote `created` (a proxy in front of the API); with
+// no Date header, the difference between the client's and the server's clocks. A server clock
+// further behind than that makes our own object look older, which fails safe.
 const adoptionClockSkew = 2 * time.Second
-
-// createdResolution is the margin of the window's lower bound when the server's clock is
-// known: a server may write `created` to the second, dropping up to a second.
-const createdResolution = time.Second
 
 // lateMargin is the margin of the window's upper bound: a server may carry out a request a
 // while after the client gave up on its answer (a queue behind a load balancer).
@@ -94,22 +92,21 @@ func (c *Client) judge(ev Evidence, got json.RawMessage) ownershipVerdict {
 
 // window is when, on the server's clock, the create of ev may have made its object. The
 // offset is the one known when the request left (ev.Clock), else the one this Client learned
-// since (the read that fetched the object carried a Date header), else none: the local clock
-// with a margin of adoptionClockSkew.
+// since (the read that fetched the object carried a Date header), else none: the local clock.
 func (c *Client) window(ev Evidence) (notBefore, notAfter time.Time) {
 	clock := ev.Clock
 	if clock == nil {
 		clock = c.clock.current()
 	}
-	lo, hi, margin := time.Duration(0), time.Duration(0), adoptionClockSkew
+	var lo, hi time.Duration
 	if clock != nil {
-		lo, hi, margin = clock.Min, clock.Max, createdResolution
+		lo, hi = clock.Min, clock.Max
 	}
 	until := ev.Until
 	if until.IsZero() {
 		until = ev.Sent.Add(DefaultMaxElapsed + 30*time.Second)
 	}
-	return ev.Sent.Add(lo - margin), until.Add(hi + max(margin, lateMargin))
+	return ev.Sent.Add(lo - adoptionClockSkew), until.Add(hi + lateMargin)
 }
 
 // createdOutside returns why the object got cannot be the create's: its `created` is missing,
