@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -300,5 +302,67 @@ func TestDeleteDropsTheEvidence(t *testing.T) {
 	}
 	if n := postsTo(m, http.MethodPatch, "/be/v1/roles"); n != 0 {
 		t.Errorf("%d PATCHes of the stranger's role", n)
+	}
+}
+
+// TestEvidenceRecordsTheServersClock: the journal entry of a create carries the offset of the
+// server's clock known when the request left (here 10 minutes ahead, learned from the answer
+// before), the copy of the request and the last moment an attempt could have acted, so that a
+// later run judges on the server's clock even before it has an answer of its own.
+func TestEvidenceRecordsTheServersClock(t *testing.T) {
+	m := mockserver.New(mockserver.Options{AdminToken: "adm", ClockSkew: 10 * time.Minute})
+	m.SeedOrg("Acme", "admin")
+	key := m.SeedUser("Acme", "bot", true, "Administrators")
+	hs := httptest.NewServer(m)
+	t.Cleanup(hs.Close)
+	dir := t.TempDir()
+	c := newTestClient(t, hs.URL, nil, func(cfg *Config) {
+		cfg.OrgName, cfg.Username, cfg.APIKey, cfg.Journal, cfg.Workspace = "Acme", "bot", key, NewJournal(dir), "default"
+	})
+	ctx := context.Background()
+	if _, err := c.ListRoles(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateRole(ctx, CreateRoleRequest{Name: "Ops", Permissions: map[string]int{"apps": 15}}); err != nil {
+		t.Fatal(err)
+	}
+	entries := NewJournal(dir).lookup(c.journalKey("roles", "Ops"), "", time.Time{})
+	if len(entries) != 1 {
+		t.Fatalf("%d journal entries, want 1", len(entries))
+	}
+	e := entries[0]
+	if e.Clock == nil || e.Clock.Min > 10*time.Minute || e.Clock.Max < 10*time.Minute || e.Clock.Max-e.Clock.Min > 2*time.Second {
+		t.Errorf("recorded clock %+v, want a range around 10m", e.Clock)
+	}
+	if e.Workspace != "default" || string(e.Body) != `{"name":"Ops","permissions":{"apps":15}}` || e.Until.Sub(e.Sent) != c.cfg.MaxElapsed+c.cfg.Timeout {
+		t.Errorf("entry %+v: want the workspace, the request and the last moment it could act", e)
+	}
+}
+
+// TestJournalEntriesExpireAfter72Hours: an entry whose request left more than journalLifetime
+// ago never adopts, even where the window would (its Until is stretched here to show that the
+// lifetime alone refuses it), and the lookup that meets it removes its file.
+func TestJournalEntriesExpireAfter72Hours(t *testing.T) {
+	for _, age := range []time.Duration{71 * time.Hour, 73 * time.Hour} {
+		_, c := ownershipRig(t, func(*Config) {}, map[string]int{"apps": 15}, map[string]int{"apps": 15})
+		key := c.journalKey("roles", "Ops")
+		files, _ := os.ReadDir(c.journal.Dir())
+		raw, _ := os.ReadFile(filepath.Join(c.journal.Dir(), files[0].Name()))
+		var e Evidence
+		_ = json.Unmarshal(raw, &e)
+		e.Sent, e.Until = time.Now().Add(-age), time.Now().Add(time.Hour)
+		raw, _ = json.Marshal(e)
+		_ = os.WriteFile(filepath.Join(c.journal.Dir(), files[0].Name()), raw, 0o600)
+		claim, err := c.JournalClaimOf(context.Background(), "roles", "Ops")
+		want := ClaimAdopts
+		if age > journalLifetime {
+			want = ClaimNone
+		}
+		if err != nil || claim != want {
+			t.Errorf("entry %s old: claim %v, %v; want %v", age, claim, err, want)
+		}
+		if left := NewJournal(c.journal.Dir()).lookup(key, "", time.Time{}); (len(left) == 0) != (age > journalLifetime) {
+			t.Errorf("entry %s old: %d entries left", age, len(left))
+		}
 	}
 }
