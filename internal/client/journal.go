@@ -391,9 +391,11 @@ const (
 // JournalClaimOf judges an existing object (kind is the collection) by the journal: whether a
 // create of it would adopt it (the evidence of this workspace's earlier create, and the judge
 // proves the object, read with one GET as the create's proof reads it, that create's), or
-// whether another provider configuration of this run created it. This is the plan's "will be
-// adopted"; the create judges the same way. An error is a failed read.
-func (c *Client) JournalClaimOf(ctx context.Context, kind, name string) (JournalClaim, error) {
+// whether another provider configuration of this run created it. body is the request the
+// planned create will send (nil while not known): the create adopts only with evidence of the
+// same request, so the plan counts only that. This is the plan's "will be adopted"; the create
+// judges the same way. An error is a failed read.
+func (c *Client) JournalClaimOf(ctx context.Context, kind, name string, body any) (JournalClaim, error) {
 	key := c.journalKey(kind, name)
 	if !c.journal.mayHave(key) {
 		return ClaimNone, nil
@@ -404,7 +406,7 @@ func (c *Client) JournalClaimOf(ctx context.Context, kind, name string) (Journal
 		case e.Workspace != c.cfg.Workspace:
 		case c.otherConfiguration(e):
 			return ClaimOtherConfiguration, nil
-		default:
+		case body == nil || e.Fingerprint == Fingerprint(body):
 			proofs = append(proofs, e)
 		}
 	}

@@ -235,9 +235,14 @@ func TestEveryOwnershipVerdictComesFromTheJudge(t *testing.T) {
 			}
 			m, c := ownershipRig(t, tc.earlier, sent, tc.serverPerms)
 			ctx := context.Background()
-			claim, err := c.JournalClaimOf(ctx, "roles", "Ops")
+			claim, err := c.JournalClaimOf(ctx, "roles", "Ops", CreateRoleRequest{Name: "Ops", Permissions: apps15})
 			if want := tc.claim; err != nil || claim != want {
 				t.Errorf("plan: JournalClaimOf = %v, %v; want %v", claim, err, want)
+			}
+			// A configuration changed since that create plans another request, which the create
+			// would not adopt with this evidence: the plan does not announce it.
+			if claim, _ := c.JournalClaimOf(ctx, "roles", "Ops", CreateRoleRequest{Name: "Ops", Permissions: apps3}); tc.claim == ClaimAdopts && claim != ClaimNone {
+				t.Errorf("plan of another request: JournalClaimOf = %v, want none", claim)
 			}
 			// The settle judges the private state's evidence, which is this workspace's own.
 			private := c.newEvidence("roles", "Ops", CreateRoleRequest{Name: "Ops", Permissions: apps15})
@@ -293,7 +298,7 @@ func TestDeleteDropsTheEvidence(t *testing.T) {
 	}
 	m.SeedRole("Acme", "Ops", in.Permissions) // the stranger's
 	c := newClient()
-	if claim, err := c.JournalClaimOf(ctx, "roles", "Ops"); claim != ClaimNone || err != nil {
+	if claim, err := c.JournalClaimOf(ctx, "roles", "Ops", nil); claim != ClaimNone || err != nil {
 		t.Errorf("plan: JournalClaimOf = %v, %v; want none", claim, err)
 	}
 	m.ResetRequests()
@@ -353,7 +358,7 @@ func TestJournalEntriesExpireAfter72Hours(t *testing.T) {
 		e.Sent, e.Until = time.Now().Add(-age), time.Now().Add(time.Hour)
 		raw, _ = json.Marshal(e)
 		_ = os.WriteFile(filepath.Join(c.journal.Dir(), files[0].Name()), raw, 0o600)
-		claim, err := c.JournalClaimOf(context.Background(), "roles", "Ops")
+		claim, err := c.JournalClaimOf(context.Background(), "roles", "Ops", CreateRoleRequest{Name: "Ops", Permissions: map[string]int{"apps": 15}})
 		want := ClaimAdopts
 		if age > journalLifetime {
 			want = ClaimNone

@@ -184,7 +184,7 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 // none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
-	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
+	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app", planned(plain(appToAPI)))
 	checkAppPlan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() {
 		return

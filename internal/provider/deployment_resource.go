@@ -281,7 +281,9 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 // checks (plan_checks.go).
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
-	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment")
+	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment", planned(plain(func(m deploymentResourceModel) client.CreateDeploymentRequest {
+		return deploymentToAPI(m, types.StringNull(), types.StringNull()) // the write-only secrets are not part of the evidence
+	})))
 	checkDeploymentTarget(ctx, r.client, req, resp)
 }
 

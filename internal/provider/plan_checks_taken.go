@@ -29,7 +29,7 @@ import (
 // or the private state of a replacement planned from a prior state names it), and when the list
 // cannot be read (the create then says what is wrong).
 func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, c *client.Client,
-	k identityKey, typeName string,
+	k identityKey, typeName string, request plannedRequest,
 ) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -75,7 +75,8 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	if !taken {
 		return
 	}
-	claim, err := c.JournalClaimOf(ctx, coll, name.ValueString())
+	body, _ := request(ctx, req)
+	claim, err := c.JournalClaimOf(ctx, coll, name.ValueString(), body)
 	if err != nil {
 		tflog.Warn(ctx, "could not read the object to judge the journal's evidence at plan time", map[string]any{"error": err.Error()})
 		return
@@ -99,6 +100,36 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 			"it, so applying this plan would fail. To manage it with Terraform, import it:\n\n%s\n\n"+
 			"or give this resource another name.",
 		article(k.kind), k.kind, name.ValueString(), importBlock(typeName, name.ValueString())))
+}
+
+// A plannedRequest is the create request a resource's Create will send for the plan of req
+// (nil, false while the configuration holds unknown values): the plan's ownership judgement
+// counts only evidence of that request, as the create does.
+type plannedRequest func(ctx context.Context, req resource.ModifyPlanRequest) (any, bool)
+
+// planned is the plannedRequest of a resource whose model M maps to its create request with
+// toAPI (the function its Create uses). The model is read from the plan (defaults applied);
+// computed values that are unknown there are not part of a create request.
+func planned[M any, R any](toAPI func(context.Context, M) (R, bool)) plannedRequest {
+	return func(ctx context.Context, req resource.ModifyPlanRequest) (any, bool) {
+		if !req.Config.Raw.IsFullyKnown() {
+			return nil, false
+		}
+		var m M
+		if req.Plan.Get(ctx, &m).HasError() {
+			return nil, false
+		}
+		r, ok := toAPI(ctx, m)
+		if !ok {
+			return nil, false
+		}
+		return r, true
+	}
+}
+
+// plain adapts a toAPI without context or failure to planned.
+func plain[M any, R any](toAPI func(M) R) func(context.Context, M) (R, bool) {
+	return func(_ context.Context, m M) (R, bool) { return toAPI(m), true }
 }
 
 // privateInState is the private-state key naming the object a resource instance holds in

@@ -113,7 +113,7 @@ func (r *roleResource) Configure(_ context.Context, req resource.ConfigureReques
 // checks (plan_checks.go).
 func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_role", &resp.Diagnostics)
-	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role")
+	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role", planned(plain(roleToAPI)))
 	checkRoleTarget(ctx, r.client, req, resp)
 }
 

@@ -152,7 +152,10 @@ func (r *subscriptionResource) Configure(_ context.Context, req resource.Configu
 // secret (clear or encrypted) of a new subscription; a replacement is planned as a new one.
 func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_subscription", &resp.Diagnostics)
-	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription")
+	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription", planned(func(ctx context.Context, m subscriptionResourceModel) (client.CreateSubscriptionRequest, bool) {
+		in, diags := subscriptionToAPI(ctx, m)
+		return in, !diags.HasError()
+	}))
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{clear: "secret", encrypted: "secret_encrypted"}, r.secretsKey)
 }
 

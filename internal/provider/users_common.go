@@ -201,7 +201,7 @@ func (r *userResource[M]) Configure(_ context.Context, req resource.ConfigureReq
 // checks the roles (plan_checks.go).
 func (r *userResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, r.kind.typeName, &resp.Diagnostics)
-	checkNameTaken(ctx, req, resp, r.client, r.kind.key, r.kind.typeName)
+	checkNameTaken(ctx, req, resp, r.client, r.kind.key, r.kind.typeName, planned(plain(r.kind.toAPI)))
 	planIssuedSecret(ctx, req, resp, r.kind.secret, r.secretsKey)
 	checkUserRoles(ctx, r.client, req, resp)
 }
