@@ -257,7 +257,7 @@ func orgOf(c *client.Client) string {
 // addCreateError turns the error of a create into diagnostics, the same way for every resource:
 // a 409 for an object that another resource of this configuration created in this run says so
 // (and no import: one object under two resources flips between their settings); a 409 of
-// someone else's object (no evidence that this working directory created it, or not proven)
+// someone else's object (no evidence that this workspace created it, or not proven)
 // gives a ready-to-paste import block; anything else goes through addClientError. kind is the
 // object's word ("role"), nameAttr the attribute holding its name, where says where names are
 // unique.
