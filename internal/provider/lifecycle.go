@@ -69,9 +69,9 @@ func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *res
 	resp.Diagnostics.AddError(fmt.Sprintf("The %s %q may have been created", kind, name), fmt.Sprintf(
 		"%s\n\nThe request to create it was sent, but no definite answer came back (the connection was lost, no answer "+
 			"came within request_timeout, or Terraform was stopping), so the %s may exist on the server now. It is kept in "+
-			"state as tainted, with the evidence to judge it (when the request left, and a fingerprint of what it asked "+
-			"for). The next plan reads it and settles it: if it does not exist, it is created; if it exists and was "+
-			"created after the request left, it is adopted once its fields are proven equal to the configuration's; "+
+			"state as tainted, with the evidence to judge it (when the request left, and a copy of what it asked for, "+
+			"never a secret). The next plan reads it and settles it: if it does not exist, it is created; if it exists, "+
+			"was created while the request could have acted and holds the fields it asked for, it is adopted; "+
 			"otherwise it is someone else's, and it is removed from state with a warning. It is never deleted.\n\n"+
 			"If it was removed from state (or the state could not be saved), bring it under management with an import "+
 			"block instead of creating it again:\n\n%s",
