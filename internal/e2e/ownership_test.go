@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,5 +203,56 @@ resource "rockit_role" "r" {
 	wantAlreadyExists(t, "the apply after the stranger's create", out, code, "rockit_role", "Ops")
 	if writes := objectWrites(mock); len(writes) > 0 {
 		t.Errorf("the apply wrote: %v", writes)
+	}
+}
+
+// loseFirstRolePOST is a front for the mock that drops the answer to the first successful
+// POST of a role after the mock created it (the connection closes without an answer).
+func loseFirstRolePOST(mock http.Handler) http.Handler {
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		mock.ServeHTTP(rec, r)
+		lose := false
+		if r.Method == http.MethodPost && r.URL.Path == "/be/v1/roles" && rec.Code < 300 {
+			once.Do(func() { lose = true })
+		}
+		if lose {
+			panic(http.ErrAbortHandler)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// The server's clock runs 5 seconds behind (the mock's ClockSkew), and the answer to the
+// create of the role is lost after the server created it: the retry's 409 finds our own role,
+// created 5 s "before" the request by the local clock but as it arrived by the server's, and
+// the apply adopts it: one role, in state, and an empty re-plan. (Judged by the local clock
+// with 2 s of margin, as before, it was refused as someone else's and the apply failed.)
+func TestServerClockBehindOwnRoleIsAdopted(t *testing.T) {
+	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken, ClockSkew: -5 * time.Second}, loseFirstRolePOST)
+	pw := mock.SeedOrg("Acme", "admin")
+	w := newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG=Acme", "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw)
+	w.write("main.tf", requireRockit+`
+resource "rockit_role" "r" {
+  name        = "Ops"
+  permissions = { apps = ["read"] }
+}
+`)
+	if out, code := ownershipRun(w, "apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply (%d), want our own role adopted:\n%s", code, out)
+	}
+	if n := len(objectWrites(mock)); n != 2 {
+		t.Errorf("%d writes %v, want 2 (the POST whose answer was lost and the retry's 409)", n, objectWrites(mock))
+	}
+	if roles, _, tainted := stateNames(t, w.dir); len(roles) != 1 || len(tainted) != 0 {
+		t.Errorf("state: roles %v, tainted %v; want Ops, untainted", roles, tainted)
+	}
+	if out, code := ownershipRun(w, "plan", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the re-plan is not empty (%d):\n%s", code, out)
 	}
 }
