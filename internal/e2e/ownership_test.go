@@ -30,6 +30,14 @@ terraform {
 }
 `
 
+// opsRoleConfig is one role, Ops, with apps = read.
+const opsRoleConfig = `
+resource "rockit_role" "r" {
+  name        = "Ops"
+  permissions = { apps = ["read"] }
+}
+`
+
 // ownershipRun runs terraform in w with a two-minute bound.
 func ownershipRun(w *workDir, args ...string) (string, int) {
 	w.t.Helper()
@@ -185,12 +193,7 @@ resource "rockit_role" "b" {
 // the plan announced, and the apply made, an adoption of the stranger's role.)
 func TestDestroyWithoutRefreshThenAStrangersRoleIsNotAdopted(t *testing.T) {
 	mock, w := orgWorkDir(t, "Acme")
-	w.write("main.tf", requireRockit+`
-resource "rockit_role" "r" {
-  name        = "Ops"
-  permissions = { apps = ["read"] }
-}
-`)
+	w.write("main.tf", requireRockit+opsRoleConfig)
 	if out, code := ownershipRun(w, "apply", "-auto-approve"); code != 0 {
 		t.Fatalf("apply (%d):\n%s", code, out)
 	}
@@ -217,15 +220,21 @@ func loseFirstRolePOST(mock http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.URL.Path == "/be/v1/roles" && rec.Code < 300 {
 			once.Do(func() { lose = true })
 		}
-		if lose {
-			panic(http.ErrAbortHandler)
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
+		relayUnlessLost(w, rec, lose)
 	})
+}
+
+// relayUnlessLost passes the answer the mock recorded on to the client, or, when lost, drops
+// it and closes the connection (the mock acted; the client never hears of it).
+func relayUnlessLost(w http.ResponseWriter, rec *httptest.ResponseRecorder, lost bool) {
+	if lost {
+		panic(http.ErrAbortHandler)
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
 // The server's clock runs 5 seconds behind (the mock's ClockSkew), and the answer to the
@@ -237,12 +246,7 @@ func TestServerClockBehindOwnRoleIsAdopted(t *testing.T) {
 	mock, url := startMock(t, mockserver.Options{AdminToken: adminToken, ClockSkew: -5 * time.Second}, loseFirstRolePOST)
 	pw := mock.SeedOrg("Acme", "admin")
 	w := newWorkDir(t, terraformCLI(t), buildPlugin(t), "ROCKIT_ENDPOINT="+url, "ROCKIT_ORG=Acme", "ROCKIT_USERNAME=admin", "ROCKIT_PASSWORD="+pw)
-	w.write("main.tf", requireRockit+`
-resource "rockit_role" "r" {
-  name        = "Ops"
-  permissions = { apps = ["read"] }
-}
-`)
+	w.write("main.tf", requireRockit+opsRoleConfig)
 	if out, code := ownershipRun(w, "apply", "-auto-approve"); code != 0 {
 		t.Fatalf("apply (%d), want our own role adopted:\n%s", code, out)
 	}
