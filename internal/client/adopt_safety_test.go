@@ -14,8 +14,9 @@ import (
 )
 
 // proxyFailingFirstPOST stands for a proxy in front of the mock: it answers the first POST to
-// path with 502 without passing it on (the API never saw it) and forwards everything else.
-func proxyFailingFirstPOST(t *testing.T, m *mockserver.Server, path string) string {
+// path with 502 without passing it on (the API never saw it) and forwards everything else. The
+// 502 carries the Date of serverNow, the mock's clock (nil: the real clock).
+func proxyFailingFirstPOST(t *testing.T, m *mockserver.Server, path string, serverNow func() time.Time) string {
 	t.Helper()
 	var mu sync.Mutex
 	failed := false
@@ -25,6 +26,9 @@ func proxyFailingFirstPOST(t *testing.T, m *mockserver.Server, path string) stri
 		failed = failed || fail
 		mu.Unlock()
 		if fail {
+			if serverNow != nil {
+				w.Header().Set("Date", serverNow().UTC().Format(http.TimeFormat))
+			}
 			writeJSONAnswer(w, http.StatusBadGateway, map[string]any{"status": "error", "message": "bad gateway"})
 			return
 		}
@@ -45,7 +49,7 @@ func TestCreateUserNeverAdoptsAPreexistingUserAfterA502(t *testing.T) {
 		key := m.SeedUser("Acme", "bot", true, "Administrators")
 		secret := m.SeedUser("Acme", "alice", machine)
 		clock.Advance(time.Hour)
-		url := proxyFailingFirstPOST(t, m, "/be/v1/users")
+		url := proxyFailingFirstPOST(t, m, "/be/v1/users", clock.Now)
 		c := newTestClient(t, url, clock, func(cfg *Config) { cfg.OrgName, cfg.Username, cfg.APIKey = "Acme", "bot", key })
 
 		in := CreateUserRequest{Username: "alice", Email: "alice@example.com", Firstname: "Seeded", Surname: "alice", Roles: []string{}}

@@ -35,6 +35,9 @@ func newCreateServer(t *testing.T, firstFault string, preexisting map[string]any
 	s.recordingServer = newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		// The server's clock is the test's (its objects' created times too), as a real host's
+		// Date header comes from the clock that writes them.
+		w.Header().Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
 		switch r.Method {
 		case http.MethodPost:
 			s.posts++

@@ -41,9 +41,14 @@ func (c *Client) patch(ctx context.Context, path string, body, out any) error {
 	return err
 }
 
-// del deletes an object of the organization.
+// del deletes an object of the organization. Once it is gone (the DELETE succeeded, or found
+// it gone already), the journal's evidence of its create goes too: a later object of the same
+// name is someone else's (forgetDeleted).
 func (c *Client) del(ctx context.Context, path string) error {
 	_, err := c.do(ctx, request{method: http.MethodDelete, path: path, auth: authOrg}, nil)
+	if err == nil || IsNotFound(err) {
+		c.forgetDeleted(path)
+	}
 	return err
 }
 
@@ -270,45 +275,37 @@ func (c *Client) readPath(path string) readFunc {
 	}
 }
 
-// adoptionClockSkew is how much earlier than the first attempt of a create the server's
-// `created` may lie and still count as made by that attempt: the client's and the server's
-// clocks differ a little. An object created earlier than that existed before this apply and is
-// never adopted.
-const adoptionClockSkew = 2 * time.Second
-
 // create POSTs body to path and decodes the answer's data into out, like post. It adds the
 // safe-create rule of the retry policy and the evidence that settles an uncertain outcome
 // later (DESIGN.md, "An uncertain outcome is settled by evidence"):
 //
 //   - Right before the first attempt leaves (after the rate limiter, the login and any hold), it
-//     records Evidence (type, name, fingerprint of the body, send time) in the journal.
+//     records Evidence (type, name, whose create, fingerprint and copy of the body, send time,
+//     the server's clock) in the journal: the one journal write of a create.
 //   - When an earlier attempt may have created the object without its answer arriving (a 5xx, a
 //     timeout or a reset after sending) and the retry answers 409, the object may be our own.
-//     create reads it with read and adopts it only when it is proven to be this call's (prove):
-//     its `created` is not before the first attempt left (less adoptionClockSkew), and it
-//     equals the request in both directions (see objectMismatches).
-//   - A 409 on the first attempt is someone else's object, unless the journal holds evidence
-//     of an earlier create of this working directory with the same fingerprint (a run killed
-//     after sending it): then the same proof runs against that evidence's send time. A 409 for
-//     an object that another create of this process sent is a *DuplicateCreateError.
+//     create reads it with read and adopts it only when the judge (ownership.go) proves it is
+//     this call's.
+//   - A 409 on the first attempt is someone else's object, unless the journal holds evidence of
+//     an earlier create of this state with the same fingerprint (a run killed after sending it)
+//     that the judge accepts. A 409 for an object that another create of this Client, or
+//     another provider configuration of this run, sent is a *DuplicateCreateError.
 //
 // On adoption it logs a warning, decodes the object into out and returns adopted = true.
 // Secrets that only the lost answer carried (initial passwords, API keys, subscription
 // secrets) are not in out then: the caller must obtain new ones (e.g. resetCreds) or report
-// them as lost. When the object differs, is older, has no readable `created`, or read is nil
-// (the type cannot be read), create returns an *UnconfirmedCreateError; when the proof could
-// not be finished (its read failed or was cancelled), one with Unfinished set, whose outcome
-// is unknown. Every error of unknown outcome carries the Evidence (EvidenceOf).
+// them as lost. When the object is not proven ours, or read is nil (the type cannot be read),
+// create returns an *UnconfirmedCreateError; when the proof could not be finished (its read
+// failed or was cancelled), one with Unfinished set, whose outcome is unknown. Every error of
+// unknown outcome carries the Evidence (EvidenceOf).
 func (c *Client) create(ctx context.Context, path string, body, out any, read readFunc) (adopted bool, err error) {
 	// The whole create is a write in flight, from before its waits (credentials, rate limit)
 	// to its proof: an orphaned plugin (main.go) must not exit while one may still be sent.
 	writesInFlight.Add(1)
 	defer writesInFlight.Add(-1)
-	name := requestName(body)
-	ev := Evidence{Endpoint: c.endpointID(), Org: c.cfg.OrgName, Kind: path[strings.LastIndex(path, "/")+1:], Name: name,
-		Fingerprint: Fingerprint(body)}
+	ev := c.newEvidence(path[strings.LastIndex(path, "/")+1:], requestName(body), body)
 	key := ev.key()
-	if adopted, done, err := c.adoptJournaled(ctx, path, ev, body, out, read); done {
+	if adopted, done, err := c.adoptJournaled(ctx, path, ev, out, read); done {
 		return adopted, err
 	}
 	var entry string
@@ -316,12 +313,12 @@ func (c *Client) create(ctx context.Context, path string, body, out any, read re
 		if !ev.Sent.IsZero() {
 			return
 		}
-		ev.Sent = t
+		ev.Sent, ev.Until, ev.Clock = t, t.Add(c.cfg.MaxElapsed+c.cfg.Timeout), c.clock.current()
 		c.countSend(key)
 		id, jerr := c.journal.record(ev)
 		if jerr != nil {
 			c.logWarn(ctx, "could not record the create in the journal; its evidence lives in this process only", map[string]any{
-				"name": name, "journal": c.journal.Dir(), "error": jerr.Error(),
+				"name": ev.Name, "journal": c.journal.Dir(), "error": jerr.Error(),
 			})
 		}
 		entry = id
@@ -333,33 +330,27 @@ func (c *Client) create(ctx context.Context, path string, body, out any, read re
 	case OutcomeUnknown(err):
 		return false, &evidenceError{ev: ev, err: err}
 	case MayBeOwnCreate(err):
-		adopted, err = c.prove(ctx, path, name, body, out, read, ev.Sent, err)
+		adopted, err = c.prove(ctx, path, []Evidence{ev}, out, read, err)
 		if err != nil && OutcomeUnknown(err) {
 			return false, &evidenceError{ev: ev, err: err}
 		}
 		return adopted, err
 	case IsConflict(err):
-		if c.sentThisRun(key) > 1 {
+		proofs, otherConfig := c.journalEvidence(key, entry, ev.Fingerprint)
+		if c.sentThisRun(key) > 1 || otherConfig {
 			c.journal.drop(key, entry)
-			return false, &DuplicateCreateError{Kind: ev.Kind, Name: name, Cause: err}
+			return false, &DuplicateCreateError{Kind: ev.Kind, Name: ev.Name, Cause: err, OtherConfiguration: c.sentThisRun(key) == 1}
 		}
-		var proof *Evidence
-		for _, e := range c.journal.lookup(key, entry) {
-			if e.Fingerprint == ev.Fingerprint {
-				proof = &e
-				break
-			}
-		}
-		if proof == nil {
+		if len(proofs) == 0 {
 			c.journal.drop(key, entry)
 			return false, err
 		}
-		adopted, err = c.prove(ctx, path, name, body, out, read, proof.Sent, err)
+		adopted, err = c.prove(ctx, path, proofs, out, read, err)
 		switch {
 		case err == nil:
 			// The entry of this attempt stays until the object is seen in state.
 		case OutcomeUnknown(err):
-			return false, &evidenceError{ev: *proof, err: err}
+			return false, &evidenceError{ev: proofs[0], err: err}
 		default:
 			c.journal.drop(key, entry)
 		}
@@ -374,49 +365,43 @@ func (c *Client) create(ctx context.Context, path string, body, out any, read re
 }
 
 // adoptJournaled runs before a create is sent: when the journal holds evidence that this
-// working directory sent the same create before (a run that was killed, or whose outcome was
-// unknown), and no create of the object was sent in this process (two resources naming one
-// object must not adopt each other's), it reads the object and adopts it when proven ours, so
+// state sent the same create before (a run that was killed, or whose outcome was unknown), and
+// no create of the object was sent by this Client (two resources naming one object must not
+// adopt each other's), it reads the object and adopts it when the judge proves it ours, so
 // that no POST (and no 409) is needed. done is false when the create is to be sent: no
 // evidence, the object is absent, or it is not proven ours (the POST's 409 then says so).
-func (c *Client) adoptJournaled(ctx context.Context, path string, ev Evidence, body, out any, read readFunc) (adopted, done bool, err error) {
+func (c *Client) adoptJournaled(ctx context.Context, path string, ev Evidence, out any, read readFunc) (adopted, done bool, err error) {
 	key := ev.key()
 	if read == nil || !c.journal.mayHave(key) || c.sentThisRun(key) > 0 {
 		return false, false, nil
 	}
-	var proof *Evidence
-	for _, e := range c.journal.lookup(key, "") {
-		if e.Fingerprint == ev.Fingerprint {
-			proof = &e
-			break
-		}
-	}
-	if proof == nil {
+	proofs, otherConfig := c.journalEvidence(key, "", ev.Fingerprint)
+	if len(proofs) == 0 || otherConfig {
 		return false, false, nil
 	}
-	// Not proven (absent, unreadable, older, or different): the create is sent, and its 409,
+	// Not proven (absent, unreadable, or the judge says no): the create is sent, and its 409,
 	// if any, says why.
 	got, rerr := read(ctx)
-	if rerr != nil || createdBefore(got, proof.Sent.Add(-adoptionClockSkew)) != "" {
+	if rerr != nil {
 		return false, false, nil //nolint:nilerr // a read that failed only means the create is sent
 	}
-	want, merr := json.Marshal(body)
-	if merr != nil || len(objectMismatches(reflect.TypeOf(body), want, got)) > 0 {
-		return false, false, nil //nolint:nilerr // see above
+	if _, ok := c.judgeAny(proofs, got); !ok {
+		return false, false, nil
 	}
 	if out != nil {
 		if uerr := json.Unmarshal(got, out); uerr != nil {
 			return false, true, fmt.Errorf("decoding the adopted object of %s %s: %w", http.MethodPost, path, uerr)
 		}
 	}
-	c.logWarn(ctx, "ROCKIT Edge object adopted: the journal proves that this working directory created it (a run before "+
+	c.logWarn(ctx, "ROCKIT Edge object adopted: the journal proves that this workspace's earlier run created it (that run "+
 		"lost its answer or was killed)", map[string]any{"path": path, "name": ev.Name})
 	return true, true, nil
 }
 
-// prove reads the object a create found existing (409, cause) and adopts it into out when it
-// is proven to be the one sent at sent (see create).
-func (c *Client) prove(ctx context.Context, path, name string, body, out any, read readFunc, sent time.Time, cause error) (bool, error) {
+// prove reads the object a create found existing (409, cause) and adopts it into out when the
+// judge proves it is the one a create described by one of proofs sent.
+func (c *Client) prove(ctx context.Context, path string, proofs []Evidence, out any, read readFunc, cause error) (bool, error) {
+	name := proofs[0].Name
 	unconfirmed := func(reason string, diffs []string) *UnconfirmedCreateError {
 		return &UnconfirmedCreateError{Method: http.MethodPost, Path: path, Name: name, Cause: cause, Mismatches: diffs, Reason: reason}
 	}
@@ -429,15 +414,8 @@ func (c *Client) prove(ctx context.Context, path, name string, body, out any, re
 		u.Unfinished = true
 		return false, u
 	}
-	if reason := createdBefore(got, sent.Add(-adoptionClockSkew)); reason != "" {
-		return false, unconfirmed(reason, nil)
-	}
-	want, merr := json.Marshal(body)
-	if merr != nil {
-		return false, merr
-	}
-	if diffs := objectMismatches(reflect.TypeOf(body), want, got); len(diffs) > 0 {
-		return false, unconfirmed("the existing object differs from the request, so it was probably made by someone else", diffs)
+	if v, ok := c.judgeAny(proofs, got); !ok {
+		return false, unconfirmed(v.reason, v.diffs)
 	}
 	if out != nil {
 		if uerr := json.Unmarshal(got, out); uerr != nil {
@@ -448,26 +426,6 @@ func (c *Client) prove(ctx context.Context, path, name string, body, out any, re
 		"method": http.MethodPost, "path": path, "name": name,
 	})
 	return true, nil
-}
-
-// createdBefore returns why the object got cannot be this create's: its `created` is missing,
-// unreadable, or earlier than notBefore. It returns "" when the object may be this create's.
-func createdBefore(got json.RawMessage, notBefore time.Time) string {
-	var obj struct {
-		Created string `json:"created"`
-	}
-	if json.Unmarshal(got, &obj) != nil || obj.Created == "" {
-		return "the existing object carries no creation time, so it cannot be told apart from an object that existed before"
-	}
-	created, err := time.Parse(time.RFC3339Nano, obj.Created)
-	if err != nil {
-		return fmt.Sprintf("the existing object's creation time %q is not an RFC 3339 time, so it cannot be told apart from an object that existed before", obj.Created)
-	}
-	if created.Before(notBefore) {
-		return fmt.Sprintf("the existing object was created at %s, before this create was first sent, so it existed already (someone else's object)",
-			created.UTC().Format(time.RFC3339))
-	}
-	return ""
 }
 
 // objectMismatches compares the request want with the object got in both directions: every

@@ -83,6 +83,12 @@ type Config struct {
 	// Journal records the creates about to be sent, as evidence for a later run (journal.go);
 	// nil: one in memory, for this Client only.
 	Journal *Journal
+	// Workspace is the Terraform workspace whose state this Client serves, and Run names the
+	// Terraform run (process) that started the provider ("" when not known): the evidence of
+	// a create carries both, and only this workspace's evidence adopts, never another
+	// provider configuration's of the same run (ownership.go).
+	Workspace string
+	Run       string
 
 	// Logger receives one line per attempt (method, path, status, duration, attempt); nil: none.
 	Logger Logger
@@ -145,6 +151,10 @@ type Client struct {
 	sendsMu sync.Mutex
 	sends   map[string]int // creates sent by this Client, by journal key
 	taken   takenNames     // the plan-time list of names per type (taken.go)
+	// instance names this Client (one provider configuration of one run) in the evidence of
+	// its creates: random, made by New.
+	instance string
+	clock    serverClock // the server's clock, learned from Date headers (servertime.go)
 
 	// authMu is held while auth_scheme "auto" logs in for the first time (see auth.go); the
 	// fields below it are set under authMu and stateMu, and read under stateMu alone, so that
@@ -240,6 +250,7 @@ func New(cfg Config) (*Client, error) {
 		limiter: newLimiter(cfg.RateLimit),
 	}
 	c.authMu = newSlot()
+	c.instance = randomSuffix()
 	c.keyGate, c.adminGate = newCredGate(), newCredGate()
 	c.passwordBudget = newSendBudget("the password", CredentialSecret, false)
 	c.keyBudget = newSendBudget("the API key", CredentialSecret, true)
@@ -614,6 +625,9 @@ func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt in
 		r.onSend(start)
 	}
 	resp, err := c.http.Do(req)
+	if err == nil {
+		c.clock.observe(resp.Header.Get("Date"), start, c.cfg.Now())
+	}
 	fields := map[string]any{"method": r.method, "path": r.path, "attempt": attempt}
 	if err != nil {
 		fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()

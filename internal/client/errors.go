@@ -373,15 +373,21 @@ func EvidenceOf(err error) (Evidence, bool) {
 	return Evidence{}, false
 }
 
-// DuplicateCreateError is a 409 for an object that another create of this process sent: two
-// resources of one configuration name the same object. It wraps the 409 (IsConflict holds).
+// DuplicateCreateError is a 409 for an object that another create of this run sent: two
+// resources name the same object, of one provider configuration or (OtherConfiguration) of
+// two configurations of one organization (aliases). It wraps the 409 (IsConflict holds).
 type DuplicateCreateError struct {
 	// Kind is the collection ("roles"), Name the object's name.
 	Kind, Name string
 	Cause      error
+	// OtherConfiguration: the other create was sent by another provider configuration.
+	OtherConfiguration bool
 }
 
 func (e *DuplicateCreateError) Error() string {
+	if e.OtherConfiguration {
+		return fmt.Sprintf("%v; another provider configuration of this run created %q, for another resource", e.Cause, e.Name)
+	}
 	return fmt.Sprintf("%v; this run created %q itself, for another resource", e.Cause, e.Name)
 }
 

@@ -7,28 +7,35 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// Evidence is what proves, later, that an object may be the one a create sent: the object's
-// type (the collection, e.g. "roles") and name, a fingerprint of the request body (never a
-// secret: secret fields are left out before hashing), and when the first attempt of the
-// request left, after the rate limiter, the login and any Retry-After hold. An object of that
-// name whose `created` is not earlier than Sent (less adoptionClockSkew) and whose fields equal
-// the request in both directions is that create's (see Client.create).
+// Evidence is what proves, later, that an object may be the one a create sent (DESIGN.md, "An
+// uncertain outcome is settled by evidence"): the object's type (the collection, e.g. "roles")
+// and name, organization and endpoint; whose create it was (the Terraform workspace, the run,
+// the provider configuration instance: Client.judge adopts only this state's); a fingerprint
+// and a copy of the request body (secret fields left out, so no secret); when the first attempt
+// of the request left (after the rate limiter, the login and any Retry-After hold), the last
+// moment an attempt of it could have acted, and what was known of the server's clock then.
 type Evidence struct {
-	Endpoint    string    `json:"endpoint"`
-	Org         string    `json:"org,omitempty"`
-	Kind        string    `json:"kind"`
-	Name        string    `json:"name"`
-	Fingerprint string    `json:"fingerprint"`
-	Sent        time.Time `json:"sent"`
+	Endpoint    string          `json:"endpoint"`
+	Org         string          `json:"org,omitempty"`
+	Kind        string          `json:"kind"`
+	Name        string          `json:"name"`
+	Workspace   string          `json:"workspace"`
+	Run         string          `json:"run,omitempty"`
+	Instance    string          `json:"instance,omitempty"`
+	Fingerprint string          `json:"fingerprint"`
+	Body        json.RawMessage `json:"body,omitempty"`
+	Sent        time.Time       `json:"sent"`
+	Until       time.Time       `json:"until,omitzero"`
+	Clock       *ClockRange     `json:"clock,omitempty"`
 }
 
 // key names the object of an Evidence in the journal: endpoint, organization, type and name.
@@ -45,15 +52,10 @@ func journalKey(endpoint, org, kind, name string) string {
 // secretFields), in canonical JSON: equal requests have equal fingerprints, and no secret can
 // be recovered from it.
 func Fingerprint(body any) string {
-	raw, err := json.Marshal(body)
-	if err != nil {
+	canon := bodyEvidence(body) // encoding/json sorts map keys
+	if canon == nil {
 		return ""
 	}
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return ""
-	}
-	canon, _ := json.Marshal(withoutSecrets(v)) // encoding/json sorts map keys
 	sum := sha256.Sum256(canon)
 	return hex.EncodeToString(sum[:16])
 }
@@ -145,7 +147,7 @@ func (j *Journal) record(e Evidence) (string, error) {
 // had an unknown outcome) into the journal, unless an entry of the same fingerprint and send
 // time is there already, so that the create the next plan shows can prove the object.
 func (j *Journal) Record(e Evidence) error {
-	for _, have := range j.lookup(e.key(), "") {
+	for _, have := range j.lookup(e.key(), "", time.Time{}) {
 		if have.Fingerprint == e.Fingerprint && have.Sent.Equal(e.Sent) {
 			return nil
 		}
@@ -154,13 +156,18 @@ func (j *Journal) Record(e Evidence) error {
 	return err
 }
 
-// lookup returns the entries of key, but the file except, earliest first.
-func (j *Journal) lookup(key, except string) []Evidence {
+// lookup returns the entries of key, but the file except, earliest first. With now set, an
+// entry sent more than journalLifetime before now is removed and left out.
+func (j *Journal) lookup(key, except string, now time.Time) []Evidence {
 	var out []Evidence
+	expired := func(e Evidence) bool { return !now.IsZero() && now.Sub(e.Sent) > journalLifetime }
 	if j.dir == "" {
 		j.mu.Lock()
 		for id, e := range j.mem[key] {
-			if id != except {
+			switch {
+			case expired(e):
+				delete(j.mem[key], id)
+			case id != except:
 				out = append(out, e)
 			}
 		}
@@ -176,7 +183,11 @@ func (j *Journal) lookup(key, except string) []Evidence {
 				continue
 			}
 			var e Evidence
-			if json.Unmarshal(raw, &e) == nil && e.key() == key {
+			switch {
+			case json.Unmarshal(raw, &e) != nil || e.key() != key:
+			case expired(e):
+				j.drop(key, filepath.Base(f))
+			default:
 				out = append(out, e)
 			}
 		}
@@ -247,6 +258,18 @@ func (j *Journal) forget(key string) {
 	delete(j.index, key)
 }
 
+// forgetAll removes every entry of key in the directory, including those that other processes
+// wrote after this one read it (a deleted object: no entry of it may adopt a later one).
+func (j *Journal) forgetAll(key string) {
+	if j.dir != "" {
+		files, _ := filepath.Glob(filepath.Join(j.dir, key+"-*.json"))
+		for _, f := range files {
+			_ = os.Remove(f)
+		}
+	}
+	j.forget(key)
+}
+
 // loadIndex reads the directory once (j.mu held).
 func (j *Journal) loadIndex() {
 	if j.index != nil {
@@ -291,22 +314,113 @@ func (c *Client) endpointID() string {
 	return c.base.String()
 }
 
+// newEvidence is the Evidence of a create of this Client, before it is sent.
+func (c *Client) newEvidence(kind, name string, body any) Evidence {
+	return Evidence{Endpoint: c.endpointID(), Org: c.cfg.OrgName, Kind: kind, Name: name, Workspace: c.cfg.Workspace,
+		Run: c.cfg.Run, Instance: c.instance, Fingerprint: Fingerprint(body), Body: bodyEvidence(body)}
+}
+
+// journalEvidence is the journal's evidence of creates of key in this workspace, but the file
+// except, whose fingerprint is fingerprint; otherConfig is set when another provider
+// configuration of this run sent a create of it, whatever it asked for (two resources name one
+// object: no adoption, and no import).
+func (c *Client) journalEvidence(key, except, fingerprint string) (proofs []Evidence, otherConfig bool) {
+	for _, e := range c.journal.lookup(key, except, c.cfg.Now()) {
+		switch {
+		case e.Workspace != c.cfg.Workspace:
+		case c.otherConfiguration(e):
+			otherConfig = true
+		case e.Fingerprint == fingerprint:
+			proofs = append(proofs, e)
+		}
+	}
+	return proofs, otherConfig
+}
+
+// otherConfiguration reports whether e is the evidence of a create that another provider
+// configuration of this run sent (two aliases naming one object): it never adopts.
+func (c *Client) otherConfiguration(e Evidence) bool {
+	return e.Run != "" && e.Run == c.cfg.Run && e.Instance != c.instance
+}
+
+// judgeAny judges got against each of proofs and reports whether one proves it ours; the
+// verdict returned is that one, or the last refusal.
+func (c *Client) judgeAny(proofs []Evidence, got json.RawMessage) (ownershipVerdict, bool) {
+	var v ownershipVerdict
+	for _, p := range proofs {
+		if v = c.judge(p, got); v.ours {
+			return v, true
+		}
+	}
+	return v, false
+}
+
 // ForgetCreate prunes the journal's entries of an object that is in state (or was deleted):
 // its evidence is not needed any more. kind is the collection ("roles").
 func (c *Client) ForgetCreate(kind, name string) {
 	c.journal.forget(c.journalKey(kind, name))
 }
 
-// JournalProves reports whether this working directory's journal holds evidence of a create of
-// the object that its creation time created (as the server reports it) does not contradict:
-// the create of it that a plan shows adopts it once its fields are proven equal too.
-func (c *Client) JournalProves(kind, name, created string) bool {
-	for _, e := range c.journal.lookup(c.journalKey(kind, name), "") {
-		if createdBefore(json.RawMessage(`{"created":`+strconv.Quote(created)+`}`), e.Sent.Add(-adoptionClockSkew)) == "" {
-			return true
+// forgetDeleted prunes every journal entry of the object of path (/be/v1/<kind>/<name>), which
+// a DELETE of this Client removed.
+func (c *Client) forgetDeleted(path string) {
+	kind, name, ok := strings.Cut(strings.TrimPrefix(path, "/be/v1/"), "/")
+	if !ok {
+		return
+	}
+	if n, err := url.PathUnescape(name); err == nil {
+		name = n
+	}
+	c.journal.forgetAll(c.journalKey(kind, name))
+}
+
+// A JournalClaim is what the journal's evidence says of an existing object, at plan time.
+type JournalClaim int
+
+// The claims of JournalClaimOf.
+const (
+	// ClaimNone: no evidence of this state proves the object: someone else's.
+	ClaimNone JournalClaim = iota
+	// ClaimAdopts: evidence of this workspace's earlier create proves it: the create adopts it.
+	ClaimAdopts
+	// ClaimOtherConfiguration: another provider configuration of this run sent its create:
+	// two resources name one object.
+	ClaimOtherConfiguration
+)
+
+// JournalClaimOf judges an existing object (kind is the collection) by the journal: whether a
+// create of it would adopt it (the evidence of this workspace's earlier create, and the judge
+// proves the object, read with one GET as the create's proof reads it, that create's), or
+// whether another provider configuration of this run created it. body is the request the
+// planned create will send (nil while not known): the create adopts only with evidence of the
+// same request, so the plan counts only that. This is the plan's "will be adopted"; the create
+// judges the same way. An error is a failed read.
+func (c *Client) JournalClaimOf(ctx context.Context, kind, name string, body any) (JournalClaim, error) {
+	key := c.journalKey(kind, name)
+	if !c.journal.mayHave(key) {
+		return ClaimNone, nil
+	}
+	var proofs []Evidence
+	for _, e := range c.journal.lookup(key, "", c.cfg.Now()) {
+		switch {
+		case e.Workspace != c.cfg.Workspace:
+		case c.otherConfiguration(e):
+			return ClaimOtherConfiguration, nil
+		case body == nil || e.Fingerprint == Fingerprint(body):
+			proofs = append(proofs, e)
 		}
 	}
-	return false
+	if len(proofs) == 0 {
+		return ClaimNone, nil
+	}
+	got, err := c.readerOf(kind, name)(ctx)
+	if err != nil {
+		return ClaimNone, err
+	}
+	if _, ok := c.judgeAny(proofs, got); ok {
+		return ClaimAdopts, nil
+	}
+	return ClaimNone, nil
 }
 
 // SentThisRun reports whether this process sent a create of the object.
@@ -314,9 +428,12 @@ func (c *Client) SentThisRun(kind, name string) bool {
 	return c.sentThisRun(c.journalKey(kind, name)) > 0
 }
 
-// RecordEvidence writes evidence kept elsewhere (a resource's private state) into the journal.
+// RecordEvidence writes evidence kept in a resource's private state (a create of unknown outcome
+// that SettleCreate proved ours) into the journal, for the create the plan then shows. The
+// private state is this workspace's state's own, so the entry is bound to this workspace; the
+// run and configuration instance stay those of the create that sent it.
 func (c *Client) RecordEvidence(e Evidence) error {
-	e.Endpoint, e.Org = c.endpointID(), c.cfg.OrgName
+	e.Endpoint, e.Org, e.Workspace = c.endpointID(), c.cfg.OrgName, c.cfg.Workspace
 	return c.journal.Record(e)
 }
 
@@ -327,16 +444,16 @@ type CreateVerdict int
 const (
 	// CreateAbsent: the object does not exist.
 	CreateAbsent CreateVerdict = iota + 1
-	// CreateNotOurs: the object exists, but was created before the request left (less the
-	// clock skew) or carries no creation time: someone else's.
+	// CreateNotOurs: the object exists, but the judge (ownership.go) does not prove it the
+	// create's: someone else's.
 	CreateNotOurs
-	// CreateMaybeOurs: the object exists and was created after the request left; the create
-	// proves the fields (adoptJournaled).
-	CreateMaybeOurs
+	// CreateOurs: the object exists and the judge proves it the create's.
+	CreateOurs
 )
 
-// SettleCreate reads the object of the Evidence ev (a create of unknown outcome) and judges it
-// by its creation time. reason says why a CreateNotOurs is not ours.
+// SettleCreate reads the object of the Evidence ev (a create of unknown outcome, from the
+// private state of a resource of this workspace's state) and judges it. reason says why a
+// CreateNotOurs is not ours.
 func (c *Client) SettleCreate(ctx context.Context, ev Evidence) (CreateVerdict, string, error) {
 	got, err := c.readerOf(ev.Kind, ev.Name)(ctx)
 	switch {
@@ -344,13 +461,17 @@ func (c *Client) SettleCreate(ctx context.Context, ev Evidence) (CreateVerdict, 
 		return CreateAbsent, "", nil
 	case err != nil:
 		return 0, "", err
-	case ev.Sent.IsZero():
-		return CreateNotOurs, "no evidence of when the request left was kept", nil
 	}
-	if reason := createdBefore(got, ev.Sent.Add(-adoptionClockSkew)); reason != "" {
+	ev.Workspace = c.cfg.Workspace // the private state is this workspace's
+	v := c.judge(ev, got)
+	if !v.ours {
+		reason := v.reason
+		if len(v.diffs) > 0 {
+			reason += " (" + strings.Join(v.diffs, "; ") + ")"
+		}
 		return CreateNotOurs, reason, nil
 	}
-	return CreateMaybeOurs, "", nil
+	return CreateOurs, "", nil
 }
 
 // readerOf is the read of one object of a collection, as create proves it.

@@ -61,12 +61,12 @@ func TestJournalSurvivesTheProcessAndConcurrentWriters(t *testing.T) {
 	wg.Wait()
 	next := NewJournal(dir)
 	for i := 0; i < 50; i++ {
-		if got := next.lookup(journalKey("https://edge", "Acme", "roles", fmt.Sprintf("R%d", i)), ""); len(got) != 8 {
+		if got := next.lookup(journalKey("https://edge", "Acme", "roles", fmt.Sprintf("R%d", i)), "", time.Time{}); len(got) != 8 {
 			t.Fatalf("R%d: %d entries, want 8", i, len(got))
 		}
 	}
 	next.forget(journalKey("https://edge", "Acme", "roles", "R0"))
-	if got := NewJournal(dir).lookup(journalKey("https://edge", "Acme", "roles", "R0"), ""); len(got) != 0 {
+	if got := NewJournal(dir).lookup(journalKey("https://edge", "Acme", "roles", "R0"), "", time.Time{}); len(got) != 0 {
 		t.Errorf("R0 after forget: %d entries", len(got))
 	}
 	entries, _ := os.ReadDir(dir)
@@ -91,8 +91,9 @@ func TestCreateAfterAKilledRunAdoptsWithTheJournal(t *testing.T) {
 				"created": srv.clock.Now().Format(time.RFC3339)}
 			if journaled {
 				killed := newTestClient(t, srv.URL, srv.clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.Journal = NewJournal(dir) })
-				if _, err := killed.journal.record(Evidence{Endpoint: killed.endpointID(), Org: killed.OrgName(), Kind: "roles", Name: "Ops",
-					Fingerprint: Fingerprint(in), Sent: srv.clock.Now().Add(-time.Second)}); err != nil {
+				ev := killed.newEvidence("roles", "Ops", in)
+				ev.Sent = srv.clock.Now().Add(-time.Second)
+				if _, err := killed.journal.record(ev); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -7,14 +7,11 @@ import (
 	"strings"
 )
 
-// CreateOurs is the verdict of ProveLostCreate for an object proven to be the lost create's:
-// created after the request left and equal to the request in both directions.
-const CreateOurs CreateVerdict = CreateMaybeOurs + 1
-
 // ProveLostCreate settles, in the same apply, a create whose answer was lost (err is the
 // create's error of unknown outcome, carrying its Evidence): it reads the object and judges it
-// with the proof of adoption (prove: `created` not before the request left, less the clock
-// skew, and the fields equal to body's). On CreateOurs the object is decoded into out. It
+// with the one judge of ownership (ownership.go, through prove: created within the window the
+// request could have acted in, on the server's clock, and the fields equal to the request's;
+// body stands in for the evidence's copy of the request when it has none). On CreateOurs the object is decoded into out. It
 // answers CreateAbsent when the object does not exist, CreateNotOurs (with the reason) when it
 // exists but is not proven this create's, and an error when the proof could not be finished
 // (the read failed or the context ended; no Evidence in err): the outcome stays unknown.
@@ -25,6 +22,9 @@ func (c *Client) ProveLostCreate(ctx context.Context, err error, body, out any) 
 	if !ok {
 		return 0, "", err
 	}
+	if len(ev.Body) == 0 {
+		ev.Body = bodyEvidence(body)
+	}
 	absent := false
 	base := c.readerOf(ev.Kind, ev.Name)
 	read := func(ctx context.Context) (json.RawMessage, error) {
@@ -32,7 +32,7 @@ func (c *Client) ProveLostCreate(ctx context.Context, err error, body, out any) 
 		absent = IsNotFound(rerr)
 		return raw, rerr
 	}
-	adopted, perr := c.prove(ctx, "/be/v1/"+ev.Kind, ev.Name, body, out, read, ev.Sent, err)
+	adopted, perr := c.prove(ctx, "/be/v1/"+ev.Kind, []Evidence{ev}, out, read, err)
 	var u *UnconfirmedCreateError
 	switch {
 	case adopted:

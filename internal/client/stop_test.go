@@ -351,3 +351,19 @@ func TestLostDeleteAnswerThenNotFoundIsGone(t *testing.T) {
 		t.Errorf("DELETEs = %d, want 2", n)
 	}
 }
+
+// TestFreeLoginSlotIsTakenAfterAStop: a request that reaches the login slot after Terraform's
+// stop, with no login in progress, takes the slot (and then ends as not sent), instead of
+// failing half of the time with "waiting for the login of another request" (a select with both
+// cases ready picks at random). Seen in TestInterruptedApplyLeavesStateEqualToServer.
+func TestFreeLoginSlotIsTakenAfterAStop(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for i := 0; i < 100; i++ {
+		s := newSlot()
+		if err := s.lock(ctx); err != nil {
+			t.Fatalf("try %d: %v; want the free slot taken", i, err)
+		}
+		s.unlock()
+	}
+}

@@ -145,15 +145,11 @@ func faultyFront(lost *atomic.Int32) func(http.Handler) http.Handler {
 			}
 			rec := httptest.NewRecorder()
 			mock.ServeHTTP(rec, r)
-			if r.Method == http.MethodPost && rec.Code < 300 && creates.Add(1)%6 == 0 {
+			lose := r.Method == http.MethodPost && rec.Code < 300 && creates.Add(1)%6 == 0
+			if lose {
 				lost.Add(1)
-				panic(http.ErrAbortHandler)
 			}
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
+			relayUnlessLost(w, rec, lose)
 		})
 	}
 }

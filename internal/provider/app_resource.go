@@ -187,7 +187,7 @@ func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if !planOwnedHere(ctx, req, resp, r.client, appKey, "rockit_app") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app")
+	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app", planned(plain(appToAPI)))
 	checkAppPlan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() {
 		return

@@ -284,7 +284,9 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !planOwnedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment")
+	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment", planned(plain(func(m deploymentResourceModel) client.CreateDeploymentRequest {
+		return deploymentToAPI(m, types.StringNull(), types.StringNull()) // the write-only secrets are not part of the evidence
+	})))
 	checkDeploymentTarget(ctx, r.client, req, resp)
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -37,6 +39,49 @@ func journalDir() string {
 	return filepath.Join(data, "rockit-journal")
 }
 
+// terraformWorkspace is the Terraform workspace of the run that started the provider, read the
+// way Terraform reads it (command/meta.go, Meta.WorkspaceOverridden): TF_WORKSPACE when set,
+// else the content of $TF_DATA_DIR/environment (default .terraform/environment, written by
+// `terraform workspace select` and `workspace new`, relative to the working directory, which
+// is the provider's), else "default". Terraform tells a provider nothing of it; the evidence
+// of a create is bound to it (a second workspace never adopts the first one's objects).
+func terraformWorkspace() string {
+	if ws := os.Getenv("TF_WORKSPACE"); ws != "" {
+		return ws
+	}
+	data := os.Getenv("TF_DATA_DIR")
+	if data == "" {
+		data = ".terraform"
+	}
+	raw, _ := os.ReadFile(filepath.Join(data, "environment")) //nolint:gosec // Terraform's own file of the working directory
+	if ws := strings.TrimSpace(string(raw)); ws != "" {
+		return ws
+	}
+	return "default"
+}
+
+// terraformRun names the Terraform run (process) that started this plugin: its process id and,
+// where /proc tells it, its start time, so that a pid used again by a later run is another run.
+// Two provider configurations of one run (aliases) are two plugin processes of one parent. ""
+// when the plugin was not started by Terraform (in-process tests, -debug): no run is known.
+func terraformRun() string {
+	if os.Getenv("TF_PLUGIN_MAGIC_COOKIE") == "" {
+		return ""
+	}
+	ppid := os.Getppid()
+	run := strconv.Itoa(ppid)
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", ppid)); err == nil {
+		// Field 22 (starttime) counts from the last field that can hold spaces, the command
+		// name in parentheses.
+		if i := strings.LastIndexByte(string(stat), ')'); i >= 0 {
+			if f := strings.Fields(string(stat[i+1:])); len(f) > 19 {
+				run += "@" + f[19]
+			}
+		}
+	}
+	return run
+}
+
 // privateUnknownCreate is the private-state key of the Evidence of a create whose outcome is
 // unknown. It travels with the state (remote backends too), unlike the journal.
 const privateUnknownCreate = "rockit_unknown_create"
@@ -64,17 +109,17 @@ func keepEvidence(ctx context.Context, resp *resource.CreateResponse, err error)
 
 // settleUnknownCreate starts the Read of every resource type that can be read. For an object
 // whose create had an unknown outcome (its private state holds the Evidence), the Read settles
-// it, and reports true (the caller returns):
+// it with the ownership judge (client.Client.SettleCreate, ownership.go), and reports true (the
+// caller returns):
 //
 //   - absent: removed from state, so the create is planned again;
-//   - present and created before the request left (less the clock skew), or without a creation
-//     time: someone else's; removed from state with a warning that names it and gives the import
-//     block. Never deleted;
-//   - present and created after the request left: probably ours. It is removed from state too
-//     (Terraform would replace a tainted object whatever Read says), and the evidence goes to the
-//     journal, so that the create the plan shows adopts it without sending a POST once the
-//     fields are proven equal (client.Client.create); if they are not, that create fails with
-//     the import block. Nothing is deleted and nothing is re-created.
+//   - present and not proven the create's (created outside the window of that create on the
+//     server's clock, without a creation time, or with other fields): someone else's; removed
+//     from state with a warning that names it and gives the import block. Never deleted;
+//   - present and proven the create's: ours. It is removed from state too (Terraform would
+//     replace a tainted object whatever Read says), and the evidence goes to the journal, so
+//     that the create the plan shows adopts it without sending a POST (client.Client.create
+//     judges it again, the same way). Nothing is deleted and nothing is re-created.
 //
 // An object in state without such evidence is settled already: its journal entries are pruned
 // and the Read goes on (false).
@@ -118,16 +163,15 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 				"the evidence to judge it. It exists on the server, but %s: it is someone else's object. It was removed from "+
 				"state, and nothing was deleted.\n\nIf it is meant to be managed by this configuration, import it:\n\n%s",
 			k.kind, name, reason, importBlock(typeName, name)))
-	case client.CreateMaybeOurs:
+	case client.CreateOurs:
 		if rerr := c.RecordEvidence(ev); rerr != nil {
 			tflog.Warn(ctx, "could not record the evidence in the journal", map[string]any{"error": rerr.Error()})
 		}
 		resp.Diagnostics.AddWarning(fmt.Sprintf("The %s %q will be adopted", k.kind, name), fmt.Sprintf(
-			"The create of the %s %q had an unknown outcome (no answer came back). The %s exists and was created after the "+
-				"request left, so it is probably this configuration's. It was removed from state (a tainted object would be "+
-				"deleted and created again); the create this plan shows adopts it, without creating it again, once its fields "+
-				"are proven equal to the configuration's. If they differ, that create fails and says how to import it. "+
-				"Nothing is deleted.", k.kind, name, k.kind))
+			"The create of the %s %q had an unknown outcome (no answer came back). The %s exists, was created while that "+
+				"request could have acted, and holds the fields it asked for, so it is this configuration's. It was removed from "+
+				"state (a tainted object would be deleted and created again); the create this plan shows adopts it, without "+
+				"creating it again. Nothing is deleted.", k.kind, name, k.kind))
 	}
 	resp.Diagnostics.Append(k.set(ctx, resp.Identity, c, name)...)
 	resp.State.RemoveResource(ctx)
@@ -136,9 +180,10 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 
 // spareUnprovenObject starts the Delete of every resource type that can be read: an object
 // whose create had an unknown outcome (terraform destroy -refresh=false, or a replacement the
-// refresh did not settle) is deleted only when it was created after the request left; an
-// absent one is done, and one that is someone else's is left alone with a warning. It reports
-// true when the Delete must not send its request.
+// refresh did not settle) is deleted only when the ownership judge proves it the create's (its
+// creation time in the window and its fields those requested: never time alone); an absent one
+// is done, and one that is someone else's is left alone with a warning. It reports true when
+// the Delete must not send its request.
 func spareUnprovenObject(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse, k identityKey,
 	c *client.Client, name string,
 ) bool {

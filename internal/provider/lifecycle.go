@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -71,9 +72,9 @@ func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *res
 	}
 	resp.Diagnostics.AddError(fmt.Sprintf("The %s %q may have been created", kind, name), fmt.Sprintf(
 		"%s\n\nThe request to create it was sent, but no definite answer came back (%s), so the %s may exist on the server now. It is kept in "+
-			"state as tainted, with the evidence to judge it (when the request left, and a fingerprint of what it asked "+
-			"for). The next plan reads it and settles it: if it does not exist, it is created; if it exists and was "+
-			"created after the request left, it is adopted once its fields are proven equal to the configuration's; "+
+			"state as tainted, with the evidence to judge it (when the request left, and a copy of what it asked for, "+
+			"never a secret). The next plan reads it and settles it: if it does not exist, it is created; if it exists, "+
+			"was created while the request could have acted and holds the fields it asked for, it is adopted; "+
 			"otherwise it is someone else's, and it is removed from state with a warning. It is never deleted.\n\n"+
 			"If it was removed from state (or the state could not be saved), bring it under management with an import "+
 			"block instead of creating it again:\n\n%s",
@@ -259,12 +260,17 @@ func orgOf(c *client.Client) string {
 // addCreateError turns the error of a create into diagnostics, the same way for every resource:
 // a 409 for an object that another resource of this configuration created in this run says so
 // (and no import: one object under two resources flips between their settings); a 409 of
-// someone else's object (no evidence that this working directory created it, or not proven)
+// someone else's object (no evidence that this workspace created it, or not proven)
 // gives a ready-to-paste import block; anything else goes through addClientError. kind is the
 // object's word ("role"), nameAttr the attribute holding its name, where says where names are
 // unique.
 func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, where string, err error) {
-	if client.IsDuplicateCreate(err) {
+	var dup *client.DuplicateCreateError
+	if errors.As(err, &dup) && dup.OtherConfiguration {
+		diags.AddAttributeError(path.Root(nameAttr), "Two resources name the same "+kind, otherConfigurationDetail(kind, name, err.Error()))
+		return
+	}
+	if dup != nil {
 		diags.AddAttributeError(path.Root(nameAttr), "Two resources name the same "+kind, fmt.Sprintf(
 			"%s %s named %q was created in this run by another %s resource of this configuration, and this one names "+
 				"it too (%s). Two resources must not manage one object: each would undo the other's settings on every "+
@@ -275,13 +281,22 @@ func addCreateError(diags *diag.Diagnostics, typeName, kind, nameAttr, name, whe
 	}
 	if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
 		diags.AddAttributeError(path.Root(nameAttr), capitalize(kind)+" already exists", fmt.Sprintf(
-			"%s %s named %q exists already %s (%s). This working directory has no evidence that it created it, so "+
+			"%s %s named %q exists already %s (%s). This workspace has no evidence that it created it, so "+
 				"it is not adopted. To manage it with Terraform, import it:\n\n"+
 				"  terraform import %s.<resource name> %s\n\nor add an import block with id = %q:\n\n%s",
 			article(kind), kind, name, where, err, typeName, name, name, importBlock(typeName, name)))
 		return
 	}
 	addClientError(diags, "Error creating "+kind, err)
+}
+
+// otherConfigurationDetail says that a resource of another provider configuration (alias) of
+// the same organization created the object name in this run (how we know: cause).
+func otherConfigurationDetail(kind, name, cause string) string {
+	return fmt.Sprintf("%s %s named %q was created in this run by a resource of another provider configuration (alias) of "+
+		"the same organization, and this one names it too (%s). Two resources must not manage one object: each would "+
+		"undo the other's settings on every apply, and nothing was adopted. Give this resource a name of its own, or "+
+		"remove it and refer to the other resource's attributes. Do not import it.", article(kind), kind, name, cause)
 }
 
 func article(word string) string {

@@ -255,7 +255,7 @@ func TestAccOrganization_alreadyExists(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      organizationConfig(ts, `  name = "Taken"`),
-			ExpectError: expectError(`An organization named "Taken" exists already on the ROCKIT Edge host (POST /be/v1/orgs: HTTP 409: organization 'Taken' already exists). This working directory has no evidence that it created it, so it is not adopted. To manage it with Terraform, import it: terraform import rockit_organization.<resource name> Taken or add an import block with id = "Taken": import { to = rockit_organization.<resource name> # the address shown with this message id = "Taken" }`),
+			ExpectError: expectError(`An organization named "Taken" exists already on the ROCKIT Edge host (POST /be/v1/orgs: HTTP 409: organization 'Taken' already exists). This workspace has no evidence that it created it, so it is not adopted. To manage it with Terraform, import it: terraform import rockit_organization.<resource name> Taken or add an import block with id = "Taken": import { to = rockit_organization.<resource name> # the address shown with this message id = "Taken" }`),
 		}},
 	})
 }

@@ -17,9 +17,10 @@ import (
 
 // checkNameTaken is the plan-time check of a create (issue 23 item 2): a resource to be created
 // whose name exists already on the server fails the plan, with a ready-to-paste import block,
-// instead of the apply failing halfway on a 409. When this working directory's journal holds
-// evidence that it sent a create of that object (a run that was killed or lost its answer),
-// the plan warns instead: the create adopts it if it is proven to be that one.
+// instead of the apply failing halfway on a 409. When this workspace's journal holds evidence
+// that it sent a create of that object (a run that was killed or lost its answer) and the
+// ownership judge proves the object that create's (client.JournalClaimOf: one GET of the object,
+// judged as the create judges it), the plan warns instead: the create adopts it.
 //
 // It costs at most one list read per type per provider configuration (client.NameTaken, never
 // a write), and is skipped while the name is unknown, for an object this run created already
@@ -28,7 +29,7 @@ import (
 // or the private state of a replacement planned from a prior state names it), and when the list
 // cannot be read (the create then says what is wrong).
 func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, c *client.Client,
-	k identityKey, typeName string,
+	k identityKey, typeName string, request plannedRequest,
 ) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -58,7 +59,7 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	if coll == "" || c.SentThisRun(coll, name.ValueString()) || c.InState(coll, name.ValueString()) {
 		return
 	}
-	taken, created, err := c.NameTaken(ctx, coll, name.ValueString())
+	taken, _, err := c.NameTaken(ctx, coll, name.ValueString())
 	if err != nil {
 		var rejected *client.CredentialsRejectedError
 		if client.IsOrganizationNotFound(err) || errors.As(err, &rejected) {
@@ -74,20 +75,61 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	if !taken {
 		return
 	}
-	if c.JournalProves(coll, name.ValueString(), created) {
-		resp.Diagnostics.AddAttributeWarning(path.Root(k.nameAttr), fmt.Sprintf("The %s %q will be adopted", k.kind, name.ValueString()),
-			fmt.Sprintf("A %s named %q exists already, and this working directory's journal holds the evidence that a run "+
-				"of it sent its create (the run was killed, or its answer was lost). The create in this plan adopts it, "+
-				"without creating it again, once it is proven to be that one (created after the request left, with the "+
-				"fields of this configuration); otherwise the create fails and says how to import it.",
-				k.kind, name.ValueString()))
+	body, _ := request(ctx, req)
+	claim, err := c.JournalClaimOf(ctx, coll, name.ValueString(), body)
+	if err != nil {
+		tflog.Warn(ctx, "could not read the object to judge the journal's evidence at plan time", map[string]any{"error": err.Error()})
 		return
 	}
+	switch claim {
+	case client.ClaimOtherConfiguration:
+		resp.Diagnostics.AddAttributeError(path.Root(k.nameAttr), "Two resources name the same "+k.kind,
+			otherConfigurationDetail(k.kind, name.ValueString(), "it exists already"))
+		return
+	case client.ClaimAdopts:
+		resp.Diagnostics.AddAttributeWarning(path.Root(k.nameAttr), fmt.Sprintf("The %s %q will be adopted", k.kind, name.ValueString()),
+			fmt.Sprintf("A %s named %q exists already, and this workspace's journal holds the evidence that an earlier run "+
+				"sent its create (the run was killed, or its answer was lost): it was created while that request could "+
+				"have acted, with the fields it asked for. The create in this plan adopts it, without creating it again.",
+				k.kind, name.ValueString()))
+		return
+	case client.ClaimNone:
+	}
 	resp.Diagnostics.AddAttributeError(path.Root(k.nameAttr), capitalize(k.kind)+" already exists", fmt.Sprintf(
-		"%s %s named %q exists already in the organization, and this working directory has no evidence that it created "+
+		"%s %s named %q exists already in the organization, and this workspace has no evidence that it created "+
 			"it, so applying this plan would fail. To manage it with Terraform, import it:\n\n%s\n\n"+
 			"or give this resource another name.",
 		article(k.kind), k.kind, name.ValueString(), importBlock(typeName, name.ValueString())))
+}
+
+// A plannedRequest is the create request a resource's Create will send for the plan of req
+// (nil, false while the configuration holds unknown values): the plan's ownership judgement
+// counts only evidence of that request, as the create does.
+type plannedRequest func(ctx context.Context, req resource.ModifyPlanRequest) (any, bool)
+
+// planned is the plannedRequest of a resource whose model M maps to its create request with
+// toAPI (the function its Create uses). The model is read from the plan (defaults applied);
+// computed values that are unknown there are not part of a create request.
+func planned[M any, R any](toAPI func(context.Context, M) (R, bool)) plannedRequest {
+	return func(ctx context.Context, req resource.ModifyPlanRequest) (any, bool) {
+		if !req.Config.Raw.IsFullyKnown() {
+			return nil, false
+		}
+		var m M
+		if req.Plan.Get(ctx, &m).HasError() {
+			return nil, false
+		}
+		r, ok := toAPI(ctx, m)
+		if !ok {
+			return nil, false
+		}
+		return r, true
+	}
+}
+
+// plain adapts a toAPI without context or failure to planned.
+func plain[M any, R any](toAPI func(M) R) func(context.Context, M) (R, bool) {
+	return func(_ context.Context, m M) (R, bool) { return toAPI(m), true }
 }
 
 // privateInState is the private-state key naming the object a resource instance holds in

@@ -564,6 +564,7 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	p.journalOnce.Do(func() { p.journal = client.NewJournal(journalDir()) })
 	cc.Journal = p.journal
+	cc.Workspace, cc.Run = terraformWorkspace(), terraformRun()
 	if cc.AuthScheme != "" && !slices.Contains(client.AuthSchemes, cc.AuthScheme) {
 		resp.Diagnostics.AddAttributeError(path.Root("auth_scheme"), "Invalid auth_scheme",
 			fmt.Sprintf("auth_scheme (or %s) must be one of %q, got %q.", envAuthScheme, client.AuthSchemes, cc.AuthScheme))

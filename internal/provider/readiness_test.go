@@ -614,7 +614,7 @@ func TestAccCreateConflictSaysHowToImport(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: prov + c.config,
-					ExpectError: expectErrorParts("already exists|exists already in the organization, and this working directory " +
+					ExpectError: expectErrorParts("already exists|exists already in the organization, and this workspace " +
 						"has no evidence that it created it, so applying this plan would fail.|" +
 						"import { to = " + c.typ + ".<resource name> # the address shown with this message id = \"" + c.id + "\" }"),
 				}},

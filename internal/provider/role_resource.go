@@ -116,7 +116,7 @@ func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !planOwnedHere(ctx, req, resp, r.client, roleKey, "rockit_role") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role")
+	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role", planned(plain(roleToAPI)))
 	checkRoleTarget(ctx, r.client, req, resp)
 }
 

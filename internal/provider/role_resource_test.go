@@ -214,7 +214,7 @@ func TestAccRole_alreadyExists(t *testing.T) {
 		Steps: []resource.TestStep{{
 			// Issue 23 item 2: the plan says so, with the import block; no POST is sent.
 			Config: prov + `resource "rockit_role" "r" { name = "Taken" }`,
-			ExpectError: expectError(`A role named "Taken" exists already in the organization, and this working directory has ` +
+			ExpectError: expectError(`A role named "Taken" exists already in the organization, and this workspace has ` +
 				`no evidence that it created it, so applying this plan would fail. To manage it with Terraform, import it: ` +
 				`import { to = rockit_role.<resource name> # the address shown with this message id = "Taken" }`),
 		}},

@@ -155,7 +155,10 @@ func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !planOwnedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription")
+	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription", planned(func(ctx context.Context, m subscriptionResourceModel) (client.CreateSubscriptionRequest, bool) {
+		in, diags := subscriptionToAPI(ctx, m)
+		return in, !diags.HasError()
+	}))
 	planIssuedSecret(ctx, req, resp, issuedSecretAttrs{clear: "secret", encrypted: "secret_encrypted"}, r.secretsKey)
 }
 

@@ -204,7 +204,7 @@ func (r *userResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if !planOwnedHere(ctx, req, resp, r.client, r.kind.key, r.kind.typeName) {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, r.kind.key, r.kind.typeName)
+	checkNameTaken(ctx, req, resp, r.client, r.kind.key, r.kind.typeName, planned(plain(r.kind.toAPI)))
 	planIssuedSecret(ctx, req, resp, r.kind.secret, r.secretsKey)
 	checkUserRoles(ctx, r.client, req, resp)
 }

@@ -31,7 +31,7 @@ terraform {
 func writesOf(reqs []mockserver.RequestRecord) []string {
 	var out []string
 	for _, r := range reqs {
-		if r.Method != http.MethodGet && !strings.HasPrefix(r.Path, "/be/v1/login") && r.Path != "/be/v1/auth" &&
+		if r.Method != http.MethodGet && !strings.HasPrefix(r.Path, "/be/v1/login") && !strings.HasPrefix(r.Path, "/be/v1/auth") &&
 			r.Path != "/be/v1/refresh" && r.Path != "/be/v1/logout" {
 			out = append(out, r.Method+" "+r.Path)
 		}
