@@ -58,7 +58,7 @@ func TestAccProvider_environmentCredentialsStayWithTheirHost(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      fmt.Sprintf(envCredentialsConfig, other.URL),
+			Config: fmt.Sprintf(envCredentialsConfig, other.URL),
 			// The paragraph that applies leads (issue 30 item 4): why the environment's secret was
 			// not used, then what is missing.
 			ExpectError: expectErrorParts("Provider configuration cannot manage rockit_role|" + hint + "|no password or api_key"),

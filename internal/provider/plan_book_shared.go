@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,25 +24,36 @@ import (
 //
 //	$TF_DATA_DIR/rockit-plan/<run>/<host and org hash>-<pid>-<n>.json   (TF_DATA_DIR defaults to .terraform)
 //
-// Each file is written to a temporary name and renamed, so readers never see half a file. A
-// file holds the host, the organization, the writer's process id, its last activity and the
-// names it plans to create. A writer that has ended is done planning (its names still count).
+// A file is a header line (host, organization, the writer's process id), written to a
+// temporary name and renamed so that readers never see a file without it, then one line per
+// name planned to be created, appended as it is planned (O_APPEND: one small write, whole or
+// not at all on a local disk; a reader ignores an unterminated last line). Appending keeps the
+// cost of a planned name constant: rewriting the whole book for each name made a plan of N
+// new roles write O(N^2) bytes (issue 29: flat cost per object). The file's modification time
+// is the writer's last activity (an append sets it; activity alone touches it, at most every
+// sharedWriteEvery). A writer that has ended is done planning (its names still count).
 // Run directories older than sharedBookMaxAge are removed by the next provider configuration
 // that starts.
 
 // sharedBookMaxAge is how old a run's directory may grow before it is removed.
 const sharedBookMaxAge = 6 * time.Hour
 
-// sharedWriteEvery throttles the rewrite of a file for activity alone (no new name).
+// sharedWriteEvery throttles the touch of a file for activity alone (no new name).
 const sharedWriteEvery = 200 * time.Millisecond
 
-// sharedEntry is one provider configuration's file.
+// sharedEntry is one provider configuration's file, as a reader sees it.
 type sharedEntry struct {
 	Host    string              `json:"host"`
 	Org     string              `json:"org"`
 	PID     int                 `json:"pid"`
-	Last    time.Time           `json:"last"`
-	Creates map[string][]string `json:"creates"` // "role" -> names
+	Last    time.Time           `json:"-"` // the file's modification time
+	Creates map[string][]string `json:"-"` // "role" -> names
+}
+
+// sharedLine is a name line of a file.
+type sharedLine struct {
+	Kind string `json:"k"`
+	Name string `json:"n"`
 }
 
 // sharedBook is the file of one planBook.
@@ -51,10 +61,12 @@ type sharedBook struct {
 	// prefix names the host and organization in file names (a hash), so that a check reads
 	// only the files of its own.
 	dir, prefix, file string
+	host, org         string
 
 	mu      sync.Mutex
-	entry   sharedEntry
-	written time.Time
+	out     *os.File // the file, opened for appending
+	planned map[string]bool
+	touched time.Time
 }
 
 var sharedSeq atomic.Int64
@@ -76,54 +88,48 @@ func newSharedBook(c *client.Client) *sharedBook {
 	sum := sha256.Sum256([]byte(host + "\x00" + org))
 	prefix := hex.EncodeToString(sum[:6]) + "-"
 	s := &sharedBook{dir: dir, prefix: prefix, file: fmt.Sprintf("%s%d-%d.json", prefix, os.Getpid(), sharedSeq.Add(1)),
-		entry: sharedEntry{Host: host, Org: org, PID: os.Getpid(), Creates: map[string][]string{}}}
-	if s.write(true) != nil {
+		host: host, org: org, planned: map[string]bool{}}
+	header, err := json.Marshal(sharedEntry{Host: host, Org: org, PID: os.Getpid()})
+	if err != nil {
 		return nil
 	}
+	final := filepath.Join(dir, s.file)
+	tmp := filepath.Join(dir, "."+s.file+".tmp")
+	if err := os.WriteFile(tmp, append(header, '\n'), 0o600); err != nil {
+		return nil
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		_ = os.Remove(tmp)
+		return nil
+	}
+	if s.out, err = os.OpenFile(final, os.O_WRONLY|os.O_APPEND, 0o600); err != nil {
+		return nil
+	}
+	s.touched = time.Now()
 	return s
 }
 
-// note records activity and, when name is not "", a name of kind planned to be created.
+// note records activity and, when name is not "", a name of kind planned to be created: one
+// appended line, before the plan of the resource that planned it returns.
 func (s *sharedBook) note(kind, name string) {
 	if s == nil {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	changed := false
-	if name != "" && !slices.Contains(s.entry.Creates[kind], name) {
-		s.entry.Creates[kind] = append(s.entry.Creates[kind], name)
-		changed = true
-	}
-	_ = s.writeLocked(changed)
-}
-
-func (s *sharedBook) write(force bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.writeLocked(force)
-}
-
-func (s *sharedBook) writeLocked(force bool) error {
 	now := time.Now()
-	if !force && now.Sub(s.written) < sharedWriteEvery {
-		return nil
+	if key := kind + "\x00" + name; name != "" && !s.planned[key] {
+		if line, err := json.Marshal(sharedLine{Kind: kind, Name: name}); err == nil {
+			if _, err := s.out.Write(append(line, '\n')); err == nil {
+				s.planned[key], s.touched = true, now
+				return
+			}
+		}
 	}
-	s.entry.Last = now
-	raw, err := json.Marshal(s.entry)
-	if err != nil {
-		return err
+	if now.Sub(s.touched) >= sharedWriteEvery {
+		_ = os.Chtimes(filepath.Join(s.dir, s.file), now, now)
+		s.touched = now
 	}
-	tmp := filepath.Join(s.dir, "."+s.file+"."+strconv.FormatInt(now.UnixNano(), 36))
-	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(s.dir, s.file)); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	s.written = now
-	return nil
 }
 
 // siblings are the files of the other provider configurations of this run with the same host
@@ -142,17 +148,39 @@ func (s *sharedBook) siblings() []sharedEntry {
 		if n.Name() == s.file || !strings.HasPrefix(n.Name(), s.prefix) || !strings.HasSuffix(n.Name(), ".json") {
 			continue
 		}
-		raw, err := os.ReadFile(filepath.Join(s.dir, n.Name()))
-		var e sharedEntry
-		if err != nil || json.Unmarshal(raw, &e) != nil {
-			continue
-		}
-		if e.Host != s.entry.Host || e.Org != s.entry.Org {
+		e, ok := readSharedEntry(filepath.Join(s.dir, n.Name()))
+		if !ok || e.Host != s.host || e.Org != s.org {
 			continue
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// readSharedEntry reads one file: its header, the names of its complete lines, and its
+// modification time as the writer's last activity.
+func readSharedEntry(path string) (sharedEntry, bool) {
+	var e sharedEntry
+	info, err := os.Stat(path)
+	if err != nil {
+		return e, false
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return e, false
+	}
+	lines := strings.Split(string(raw), "\n") // the last element is "" or an unterminated line
+	if len(lines) < 2 || json.Unmarshal([]byte(lines[0]), &e) != nil {
+		return e, false
+	}
+	e.Last, e.Creates = info.ModTime(), map[string][]string{}
+	for _, l := range lines[1 : len(lines)-1] {
+		var n sharedLine
+		if json.Unmarshal([]byte(l), &n) == nil && n.Name != "" {
+			e.Creates[n.Kind] = append(e.Creates[n.Kind], n.Name)
+		}
+	}
+	return e, true
 }
 
 // plannedBySiblings are the names of kind that another configuration of the run plans to

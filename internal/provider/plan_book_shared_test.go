@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +93,45 @@ func TestPlanChecks_siblingStillPlanningWarns(t *testing.T) {
 	}
 	if got := errorsText(modifyPlan(t, r, nil, testUser("cid", "Latr"))); !strings.Contains(got, `No role "Latr"`) {
 		t.Errorf("a typo once the other configuration is quiet: errors %q, want No role \"Latr\"", got)
+	}
+}
+
+// A planned name costs the same whatever was planned before it (issue 29: flat cost per
+// object): the shared book appends one line instead of rewriting every name (which made a plan
+// of N new roles write O(N^2) bytes). Measured as the bytes allocated to note 50 names after 10
+// and after 1000; and a sibling reads every name back.
+func TestSharedBookCostsTheSamePerPlannedName(t *testing.T) {
+	ts := newTestServer(t)
+	pw := ts.SeedOrg("Many_Org", "admin")
+	c := ts.orgClient(t, "Many_Org", "admin", pw, "")
+	enablePlanChecks(c, true)
+	b := bookFor(c).shared
+	if b == nil {
+		t.Fatal("no shared plan book")
+	}
+	n := 0
+	noteAll := func(count int) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for range count {
+			b.note("role", fmt.Sprintf("Role_%05d", n))
+			n++
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	noteAll(10)
+	early := noteAll(50)
+	noteAll(940)
+	late := noteAll(50)
+	t.Logf("bytes allocated for 50 names: %d after 10 names, %d after 1000", early, late)
+	if late > 2*early+4096 {
+		t.Errorf("noting 50 names after 1000 allocated %d bytes, after 10 only %d: the cost grows with the plan", late, early)
+	}
+	sib := ts.orgClient(t, "Many_Org", "admin", pw, "")
+	enablePlanChecks(sib, true)
+	if got := plannedBySiblings(bookFor(sib).shared.siblings(), "role"); len(got) != n || !got["Role_00000"] || !got[fmt.Sprintf("Role_%05d", n-1)] {
+		t.Errorf("a sibling reads %d planned roles, want all %d", len(got), n)
 	}
 }
