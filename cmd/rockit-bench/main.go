@@ -56,7 +56,7 @@ func run() error {
 		"its section appended to (or replaced in) -out")
 	early429N := flag.Int("early-429-n", 60, "roles created at -parallelism=1 in the \"one early 429\" scenario")
 	early429SteadyN := flag.Int("early-429-steady-n", 300, "roles created and refreshed at -parallelism against the mock limited to -rate-limit, in the \"one early 429\" scenario")
-	beforeRef := flag.String("before-ref", "f8ad635", "git ref of the \"before\" provider of the \"one early 429\" scenario (the limiter that never raised a learned rate)")
+	beforeRef := flag.String("before-ref", "aa16639", "git ref of the \"before\" provider of the \"one early 429\" scenario (0.3.0, whose first 429 cut the rate)")
 	profile := flag.Int("profile", 0, "instead of the benchmark: one cycle of ours at this N with the provider in-process (reattach), CPU and allocation profiles per phase into <work>/profile")
 	flag.Parse()
 

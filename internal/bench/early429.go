@@ -280,9 +280,9 @@ func WriteEarly429Section(path string, o Early429Options, rows []Early429Row, no
 	w("%s\n\n", early429Section)
 	w("Issue 21: %d roles created at `-parallelism=1`, against the mock, and against the mock behind a proxy that\n", o.N)
 	w("answers `429` (`Retry-After: 1`) to the first create; then %d roles created at `-parallelism=%d` against the mock\n", o.SteadyN, o.Parallelism)
-	w("limited to a steady %g requests per second, and planned (the refresh). \"before\" is the provider of `%s`, whose\n", o.SteadyRate, o.BeforeRef)
-	w("limiter learned the rate of the second before a `429` (less 10%%) and never raised it again; \"after\" cuts to 70%%\n")
-	w("and grows back while no `429` comes (AIMD). Both in one run, the median of %d repeats; `go run ./cmd/rockit-bench -early-429`\n", o.Repeats)
+	w("limited to a steady %g requests per second, and planned (the refresh). \"before\" is the provider of `%s`,\n", o.SteadyRate, o.BeforeRef)
+	w("\"after\" the working tree (their limiter rules: DESIGN.md, \"One limiter per Client\", and the CHANGELOG).\n")
+	w("Both in one run, the median of %d repeats; `go run ./cmd/rockit-bench -early-429`\n", o.Repeats)
 	w("(`make bench-early-429`) runs only this and rewrites only this section.\n\n")
 	if note != "" {
 		w("%s\n\n", note)
