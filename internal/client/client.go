@@ -1,8 +1,3 @@
-// Package client is a REST client for the ROCKIT Edge Backend API (/be/v1).
-//
-// It has no Terraform imports: the provider maps its typed requests and responses to schema
-// models. One Client holds one pooled http.Client and the credentials of one provider
-// configuration; it is safe for concurrent use.
 package client
 
 import (

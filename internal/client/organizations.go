@@ -35,7 +35,7 @@ func (c *Client) CreateOrganization(ctx context.Context, in CreateOrganizationRe
 			// The API cannot read an organization, so a 409 after a lost answer cannot be told
 			// apart from someone else's organization; and the administrator's initial password
 			// travelled only in the lost answer. Adopting would leave an organization nobody can
-			// log in to: fail and say so (see DESIGN.md, "Contract decisions").
+			// log in to: fail and say so (see DECISIONS.md).
 			return nil, &UnconfirmedCreateError{Method: http.MethodPost, Path: "/be/v1/orgs", Name: in.Name, Cause: err,
 				Reason: "the API cannot read organizations to confirm it is this request's, and the administrator's " +
 					"initial password travelled only in the lost answer"}

@@ -8,7 +8,7 @@ import (
 )
 
 // orgMissingMessage is how the API says that the organization of a login or of the API-key
-// headers does not exist (contract decision: 401 with this message, see DESIGN.md).
+// headers does not exist (contract decision: 401 with this message, see DECISIONS.md).
 var orgMissingMessage = regexp.MustCompile(`organization '([^']*)' does not exist`)
 
 // OrganizationNotFoundError says that the organization the org-scoped credentials name does not

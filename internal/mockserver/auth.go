@@ -92,7 +92,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case o == nil:
-		// Contract decision (DESIGN.md): a login to an organization that does not exist says so,
+		// Contract decision (DECISIONS.md): a login to an organization that does not exist says so,
 		// so that a client can tell an organization deleted outside Terraform from a wrong password.
 		writeError(w, http.StatusUnauthorized, orgMissing(in.OrgName))
 		return

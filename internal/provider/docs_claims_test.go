@@ -26,7 +26,7 @@ func TestDocsClaims(t *testing.T) {
 		return string(b)
 	}
 	docs := map[string]string{}
-	for _, f := range []string{"README.md", "DESIGN.md", ".ci/run"} {
+	for _, f := range []string{"README.md", "DESIGN.md", "DECISIONS.md", "CONTRIBUTING.md", ".ci/run"} {
 		docs[f] = read(f)
 	}
 	for _, dir := range []string{"docs", "templates"} {

@@ -1,4 +1,3 @@
-// Package provider implements the rockit Terraform provider on terraform-plugin-framework.
 package provider
 
 import (
