@@ -43,12 +43,9 @@ func (c *Client) patch(ctx context.Context, path string, body, out any) error {
 
 // del deletes an object of the organization. Once it is gone (the DELETE succeeded, or found
 // it gone already), the journal's evidence of its create goes too: a later object of the same
-// name is someone else's (forgetDeleted).
+// name is someone else's (forgetDeleted, one of the after-write hooks: operation.go).
 func (c *Client) del(ctx context.Context, path string) error {
 	_, err := c.do(ctx, request{method: http.MethodDelete, path: path, auth: authOrg}, nil)
-	if err == nil || IsNotFound(err) {
-		c.forgetDeleted(path)
-	}
 	return err
 }
 

@@ -1,14 +1,12 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net"
 	"net/http"
@@ -214,31 +212,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AuthScheme == "" {
 		cfg.AuthScheme = AuthSchemeAuto
 	}
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // explicit opt-in by the user
-	if cfg.CACertPEM != "" {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
-			return nil, errors.New("ca_cert_pem holds no PEM certificate")
-		}
-		tlsCfg.RootCAs = pool
+	transport, err := newTransport(cfg)
+	if err != nil {
+		return nil, err
 	}
-	// One pooled transport per provider configuration: keep-alive connections are reused by
-	// every resource (Terraform runs up to 10 operations at once).
-	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialContext(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}),
-		ForceAttemptHTTP2:     true,
-		TLSClientConfig:       tlsCfg,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   32,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-	}
-
 	c := &Client{
 		cfg:     cfg,
 		http:    &http.Client{Transport: transport, Timeout: cfg.Timeout},
@@ -272,6 +249,33 @@ func New(cfg Config) (*Client, error) {
 		c.base = u
 	}
 	return c, nil
+}
+
+// newTransport makes the one pooled transport of a provider configuration: keep-alive
+// connections are reused by every resource (Terraform runs up to 10 operations at once).
+func newTransport(cfg Config) (*http.Transport, error) {
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // explicit opt-in by the user
+	if cfg.CACertPEM != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
+			return nil, errors.New("ca_cert_pem holds no PEM certificate")
+		}
+		tlsCfg.RootCAs = pool
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialContext(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}),
+		ForceAttemptHTTP2:     true,
+		TLSClientConfig:       tlsCfg,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}, nil
 }
 
 // HTTPClient returns the pooled http.Client, for callers that need to share it.
@@ -343,368 +347,6 @@ func (c *Client) do(ctx context.Context, r request, out any) (*envelope, error) 
 		}
 	}
 	return c.send(ctx, r, out)
-}
-
-// send is do without the credential gate.
-func (c *Client) send(ctx context.Context, r request, out any) (*envelope, error) {
-	if c.base == nil {
-		return nil, c.missing("every request", CredentialEndpoint)
-	}
-	if r.method != http.MethodGet {
-		// Whatever its outcome, a write may have changed objects a snapshot holds.
-		defer c.wrote(r)
-		defer c.taken.wrote(r)
-	}
-	if countsAsWrite(r) {
-		writesInFlight.Add(1)
-		defer writesInFlight.Add(-1)
-	}
-	var body []byte
-	if r.body != nil {
-		var err error
-		if body, err = json.Marshal(r.body); err != nil {
-			return nil, fmt.Errorf("encoding %s %s: %w", r.method, r.path, err)
-		}
-	}
-	reauthed := false
-	start := c.cfg.Now()
-	// lost is set once an attempt of a POST may have reached the server without its answer
-	// reaching us: a later 409 may then be our own object (see APIError.MayBeOwnCreate).
-	lost := false
-	// acted is set once an attempt of any write may have been carried out without a definite
-	// answer: if the request ends without one, its outcome is unknown (RequestError).
-	acted := false
-	// failures counts the attempts that count against max_retries: all but 429s.
-	failures := 0
-	var prev error // the previous attempt's error
-	for attempt := 1; ; attempt++ {
-		env, retry, err := c.attempt(ctx, r, body, attempt, start)
-		var apiErr *APIError
-		if err != nil && lost && errors.As(err, &apiErr) {
-			apiErr.MayBeOwnCreate = true
-		}
-		if err != nil && acted && errors.As(err, &apiErr) {
-			apiErr.MayHaveActed = true
-		}
-		if err == nil {
-			if r.method != http.MethodGet {
-				c.maskAnswerSecrets(env.Data)
-			}
-			if out != nil {
-				// The caller needs the answer's data: a 2xx without it (an HTML page of a
-				// proxy, an empty 201) must not pass as a zero-valued object.
-				if len(env.Data) == 0 || string(env.Data) == "null" {
-					return env, undecodable(r.method, env.answer, "it carries no data", nil)
-				}
-				if err := json.Unmarshal(env.Data, out); err != nil {
-					return env, undecodable(r.method, env.answer, "its data has an unexpected shape", err)
-				}
-			}
-			return env, nil
-		}
-		if retry.ambiguous && r.method != http.MethodGet {
-			// A login or token request that may have acted leaves nothing to record.
-			acted = acted || r.auth != authNone
-			if r.method == http.MethodPost {
-				lost = true
-			}
-		}
-		if IsCredentialBudgetSpent(err) {
-			// Not sent: the credential's budget is spent (budget.go).
-			if attempt == 1 {
-				return nil, err
-			}
-			return nil, c.giveUp(r, err, attempt-1, start, acted, "")
-		}
-		if retry.notSent {
-			// Stopped before this attempt was sent (cancelled while waiting).
-			if attempt == 1 {
-				return nil, err
-			}
-			return nil, c.giveUp(r, fmt.Errorf("%w (stopped retrying: %w)", prev, err), attempt-1, start, acted,
-				"the operation was cancelled (Terraform is stopping) before the next attempt")
-		}
-		prev = err
-		// A 401 on an org-scoped request in session mode: the auth token was revoked or
-		// expired early. Obtain a new one and try once more. (A 401 of the login itself, e.g.
-		// a wrong password, carries no token and is final.)
-		if r.auth == authOrg && IsUnauthorized(err) && !reauthed && c.usesSession() && retry.token != "" && ctx.Err() == nil {
-			reauthed = true
-			c.invalidateUserToken(retry.token)
-			attempt--
-			continue
-		}
-		// The admin token under "auto": a 2026 server refuses the 2025 header, so try it once
-		// as Authorization: Bearer (contract section 12).
-		if r.auth == authAdmin && IsUnauthorized(err) {
-			if !reauthed && retry.adminScheme == AuthScheme2025 && c.probeAdminBearer() {
-				reauthed = true
-				attempt--
-				continue
-			}
-			if retry.adminScheme == AuthScheme2026 {
-				c.adminBearerFailed()
-			}
-		}
-		if !retry.ok || r.noRetry {
-			if acted && !definiteAnswer(err) {
-				return nil, c.giveUp(r, err, attempt, start, acted, "")
-			}
-			return nil, err
-		}
-		if !retry.rateLimited {
-			failures++
-		}
-		if c.cfg.MaxRetries == 0 || failures > c.cfg.MaxRetries {
-			reason := fmt.Sprintf("no retry left, max_retries = %d", c.cfg.MaxRetries)
-			if retry.after > 0 {
-				reason += "; the host asks to wait " + askedWait(retry.after, retry.afterRaw)
-			}
-			return nil, c.giveUp(r, err, attempt, start, acted, reason)
-		}
-		if ctx.Err() != nil {
-			return nil, c.giveUp(r, err, attempt, start, acted, "the operation was cancelled (Terraform is stopping), so no further attempt was made")
-		}
-		// One reading of Retry-After for every wait: the hold, the backoff and the budget check.
-		// The budget check reads the wait the host asked for, uncapped: the 60 s cap applies
-		// only to a wait the budget can hold, else a day would look like a minute (issue 30).
-		after := capRetryAfter(retry.after)
-		wait := backoff(attempt, after)
-		shown := wait
-		if retry.rateLimited && after > 0 && c.limiter.learn {
-			// The limiter holds every request of this Client until Retry-After has passed and
-			// then spaces them at the cut rate: no wait of its own, no jitter needed.
-			wait, shown = 0, after
-		}
-		left := c.cfg.MaxElapsed - c.cfg.Now().Sub(start)
-		switch {
-		case retry.after > left:
-			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf(
-				"the host asks to wait %s, more than the %s left of retry_max_elapsed (%s)",
-				askedWait(retry.after, retry.afterRaw), left.Round(time.Second), c.cfg.MaxElapsed))
-		case wait >= left:
-			return nil, c.giveUp(r, err, attempt, start, acted, fmt.Sprintf("retry_max_elapsed (%s) spent", c.cfg.MaxElapsed))
-		}
-		c.logWarn(ctx, "ROCKIT Edge request failed, retrying", map[string]any{
-			"method": r.method, "path": r.path, "attempt": attempt, "wait_ms": shown.Milliseconds(), "error": err.Error(),
-		})
-		if wait <= 0 {
-			continue
-		}
-		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
-			return nil, c.giveUp(r, fmt.Errorf("%w (stopped retrying: %w)", err, serr), attempt, start, acted,
-				"the operation was cancelled (Terraform is stopping) while waiting to retry")
-		}
-	}
-}
-
-// definiteAnswer reports whether err is an answer the server gave after acting or refusing for
-// good (a 4xx other than 429): the request's outcome is then known.
-func definiteAnswer(err error) bool {
-	s := StatusOf(err)
-	return s >= 400 && s < 500 && s != http.StatusTooManyRequests
-}
-
-// retryDecision says whether a failed attempt may be retried and how long the server asked to wait.
-type retryDecision struct {
-	ok    bool
-	after time.Duration
-	// ambiguous: the server may have acted on the request (a 5xx, or a connection lost after
-	// the request was sent).
-	ambiguous bool
-	// token is the user token (2025 auth token, 2026 access token) the attempt carried, if any.
-	token string
-	// notSent: the attempt ended before its request was sent (the context ended while waiting
-	// for the rate limiter or a login).
-	notSent bool
-	// adminScheme is how the attempt sent the admin token (AuthScheme2025 or AuthScheme2026).
-	adminScheme string
-	// rateLimited: a 429, which does not count against max_retries.
-	rateLimited bool
-	// afterRaw is the Retry-After header as the host sent it (after is its reading).
-	afterRaw string
-}
-
-// giveUp wraps the last error of a request that ended without a definite answer.
-func (c *Client) giveUp(r request, last error, attempts int, start time.Time, acted bool, reason string) error {
-	return &RequestError{
-		Method: r.method, Path: r.path, Attempts: attempts, Elapsed: c.cfg.Now().Sub(start),
-		Reason: reason, OutcomeUnknown: acted && !definiteAnswer(last), Last: last,
-	}
-}
-
-// attempt sends one HTTP request. Its waits (rate limiter, login) end with ctx. The request of a
-// write with credentials (POST, PATCH, DELETE of an object; not the login, not a read) is
-// detached from ctx once it is about to be sent: a graceful stop must not cut off a request the
-// server may already be carrying out, since its answer is what lets Terraform record the result.
-// Every request is bounded by the request timeout and by what is left of the total budget.
-func (c *Client) attempt(ctx context.Context, r request, body []byte, attempt int, opStart time.Time) (_ *envelope, retry retryDecision, err error) {
-	if err := c.waitLimiter(ctx, r, opStart); err != nil {
-		return nil, retryDecision{notSent: !isBeyondBudget(err)}, err
-	}
-	u := *c.base
-	// r.path holds escaped segments: RawPath keeps them as they are, Path is their decoding
-	// (a RawPath is only used when it encodes Path).
-	u.RawPath = c.base.EscapedPath() + r.path
-	if p, err := url.PathUnescape(u.RawPath); err == nil {
-		u.Path = p
-	} else {
-		u.Path, u.RawPath = c.base.Path+r.path, ""
-	}
-	if len(r.query) > 0 {
-		u.RawQuery = r.query.Encode()
-	}
-	var rdr io.Reader
-	if body != nil {
-		rdr = bytes.NewReader(body)
-	}
-	reqCtx := ctx
-	detached := countsAsWrite(r)
-	if detached {
-		reqCtx = context.WithoutCancel(ctx)
-	}
-	timeout := c.cfg.Timeout
-	if left := c.cfg.MaxElapsed - c.cfg.Now().Sub(opStart); left < timeout {
-		timeout = max(left, time.Second)
-	}
-	reqCtx, cancel := context.WithTimeout(reqCtx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(reqCtx, r.method, u.String(), rdr)
-	if err != nil {
-		return nil, retryDecision{}, fmt.Errorf("building %s %s: %w", r.method, r.path, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.cfg.UserAgent != "" {
-		req.Header.Set("User-Agent", c.cfg.UserAgent)
-	}
-	for k, vs := range r.headers {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	granted := c.cfg.Now()
-	usedToken, adminScheme, err := c.authorize(ctx, req, r.auth)
-	if err != nil {
-		if ctx.Err() != nil {
-			// Stopped while waiting for a login: this request never left.
-			return nil, retryDecision{notSent: true}, &notSentError{method: r.method, path: r.path,
-				while: " while waiting for the login", cause: err}
-		}
-		return nil, retryDecision{}, err
-	}
-	if c.cfg.Now().Sub(granted) > authorizeWaitSlack {
-		// The credentials took a while (a login or token renewal, perhaps another request's):
-		// every request that waited for them is released at once, so pass the limiter again
-		// rather than send them all in one burst.
-		if err := c.waitLimiter(ctx, r, opStart); err != nil {
-			return nil, retryDecision{notSent: !isBeyondBudget(err)}, err
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		// Stopped before sending: nothing reached the server.
-		return nil, retryDecision{notSent: true}, &notSentError{method: r.method, path: r.path, cause: err}
-	}
-
-	if b := c.budgetFor(r); b != nil {
-		// A credential no answer has proven yet is sent at most twice without a verdict.
-		if err := b.take(c); err != nil {
-			return nil, retryDecision{}, err
-		}
-		defer func() { b.settle(err, retry) }()
-	}
-	start := c.cfg.Now()
-	if r.onSend != nil {
-		r.onSend(start)
-	}
-	resp, err := c.http.Do(req)
-	if err == nil {
-		c.clock.observe(resp.Header.Get("Date"), start, c.cfg.Now())
-	}
-	fields := map[string]any{"method": r.method, "path": r.path, "attempt": attempt}
-	if err != nil {
-		fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
-		fields["error"] = err.Error()
-		c.logDebug(ctx, "ROCKIT Edge request", fields)
-		if !detached && ctx.Err() != nil {
-			return nil, retryDecision{}, err
-		}
-		if problem := endpointProblem(c.base, err); problem != "" {
-			// Retrying cannot heal it: fail at once and say what is wrong with the endpoint.
-			return nil, retryDecision{}, &EndpointError{Endpoint: c.base.String(), Problem: problem,
-				Cause: fmt.Errorf("%s %s: %w", r.method, r.path, err)}
-		}
-		retry := transportRetry(err)
-		if retry.ok && (reqCtx.Err() != nil || isTimeout(err)) {
-			// No answer in time: once connected, the server may be carrying out the request.
-			what := "no answer"
-			if !retry.ambiguous {
-				what = "no connection"
-			}
-			return nil, retry, fmt.Errorf("%s %s: %s within %s (request timeout)", r.method, r.path, what, timeout)
-		}
-		return nil, retry, fmt.Errorf("%s %s: %w", r.method, r.path, err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	fields["status"] = resp.StatusCode
-	fields["duration_ms"] = c.cfg.Now().Sub(start).Milliseconds()
-	c.logDebug(ctx, "ROCKIT Edge request", fields)
-	afterRaw := resp.Header.Get("Retry-After")
-	after := retryAfter(afterRaw, c.cfg.Now)
-	c.observeRateLimit(resp.StatusCode, start, after, afterRaw)
-	if err != nil {
-		target := r.path
-		if c.base.Path != "" {
-			target = u.String()
-		}
-		return nil, retryDecision{ok: true, ambiguous: true}, fmt.Errorf("%s %s: reading answer: %w", r.method, target, err)
-	}
-
-	env := &envelope{}
-	jsonErr := json.Unmarshal(raw, env)
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if jsonErr != nil {
-			// Any 2xx is success; a body we cannot read only matters if we need its data.
-			env = &envelope{}
-		}
-		env.answer = answerInfo{url: u.Scheme + "://" + u.Host + u.EscapedPath(), status: resp.StatusCode,
-			contentType: resp.Header.Get("Content-Type"), size: len(raw), isJSON: json.Valid(raw)}
-		if !env.answer.isJSON {
-			env.answer.head = string(raw[:min(len(raw), 64)])
-		}
-		return env, retryDecision{}, nil
-	}
-	apiErr := &APIError{StatusCode: resp.StatusCode, Method: r.method, Path: r.path}
-	if c.base.Path != "" {
-		// Behind a reverse proxy with a base path: name the full URL that was requested.
-		apiErr.URL = u.String()
-	}
-	switch {
-	case jsonErr == nil && env.Message != "":
-		apiErr.Message = env.Message
-	case jsonErr == nil && env.Error != "":
-		apiErr.Message = env.Error
-	default:
-		apiErr.Message = strings.TrimSpace(string(raw))
-		if len(apiErr.Message) > 512 {
-			apiErr.Message = apiErr.Message[:512] + "..."
-		}
-	}
-	if gone := c.gone.observe(r, apiErr); gone != nil {
-		return nil, retryDecision{}, gone
-	}
-	return nil, retryDecision{
-		ok:          retryableStatus(resp.StatusCode),
-		ambiguous:   resp.StatusCode >= 500,
-		after:       after,
-		token:       usedToken,
-		adminScheme: adminScheme,
-		rateLimited: resp.StatusCode == http.StatusTooManyRequests,
-		afterRaw:    afterRaw,
-	}, apiErr
 }
 
 // observeRateLimit tells the limiter how the server answered: any answer but a 429 counts as
