@@ -31,14 +31,14 @@ func logLines(l *recordingLogger, s string) []string {
 	return out
 }
 
-// A lone 429 (one request refused, no other of its wave, none shortly before) costs its
-// Retry-After and nothing more (issue 29): the rate at it is the client's own demand, and a
-// cut from there would take seconds to grow back.
-func TestALone429CostsItsRetryAfter(t *testing.T) {
+// refusingClient is a client (API key, fake clock, recording logger) of a server that answers
+// 429 with retryAfter to the requests numbered refused (1-based) and 200 to every other.
+func refusingClient(t *testing.T, retryAfter string, refused ...int32) (*recordingServer, *Client, *fakeClock, *recordingLogger) {
+	t.Helper()
 	var calls atomic.Int32
 	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
-		if calls.Add(1) == 3 { // the first create of a run, after a login's worth of requests
-			w.Header().Set("Retry-After", "1")
+		if slices.Contains(refused, calls.Add(1)) {
+			w.Header().Set("Retry-After", retryAfter)
 			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
 			return
 		}
@@ -47,6 +47,15 @@ func TestALone429CostsItsRetryAfter(t *testing.T) {
 	clock := newFakeClock()
 	logger := &recordingLogger{}
 	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = logger })
+	return srv, c, clock, logger
+}
+
+// A lone 429 (one request refused, no other of its wave, none shortly before) costs its
+// Retry-After and nothing more (issue 29): the rate at it is the client's own demand, and a
+// cut from there would take seconds to grow back.
+func TestALone429CostsItsRetryAfter(t *testing.T) {
+	// The third request (the first create of a run, after a login's worth of requests) is refused.
+	srv, c, clock, logger := refusingClient(t, "1", 3)
 	start := clock.Now()
 	for range 62 {
 		if err := c.get(context.Background(), "/be/v1/apps/A", nil); err != nil {
@@ -72,18 +81,7 @@ func TestALone429CostsItsRetryAfter(t *testing.T) {
 // the server accepted in the second before it and lets it grow back while no 429 comes (AIMD);
 // it says so once in the debug log.
 func TestA429CutsTheRateWhichThenRecovers(t *testing.T) {
-	var calls atomic.Int32
-	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request) {
-		if n := calls.Add(1); n == 21 || n == 43 { // after 20 accepted at once, twice
-			w.Header().Set("Retry-After", "2")
-			writeJSONAnswer(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "slow down"})
-			return
-		}
-		writeJSONAnswer(w, http.StatusOK, success(map[string]any{"name": "A"}))
-	})
-	clock := newFakeClock()
-	logger := &recordingLogger{}
-	c := newTestClient(t, srv.URL, clock, func(cfg *Config) { apiKeyConfig(cfg); cfg.Logger = logger })
+	srv, c, clock, logger := refusingClient(t, "2", 21, 43) // after 20 accepted at once, twice
 	get := func(n int) {
 		t.Helper()
 		for range n {
