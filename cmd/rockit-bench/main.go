@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -57,6 +58,8 @@ func run() error {
 	early429N := flag.Int("early-429-n", 60, "roles created at -parallelism=1 in the \"one early 429\" scenario")
 	early429SteadyN := flag.Int("early-429-steady-n", 300, "roles created and refreshed at -parallelism against the mock limited to -rate-limit, in the \"one early 429\" scenario")
 	beforeRef := flag.String("before-ref", "aa16639", "git ref of the \"before\" provider of the \"one early 429\" scenario (0.3.0, whose first 429 cut the rate)")
+	targets := flag.String("targets", "", "run only these targets, comma-separated, of terraform_data,noop,noop_shaped,rockit (default: all)")
+	beforeIsRef := flag.Bool("before-is-ref", false, "ours \"before\" (at -before-n) is the provider of -before-ref with its defaults, instead of this binary with -before-env=false")
 	profile := flag.Int("profile", 0, "instead of the benchmark: one cycle of ours at this N with the provider in-process (reattach), CPU and allocation profiles per phase into <work>/profile")
 	flag.Parse()
 
@@ -91,6 +94,17 @@ func run() error {
 		o := bench.Options{Root: root, Work: workDir, Parallelism: *parallelism, Log: os.Stderr}
 		if *types != "" {
 			o.Types = strings.Split(*types, ",")
+		}
+		if *targets != "" {
+			o.Targets = strings.Split(*targets, ",")
+			for _, t := range o.Targets {
+				if !slices.Contains([]string{bench.TargetData, bench.TargetNoop, bench.TargetShaped, bench.TargetRockit}, t) {
+					return fmt.Errorf("-targets: unknown target %q", t)
+				}
+			}
+		}
+		if *beforeIsRef {
+			o.BeforeRef = *beforeRef
 		}
 		if o.Terraform, err = terraformPath(); err != nil {
 			return err
@@ -139,6 +153,17 @@ func run() error {
 		}
 		if *types != "" {
 			o.Types = strings.Split(*types, ",")
+		}
+		if *targets != "" {
+			o.Targets = strings.Split(*targets, ",")
+			for _, t := range o.Targets {
+				if !slices.Contains([]string{bench.TargetData, bench.TargetNoop, bench.TargetShaped, bench.TargetRockit}, t) {
+					return fmt.Errorf("-targets: unknown target %q", t)
+				}
+			}
+		}
+		if *beforeIsRef {
+			o.BeforeRef = *beforeRef
 		}
 		if o.Terraform, err = terraformPath(); err != nil {
 			return err

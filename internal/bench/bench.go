@@ -76,7 +76,14 @@ type Options struct {
 	Phases []string
 	// BeforeEnv is the environment variable set to "false" in ModeBefore (default
 	// EnvCollectionReads), e.g. EnvPlanChecks to measure the plan checks.
-	BeforeEnv   string
+	BeforeEnv string
+	// BeforeRef, when set, makes ModeBefore the provider built from this git ref with its
+	// defaults (e.g. the last release), instead of this binary with BeforeEnv=false: the same
+	// run of an earlier version, interleaved with this one.
+	BeforeRef string
+	// Targets, when set, restricts the cycles to these targets (of TargetData, TargetNoop,
+	// TargetShaped, TargetRockit), e.g. noop_shaped and rockit for the flat-cost figures.
+	Targets     []string
 	Parallelism int       // terraform -parallelism
 	Types       []string  // restrict the mix to these types (default: all registered)
 	Log         io.Writer // progress
@@ -126,13 +133,16 @@ type Results struct {
 	Ns          []int     `json:"ns"`
 	LatenciesMS []int64   `json:"latencies_ms"`
 	// The rate-limited scenario and the before mode: where and how often they ran.
-	RateLimit        float64        `json:"rate_limit,omitempty"`
-	RateLimitNs      []int          `json:"rate_limit_ns,omitempty"`
-	RateLimitRepeats int            `json:"rate_limit_repeats,omitempty"`
-	BeforeNs         []int          `json:"before_ns,omitempty"`
-	BeforeRepeats    int            `json:"before_repeats,omitempty"`
-	Mix              map[int]string `json:"mix"`
-	Measurements     []Measurement  `json:"measurements"`
+	RateLimit        float64 `json:"rate_limit,omitempty"`
+	RateLimitNs      []int   `json:"rate_limit_ns,omitempty"`
+	RateLimitRepeats int     `json:"rate_limit_repeats,omitempty"`
+	BeforeNs         []int   `json:"before_ns,omitempty"`
+	BeforeRepeats    int     `json:"before_repeats,omitempty"`
+	// BeforeRef is the git ref of the "before" provider (Options.BeforeRef), "" when before
+	// is this binary with BeforeEnv=false.
+	BeforeRef    string         `json:"before_ref,omitempty"`
+	Mix          map[int]string `json:"mix"`
+	Measurements []Measurement  `json:"measurements"`
 }
 
 // binaries the harness builds.
@@ -213,7 +223,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	res := &Results{
 		Started: time.Now().UTC(), Parallelism: o.Parallelism, Repeats: o.Repeats, Ns: o.Ns,
 		Mix: map[int]string{}, CPUs: numCPU(), CPUModel: cpuModel(), LoadBefore: loadAvg(), GoVersion: goVersion(),
-		BeforeNs: o.BeforeNs, BeforeRepeats: min(o.BeforeRepeats, o.Repeats),
+		BeforeNs: o.BeforeNs, BeforeRepeats: min(o.BeforeRepeats, o.Repeats), BeforeRef: o.BeforeRef,
 	}
 	if o.RateLimit > 0 {
 		res.RateLimit, res.RateLimitNs, res.RateLimitRepeats = o.RateLimit, o.RateLimitNs, min(o.RateLimitRepeats, o.Repeats)
@@ -251,6 +261,18 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	}
 
 	env := terraformEnv(cliConfig)
+	beforeEnv, beforeExe := withEnv(env, cmp.Or(o.BeforeEnv, EnvCollectionReads), "false"), bins.rockit
+	if o.BeforeRef != "" && len(o.BeforeNs) > 0 {
+		dir := filepath.Join(o.Work, "plugins-before")
+		if err := buildRef(ctx, o, o.BeforeRef, dir); err != nil {
+			return nil, err
+		}
+		beforeConfig := filepath.Join(o.Work, "cli-before.tfrc")
+		if err := writeCLIConfig(beforeConfig, dir); err != nil {
+			return nil, err
+		}
+		beforeEnv, beforeExe = terraformEnv(beforeConfig), filepath.Join(dir, "terraform-provider-rockit")
+	}
 	// Each repeat runs every N and every target once, interleaved, so that a slow spell of a
 	// shared machine spreads over all of them rather than hitting one.
 	for rep := 1; rep <= o.Repeats; rep++ {
@@ -264,12 +286,14 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 				case j.target == TargetShaped:
 					c.env = quietEnv(env)
 				case j.mode == ModeBefore:
-					c.env = withEnv(env, cmp.Or(o.BeforeEnv, EnvCollectionReads), "false")
+					c.env = beforeEnv
 				}
-				switch j.target {
-				case TargetRockit:
+				switch {
+				case j.target == TargetRockit && j.mode == ModeBefore:
+					c.exe = beforeExe
+				case j.target == TargetRockit:
 					c.exe = bins.rockit
-				case TargetNoop, TargetShaped:
+				case j.target == TargetNoop || j.target == TargetShaped:
 					c.exe = bins.noop
 				}
 				ms, err := c.run(ctx)
@@ -303,7 +327,11 @@ func plan(o Options, rep, n int, mocks map[time.Duration]*mock, limited *mock) [
 	var jobs []job
 	before := rep <= o.BeforeRepeats && slices.Contains(o.BeforeNs, n)
 	if slices.Contains(o.Ns, n) {
-		jobs = append(jobs, job{TargetData, nil, ModeAfter}, job{TargetNoop, nil, ModeAfter}, job{TargetShaped, nil, ModeAfter})
+		for _, t := range []string{TargetData, TargetNoop, TargetShaped} {
+			if len(o.Targets) == 0 || slices.Contains(o.Targets, t) {
+				jobs = append(jobs, job{t, nil, ModeAfter})
+			}
+		}
 		for _, lat := range o.Latencies {
 			jobs = append(jobs, job{TargetRockit, mocks[lat], ModeAfter})
 			if before {
@@ -316,6 +344,9 @@ func plan(o Options, rep, n int, mocks map[time.Duration]*mock, limited *mock) [
 		if before {
 			jobs = append(jobs, job{TargetRockit, limited, ModeBefore})
 		}
+	}
+	if len(o.Targets) > 0 && !slices.Contains(o.Targets, TargetRockit) {
+		jobs = slices.DeleteFunc(jobs, func(j job) bool { return j.target == TargetRockit })
 	}
 	return jobs
 }

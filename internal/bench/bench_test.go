@@ -172,6 +172,16 @@ func TestPlanRunsBeforeAndTheRateLimitWhereAsked(t *testing.T) {
 			t.Errorf("repeat %d, N = %d:\n got %s\nwant %s", tc.rep, tc.n, got, tc.want)
 		}
 	}
+	// -targets keeps only the targets named, before mode included.
+	o.Targets = []string{TargetShaped, TargetRockit}
+	if got, want := describe(plan(o, 1, 500, mocks, nil)), "noop_shaped rockit/0ms/after rockit/0ms/before rockit/20ms/after rockit/20ms/before"; got != want {
+		t.Errorf("-targets noop_shaped,rockit:\n got %s\nwant %s", got, want)
+	}
+	o.Targets = []string{TargetShaped}
+	if got := describe(plan(o, 1, 500, mocks, limited)); got != "noop_shaped" {
+		t.Errorf("-targets noop_shaped: got %s", got)
+	}
+	o.Targets = nil
 	// Without a rate-limited mock there is no such cycle.
 	if got := describe(plan(o, 1, 500, mocks, nil)); strings.Contains(got, "25rps") {
 		t.Errorf("no rate limit, yet %s", got)

@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -111,35 +113,47 @@ func (j *Journal) Dir() string { return j.dir }
 // record writes e before its request leaves. It returns the entry's file
 // name (for drop) and an error when the entry could not be written (the create goes on: the
 // evidence then lives in this process and in state only).
+//
+// The file is written outside j.mu, so that parallel creates do not queue behind each
+// other's writes; the index is loaded first, so that its directory read cannot see this file
+// and list it twice.
 func (j *Journal) record(e Evidence) (string, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
 	key := e.key()
 	id := fmt.Sprintf("%s-%d-%s.json", key, e.Sent.UnixNano(), randomSuffix())
+	j.mu.Lock()
 	if j.dir == "" {
 		if j.mem[key] == nil {
 			j.mem[key] = map[string]Evidence{}
 		}
 		j.mem[key][id] = e
+		j.mu.Unlock()
 		return id, nil
 	}
+	j.loadIndex()
+	j.mu.Unlock()
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(j.dir, 0o700); err != nil {
-		return "", err
-	}
+	// The directory is made when a write finds it missing, not before every write: a stat per
+	// create is a system call on the path of the answer (issue 29).
 	tmp := filepath.Join(j.dir, "."+id+".tmp")
-	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+	err = os.WriteFile(tmp, raw, 0o600)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(j.dir, 0o700); err == nil {
+			err = os.WriteFile(tmp, raw, 0o600)
+		}
+	}
+	if err != nil {
 		return "", err
 	}
 	if err := os.Rename(tmp, filepath.Join(j.dir, id)); err != nil {
 		_ = os.Remove(tmp)
 		return "", err
 	}
-	j.loadIndex()
+	j.mu.Lock()
 	j.index[key] = append(j.index[key], id)
+	j.mu.Unlock()
 	return id, nil
 }
 

@@ -47,7 +47,8 @@ type sharedEntry struct {
 	Org     string              `json:"org"`
 	PID     int                 `json:"pid"`
 	Last    time.Time           `json:"-"` // the file's modification time
-	Creates map[string][]string `json:"-"` // "role" -> names
+	size    int64               // the file's size when it was read
+	Creates map[string]map[string]bool `json:"-"` // "role" -> names
 }
 
 // sharedLine is a name line of a file.
@@ -67,6 +68,12 @@ type sharedBook struct {
 	out     *os.File // the file, opened for appending
 	planned map[string]bool
 	touched time.Time
+
+	// read are the sibling files as last parsed, by file name: a file whose size and
+	// modification time are unchanged is not read again (a writer that has ended, such as the
+	// plan walk's process seen from the apply walk, is parsed once).
+	readMu sync.Mutex
+	read   map[string]sharedEntry
 }
 
 var sharedSeq atomic.Int64
@@ -144,12 +151,27 @@ func (s *sharedBook) siblings() []sharedEntry {
 		return nil
 	}
 	var out []sharedEntry
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
+	if s.read == nil {
+		s.read = map[string]sharedEntry{}
+	}
 	for _, n := range names {
 		if n.Name() == s.file || !strings.HasPrefix(n.Name(), s.prefix) || !strings.HasSuffix(n.Name(), ".json") {
 			continue
 		}
-		e, ok := readSharedEntry(filepath.Join(s.dir, n.Name()))
-		if !ok || e.Host != s.host || e.Org != s.org {
+		info, err := n.Info()
+		if err != nil {
+			continue
+		}
+		e, ok := s.read[n.Name()]
+		if !ok || e.size != info.Size() || !e.Last.Equal(info.ModTime()) {
+			if e, ok = readSharedEntry(filepath.Join(s.dir, n.Name()), info); !ok {
+				continue
+			}
+			s.read[n.Name()] = e
+		}
+		if e.Host != s.host || e.Org != s.org {
 			continue
 		}
 		out = append(out, e)
@@ -158,13 +180,9 @@ func (s *sharedBook) siblings() []sharedEntry {
 }
 
 // readSharedEntry reads one file: its header, the names of its complete lines, and its
-// modification time as the writer's last activity.
-func readSharedEntry(path string) (sharedEntry, bool) {
+// modification time (from info, taken before the read) as the writer's last activity.
+func readSharedEntry(path string, info os.FileInfo) (sharedEntry, bool) {
 	var e sharedEntry
-	info, err := os.Stat(path)
-	if err != nil {
-		return e, false
-	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return e, false
@@ -173,26 +191,28 @@ func readSharedEntry(path string) (sharedEntry, bool) {
 	if len(lines) < 2 || json.Unmarshal([]byte(lines[0]), &e) != nil {
 		return e, false
 	}
-	e.Last, e.Creates = info.ModTime(), map[string][]string{}
+	e.Last, e.size, e.Creates = info.ModTime(), info.Size(), map[string]map[string]bool{}
 	for _, l := range lines[1 : len(lines)-1] {
 		var n sharedLine
 		if json.Unmarshal([]byte(l), &n) == nil && n.Name != "" {
-			e.Creates[n.Kind] = append(e.Creates[n.Kind], n.Name)
+			if e.Creates[n.Kind] == nil {
+				e.Creates[n.Kind] = map[string]bool{}
+			}
+			e.Creates[n.Kind][n.Name] = true
 		}
 	}
 	return e, true
 }
 
-// plannedBySiblings are the names of kind that another configuration of the run plans to
-// create.
-func plannedBySiblings(sibs []sharedEntry, kind string) map[string]bool {
-	out := map[string]bool{}
+// plannedBySiblings reports whether another configuration of the run plans to create name of
+// kind.
+func plannedBySiblings(sibs []sharedEntry, kind, name string) bool {
 	for _, e := range sibs {
-		for _, n := range e.Creates[kind] {
-			out[n] = true
+		if e.Creates[kind][name] {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // siblingsQuietIn is how long until every sibling still running has planned nothing for quiet

@@ -131,7 +131,75 @@ func TestSharedBookCostsTheSamePerPlannedName(t *testing.T) {
 	}
 	sib := ts.orgClient(t, "Many_Org", "admin", pw, "")
 	enablePlanChecks(sib, true)
-	if got := plannedBySiblings(bookFor(sib).shared.siblings(), "role"); len(got) != n || !got["Role_00000"] || !got[fmt.Sprintf("Role_%05d", n-1)] {
-		t.Errorf("a sibling reads %d planned roles, want all %d", len(got), n)
+	if sibs := bookFor(sib).shared.siblings(); len(sibs) != 1 || len(sibs[0].Creates["role"]) != n ||
+		!plannedBySiblings(sibs, "role", "Role_00000") || !plannedBySiblings(sibs, "role", fmt.Sprintf("Role_%05d", n-1)) {
+		t.Errorf("a sibling does not read all %d planned roles", n)
+	}
+}
+
+// Issue 29 (flat cost per object): the check of a user naming a role this walk plans reads no
+// sibling file, and a sibling's file that has not changed is parsed once. Before, every check
+// read and parsed every sibling's whole book: at 2000 objects the apply walk parsed the plan
+// walk's 2000 names for each of its users (O(N^2); 5% of the provider's CPU in the profile).
+func TestPlanCheckCostsTheSameWhateverTheSiblingsPlanned(t *testing.T) {
+	ts := newTestServer(t)
+	pw := ts.SeedOrg("Sib_Org", "admin")
+	sib := ts.orgClient(t, "Sib_Org", "admin", pw, "")
+	enablePlanChecks(sib, true)
+	c := ts.orgClient(t, "Sib_Org", "admin", pw, "")
+	enablePlanChecks(c, true)
+	b := bookFor(c)
+	b.creates["role"] = map[string]bool{"Local_Role": true}
+	sb := bookFor(sib).shared
+	planned := 0
+	plan := func(count int) {
+		for range count {
+			sb.note("role", fmt.Sprintf("Sib_Role_%05d", planned))
+			planned++
+		}
+	}
+	allocs := func(names ...string) (uint64, []string) {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var got []string
+		for range 20 {
+			got = b.missing(roleRefs, names)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc, got
+	}
+	plan(10)
+	small, got := allocs("Local_Role")
+	if len(got) != 0 {
+		t.Fatalf("a role this walk plans is missing: %v", got)
+	}
+	plan(1990)
+	big, got := allocs("Local_Role")
+	if len(got) != 0 {
+		t.Fatalf("a role this walk plans is missing: %v", got)
+	}
+	t.Logf("20 checks of a local name: %d bytes with a sibling of 10 names, %d with 2000", small, big)
+	if big > 2*small+4096 {
+		t.Errorf("20 checks of a name this walk plans allocated %d bytes beside a sibling of 2000 names, %d beside 10: the check reads the sibling", big, small)
+	}
+
+	// A name only the sibling plans is found; the unchanged file is parsed once.
+	if got := b.missing(roleRefs, []string{"Sib_Role_01999", "Nobody_Plans_This"}); len(got) != 1 || got[0] != "Nobody_Plans_This" {
+		t.Fatalf("missing = %v, want only Nobody_Plans_This", got)
+	}
+	again, got := allocs("Sib_Role_00000")
+	if len(got) != 0 {
+		t.Fatalf("a role the sibling plans is missing: %v", got)
+	}
+	t.Logf("20 checks of a sibling's name, its file unchanged: %d bytes", again)
+	if again > 20*64*1024 {
+		t.Errorf("20 checks of a sibling's name allocated %d bytes with its file unchanged: the file is parsed again", again)
+	}
+	// A name the sibling plans later is seen (its file grew).
+	time.Sleep(10 * time.Millisecond)
+	plan(1)
+	if got := b.missing(roleRefs, []string{fmt.Sprintf("Sib_Role_%05d", planned-1)}); len(got) != 0 {
+		t.Errorf("a role the sibling planned after the first read is missing: %v", got)
 	}
 }

@@ -409,20 +409,24 @@ func builtInOf(k refKind) []string {
 
 // missing are the names this walk does not plan to create, under this provider configuration
 // or another one of the same host and organization in this run (the shared plan book).
+//
+// The names of this walk come first: the sibling files are read only for what is left, so
+// that the common case (a reference to a role this walk plans) costs no file read, and a
+// check does not cost O(N) (a whole sibling book) per object (issue 29: flat cost per object).
 func (b *planBook) missing(k refKind, names []string) []string {
-	var others map[string]bool
-	if b.shared != nil {
-		others = plannedBySiblings(b.shared.siblings(), k.target)
-	}
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out []string
 	for _, n := range names {
-		if !b.creates[k.target][n] && !others[n] {
+		if !b.creates[k.target][n] {
 			out = append(out, n)
 		}
 	}
-	return out
+	b.mu.Unlock()
+	if len(out) == 0 || b.shared == nil {
+		return out
+	}
+	sibs := b.shared.siblings()
+	return slices.DeleteFunc(out, func(n string) bool { return plannedBySiblings(sibs, k.target, n) })
 }
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
