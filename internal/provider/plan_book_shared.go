@@ -43,11 +43,11 @@ const sharedWriteEvery = 200 * time.Millisecond
 
 // sharedEntry is one provider configuration's file, as a reader sees it.
 type sharedEntry struct {
-	Host    string              `json:"host"`
-	Org     string              `json:"org"`
-	PID     int                 `json:"pid"`
-	Last    time.Time           `json:"-"` // the file's modification time
-	size    int64               // the file's size when it was read
+	Host    string                     `json:"host"`
+	Org     string                     `json:"org"`
+	PID     int                        `json:"pid"`
+	Last    time.Time                  `json:"-"` // the file's modification time
+	size    int64                      // the file's size when it was read
 	Creates map[string]map[string]bool `json:"-"` // "role" -> names
 }
 
