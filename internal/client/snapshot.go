@@ -294,9 +294,11 @@ func (s *collection) sample(ctx context.Context, name string) (json.RawMessage, 
 
 // judge decides the shape check once a page (or a whole walk) of the list has been read beside
 // a sampled single read (s.mu held). Keys are compared nested (origin.prefix, downloadAuth.key):
-// every key of the single read must be in the union of the keys of the page's items, and, when
-// the sampled object is among them, in its own item. A list that always leaves a field out
-// thereby makes the type use single reads even when the items differ in which fields they carry.
+// when the sampled object is among the items, every key of its single read must be in its own
+// item; when it is not, every key must be in the union of the keys of the items, or the check
+// waits for a page that lists the sample (a page of objects that all leave an optional field
+// out, such as the first page of users when machine users sort first, proves nothing about
+// the list). A list that always leaves a field out makes the type use single reads.
 func (s *collection) judge(ctx context.Context) {
 	var candidates []map[string]json.RawMessage
 	if s.items != nil {
@@ -321,6 +323,7 @@ func (s *collection) judge(ctx context.Context) {
 			}
 		}
 		var missing []string
+		undecided := false
 		for _, n := range names {
 			own := map[string]bool{}
 			item, listed := m[n]
@@ -328,10 +331,19 @@ func (s *collection) judge(ctx context.Context) {
 				own[k] = true
 			}
 			for _, k := range s.samples[n] {
-				if !union[k] || listed && !own[k] {
+				switch {
+				case listed && !own[k]:
 					missing = append(missing, k)
+				case !listed && !union[k]:
+					// No item of this page carries the field, but the sampled object is not on
+					// it: the page may hold only objects without it (a page of machine users has
+					// no email). Decided by a page that lists the sample (the whole walk).
+					undecided = true
 				}
 			}
+		}
+		if len(missing) == 0 && undecided {
+			continue
 		}
 		if len(missing) > 0 {
 			slices.Sort(missing)

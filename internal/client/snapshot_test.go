@@ -682,3 +682,60 @@ func TestCollectionReads_listOmittingTitleMeansSingleReads(t *testing.T) {
 	}
 	requireSingleReads(t, srv, "/be/v1/users/", "ada", "grace")
 }
+
+// Issue 29: the shape check is not fooled by a page of objects that all leave an optional field
+// out. With more than 100 machine users sorting before the human users, the first page of the
+// users list holds machine users only (no email, first name, surname): a human user sampled
+// beside it is not on that page, so that page proves nothing. Before, it made the type use one
+// GET per user for the rest of the run: at 2000 objects (1200 users) a refresh sent 1200 GETs
+// instead of 13 list pages, depending on which user Terraform happened to read first.
+func TestCollectionReads_pageWithoutTheSampleDoesNotDecideTheShape(t *testing.T) {
+	var objects []map[string]any
+	for i := range 120 {
+		objects = append(objects, map[string]any{"username": fmt.Sprintf("a_machine_%03d", i), "type": "machine", "roles": []string{}})
+	}
+	for i := range 40 {
+		objects = append(objects, map[string]any{"username": fmt.Sprintf("u_human_%03d", i), "type": "user", "email": "h@example.com",
+			"firstname": "H", "surname": "U", "roles": []string{}})
+	}
+	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/be/v1/users" {
+			offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+			limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+			page := []map[string]any{}
+			for i := offset; i < len(objects) && i < offset+limit; i++ {
+				page = append(page, objects[i])
+			}
+			writeJSONAnswer(w, http.StatusOK, map[string]any{"status": "success", "data": page, "total": len(objects)})
+			return
+		}
+		for _, o := range objects {
+			if r.Method == http.MethodGet && r.URL.Path == "/be/v1/users/"+o["username"].(string) {
+				writeJSONAnswer(w, http.StatusOK, success(o))
+				return
+			}
+		}
+		writeJSONAnswer(w, http.StatusNotFound, map[string]any{"status": "error", "message": "not found"})
+	})
+	c := collClient(t, &collServer{recordingServer: srv}, true, nil)
+	if u, err := c.ReadUser(context.Background(), "u_human_000"); err != nil || u.Email != "h@example.com" {
+		t.Fatalf("ReadUser(u_human_000) = %+v, %v", u, err)
+	}
+	awaitListRead(t, srv, "/be/v1/users") // the first page (machine users only) was there to judge
+	for i := 1; i < 40; i++ {
+		n := fmt.Sprintf("u_human_%03d", i)
+		if u, err := c.ReadUser(context.Background(), n); err != nil || u.Email != "h@example.com" || u.Surname != "U" {
+			t.Fatalf("ReadUser(%s) = %+v, %v", n, u, err)
+		}
+	}
+	singles := 0
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/be/v1/users/") {
+			singles++
+		}
+	}
+	// The first reader's sample, and at most one more sample once the whole list is read.
+	if singles > 2 {
+		t.Errorf("40 refresh reads of human users sent %d single GETs, want at most 2: a page of machine users decided the shape", singles)
+	}
+}
