@@ -23,6 +23,7 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
+	gcLessOftenUnlessSet()
 	if !debug {
 		quietWhenTerraformDiscards()
 		if os.Getenv("TF_PLUGIN_MAGIC_COOKIE") != "" { // started by Terraform as its plugin

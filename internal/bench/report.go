@@ -641,20 +641,22 @@ func Summary(res *Results) string {
 	if res.BeforeRef != "" {
 		fmt.Fprintf(&b, "mode \"before\" is the provider of %s\n\n", res.BeforeRef)
 	}
-	b.WriteString("| target | scenario | mode | N | phase | runs | median s | median CPU s | median provider CPU s | provider CPU ms / object | median requests |\n" +
-		"|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| target | scenario | mode | N | phase | runs | median s | median CPU s | median provider CPU s | provider CPU ms / object | max peak RSS MB | median requests |\n" +
+		"|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, k := range keys {
 		var reqs, prov []float64
+		var rss int64
 		for _, m := range ix[k] {
 			reqs = append(reqs, float64(sum(m.Requests)))
 			prov = append(prov, m.CPUProvider)
+			rss = max(rss, m.PeakRSS)
 		}
 		scenario := "-"
 		if k.target == TargetRockit {
 			scenario = scenarioName(k.latency, k.rate)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %d | %.2f | %.2f | %.2f | %.2f | %.0f |\n", k.target, scenario, cmp.Or(k.mode, "-"), k.n, k.phase,
-			len(ix[k]), medianSeconds(ix, k), medianCPU(ix, k), median(prov), 1000*median(prov)/float64(k.n), median(reqs))
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %d | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f |\n", k.target, scenario, cmp.Or(k.mode, "-"), k.n, k.phase,
+			len(ix[k]), medianSeconds(ix, k), medianCPU(ix, k), median(prov), 1000*median(prov)/float64(k.n), float64(rss)/(1<<20), median(reqs))
 	}
 	return b.String()
 }
