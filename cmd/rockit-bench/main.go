@@ -58,6 +58,9 @@ func run() error {
 	early429N := flag.Int("early-429-n", 60, "roles created at -parallelism=1 in the \"one early 429\" scenario")
 	early429SteadyN := flag.Int("early-429-steady-n", 300, "roles created and refreshed at -parallelism against the mock limited to -rate-limit, in the \"one early 429\" scenario")
 	beforeRef := flag.String("before-ref", "aa16639", "git ref of the \"before\" provider of the \"one early 429\" scenario (0.3.0, whose first 429 cut the rate)")
+	jobs := flag.Int("early-429-jobs", 3, "in the \"one early 429\" scenario: applies run at the same time against one rate-limited mock (0 or 1: none)")
+	jobsN := flag.Int("early-429-jobs-n", 100, "roles each of the -early-429-jobs applies creates")
+	jobsRate := flag.Float64("early-429-jobs-rate", 20, "the rate limit (requests per second) of the mock the -early-429-jobs applies share")
 	targets := flag.String("targets", "", "run only these targets, comma-separated, of terraform_data,noop,noop_shaped,rockit (default: all)")
 	beforeIsRef := flag.Bool("before-is-ref", false, "ours \"before\" (at -before-n) is the provider of -before-ref with its defaults, instead of this binary with -before-env=false")
 	profile := flag.Int("profile", 0, "instead of the benchmark: one cycle of ours at this N with the provider in-process (reattach), CPU and allocation profiles per phase into <work>/profile")
@@ -77,6 +80,7 @@ func run() error {
 		o := bench.Early429Options{
 			Options:   bench.Options{Root: root, Work: workDir, Repeats: *repeats, Parallelism: *parallelism, Log: os.Stderr},
 			BeforeRef: *beforeRef, N: *early429N, SteadyN: *early429SteadyN, SteadyRate: *rateLimit,
+			Jobs: *jobs, JobsN: *jobsN, JobsRate: *jobsRate,
 		}
 		if o.Terraform, err = terraformPath(); err != nil {
 			return err

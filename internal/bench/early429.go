@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +38,20 @@ type Early429Options struct {
 	// mock limited to SteadyRate requests per second.
 	N, SteadyN int
 	SteadyRate float64
+	// Jobs applies run at the same time, JobsN roles each, against one mock limited to
+	// JobsRate requests per second (issue 29: parallel jobs under one rate limit); 0: none.
+	Jobs, JobsN int
+	JobsRate    float64
+}
+
+// caseSpec is one case of the scenario.
+type caseSpec struct {
+	name        string
+	n, parallel int
+	rate        float64
+	reject      bool
+	jobs        int // terraform runs at the same time, n roles each (0 or 1: one)
+	phases      []string
 }
 
 // Early429Row is one measured run.
@@ -46,6 +62,10 @@ type Early429Row struct {
 	Seconds     float64 // median
 	RateLimited int     // 429 answers the provider received (median run)
 	Requests    int
+	// Accepted are the answers that were not 429; Rate the mock's limit (0: none). The floor of
+	// a rate-limited case is Accepted / Rate.
+	Accepted int
+	Rate     float64
 }
 
 // early429Section is the heading of the section in BENCHMARKS.md.
@@ -77,26 +97,24 @@ func RunEarly429(ctx context.Context, o Early429Options) ([]Early429Row, error) 
 	}
 	defer func() { _ = logFile.Close() }()
 
-	type caseSpec struct {
-		name        string
-		n, parallel int
-		rate        float64
-		reject      bool
-		phases      []string
-	}
 	cases := []caseSpec{
-		{"no 429", o.N, 1, 0, false, []string{"create"}},
-		{"one early 429", o.N, 1, 0, true, []string{"create"}},
+		{name: "no 429", n: o.N, parallel: 1, phases: []string{"create"}},
+		{name: "one early 429", n: o.N, parallel: 1, reject: true, phases: []string{"create"}},
 	}
 	if o.SteadyN > 0 && o.SteadyRate > 0 {
-		cases = append(cases, caseSpec{fmt.Sprintf("steady %g req/s", o.SteadyRate), o.SteadyN, o.Parallelism, o.SteadyRate, false, []string{"create", "refresh"}})
+		cases = append(cases, caseSpec{name: fmt.Sprintf("steady %g req/s", o.SteadyRate), n: o.SteadyN, parallel: o.Parallelism,
+			rate: o.SteadyRate, phases: []string{"create", "refresh"}})
+	}
+	if o.Jobs > 1 && o.JobsN > 0 && o.JobsRate > 0 {
+		cases = append(cases, caseSpec{name: fmt.Sprintf("%d jobs at %g req/s", o.Jobs, o.JobsRate), n: o.JobsN, parallel: o.Parallelism,
+			rate: o.JobsRate, jobs: o.Jobs, phases: []string{"create"}})
 	}
 	runs := map[string][]Early429Row{} // mode|case|phase -> one per repeat
 	var order []string
 	for rep := 1; rep <= o.Repeats; rep++ {
 		for _, cs := range cases {
 			for _, mode := range []string{ModeBefore, ModeAfter} {
-				rows, err := early429Once(ctx, o, b.mock, cliConfigs[mode], mode, cs.name, cs.n, cs.parallel, cs.rate, cs.reject, cs.phases, logFile)
+				rows, err := early429Once(ctx, o, b.mock, cliConfigs[mode], mode, cs, logFile)
 				if err != nil {
 					return nil, err
 				}
@@ -178,16 +196,15 @@ func rejectFirstCreate(mockURL string) (*httptest.Server, *atomic.Int32, error) 
 	return srv, &rejected, nil
 }
 
-func early429Once(ctx context.Context, o Early429Options, mockBin, cliConfig, mode, name string, n, parallel int,
-	rate float64, reject bool, phases []string, logFile io.Writer) ([]Early429Row, error) {
-	m, err := startMock(ctx, mockBin, 0, rate, logFile)
+func early429Once(ctx context.Context, o Early429Options, mockBin, cliConfig, mode string, cs caseSpec, logFile io.Writer) ([]Early429Row, error) {
+	m, err := startMock(ctx, mockBin, 0, cs.rate, logFile)
 	if err != nil {
 		return nil, err
 	}
 	defer m.stop()
 	endpoint := m.URL
 	var rejected *atomic.Int32
-	if reject {
+	if cs.reject {
 		srv, r, err := rejectFirstCreate(m.URL)
 		if err != nil {
 			return nil, err
@@ -195,7 +212,65 @@ func early429Once(ctx context.Context, o Early429Options, mockBin, cliConfig, mo
 		defer srv.Close()
 		endpoint, rejected = srv.URL, r
 	}
-	dir := filepath.Join(o.Work, "runs", "early429-"+strings.ReplaceAll(name, " ", "-")+"-"+mode)
+	jobs := max(cs.jobs, 1)
+	tfs := make([]*tfexec.Terraform, jobs)
+	for j := range jobs {
+		dir := filepath.Join(o.Work, "runs", "early429-"+strings.ReplaceAll(cs.name, " ", "-")+"-"+mode)
+		prefix := "early"
+		if jobs > 1 {
+			dir, prefix = filepath.Join(dir, fmt.Sprintf("job%d", j+1)), fmt.Sprintf("job%d", j+1)
+		}
+		if tfs[j], err = rolesWorkspace(ctx, o, dir, cliConfig, endpoint, m.Password, prefix, cs.n); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.reset(); err != nil {
+		return nil, err
+	}
+	var out []Early429Row
+	for _, phase := range cs.phases {
+		start := time.Now()
+		errs := make([]error, jobs)
+		var wg sync.WaitGroup
+		for j, tf := range tfs {
+			wg.Go(func() {
+				switch phase {
+				case "create":
+					errs[j] = tf.Apply(ctx, tfexec.Parallelism(cs.parallel))
+				case "refresh":
+					_, errs[j] = tf.Plan(ctx, tfexec.Parallelism(cs.parallel))
+				}
+			})
+		}
+		wg.Wait()
+		secs := time.Since(start).Seconds()
+		if err := errors.Join(errs...); err != nil {
+			return nil, fmt.Errorf("%s %s %s: %w", cs.name, mode, phase, err)
+		}
+		reqs, _, err := m.collect()
+		if err != nil {
+			return nil, err
+		}
+		row := Early429Row{Mode: mode, Case: cs.name, Phase: phase, Seconds: secs, Requests: len(reqs), Rate: cs.rate}
+		for _, r := range reqs {
+			if r.Status == http.StatusTooManyRequests {
+				row.RateLimited++
+			} else {
+				row.Accepted++
+			}
+		}
+		if rejected != nil && phase == "create" {
+			row.RateLimited += int(rejected.Load()) // the proxy's, which the mock never saw
+			row.Requests += int(rejected.Load())
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// rolesWorkspace writes a configuration of n roles named <prefix>_NNNN against endpoint into
+// dir and returns its terraform.
+func rolesWorkspace(ctx context.Context, o Early429Options, dir, cliConfig, endpoint, password, prefix string, n int) (*tfexec.Terraform, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
 	}
@@ -215,9 +290,9 @@ provider "rockit" {
   username = "admin"
   password = %q
 }
-`, endpoint, benchOrg, m.Password)
+`, endpoint, benchOrg, password)
 	for i := range n {
-		fmt.Fprintf(&b, "\nresource \"rockit_role\" \"r%04d\" {\n  name        = \"early_%04d\"\n  permissions = { apps = [\"read\"] }\n}\n", i, i)
+		fmt.Fprintf(&b, "\nresource \"rockit_role\" \"r%04d\" {\n  name        = \"%s_%04d\"\n  permissions = { apps = [\"read\"] }\n}\n", i, prefix, i)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o600); err != nil {
 		return nil, err
@@ -232,39 +307,7 @@ provider "rockit" {
 	if _, _, err := tf.Version(ctx, false); err != nil {
 		return nil, err
 	}
-	if err := m.reset(); err != nil {
-		return nil, err
-	}
-	var out []Early429Row
-	for _, phase := range phases {
-		start := time.Now()
-		switch phase {
-		case "create":
-			err = tf.Apply(ctx, tfexec.Parallelism(parallel))
-		case "refresh":
-			_, err = tf.Plan(ctx, tfexec.Parallelism(parallel))
-		}
-		secs := time.Since(start).Seconds()
-		if err != nil {
-			return nil, fmt.Errorf("%s %s %s: %w", name, mode, phase, err)
-		}
-		reqs, _, err := m.collect()
-		if err != nil {
-			return nil, err
-		}
-		row := Early429Row{Mode: mode, Case: name, Phase: phase, Seconds: secs, Requests: len(reqs)}
-		for _, r := range reqs {
-			if r.Status == http.StatusTooManyRequests {
-				row.RateLimited++
-			}
-		}
-		if rejected != nil && phase == "create" {
-			row.RateLimited += int(rejected.Load()) // the proxy's, which the mock never saw
-			row.Requests += int(rejected.Load())
-		}
-		out = append(out, row)
-	}
-	return out, nil
+	return tf, nil
 }
 
 // WriteEarly429Section puts the scenario's table into the report at path: it replaces an
@@ -283,12 +326,17 @@ func WriteEarly429Section(path string, o Early429Options, rows []Early429Row, no
 	w("limited to a steady %g requests per second, and planned (the refresh). \"before\" is the provider of `%s`,\n", o.SteadyRate, o.BeforeRef)
 	w("\"after\" the working tree (their limiter rules: DESIGN.md, \"One limiter per Client\", and the CHANGELOG).\n")
 	w("Both in one run, the median of %d repeats; `go run ./cmd/rockit-bench -early-429`\n", o.Repeats)
-	w("(`make bench-early-429`) runs only this and rewrites only this section.\n\n")
+	w("(`make bench-early-429`) runs only this and rewrites only this section.\n")
+	if o.Jobs > 1 {
+		w("Then %d applies at the same time, %d roles each, at `-parallelism=%d`, against one mock limited to %g requests per\n", o.Jobs, o.JobsN, o.Parallelism, o.JobsRate)
+		w("second (parallel jobs under one rate limit, issue 29), timed from their start to the end of the last one.\n")
+	}
+	w("The floor of a rate-limited case is the requests the mock accepted (not 429) divided by its rate.\n\n")
 	if note != "" {
 		w("%s\n\n", note)
 	}
-	w("| case | phase | before (s) | after (s) | after / before | 429s before | 429s after | requests before | requests after |\n")
-	w("|---|---|---|---|---|---|---|---|---|\n")
+	w("| case | phase | before (s) | after (s) | after / before | 429s before | 429s after | requests before | requests after | floor after (s) | after / floor |\n")
+	w("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	type pair struct{ before, after *Early429Row }
 	var keys []string
 	pairs := map[string]*pair{}
@@ -312,8 +360,13 @@ func WriteEarly429Section(path string, o Early429Options, rows []Early429Row, no
 		if p.before == nil || p.after == nil {
 			continue
 		}
-		w("| %s | %s | %s | %s | %s | %d | %d | %d | %d |\n", p.after.Case, p.after.Phase, fmtS(p.before.Seconds), fmtS(p.after.Seconds),
-			fmtX(p.after.Seconds/p.before.Seconds), p.before.RateLimited, p.after.RateLimited, p.before.Requests, p.after.Requests)
+		floor, ratio := "n/a", "n/a"
+		if p.after.Rate > 0 && p.after.Accepted > 0 {
+			f := float64(p.after.Accepted) / p.after.Rate
+			floor, ratio = fmtS(f), fmtX(p.after.Seconds/f)
+		}
+		w("| %s | %s | %s | %s | %s | %d | %d | %d | %d | %s | %s |\n", p.after.Case, p.after.Phase, fmtS(p.before.Seconds), fmtS(p.after.Seconds),
+			fmtX(p.after.Seconds/p.before.Seconds), p.before.RateLimited, p.after.RateLimited, p.before.Requests, p.after.Requests, floor, ratio)
 	}
 	section := b.String()
 	s := string(old)

@@ -40,4 +40,23 @@ func TestWriteEarly429Section(t *testing.T) {
 	if kept := keptReading(path); !strings.Contains(kept, early429Section) {
 		t.Fatalf("WriteReport would drop the section: %q", kept)
 	}
+
+	// Parallel jobs under one rate limit (issue 29): the floor is the accepted requests over the
+	// rate (318 at 20/s: 15.90 s), and the row says how far above it the jobs ended.
+	o.Jobs, o.JobsN, o.JobsRate = 3, 100, 20
+	jobs := []Early429Row{
+		{Mode: ModeBefore, Case: "3 jobs at 20 req/s", Phase: "create", Seconds: 16, RateLimited: 11, Requests: 329, Accepted: 318, Rate: 20},
+		{Mode: ModeAfter, Case: "3 jobs at 20 req/s", Phase: "create", Seconds: 17.49, RateLimited: 3, Requests: 321, Accepted: 318, Rate: 20},
+	}
+	if err := WriteEarly429Section(path, o, append(rows(8), jobs...), ""); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(path)
+	s = string(b)
+	for _, want := range []string{"Then 3 applies at the same time, 100 roles each", "| 3 jobs at 20 req/s | create | 16.00 | 17.49 | 1.09x | 11 | 3 | 329 | 321 | 15.90 | 1.10x |",
+		"| one early 429 | create | 34.00 | 8.00 | 0.24x | 1 | 1 | 63 | 63 | n/a | n/a |"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the section lacks %q:\n%s", want, s)
+		}
+	}
 }
