@@ -30,9 +30,10 @@ import (
 //     while users or apps this run does not change hold or register it: a warning naming
 //     them, since the delete will be refused (409).
 //
-// Each provider process (one per walk of Terraform: plan, apply) keeps a planBook per
-// provider configuration, in its run memory (run_memory.go): what the ModifyPlan calls of this walk planned, and each list it read, read at most
-// once per type (through the collection snapshot, which the refresh may have read already).
+// Each provider process (one per walk of Terraform: plan, apply) keeps a planBook per provider
+// configuration, in its run memory (run_memory.go): what the ModifyPlan calls of this walk
+// planned, and each list it read, read at most once per type (through the collection
+// snapshot, which the refresh may have read already).
 // Terraform plans resources without a dependency between them in any order, so a check that
 // is about to report waits until no ModifyPlan of these types has arrived for planQuiet, or
 // until nothing is left to report: a rockit_role planned later than the user that names it
