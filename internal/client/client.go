@@ -85,6 +85,10 @@ type Config struct {
 
 	// Logger receives one line per attempt (method, path, status, duration, attempt); nil: none.
 	Logger Logger
+	// KnownOrganization, when set, answers whether the caller knows that the organization name
+	// existed (the provider: one it manages). An OrganizationNotFoundError for such a name
+	// says Known. The client asks; it does not remember what the caller knows.
+	KnownOrganization func(name string) bool
 	// Now and Sleep may be replaced in tests.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -232,6 +236,7 @@ func New(cfg Config) (*Client, error) {
 		c.journal = NewJournal("")
 	}
 	c.newSnapshots()
+	c.gone.known = cfg.KnownOrganization
 	switch cfg.AuthScheme {
 	case AuthSchemeAuto:
 	case AuthScheme2025:

@@ -5,8 +5,10 @@
 // evidence of its own creates (the crash journal) and judges ownership by it (ownership.go),
 // and reads the server's clock from its answers. It has no Terraform imports and knows no
 // schema, state or plan: the provider maps its types to schema models (one toAPI / fromAPI
-// pair per type). Some run memory still lives here (the names a run sent, the objects in
-// state, taken names: taken.go, journal.go) and belongs in the provider's data (issue 31).
+// pair per type). It knows no Terraform state: what it remembers is about its own requests and
+// the server's answers (the creates it sent, SentCreate; the names a list read found, NameTaken;
+// an organization the host said is missing). Where it needs a fact of the caller's, it asks
+// (Config.KnownOrganization); the run memory of state and plan lives in the provider's data.
 //
 // One Client holds one pooled http.Client and the credentials of one provider configuration;
 // it is safe for concurrent use. The decisions it follows where the API contract is silent are

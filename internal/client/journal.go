@@ -437,8 +437,8 @@ func (c *Client) JournalClaimOf(ctx context.Context, kind, name string, body any
 	return ClaimNone, nil
 }
 
-// SentThisRun reports whether this process sent a create of the object.
-func (c *Client) SentThisRun(kind, name string) bool {
+// SentCreate reports whether this Client sent a create request (POST) of the object.
+func (c *Client) SentCreate(kind, name string) bool {
 	return c.sentThisRun(c.journalKey(kind, name)) > 0
 }
 

@@ -19,10 +19,10 @@ type OrganizationNotFoundError struct {
 	OrgName string
 	// Repeated is set on every error after the first: the host was not asked again.
 	Repeated bool
-	// InState is set when the caller's state holds this organization (NoteOrganizationInState):
-	// it existed, so it was deleted outside Terraform rather than misspelt.
-	InState bool
-	Cause   error
+	// Known is set when the caller knows that this organization existed (Config.KnownOrganization,
+	// asked when the error is made): it was deleted, rather than misspelt.
+	Known bool
+	Cause error
 }
 
 func (e *OrganizationNotFoundError) Error() string {
@@ -42,24 +42,9 @@ func IsOrganizationNotFound(err error) bool {
 
 // orgGone remembers that the credentials' organization does not exist.
 type orgGone struct {
-	mu      sync.Mutex
-	err     *OrganizationNotFoundError
-	inState map[string]bool
-}
-
-// NoteOrganizationInState records that the caller's state holds the organization name (the
-// provider: a rockit_organization read or planned by this provider configuration), so that an
-// *OrganizationNotFoundError for it says InState.
-func (c *Client) NoteOrganizationInState(name string) {
-	c.gone.mu.Lock()
-	defer c.gone.mu.Unlock()
-	if c.gone.inState == nil {
-		c.gone.inState = map[string]bool{}
-	}
-	c.gone.inState[name] = true
-	if c.gone.err != nil && c.gone.err.OrgName == name {
-		c.gone.err.InState = true
-	}
+	mu    sync.Mutex
+	err   *OrganizationNotFoundError
+	known func(name string) bool // Config.KnownOrganization; nil: nothing is known
 }
 
 // observe turns a 401 that says the organization does not exist (of the login or of an
@@ -75,7 +60,7 @@ func (g *orgGone) observe(r request, apiErr *APIError) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.err == nil {
-		g.err = &OrganizationNotFoundError{OrgName: m[1], InState: g.inState[m[1]], Cause: apiErr}
+		g.err = &OrganizationNotFoundError{OrgName: m[1], Known: g.knows(m[1]), Cause: apiErr}
 		return g.err
 	}
 	return g.repeat()
@@ -94,5 +79,11 @@ func (g *orgGone) check() error {
 func (g *orgGone) repeat() error {
 	cp := *g.err
 	cp.Repeated = true
+	cp.Known = cp.Known || g.knows(cp.OrgName)
 	return &cp
+}
+
+// knows asks the caller whether the organization name existed.
+func (g *orgGone) knows(name string) bool {
+	return g.known != nil && g.known(name)
 }

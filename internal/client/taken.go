@@ -12,9 +12,8 @@ import (
 // takenNames is one list read per collection per Client: the names that exist on the server,
 // for the plan-time check that a name to be created is free (NameTaken).
 type takenNames struct {
-	mu      sync.Mutex
-	lists   map[string]*takenList
-	inState map[string]bool // kind/name of the objects Read found in state this run
+	mu    sync.Mutex
+	lists map[string]*takenList
 }
 
 type takenList struct {
@@ -94,33 +93,6 @@ func (c *Client) NameTaken(ctx context.Context, kind, name string) (taken bool, 
 	}
 	created, taken = l.names[name]
 	return taken, created, nil
-}
-
-// NoteInState records that a resource of this run holds the object in state (its Read found
-// it): a create of the same name planned later in this run is the create half of its
-// replacement (Terraform plans a tainted object's replacement as a create, with no prior state
-// and no private state), not a name taken by someone else.
-func (c *Client) NoteInState(kind, name string) {
-	c.taken.mu.Lock()
-	defer c.taken.mu.Unlock()
-	if c.taken.inState == nil {
-		c.taken.inState = map[string]bool{}
-	}
-	c.taken.inState[kind+"/"+name] = true
-}
-
-// NoteSettledNotOurs records that a Read of this run removed the object from state as someone
-// else's (its create had an unknown outcome): the Read warned with the import block, and the
-// state without it is saved only by an apply, so the plan must not fail on the name.
-func (c *Client) NoteSettledNotOurs(kind, name string) {
-	c.NoteInState(kind, name)
-}
-
-// InState reports whether NoteInState recorded the object.
-func (c *Client) InState(kind, name string) bool {
-	c.taken.mu.Lock()
-	defer c.taken.mu.Unlock()
-	return c.taken.inState[kind+"/"+name]
 }
 
 // wrote keeps the names current after a write of this Client: a deleted object's name is free

@@ -43,6 +43,7 @@ func NewAppResource() resource.Resource {
 
 type appResource struct {
 	client *client.Client
+	mem    *runMemory // this configuration's run memory (run_memory.go)
 }
 
 // appModel holds the attributes the API returns; the data sources use it as it is.
@@ -177,6 +178,7 @@ func (r *appResource) IdentitySchema(_ context.Context, _ resource.IdentitySchem
 
 func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.mem = getMemory(req.ProviderData)
 }
 
 // ModifyPlan checks the provider configuration, enforces deletion_protection on destroy and on
@@ -187,8 +189,8 @@ func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if !planOwnedHere(ctx, req, resp, r.client, appKey, "rockit_app") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, appKey, "rockit_app", planned(plain(appToAPI)))
-	checkAppPlan(ctx, r.client, req, resp)
+	checkNameTaken(ctx, req, resp, r.client, r.mem, appKey, "rockit_app", planned(plain(appToAPI)))
+	checkAppPlan(ctx, r.mem, req, resp)
 	if req.State.Raw.IsNull() {
 		return
 	}
@@ -382,7 +384,7 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	if !ownedHere(ctx, req, resp, r.client, appKey, "rockit_app", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, state.Name.ValueString()) {
+		settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	a, err := r.client.ReadApp(ctx, state.Name.ValueString())

@@ -39,6 +39,7 @@ func NewDeploymentResource() resource.Resource {
 
 type deploymentResource struct {
 	client *client.Client
+	mem    *runMemory // this configuration's run memory (run_memory.go)
 }
 
 // deploymentOriginModel holds the origin attributes the API returns; the data sources use it
@@ -275,6 +276,7 @@ func (r *deploymentResource) IdentitySchema(_ context.Context, _ resource.Identi
 
 func (r *deploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.mem = getMemory(req.ProviderData)
 }
 
 // ModifyPlan checks that the provider configuration can manage the resource, and the plan
@@ -284,10 +286,10 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !planOwnedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, deploymentKey, "rockit_deployment", planned(plain(func(m deploymentResourceModel) client.CreateDeploymentRequest {
+	checkNameTaken(ctx, req, resp, r.client, r.mem, deploymentKey, "rockit_deployment", planned(plain(func(m deploymentResourceModel) client.CreateDeploymentRequest {
 		return deploymentToAPI(m, types.StringNull(), types.StringNull()) // the write-only secrets are not part of the evidence
 	})))
-	checkDeploymentTarget(ctx, r.client, req, resp)
+	checkDeploymentTarget(ctx, r.mem, req, resp)
 }
 
 // ValidateConfig applies the rule that needs two attributes: an endpoint that does not start
@@ -340,7 +342,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if !ownedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, deploymentKey, "rockit_deployment", r.client, state.Name.ValueString()) {
+		settleUnknownCreate(ctx, req, resp, deploymentKey, "rockit_deployment", r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	d, err := r.client.ReadDeployment(ctx, state.Name.ValueString())

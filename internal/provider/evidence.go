@@ -124,7 +124,7 @@ func keepEvidence(ctx context.Context, resp *resource.CreateResponse, err error)
 // An object in state without such evidence is settled already: its journal entries are pruned
 // and the Read goes on (false).
 func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, k identityKey, typeName string,
-	c *client.Client, name string,
+	c *client.Client, m *runMemory, name string,
 ) bool {
 	coll := collectionOf[k.kind]
 	var raw []byte
@@ -135,7 +135,7 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 	}
 	if len(raw) == 0 {
 		c.ForgetCreate(coll, name)
-		c.NoteInState(coll, name)
+		m.noteInState(coll, name)
 		if resp.Private != nil {
 			markInState(ctx, resp.Private, name)
 		}
@@ -157,7 +157,7 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 			map[string]any{k.nameAttr: name})
 	case client.CreateNotOurs:
 		c.ForgetCreate(coll, name) // disproven
-		c.NoteSettledNotOurs(coll, name)
+		m.noteSettledNotOurs(coll, name)
 		resp.Diagnostics.AddWarning(fmt.Sprintf("The %s %q exists, but not by this configuration's create", k.kind, name), fmt.Sprintf(
 			"The create of the %s %q had an unknown outcome (no answer came back), so it was kept in state as tainted with "+
 				"the evidence to judge it. It exists on the server, but %s: it is someone else's object. It was removed from "+

@@ -37,6 +37,7 @@ func NewOrganizationResource() resource.Resource {
 
 type organizationResource struct {
 	client *client.Client
+	mem    *runMemory // this configuration's run memory (run_memory.go)
 }
 
 type organizationResourceModel struct {
@@ -157,6 +158,7 @@ func (r *organizationResource) IdentitySchema(_ context.Context, _ resource.Iden
 
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.mem = getMemory(req.ProviderData)
 }
 
 // createOnlyAttributes are the organization's attributes that only apply at creation.
@@ -183,7 +185,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	noteInState(r.client, state.Name)
+	r.mem.noteOrganization(state.Name)
 	name := state.Name.ValueString()
 	if req.Plan.Raw.IsNull() {
 		if state.DeletionProtection.ValueBool() {
@@ -335,18 +337,9 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if !ownedHere(ctx, req, resp, r.client, organizationKey, "rockit_organization", state.Name.ValueString()) {
 		return
 	}
-	noteInState(r.client, state.Name)
+	r.mem.noteOrganization(state.Name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(organizationKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
-}
-
-// noteInState tells the client that the state holds this organization, so that a login that
-// finds it missing says it was deleted outside Terraform (and how to create it again), rather
-// than that org_name may be wrong only.
-func noteInState(c *client.Client, name types.String) {
-	if c != nil && !name.IsNull() && !name.IsUnknown() {
-		c.NoteOrganizationInState(name.ValueString())
-	}
 }
 
 // Update changes only attributes of this resource (prune, deletion_protection) or adopts

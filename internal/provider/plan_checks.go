@@ -30,9 +30,10 @@ import (
 //     while users or apps this run does not change hold or register it: a warning naming
 //     them, since the delete will be refused (409).
 //
-// Each provider process (one per walk of Terraform: plan, apply) keeps a planBook per
-// Client: what the ModifyPlan calls of this walk planned, and each list it read, read at most
-// once per type (through the collection snapshot, which the refresh may have read already).
+// Each provider process (one per walk of Terraform: plan, apply) keeps a planBook per provider
+// configuration, in its run memory (run_memory.go): what the ModifyPlan calls of this walk
+// planned, and each list it read, read at most once per type (through the collection
+// snapshot, which the refresh may have read already).
 // Terraform plans resources without a dependency between them in any order, so a check that
 // is about to report waits until no ModifyPlan of these types has arrived for planQuiet, or
 // until nothing is left to report: a rockit_role planned later than the user that names it
@@ -42,28 +43,17 @@ import (
 const envPlanChecks = "ROCKIT_PLAN_CHECKS"
 
 var (
-	planBooks sync.Map // *client.Client -> *planBook; absent: plan checks off
 	// planQuiet is how long the walk must have planned nothing of these types before a check
 	// reports; planWaitMax bounds the wait.
 	planQuiet   = time.Second
 	planWaitMax = 30 * time.Second
 )
 
-// enablePlanChecks gives the Client of a new provider configuration its planBook.
-func enablePlanChecks(c *client.Client, on bool) {
-	if on {
-		planBooks.Store(c, &planBook{c: c, quiet: planQuiet, creates: map[string]map[string]bool{},
-			holders: map[string]map[string]plannedRefs{}, lists: map[string]*listOnce{}, shared: newSharedBook(c)})
-	}
-}
-
-func bookFor(c *client.Client) *planBook {
-	if c == nil {
-		return nil
-	}
-	b, _ := planBooks.Load(c)
-	pb, _ := b.(*planBook)
-	return pb
+// newPlanBook is the plan book of a new provider configuration on c (its run memory's,
+// run_memory.go).
+func newPlanBook(c *client.Client) *planBook {
+	return &planBook{c: c, quiet: planQuiet, creates: map[string]map[string]bool{},
+		holders: map[string]map[string]plannedRefs{}, lists: map[string]*listOnce{}, shared: newSharedBook(c)}
 }
 
 // planBook is what one walk planned so far, and the lists its checks read.
@@ -186,23 +176,23 @@ func listOf[T any](read func(*client.Client, context.Context) ([]T, error), name
 
 // checkRoleTarget is the plan check of rockit_role: notes a role this walk creates, and warns
 // when it deletes one that others hold.
-func checkRoleTarget(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkTarget(ctx, c, roleRefs, req, resp)
+func checkRoleTarget(ctx context.Context, m *runMemory, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkTarget(ctx, m, roleRefs, req, resp)
 }
 
 // checkDeploymentTarget is checkRoleTarget for rockit_deployment and the apps.
-func checkDeploymentTarget(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkTarget(ctx, c, deploymentRefs, req, resp)
+func checkDeploymentTarget(ctx context.Context, m *runMemory, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkTarget(ctx, m, deploymentRefs, req, resp)
 }
 
 // checkUserRoles is the plan check of rockit_user and rockit_machine_user.
-func checkUserRoles(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHolder(ctx, c, roleRefs, "username", req, resp)
+func checkUserRoles(ctx context.Context, m *runMemory, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHolder(ctx, m, roleRefs, "username", req, resp)
 }
 
 // checkAppPlan is the plan check of rockit_app: a new app published to every deployment warns
 // (always, it costs nothing), and its deployments are checked.
-func checkAppPlan(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func checkAppPlan(ctx context.Context, m *runMemory, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() {
 		var name types.String
 		var deployments types.Set
@@ -215,7 +205,7 @@ func checkAppPlan(ctx context.Context, c *client.Client, req resource.ModifyPlan
 					"what you want, list the deployments it should be published to.", quotedName(name)))
 		}
 	}
-	checkHolder(ctx, c, deploymentRefs, "name", req, resp)
+	checkHolder(ctx, m, deploymentRefs, "name", req, resp)
 }
 
 // quotedName is " \"name\"" for a known name, "" otherwise.
@@ -228,11 +218,12 @@ func quotedName(v types.String) string {
 
 // checkTarget notes a planned create of a role or deployment, and warns when the plan deletes
 // one (destroy or rename) that holders outside this plan still reference.
-func checkTarget(ctx context.Context, c *client.Client, k refKind, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	b := bookFor(c)
+func checkTarget(ctx context.Context, m *runMemory, k refKind, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	b := m.planBook()
 	if b == nil {
 		return
 	}
+	c := b.c
 	if b.unchanged(req) {
 		return
 	}
@@ -301,11 +292,12 @@ func (b *planBook) outsideHolders(k refKind, l *listOnce, name string) []string 
 // checkHolder notes what a user or app is planned to reference, and checks the names the plan
 // adds: known ones missing on the server and not planned by this walk are an error with the
 // nearest names; ones this walk plans (a literal name, see above) a warning.
-func checkHolder(ctx context.Context, c *client.Client, k refKind, key string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	b := bookFor(c)
+func checkHolder(ctx context.Context, m *runMemory, k refKind, key string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	b := m.planBook()
 	if b == nil {
 		return
 	}
+	c := b.c
 	if b.unchanged(req) {
 		return
 	}

@@ -29,7 +29,7 @@ import (
 // or the private state of a replacement planned from a prior state names it), and when the list
 // cannot be read (the create then says what is wrong).
 func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, c *client.Client,
-	k identityKey, typeName string, request plannedRequest,
+	m *runMemory, k identityKey, typeName string, request plannedRequest,
 ) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -56,7 +56,7 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 		}
 	}
 	coll := collectionOf[k.kind]
-	if coll == "" || c.SentThisRun(coll, name.ValueString()) || c.InState(coll, name.ValueString()) {
+	if coll == "" || c.SentCreate(coll, name.ValueString()) || m.heldInState(coll, name.ValueString()) {
 		return
 	}
 	taken, _, err := c.NameTaken(ctx, coll, name.ValueString())

@@ -36,7 +36,7 @@ func planCheckClient(t *testing.T, ts *testServer, org string, quiet time.Durati
 func withClient(t *testing.T, r resource.Resource, c *client.Client) resource.ResourceWithModifyPlan {
 	t.Helper()
 	var resp resource.ConfigureResponse
-	r.(resource.ResourceWithConfigure).Configure(context.Background(), resource.ConfigureRequest{ProviderData: &providerData{client: c}}, &resp)
+	r.(resource.ResourceWithConfigure).Configure(context.Background(), resource.ConfigureRequest{ProviderData: &providerData{client: c, mem: configuredMemory(c)}}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}

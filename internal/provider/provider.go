@@ -587,13 +587,16 @@ func (p *rockitProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		}
 	}
 
+	// The run memory knows which organizations the state holds; the client asks it.
+	var mem *runMemory
+	cc.KnownOrganization = func(name string) bool { return mem.organizationInState(name) }
 	c, err := client.New(cc)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error()+".")
 		return
 	}
-	enablePlanChecks(c, boolSetting(&resp.Diagnostics, cfg.PlanChecks, "plan_checks", envPlanChecks, true))
-	data := &providerData{client: c, secretsKey: secrets}
+	mem = newRunMemory(c, boolSetting(&resp.Diagnostics, cfg.PlanChecks, "plan_checks", envPlanChecks, true))
+	data := &providerData{client: c, mem: mem, secretsKey: secrets}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ActionData = data

@@ -140,7 +140,7 @@ func pendingDetail(m *client.MissingCredentialError) string {
 // organizationGoneDetail says that the organization of the org-scoped credentials does not
 // exist. It leads with the likeliest cause, a wrong org_name; the way back for an organization
 // deleted outside Terraform comes only when it existed: the state holds the organization
-// (e.InState) or, objectsInState, objects created in it (a refresh of them). Later errors of the
+// (e.Known, asked of the run memory) or, objectsInState, objects created in it (a refresh of them). Later errors of the
 // same run point to the first for the host's answer, and still give the way back when they know it existed.
 func organizationGoneDetail(e *client.OrganizationNotFoundError, objectsInState bool) string {
 	lead := fmt.Sprintf("organization %q does not exist: check `org_name` / `%s` (names are case-sensitive).", e.OrgName, envOrgName)
@@ -158,7 +158,7 @@ func organizationGoneDetail(e *client.OrganizationNotFoundError, objectsInState 
 		"  terraform apply\n\n" +
 		"which finds the objects inside it gone and creates them again."
 	switch {
-	case e.InState:
+	case e.Known:
 		return fmt.Sprintf("%s%s\n\nThe Terraform state holds rockit_organization %q, so it existed: "+
 			"it was deleted outside Terraform, and everything in it with it. %s", lead, answer, e.OrgName, recreate)
 	case objectsInState:

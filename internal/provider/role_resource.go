@@ -36,6 +36,7 @@ func NewRoleResource() resource.Resource {
 
 type roleResource struct {
 	client *client.Client
+	mem    *runMemory // this configuration's run memory (run_memory.go)
 }
 
 // roleModel is a role as the resource, the rockit_role data source and the items of the
@@ -107,6 +108,7 @@ func (r *roleResource) IdentitySchema(_ context.Context, _ resource.IdentitySche
 
 func (r *roleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.mem = getMemory(req.ProviderData)
 }
 
 // ModifyPlan checks that the provider configuration can manage the resource, and the plan
@@ -116,8 +118,8 @@ func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !planOwnedHere(ctx, req, resp, r.client, roleKey, "rockit_role") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, roleKey, "rockit_role", planned(plain(roleToAPI)))
-	checkRoleTarget(ctx, r.client, req, resp)
+	checkNameTaken(ctx, req, resp, r.client, r.mem, roleKey, "rockit_role", planned(plain(roleToAPI)))
+	checkRoleTarget(ctx, r.mem, req, resp)
 }
 
 func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -148,7 +150,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	if !ownedHere(ctx, req, resp, r.client, roleKey, "rockit_role", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, roleKey, "rockit_role", r.client, state.Name.ValueString()) {
+		settleUnknownCreate(ctx, req, resp, roleKey, "rockit_role", r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	ro, err := r.client.ReadRole(ctx, state.Name.ValueString())

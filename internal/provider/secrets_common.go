@@ -26,6 +26,8 @@ import (
 // providerData is what the provider's Configure hands to resources and data sources.
 type providerData struct {
 	client *client.Client
+	// mem is the run memory of this configuration (run_memory.go): plan book, what state holds.
+	mem *runMemory
 	// secretsKey is the provider-level secrets_public_key_pem.
 	secretsKey secretsKey
 }

@@ -35,6 +35,7 @@ func NewSubscriptionResource() resource.Resource {
 
 type subscriptionResource struct {
 	client     *client.Client
+	mem        *runMemory // this configuration's run memory (run_memory.go)
 	secretsKey secretsKey
 }
 
@@ -145,6 +146,7 @@ func (r *subscriptionResource) IdentitySchema(_ context.Context, _ resource.Iden
 
 func (r *subscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.mem = getMemory(req.ProviderData)
 	r.secretsKey = getSecretsKey(req.ProviderData)
 }
 
@@ -155,7 +157,7 @@ func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !planOwnedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription") {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription", planned(func(ctx context.Context, m subscriptionResourceModel) (client.CreateSubscriptionRequest, bool) {
+	checkNameTaken(ctx, req, resp, r.client, r.mem, subscriptionKey, "rockit_subscription", planned(func(ctx context.Context, m subscriptionResourceModel) (client.CreateSubscriptionRequest, bool) {
 		in, diags := subscriptionToAPI(ctx, m)
 		return in, !diags.HasError()
 	}))
@@ -202,7 +204,7 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if !ownedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, subscriptionKey, "rockit_subscription", r.client, state.Name.ValueString()) {
+		settleUnknownCreate(ctx, req, resp, subscriptionKey, "rockit_subscription", r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	sub, err := r.client.GetSubscription(ctx, state.Name.ValueString())

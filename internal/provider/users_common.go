@@ -155,6 +155,7 @@ var (
 type userResource[M any] struct {
 	kind       *userKind[M]
 	client     *client.Client
+	mem        *runMemory // this configuration's run memory (run_memory.go)
 	secretsKey secretsKey
 }
 
@@ -193,6 +194,7 @@ func (r *userResource[M]) IdentitySchema(_ context.Context, _ resource.IdentityS
 
 func (r *userResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = getClient(req.ProviderData, &resp.Diagnostics)
+	r.mem = getMemory(req.ProviderData)
 	r.secretsKey = getSecretsKey(req.ProviderData)
 }
 
@@ -204,9 +206,9 @@ func (r *userResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if !planOwnedHere(ctx, req, resp, r.client, r.kind.key, r.kind.typeName) {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, r.kind.key, r.kind.typeName, planned(plain(r.kind.toAPI)))
+	checkNameTaken(ctx, req, resp, r.client, r.mem, r.kind.key, r.kind.typeName, planned(plain(r.kind.toAPI)))
 	planIssuedSecret(ctx, req, resp, r.kind.secret, r.secretsKey)
-	checkUserRoles(ctx, r.client, req, resp)
+	checkUserRoles(ctx, r.mem, req, resp)
 }
 
 func (r *userResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -250,7 +252,7 @@ func (r *userResource[M]) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	username := k.fields(&state).username.ValueString()
 	if !ownedHere(ctx, req, resp, r.client, k.key, k.typeName, username) ||
-		settleUnknownCreate(ctx, req, resp, k.key, k.typeName, r.client, username) {
+		settleUnknownCreate(ctx, req, resp, k.key, k.typeName, r.client, r.mem, username) {
 		return
 	}
 	u, ok := readUser(ctx, r.client, k.key, username, k.apiType, resp)
