@@ -51,7 +51,10 @@ data "rockit_role" "r" {
 // the credential what names, and checks that the host received it twice.
 func expectSentTwice(t *testing.T, cfg, what string, planOnly bool, arrived *atomic.Int32) {
 	t.Helper()
-	t.Cleanup(func() { // also when the step fails
+	t.Cleanup(func() { // also when the step fails; not when resource.Test skipped it (no TF_ACC)
+		if t.Skipped() {
+			return
+		}
 		if n := arrived.Load(); n != 2 {
 			t.Errorf("the host received the credential %d times, want 2", n)
 		}
