@@ -87,35 +87,34 @@ type walkCall struct {
 	waiters int
 }
 
-// snapshots holds the collections of one Client.
+// snapshots holds the collections of one Client, one per API type (types.go).
 type snapshots struct {
-	roles, users, apps, deployments, subscriptions *collection
+	byType map[*Type]*collection
 }
 
 func (c *Client) newSnapshots() {
-	mk := func(kind, key, order string, single bool) *collection {
-		return &collection{c: c, kind: kind, path: "/be/v1/" + kind, key: key, single: single,
-			query: url.Values{"order[]": []string{order}}, written: map[string]uint64{}, served: map[string]bool{}, listed: map[string]bool{},
+	c.snaps = &snapshots{byType: map[*Type]*collection{}}
+	for _, t := range Types {
+		c.snaps.byType[t] = &collection{c: c, kind: t.Collection, path: t.Path(), key: t.Key, single: t.Single,
+			query: t.query(), written: map[string]uint64{}, served: map[string]bool{}, listed: map[string]bool{},
 			samples: map[string][]string{}}
-	}
-	c.snaps = &snapshots{
-		roles:         mk("roles", "name", "name", true),
-		users:         mk("users", "username", "username", true),
-		apps:          mk("apps", "name", "name", true),
-		deployments:   mk("deployments", "name", "name", true),
-		subscriptions: mk("subscriptions", "name", "name", false),
 	}
 }
 
+// of returns the collection of t.
+func (s *snapshots) of(t *Type) *collection { return s.byType[t] }
+
 func (s *snapshots) all() []*collection {
-	return []*collection{s.roles, s.users, s.apps, s.deployments, s.subscriptions}
+	out := make([]*collection, 0, len(Types))
+	for _, t := range Types {
+		out = append(out, s.byType[t])
+	}
+	return out
 }
 
 func (s *snapshots) byKind(kind string) *collection {
-	for _, c := range s.all() {
-		if c.kind == kind {
-			return c
-		}
+	if t := TypeOf(kind); t != nil {
+		return s.byType[t]
 	}
 	return nil
 }
@@ -566,8 +565,8 @@ func (c *Client) wrote(r request) {
 	case "login", "auth", "refresh", "logout":
 		return
 	case "trigger", "tasks":
-		c.snaps.apps.drop()
-		c.snaps.deployments.drop()
+		c.snaps.of(Apps).drop()
+		c.snaps.of(Deployments).drop()
 		return
 	}
 	coll := c.snaps.byKind(kind)
