@@ -401,7 +401,7 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
-	if listDriftUnconfirmed(r.client, "apps", state.Name.ValueString(), req, resp) {
+	if listDriftUnconfirmed(r.client, appKey.collection(), state.Name.ValueString(), req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }

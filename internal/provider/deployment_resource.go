@@ -355,7 +355,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	deploymentFromAPI(d, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(deploymentKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
-	if listDriftUnconfirmed(r.client, "deployments", state.Name.ValueString(), req, resp) {
+	if listDriftUnconfirmed(r.client, deploymentKey.collection(), state.Name.ValueString(), req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }

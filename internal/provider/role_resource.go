@@ -163,7 +163,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	resp.Diagnostics.Append(roleFromAPI(ro, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(roleKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
-	if listDriftUnconfirmed(r.client, "roles", state.Name.ValueString(), req, resp) {
+	if listDriftUnconfirmed(r.client, roleKey.collection(), state.Name.ValueString(), req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }

@@ -258,7 +258,7 @@ func (r *userResource[M]) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(k.fromAPI(u, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(k.key.set(ctx, resp.Identity, r.client, k.fields(&state).username.ValueString())...)
-	if listDriftUnconfirmed(r.client, "users", username, req, resp) {
+	if listDriftUnconfirmed(r.client, k.key.collection(), username, req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }
