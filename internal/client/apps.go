@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"iter"
-	"net/url"
 )
 
 // App is an app (a game) as the API returns it.
@@ -41,7 +40,7 @@ type UpdateAppRequest struct {
 // CreateApp creates an app.
 func (c *Client) CreateApp(ctx context.Context, in CreateAppRequest) (*App, error) {
 	var out App
-	if _, err := c.create(ctx, "/be/v1/apps", in, &out, c.readPath("/be/v1/apps/"+seg(in.Name))); err != nil {
+	if _, err := c.create(ctx, Apps.Path(), in, &out, c.reader(Apps, in.Name)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -49,43 +48,36 @@ func (c *Client) CreateApp(ctx context.Context, in CreateAppRequest) (*App, erro
 
 // GetApp reads one app.
 func (c *Client) GetApp(ctx context.Context, name string) (*App, error) {
-	var out App
-	if err := c.get(ctx, "/be/v1/apps/"+seg(name), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getOne[App](ctx, c, Apps, name)
 }
 
 // ReadApp reads one app for a refresh (a resource's Read, the rockit_app data source): from
 // the apps snapshot when collection reads are on (snapshot.go), else like GetApp.
 func (c *Client) ReadApp(ctx context.Context, name string) (*App, error) {
-	return refreshRead[App](ctx, c, c.snaps.apps, name)
+	return readOne[App](ctx, c, Apps, name)
 }
 
 // ListApps pages through all apps of the organization, sorted by name.
 func (c *Client) ListApps(ctx context.Context) ([]App, error) {
-	return listAll[App](ctx, c, "/be/v1/apps", url.Values{"order[]": []string{"name"}})
+	return listOf[App](ctx, c, Apps)
 }
 
 // ReadApps returns every app, from the snapshot when collection reads are on (see
 // snapshotList), else as ListApps does.
 func (c *Client) ReadApps(ctx context.Context) ([]App, error) {
-	if c.cfg.CollectionReads {
-		return snapshotList[App](ctx, c, c.snaps.apps)
-	}
-	return c.ListApps(ctx)
+	return readEvery[App](ctx, c, Apps)
 }
 
 // EachApp pages through the apps as ListApps does, one page at a time as the consumer asks
 // for more.
 func (c *Client) EachApp(ctx context.Context) iter.Seq2[App, error] {
-	return listEach[App](ctx, c, "/be/v1/apps", url.Values{"order[]": []string{"name"}})
+	return eachOf[App](ctx, c, Apps)
 }
 
 // UpdateApp changes an app and returns it as the API answers.
 func (c *Client) UpdateApp(ctx context.Context, in UpdateAppRequest) (*App, error) {
 	var out App
-	if err := c.patch(ctx, "/be/v1/apps", in, &out); err != nil {
+	if err := c.patch(ctx, Apps.Path(), in, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -93,5 +85,5 @@ func (c *Client) UpdateApp(ctx context.Context, in UpdateAppRequest) (*App, erro
 
 // DeleteApp deletes an app with all its images and patches, irreversibly.
 func (c *Client) DeleteApp(ctx context.Context, name string) error {
-	return c.del(ctx, "/be/v1/apps/"+seg(name))
+	return c.del(ctx, Apps.Path()+"/"+seg(name))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/url"
 )
 
 // Deployment is a publishing target as the API returns it: an origin storage and an optional
@@ -87,7 +86,7 @@ func (r UpdateDeploymentRequest) MarshalJSON() ([]byte, error) {
 // CreateDeployment creates a deployment.
 func (c *Client) CreateDeployment(ctx context.Context, in CreateDeploymentRequest) (*Deployment, error) {
 	var out Deployment
-	if _, err := c.create(ctx, "/be/v1/deployments", in, &out, c.readPath("/be/v1/deployments/"+seg(in.Name))); err != nil {
+	if _, err := c.create(ctx, Deployments.Path(), in, &out, c.reader(Deployments, in.Name)); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -95,44 +94,37 @@ func (c *Client) CreateDeployment(ctx context.Context, in CreateDeploymentReques
 
 // GetDeployment reads one deployment.
 func (c *Client) GetDeployment(ctx context.Context, name string) (*Deployment, error) {
-	var out Deployment
-	if err := c.get(ctx, "/be/v1/deployments/"+seg(name), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getOne[Deployment](ctx, c, Deployments, name)
 }
 
 // ReadDeployment reads one deployment for a refresh (a resource's Read, the
 // rockit_deployment data source): from the deployments snapshot when collection reads are on
 // (snapshot.go), else like GetDeployment.
 func (c *Client) ReadDeployment(ctx context.Context, name string) (*Deployment, error) {
-	return refreshRead[Deployment](ctx, c, c.snaps.deployments, name)
+	return readOne[Deployment](ctx, c, Deployments, name)
 }
 
 // ListDeployments pages through all deployments of the organization, sorted by name.
 func (c *Client) ListDeployments(ctx context.Context) ([]Deployment, error) {
-	return listAll[Deployment](ctx, c, "/be/v1/deployments", url.Values{"order[]": []string{"name"}})
+	return listOf[Deployment](ctx, c, Deployments)
 }
 
 // ReadDeployments returns every deployment, from the snapshot when collection reads are on
 // (see snapshotList), else as ListDeployments does.
 func (c *Client) ReadDeployments(ctx context.Context) ([]Deployment, error) {
-	if c.cfg.CollectionReads {
-		return snapshotList[Deployment](ctx, c, c.snaps.deployments)
-	}
-	return c.ListDeployments(ctx)
+	return readEvery[Deployment](ctx, c, Deployments)
 }
 
 // EachDeployment pages through the deployments as ListDeployments does, one page at a time as
 // the consumer asks for more.
 func (c *Client) EachDeployment(ctx context.Context) iter.Seq2[Deployment, error] {
-	return listEach[Deployment](ctx, c, "/be/v1/deployments", url.Values{"order[]": []string{"name"}})
+	return eachOf[Deployment](ctx, c, Deployments)
 }
 
 // UpdateDeployment changes a deployment and returns it as the API answers.
 func (c *Client) UpdateDeployment(ctx context.Context, in UpdateDeploymentRequest) (*Deployment, error) {
 	var out Deployment
-	if err := c.patch(ctx, "/be/v1/deployments", in, &out); err != nil {
+	if err := c.patch(ctx, Deployments.Path(), in, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -141,5 +133,5 @@ func (c *Client) UpdateDeployment(ctx context.Context, in UpdateDeploymentReques
 // DeleteDeployment deletes a deployment and the files published to its origin. The API answers
 // 409 while an app still registers it.
 func (c *Client) DeleteDeployment(ctx context.Context, name string) error {
-	return c.del(ctx, "/be/v1/deployments/"+seg(name))
+	return c.del(ctx, Deployments.Path()+"/"+seg(name))
 }

@@ -490,8 +490,8 @@ func (c *Client) SettleCreate(ctx context.Context, ev Evidence) (CreateVerdict, 
 
 // readerOf is the read of one object of a collection, as create proves it.
 func (c *Client) readerOf(kind, name string) readFunc {
-	if kind == "subscriptions" {
-		return c.subscriptionReader(name)
+	if t := TypeOf(kind); t != nil {
+		return c.reader(t, name)
 	}
 	return c.readPath("/be/v1/" + kind + "/" + seg(name))
 }

@@ -43,14 +43,13 @@ const lateMargin = time.Minute
 // pruned when a lookup meets it, and never adopts (DESIGN.md, the interrupted-apply guide).
 const journalLifetime = 72 * time.Hour
 
-// requestTypes are the request types of the creates, by collection: the reverse comparison of
-// objectMismatches needs the fields a request can carry.
-var requestTypes = map[string]reflect.Type{
-	"roles":         reflect.TypeFor[CreateRoleRequest](),
-	"users":         reflect.TypeFor[CreateUserRequest](),
-	"apps":          reflect.TypeFor[CreateAppRequest](),
-	"deployments":   reflect.TypeFor[CreateDeploymentRequest](),
-	"subscriptions": reflect.TypeFor[CreateSubscriptionRequest](),
+// requestType is the request type of the creates of the collection kind (its Type's Request):
+// the reverse comparison of objectMismatches needs the fields a request can carry.
+func requestType(kind string) reflect.Type {
+	if t := TypeOf(kind); t != nil {
+		return t.Request
+	}
+	return nil
 }
 
 // ownershipVerdict is the judge's answer. reason says why an object is not ours; diffs are the fields
@@ -84,7 +83,7 @@ func (c *Client) judge(ev Evidence, got json.RawMessage) ownershipVerdict {
 		return ownershipVerdict{reason: "the evidence holds no copy of the request (it was written by an older version of the provider), " +
 			"so the object's fields cannot be compared"}
 	}
-	if diffs := objectMismatches(requestTypes[ev.Kind], ev.Body, got); len(diffs) > 0 {
+	if diffs := objectMismatches(requestType(ev.Kind), ev.Body, got); len(diffs) > 0 {
 		return ownershipVerdict{reason: "the existing object differs from the request, so it was probably made by someone else", diffs: diffs}
 	}
 	return ownershipVerdict{ours: true}

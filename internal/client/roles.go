@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"iter"
-	"net/url"
 )
 
 // Role is a named set of permission bitmasks (resource id -> CRUDX bits). The API returns all
@@ -34,7 +33,7 @@ func (c *Client) CreateRole(ctx context.Context, in CreateRoleRequest) (*Role, e
 		in.Permissions = map[string]int{}
 	}
 	var out Role
-	if _, err := c.create(ctx, "/be/v1/roles", in, &out, c.readPath("/be/v1/roles/"+seg(in.Name))); err != nil {
+	if _, err := c.create(ctx, Roles.Path(), in, &out, c.reader(Roles, in.Name)); err != nil {
 		return nil, err
 	}
 	if out.Name == "" {
@@ -46,37 +45,30 @@ func (c *Client) CreateRole(ctx context.Context, in CreateRoleRequest) (*Role, e
 
 // GetRole reads one role (roles Read).
 func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
-	var out Role
-	if err := c.get(ctx, "/be/v1/roles/"+seg(name), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getOne[Role](ctx, c, Roles, name)
 }
 
 // ReadRole reads one role for a refresh (a resource's Read, the rockit_role data source):
 // from the roles snapshot when collection reads are on (snapshot.go), else like GetRole.
 func (c *Client) ReadRole(ctx context.Context, name string) (*Role, error) {
-	return refreshRead[Role](ctx, c, c.snaps.roles, name)
+	return readOne[Role](ctx, c, Roles, name)
 }
 
 // ListRoles reads every role of the organization, paging through the list (roles Read).
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
-	return listAll[Role](ctx, c, "/be/v1/roles", url.Values{"order[]": []string{"name"}})
+	return listOf[Role](ctx, c, Roles)
 }
 
 // ReadRoles returns every role, from the snapshot when collection reads are on (see
 // snapshotList), else as ListRoles does.
 func (c *Client) ReadRoles(ctx context.Context) ([]Role, error) {
-	if c.cfg.CollectionReads {
-		return snapshotList[Role](ctx, c, c.snaps.roles)
-	}
-	return c.ListRoles(ctx)
+	return readEvery[Role](ctx, c, Roles)
 }
 
 // EachRole pages through the roles of the organization as ListRoles does, one page at a time
 // as the consumer asks for more.
 func (c *Client) EachRole(ctx context.Context) iter.Seq2[Role, error] {
-	return listEach[Role](ctx, c, "/be/v1/roles", url.Values{"order[]": []string{"name"}})
+	return eachOf[Role](ctx, c, Roles)
 }
 
 // UpdateRole replaces the permissions of a role (roles Update).
@@ -85,7 +77,7 @@ func (c *Client) UpdateRole(ctx context.Context, in UpdateRoleRequest) (*Role, e
 		in.Permissions = map[string]int{}
 	}
 	var out Role
-	if err := c.patch(ctx, "/be/v1/roles", in, &out); err != nil {
+	if err := c.patch(ctx, Roles.Path(), in, &out); err != nil {
 		return nil, err
 	}
 	if out.Name == "" {
@@ -96,5 +88,5 @@ func (c *Client) UpdateRole(ctx context.Context, in UpdateRoleRequest) (*Role, e
 
 // DeleteRole deletes a role (roles Delete). The API answers 409 while users hold it.
 func (c *Client) DeleteRole(ctx context.Context, name string) error {
-	return c.del(ctx, "/be/v1/roles/"+seg(name))
+	return c.del(ctx, Roles.Path()+"/"+seg(name))
 }

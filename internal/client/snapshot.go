@@ -43,12 +43,8 @@ const (
 
 // collection is the snapshot of one type within one Client.
 type collection struct {
-	c      *Client
-	kind   string // "roles"
-	path   string // "/be/v1/roles"; the single read is path + "/" + name
-	query  url.Values
-	key    string // the name field: "name" or "username"
-	single bool   // the type has a single read (all but subscriptions)
+	c     *Client
+	*Type // the API type: its path, name field, list order and whether it has a single read
 
 	mu       sync.Mutex
 	reads    int               // refresh reads so far
@@ -87,35 +83,33 @@ type walkCall struct {
 	waiters int
 }
 
-// snapshots holds the collections of one Client.
+// snapshots holds the collections of one Client, one per API type (types.go).
 type snapshots struct {
-	roles, users, apps, deployments, subscriptions *collection
+	byType map[*Type]*collection
 }
 
 func (c *Client) newSnapshots() {
-	mk := func(kind, key, order string, single bool) *collection {
-		return &collection{c: c, kind: kind, path: "/be/v1/" + kind, key: key, single: single,
-			query: url.Values{"order[]": []string{order}}, written: map[string]uint64{}, served: map[string]bool{}, listed: map[string]bool{},
+	c.snaps = &snapshots{byType: map[*Type]*collection{}}
+	for _, t := range Types {
+		c.snaps.byType[t] = &collection{c: c, Type: t, written: map[string]uint64{}, served: map[string]bool{}, listed: map[string]bool{},
 			samples: map[string][]string{}}
-	}
-	c.snaps = &snapshots{
-		roles:         mk("roles", "name", "name", true),
-		users:         mk("users", "username", "username", true),
-		apps:          mk("apps", "name", "name", true),
-		deployments:   mk("deployments", "name", "name", true),
-		subscriptions: mk("subscriptions", "name", "name", false),
 	}
 }
 
+// of returns the collection of t.
+func (s *snapshots) of(t *Type) *collection { return s.byType[t] }
+
 func (s *snapshots) all() []*collection {
-	return []*collection{s.roles, s.users, s.apps, s.deployments, s.subscriptions}
+	out := make([]*collection, 0, len(Types))
+	for _, t := range Types {
+		out = append(out, s.byType[t])
+	}
+	return out
 }
 
 func (s *snapshots) byKind(kind string) *collection {
-	for _, c := range s.all() {
-		if c.kind == kind {
-			return c
-		}
+	if t := TypeOf(kind); t != nil {
+		return s.byType[t]
 	}
 	return nil
 }
@@ -131,7 +125,7 @@ func refreshRead[T any](ctx context.Context, c *Client, s *collection, name stri
 	if c.cfg.CollectionReads {
 		raw, err = s.read(ctx, name)
 	} else {
-		raw, err = c.getRaw(ctx, s.path, name)
+		raw, err = c.getRaw(ctx, s.Path(), name)
 	}
 	if err != nil {
 		return nil, err
@@ -157,7 +151,7 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 	s.mu.Lock()
 	if s.verdict == verdictSingle {
 		s.mu.Unlock()
-		return s.c.getRaw(ctx, s.path, name)
+		return s.c.getRaw(ctx, s.Path(), name)
 	}
 	if s.served[name] {
 		// Read before by this Client (a refresh reads each object once; a provider server
@@ -170,7 +164,7 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 	}
 	s.served[name] = true
 	s.reads++
-	if s.single && s.reads == 1 && s.items == nil && s.walk == nil {
+	if s.Single && s.reads == 1 && s.items == nil && s.walk == nil {
 		// The first reader (unless a list data source walks already): its own GET, which is
 		// the sample of the shape check, and beside it the first page of the list.
 		s.startPage1(ctx)
@@ -179,13 +173,13 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 	s.mu.Unlock()
 
 	if err := s.ensureItems(ctx); err != nil {
-		if ctx.Err() != nil || !s.single {
+		if ctx.Err() != nil || !s.Single {
 			return nil, err
 		}
-		s.c.logDebug(ctx, "ROCKIT Edge collection read failed; reading the object alone", map[string]any{"collection": s.kind, "error": err.Error()})
-		return s.c.getRaw(ctx, s.path, name)
+		s.c.logDebug(ctx, "ROCKIT Edge collection read failed; reading the object alone", map[string]any{"collection": s.Collection, "error": err.Error()})
+		return s.c.getRaw(ctx, s.Path(), name)
 	}
-	for s.single {
+	for s.Single {
 		s.mu.Lock()
 		if s.verdict == verdictList {
 			s.mu.Unlock()
@@ -193,7 +187,7 @@ func (s *collection) read(ctx context.Context, name string) (json.RawMessage, er
 		}
 		if s.verdict == verdictSingle {
 			s.mu.Unlock()
-			return s.c.getRaw(ctx, s.path, name)
+			return s.c.getRaw(ctx, s.Path(), name)
 		}
 		if s.sampling == nil {
 			// No verdict and no sample on its way: this read is the sample.
@@ -241,11 +235,11 @@ func (c *Client) ServedFromList(kind, name string) bool {
 // walk, or served once already): with its single GET, or for a type without one with a walk
 // newer than the snapshot seq.
 func (s *collection) confirmAbsent(ctx context.Context, name string, seq uint64) (json.RawMessage, error) {
-	if s.single {
-		s.c.logDebug(ctx, "ROCKIT Edge object not served by the collection snapshot; reading it alone", map[string]any{"collection": s.kind, "name": name})
-		return s.c.getRaw(ctx, s.path, name)
+	if s.Single {
+		s.c.logDebug(ctx, "ROCKIT Edge object not served by the collection snapshot; reading it alone", map[string]any{"collection": s.Collection, "name": name})
+		return s.c.getRaw(ctx, s.Path(), name)
 	}
-	s.c.logDebug(ctx, "ROCKIT Edge object not in the collection snapshot; reading the list again", map[string]any{"collection": s.kind, "name": name})
+	s.c.logDebug(ctx, "ROCKIT Edge object not in the collection snapshot; reading the list again", map[string]any{"collection": s.Collection, "name": name})
 	w, err := s.walkAfter(ctx, seq, s.generation())
 	if err != nil {
 		return nil, err
@@ -257,9 +251,9 @@ func (s *collection) confirmAbsent(ctx context.Context, name string, seq uint64)
 	}
 	return nil, &APIError{
 		StatusCode: http.StatusNotFound,
-		Message:    strings.TrimSuffix(s.kind, "s") + " '" + name + "' is not in the organization's list of " + s.kind + " (read twice)",
+		Message:    strings.TrimSuffix(s.Collection, "s") + " '" + name + "' is not in the organization's list of " + s.Collection + " (read twice)",
 		Method:     http.MethodGet,
-		Path:       s.path,
+		Path:       s.Path(),
 	}
 }
 
@@ -277,7 +271,7 @@ func (s *collection) sample(ctx context.Context, name string) (json.RawMessage, 
 		close(ch)
 		s.mu.Unlock()
 	}()
-	raw, err := s.c.getRaw(ctx, s.path, name)
+	raw, err := s.c.getRaw(ctx, s.Path(), name)
 	if err != nil {
 		return nil, err
 	}
@@ -349,11 +343,11 @@ func (s *collection) judge(ctx context.Context) {
 			slices.Sort(missing)
 			s.verdict = verdictSingle
 			s.c.logDebug(ctx, "ROCKIT Edge list items lack fields of the single read; refresh reads of this type use one GET each",
-				map[string]any{"collection": s.kind, "missing_fields": strings.Join(slices.Compact(missing), ",")})
+				map[string]any{"collection": s.Collection, "missing_fields": strings.Join(slices.Compact(missing), ",")})
 		} else {
 			s.verdict = verdictList
 			s.c.logDebug(ctx, "ROCKIT Edge list items carry whole objects; refresh reads of this type come from the list",
-				map[string]any{"collection": s.kind})
+				map[string]any{"collection": s.Collection})
 		}
 		s.samples = nil
 		return
@@ -367,7 +361,7 @@ func (s *collection) startPage1(ctx context.Context) {
 	p := &pageCall{done: make(chan struct{}), gen: s.gen}
 	s.page1 = p
 	go func() {
-		page, err := readPage[json.RawMessage](context.WithoutCancel(ctx), s.c, s.path, s.query, 0)
+		page, err := readPage[json.RawMessage](context.WithoutCancel(ctx), s.c, s.Path(), s.query(), 0)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		p.page, p.err = page, err
@@ -467,12 +461,12 @@ func (s *collection) startWalk(ctx context.Context) *walkCall {
 		if first == nil {
 			gen = s.generation()
 		}
-		items, err := listAllFrom[json.RawMessage](wctx, s.c, s.path, s.query, first)
+		items, err := listAllFrom[json.RawMessage](wctx, s.c, s.Path(), s.query(), first)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if err == nil {
 			s.install(items, gen, w.seq)
-			if s.verdict == verdictOpen && s.single {
+			if s.verdict == verdictOpen && s.Single {
 				s.judge(ctx)
 			}
 		}
@@ -538,7 +532,7 @@ func (s *collection) itemMap(items []json.RawMessage) map[string]json.RawMessage
 			continue
 		}
 		var name string
-		if json.Unmarshal(k[s.key], &name) == nil && name != "" {
+		if json.Unmarshal(k[s.Key], &name) == nil && name != "" {
 			m[name] = it
 		}
 	}
@@ -578,8 +572,8 @@ func (c *Client) wrote(r request) {
 	case "login", "auth", "refresh", "logout":
 		return
 	case "trigger", "tasks":
-		c.snaps.apps.drop()
-		c.snaps.deployments.drop()
+		c.snaps.of(Apps).drop()
+		c.snaps.of(Deployments).drop()
 		return
 	}
 	coll := c.snaps.byKind(kind)

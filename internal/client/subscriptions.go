@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 )
 
 // Subscription is an event subscription as the API returns it.
@@ -42,14 +41,14 @@ type CreateSubscriptionRequest struct {
 // fails, it returns the adopted subscription together with a *CredentialsLostError.
 func (c *Client) CreateSubscription(ctx context.Context, in CreateSubscriptionRequest) (*Subscription, error) {
 	var out Subscription
-	read := c.subscriptionReader(in.Name)
+	read := c.reader(Subscriptions, in.Name)
 	// The secret travels only in the answer, and a subscription cannot be changed: when the
 	// answer was lost and the subscription adopted (proven our own), unsubscribe it and
 	// subscribe once more, up to the retry budget. On giving up, the subscription is removed,
 	// so that nothing is left on the server that state does not know.
 	for lost := 1; ; lost++ {
 		out = Subscription{}
-		adopted, err := c.create(ctx, "/be/v1/subscriptions", in, &out, read)
+		adopted, err := c.create(ctx, Subscriptions.Path(), in, &out, read)
 		if err != nil {
 			return nil, err
 		}
@@ -85,13 +84,13 @@ func (c *Client) subscriptionReader(name string) readFunc {
 
 // ListSubscriptions pages through all subscriptions of the organization, sorted by name.
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
-	return listAll[Subscription](ctx, c, "/be/v1/subscriptions", url.Values{"order[]": []string{"name"}})
+	return listOf[Subscription](ctx, c, Subscriptions)
 }
 
 // EachSubscription pages through the subscriptions as ListSubscriptions does, one page at a
 // time as the consumer asks for more.
 func (c *Client) EachSubscription(ctx context.Context) iter.Seq2[Subscription, error] {
-	return listEach[Subscription](ctx, c, "/be/v1/subscriptions", url.Values{"order[]": []string{"name"}})
+	return eachOf[Subscription](ctx, c, Subscriptions)
 }
 
 // GetSubscription reads one subscription for a refresh, from the list, since the API has no
@@ -101,7 +100,7 @@ func (c *Client) EachSubscription(ctx context.Context) iter.Seq2[Subscription, e
 // that of the other types.
 func (c *Client) GetSubscription(ctx context.Context, name string) (*Subscription, error) {
 	if c.cfg.CollectionReads {
-		return refreshRead[Subscription](ctx, c, c.snaps.subscriptions, name)
+		return readOne[Subscription](ctx, c, Subscriptions, name)
 	}
 	return c.findSubscription(ctx, name)
 }
@@ -109,10 +108,7 @@ func (c *Client) GetSubscription(ctx context.Context, name string) (*Subscriptio
 // ReadSubscriptions returns every subscription, from the snapshot when collection reads are on
 // (see snapshotList), else as ListSubscriptions does.
 func (c *Client) ReadSubscriptions(ctx context.Context) ([]Subscription, error) {
-	if c.cfg.CollectionReads {
-		return snapshotList[Subscription](ctx, c, c.snaps.subscriptions)
-	}
-	return c.ListSubscriptions(ctx)
+	return readEvery[Subscription](ctx, c, Subscriptions)
 }
 
 // findSubscription finds a subscription by name in the list. A subscription missing from one
@@ -140,5 +136,5 @@ func (c *Client) findSubscription(ctx context.Context, name string) (*Subscripti
 
 // DeleteSubscription unsubscribes.
 func (c *Client) DeleteSubscription(ctx context.Context, name string) error {
-	return c.del(ctx, "/be/v1/subscriptions/"+seg(name))
+	return c.del(ctx, Subscriptions.Path()+"/"+seg(name))
 }

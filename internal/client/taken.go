@@ -22,48 +22,19 @@ type takenList struct {
 }
 
 // createdByName reads the collection kind through the collection snapshot (the walk the
-// refresh and the other plan checks share, snapshot.go), as name -> `created`.
+// refresh and the other plan checks share, snapshot.go), as name -> `created`: of each item
+// only the type's name field and `created` are decoded.
 func (c *Client) createdByName(ctx context.Context, kind string) (map[string]string, error) {
-	names := map[string]string{}
-	var err error
-	switch kind {
-	case "roles":
-		var all []Role
-		if all, err = c.ReadRoles(ctx); err == nil {
-			for _, o := range all {
-				names[o.Name] = o.Created
-			}
-		}
-	case "users":
-		var all []User
-		if all, err = c.ReadUsers(ctx, ListUsersOptions{}); err == nil {
-			for _, o := range all {
-				names[o.Username] = o.Created
-			}
-		}
-	case "apps":
-		var all []App
-		if all, err = c.ReadApps(ctx); err == nil {
-			for _, o := range all {
-				names[o.Name] = o.Created
-			}
-		}
-	case "deployments":
-		var all []Deployment
-		if all, err = c.ReadDeployments(ctx); err == nil {
-			for _, o := range all {
-				names[o.Name] = o.Created
-			}
-		}
-	case "subscriptions":
-		var all []Subscription
-		if all, err = c.ReadSubscriptions(ctx); err == nil {
-			for _, o := range all {
-				names[o.Name] = o.Created
-			}
-		}
-	default:
+	t := TypeOf(kind)
+	if t == nil {
 		return nil, fmt.Errorf("no list of %q", kind)
+	}
+	all, err := readEvery[map[string]any](ctx, c, t) // users: as ReadUsers without a filter
+	names := map[string]string{}
+	for _, o := range all {
+		name, _ := o[t.Key].(string)
+		created, _ := o["created"].(string)
+		names[name] = created
 	}
 	return names, err
 }

@@ -102,7 +102,7 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserRequest) (*User, e
 		in.Roles = []string{}
 	}
 	var out User
-	adopted, err := c.create(ctx, "/be/v1/users", in, &out, c.readPath("/be/v1/users/"+seg(in.Username)))
+	adopted, err := c.create(ctx, Users.Path(), in, &out, c.reader(Users, in.Username))
 	if err != nil {
 		return nil, err
 	}
@@ -120,22 +120,18 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserRequest) (*User, e
 
 // GetUser reads one user (beUsers Read).
 func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
-	var out User
-	if err := c.get(ctx, "/be/v1/users/"+seg(username), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getOne[User](ctx, c, Users, username)
 }
 
 // ReadUser reads one user for a refresh (a resource's Read, the rockit_user data source):
 // from the users snapshot when collection reads are on (snapshot.go), else like GetUser.
 func (c *Client) ReadUser(ctx context.Context, username string) (*User, error) {
-	return refreshRead[User](ctx, c, c.snaps.users, username)
+	return readOne[User](ctx, c, Users, username)
 }
 
 // ListUsers reads every user of the organization, paging through the list (beUsers Read).
 func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) ([]User, error) {
-	return listAll[User](ctx, c, "/be/v1/users", opts.query())
+	return listAll[User](ctx, c, Users.Path(), opts.query())
 }
 
 // ReadUsers returns the users opts selects. With collection reads on, all users come from
@@ -147,9 +143,9 @@ func (c *Client) ReadUsers(ctx context.Context, opts ListUsersOptions) ([]User, 
 		return c.ListUsers(ctx, opts)
 	}
 	if opts.Type == "" {
-		return snapshotList[User](ctx, c, c.snaps.users)
+		return snapshotList[User](ctx, c, c.snaps.of(Users))
 	}
-	all, ok, err := cachedList[User](c.snaps.users)
+	all, ok, err := cachedList[User](c.snaps.of(Users))
 	if err != nil || !ok {
 		return c.ListUsers(ctx, opts)
 	}
@@ -165,7 +161,7 @@ func (c *Client) ReadUsers(ctx context.Context, opts ListUsersOptions) ([]User, 
 // EachUser pages through the users as ListUsers does, one page at a time as the consumer
 // asks for more.
 func (c *Client) EachUser(ctx context.Context, opts ListUsersOptions) iter.Seq2[User, error] {
-	return listEach[User](ctx, c, "/be/v1/users", opts.query())
+	return listEach[User](ctx, c, Users.Path(), opts.query())
 }
 
 func (opts ListUsersOptions) query() url.Values {
@@ -180,7 +176,7 @@ func (opts ListUsersOptions) query() url.Values {
 // ResetCreds the answer carries the new initial password or API key.
 func (c *Client) UpdateUser(ctx context.Context, in UpdateUserRequest) (*User, error) {
 	var out User
-	if err := c.patch(ctx, "/be/v1/users", in, &out); err != nil {
+	if err := c.patch(ctx, Users.Path(), in, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -194,5 +190,5 @@ func (c *Client) ResetUserCredentials(ctx context.Context, username string) (*Us
 
 // DeleteUser deletes a user (beUsers Delete).
 func (c *Client) DeleteUser(ctx context.Context, username string) error {
-	return c.del(ctx, "/be/v1/users/"+seg(username))
+	return c.del(ctx, Users.Path()+"/"+seg(username))
 }

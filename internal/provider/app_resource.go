@@ -186,10 +186,10 @@ func (r *appResource) Configure(_ context.Context, req resource.ConfigureRequest
 // none, which means all.
 func (r *appResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_app", &resp.Diagnostics)
-	if !planOwnedHere(ctx, req, resp, r.client, appKey, "rockit_app") {
+	if !planOwnedHere(ctx, req, resp, r.client, appKey) {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, r.mem, appKey, "rockit_app", planned(plain(appToAPI)))
+	checkNameTaken(ctx, req, resp, r.client, r.mem, appKey, planned(plain(appToAPI)))
 	checkAppPlan(ctx, r.mem, req, resp)
 	if req.State.Raw.IsNull() {
 		return
@@ -249,7 +249,7 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 		}
 	}
 	if err != nil {
-		if keepMaybeCreated(ctx, req, resp, "rockit_app", "app", plan.Name.ValueString(), err) {
+		if keepMaybeCreated(ctx, req, resp, appKey, plan.Name.ValueString(), err) {
 			if len(want) == 0 {
 				return
 			}
@@ -260,7 +260,7 @@ func (r *appResource) Create(ctx context.Context, req resource.CreateRequest, re
 				plan.Name.ValueString()))
 			return
 		}
-		addCreateError(&resp.Diagnostics, "rockit_app", "app", "name", plan.Name.ValueString(), "in the organization", err)
+		appKey.createError(&resp.Diagnostics, plan.Name.ValueString(), err)
 		return
 	}
 	tflog.Info(ctx, "created app", map[string]any{"name": a.Name})
@@ -383,8 +383,8 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !ownedHere(ctx, req, resp, r.client, appKey, "rockit_app", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, appKey, "rockit_app", r.client, r.mem, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, appKey, state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, appKey, r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	a, err := r.client.ReadApp(ctx, state.Name.ValueString())
@@ -403,7 +403,7 @@ func (r *appResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(appKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
-	if listDriftUnconfirmed(r.client, "apps", state.Name.ValueString(), req, resp) {
+	if listDriftUnconfirmed(r.client, appKey.collection(), state.Name.ValueString(), req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }

@@ -283,10 +283,10 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 // checks (plan_checks.go).
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_deployment", &resp.Diagnostics)
-	if !planOwnedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment") {
+	if !planOwnedHere(ctx, req, resp, r.client, deploymentKey) {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, r.mem, deploymentKey, "rockit_deployment", planned(plain(func(m deploymentResourceModel) client.CreateDeploymentRequest {
+	checkNameTaken(ctx, req, resp, r.client, r.mem, deploymentKey, planned(plain(func(m deploymentResourceModel) client.CreateDeploymentRequest {
 		return deploymentToAPI(m, types.StringNull(), types.StringNull()) // the write-only secrets are not part of the evidence
 	})))
 	checkDeploymentTarget(ctx, r.mem, req, resp)
@@ -323,10 +323,10 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	d, err := r.client.CreateDeployment(ctx, deploymentToAPI(plan, secretWO, keyWO))
 	if err != nil {
-		if keepMaybeCreated(ctx, req, resp, "rockit_deployment", "deployment", plan.Name.ValueString(), err) {
+		if keepMaybeCreated(ctx, req, resp, deploymentKey, plan.Name.ValueString(), err) {
 			return
 		}
-		addCreateError(&resp.Diagnostics, "rockit_deployment", "deployment", "name", plan.Name.ValueString(), "in the organization", err)
+		deploymentKey.createError(&resp.Diagnostics, plan.Name.ValueString(), err)
 		return
 	}
 	deploymentFromAPI(d, &plan)
@@ -341,8 +341,8 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !ownedHere(ctx, req, resp, r.client, deploymentKey, "rockit_deployment", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, deploymentKey, "rockit_deployment", r.client, r.mem, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, deploymentKey, state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, deploymentKey, r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	d, err := r.client.ReadDeployment(ctx, state.Name.ValueString())
@@ -357,7 +357,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	deploymentFromAPI(d, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(deploymentKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
-	if listDriftUnconfirmed(r.client, "deployments", state.Name.ValueString(), req, resp) {
+	if listDriftUnconfirmed(r.client, deploymentKey.collection(), state.Name.ValueString(), req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }

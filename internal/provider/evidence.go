@@ -86,12 +86,6 @@ func terraformRun() string {
 // unknown. It travels with the state (remote backends too), unlike the journal.
 const privateUnknownCreate = "rockit_unknown_create"
 
-// collectionOf maps an identityKey's kind to its API collection, the journal's type names.
-var collectionOf = map[string]string{
-	"role": "roles", "user": "users", "machine user": "users", "app": "apps", "deployment": "deployments",
-	"subscription": "subscriptions",
-}
-
 // keepEvidence stores the Evidence of a create of unknown outcome in the private state of the
 // resource being kept (tainted). Without evidence (the error carries none) nothing is stored:
 // the next Read then treats the object as not proven ours.
@@ -123,10 +117,10 @@ func keepEvidence(ctx context.Context, resp *resource.CreateResponse, err error)
 //
 // An object in state without such evidence is settled already: its journal entries are pruned
 // and the Read goes on (false).
-func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, k identityKey, typeName string,
+func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, k identityKey,
 	c *client.Client, m *runMemory, name string,
 ) bool {
-	coll := collectionOf[k.kind]
+	coll := k.collection()
 	var raw []byte
 	if req.Private != nil {
 		var diags diag.Diagnostics
@@ -162,7 +156,7 @@ func settleUnknownCreate(ctx context.Context, req resource.ReadRequest, resp *re
 			"The create of the %s %q had an unknown outcome (no answer came back), so it was kept in state as tainted with "+
 				"the evidence to judge it. It exists on the server, but %s: it is someone else's object. It was removed from "+
 				"state, and nothing was deleted.\n\nIf it is meant to be managed by this configuration, import it:\n\n%s",
-			k.kind, name, reason, importBlock(typeName, name)))
+			k.kind, name, reason, importBlock(k.typeName, name)))
 	case client.CreateOurs:
 		if rerr := c.RecordEvidence(ev); rerr != nil {
 			tflog.Warn(ctx, "could not record the evidence in the journal", map[string]any{"error": rerr.Error()})
@@ -196,7 +190,7 @@ func spareUnprovenObject(ctx context.Context, req resource.DeleteRequest, resp *
 	}
 	var ev client.Evidence
 	_ = json.Unmarshal(raw, &ev)
-	ev.Kind, ev.Name = collectionOf[k.kind], name
+	ev.Kind, ev.Name = k.collection(), name
 	verdict, reason, err := c.SettleCreate(ctx, ev)
 	switch {
 	case err != nil:

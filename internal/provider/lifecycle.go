@@ -50,7 +50,8 @@ func checkDelete(ctx context.Context, diags *diag.Diagnostics, kind, name string
 // evidence (settleUnknownCreate), and never deletes what is not proven ours. It reports whether
 // it handled err; the caller returns then. Organizations cannot be read, so their Create never
 // calls it.
-func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, typeName, kind, name string, err error) bool {
+func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, k identityKey, name string, err error) bool {
+	kind := k.kind
 	if !client.OutcomeUnknown(err) {
 		return false
 	}
@@ -78,7 +79,7 @@ func keepMaybeCreated(ctx context.Context, req resource.CreateRequest, resp *res
 			"otherwise it is someone else's, and it is removed from state with a warning. It is never deleted.\n\n"+
 			"If it was removed from state (or the state could not be saved), bring it under management with an import "+
 			"block instead of creating it again:\n\n%s",
-		err, why, kind, importBlock(typeName, name)))
+		err, why, kind, importBlock(k.typeName, name)))
 	return true
 }
 
@@ -131,29 +132,42 @@ var (
 	deploymentName = nameRule{validators.DeploymentNamePattern, "2 to 50 letters, digits, underscores and square brackets"}
 )
 
-// An identityKey is how a type is identified: by its natural key (`name` or `username`) and,
-// for the types inside an organization, the organization (`org_name`). It declares the
-// identity schema, sets the identity after Create, Read, Update and import, and imports by ID
-// or by identity, the same way for every resource.
+// An identityKey is the descriptor of one resource type: its Terraform type name, its word in
+// messages, its API type (client/types.go), and how it is identified: by its natural key
+// (`name` or `username`) and, for the types inside an organization, the organization
+// (`org_name`). It declares the identity schema, sets the identity after Create, Read, Update
+// and import, and imports by ID or by identity, the same way for every resource; the evidence
+// of a create, the name-taken check and the plan checks (refKind) read their collection from it.
 type identityKey struct {
 	kind      string // "role", "machine user", ...
 	nameAttr  string // "name" or "username", in the identity and in the resource schema
 	rule      nameRule
-	orgScoped bool // has org_name (everything but rockit_organization)
+	orgScoped bool         // has org_name (everything but rockit_organization)
+	typeName  string       // "rockit_role", in messages
+	api       *client.Type // the API type, nil for organizations (no collection)
 }
 
 // orgNameAttr is the identity attribute naming the organization of org-scoped types.
 const orgNameAttr = "org_name"
 
 var (
-	organizationKey = identityKey{"organization", "name", plainName, false}
-	roleKey         = identityKey{"role", "name", plainName, true}
-	userKey         = identityKey{"user", "username", plainName, true}
-	machineUserKey  = identityKey{"machine user", "username", plainName, true}
-	appKey          = identityKey{"app", "name", plainName, true}
-	deploymentKey   = identityKey{"deployment", "name", deploymentName, true}
-	subscriptionKey = identityKey{"subscription", "name", plainName, true}
+	organizationKey = identityKey{"organization", "name", plainName, false, "rockit_organization", nil}
+	roleKey         = identityKey{"role", "name", plainName, true, "rockit_role", client.Roles}
+	userKey         = identityKey{"user", "username", plainName, true, "rockit_user", client.Users}
+	machineUserKey  = identityKey{"machine user", "username", plainName, true, "rockit_machine_user", client.Users}
+	appKey          = identityKey{"app", "name", plainName, true, "rockit_app", client.Apps}
+	deploymentKey   = identityKey{"deployment", "name", deploymentName, true, "rockit_deployment", client.Deployments}
+	subscriptionKey = identityKey{"subscription", "name", plainName, true, "rockit_subscription", client.Subscriptions}
 )
+
+// collection is the API collection of the type ("roles"), the journal's type name; "" for
+// organizations.
+func (k identityKey) collection() string {
+	if k.api == nil {
+		return ""
+	}
+	return k.api.Collection
+}
 
 // schema is the identity schema of the type.
 func (k identityKey) schema() identityschema.Schema {
@@ -255,6 +269,15 @@ func orgOf(c *client.Client) string {
 		return ""
 	}
 	return c.OrgName()
+}
+
+// createError is addCreateError for the type k, where its names are unique.
+func (k identityKey) createError(diags *diag.Diagnostics, name string, err error) {
+	where := "in the organization"
+	if !k.orgScoped {
+		where = "on the ROCKIT Edge host"
+	}
+	addCreateError(diags, k.typeName, k.kind, k.nameAttr, name, where, err)
 }
 
 // addCreateError turns the error of a create into diagnostics, the same way for every resource:

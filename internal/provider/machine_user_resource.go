@@ -31,7 +31,7 @@ type machineUserResourceModel struct {
 
 // machineUserKind is rockit_machine_user: a user for automation, with a label and an API key.
 var machineUserKind = userKind[machineUserResourceModel]{
-	suffix: "_machine_user", typeName: "rockit_machine_user", noun: "machine user", apiType: client.UserTypeMachine, key: machineUserKey,
+	suffix: "_machine_user", apiType: client.UserTypeMachine, key: machineUserKey,
 	description: "A machine user of a ROCKIT Edge organization, for automation such as CI pipelines. It cannot log in; " +
 		"it authenticates every request with its API key (`x-rockit-orgname`, `x-rockit-username`, `x-rockit-api-key`), " +
 		"kept in `api_key` (in state, sensitive), or only encrypted in `api_key_encrypted` when a `public_key_pem` is set. " +

@@ -171,7 +171,7 @@ var organizationCreateOnly = []string{"admin_email", "admin_username", "public_k
 // (create, destroy, replace), and plans admin_initial_password as null when public_key_pem
 // encrypts it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !planOwnedHere(ctx, req, resp, r.client, organizationKey, "rockit_organization") {
+	if !planOwnedHere(ctx, req, resp, r.client, organizationKey) {
 		return
 	}
 	if req.State.Raw.IsNull() {
@@ -268,7 +268,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		// An organization cannot be read, so an unknown outcome is never kept in state: a
 		// tainted organization would be deleted by the next apply, someone else's included.
 		if client.IsConflict(err) && !client.MayBeOwnCreate(err) {
-			addCreateError(&resp.Diagnostics, "rockit_organization", "organization", "name", plan.Name.ValueString(), "on the ROCKIT Edge host", err)
+			organizationKey.createError(&resp.Diagnostics, plan.Name.ValueString(), err)
 			return
 		}
 		var unconfirmed *client.UnconfirmedCreateError
@@ -334,7 +334,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !ownedHere(ctx, req, resp, r.client, organizationKey, "rockit_organization", state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, organizationKey, state.Name.ValueString()) {
 		return
 	}
 	r.mem.noteOrganization(state.Name)

@@ -67,7 +67,7 @@ func recordOwner(ctx context.Context, p privateSetter, c *client.Client, k ident
 // judged by the identity's org_name when there is one, and else passes: its Read records the
 // key (the upgrade rule). Unknown settings pass.
 func checkOwner(ctx context.Context, get privateGetter, identity *tfsdk.ResourceIdentity, c *client.Client, k identityKey,
-	typeName, name string, diags *diag.Diagnostics,
+	name string, diags *diag.Diagnostics,
 ) bool {
 	now, ok := ownerNow(c, k)
 	if !ok {
@@ -100,7 +100,7 @@ func checkOwner(ctx context.Context, get privateGetter, identity *tfsdk.Resource
 			"To move the %s deliberately: remove it from this state (terraform state rm <address>, the address shown with "+
 			"this message), then bring the %s of the new settings under management with an import block (id = %q) or "+
 			"let the configuration create it there.",
-		k.kind, name, typeName, ownerWords(was, true), ownerWords(now, true), envOrgName, envEndpoint,
+		k.kind, name, k.typeName, ownerWords(was, true), ownerWords(now, true), envOrgName, envEndpoint,
 		ownerWords(now, was.Host != now.Host), envOrgName, envPassword, k.kind, k.kind, name))
 	return false
 }
@@ -124,13 +124,13 @@ func ownerWords(o owner, host bool) string {
 // another organization or host (checkOwner); else the owner is recorded, which is also how
 // state written before the key gets it (the upgrade rule: no request, no change of the plan).
 func ownedHere(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, c *client.Client, k identityKey,
-	typeName, name string,
+	name string,
 ) bool {
 	var get privateGetter
 	if req.Private != nil {
 		get = req.Private
 	}
-	if !checkOwner(ctx, get, req.Identity, c, k, typeName, name, &resp.Diagnostics) {
+	if !checkOwner(ctx, get, req.Identity, c, k, name, &resp.Diagnostics) {
 		return false
 	}
 	if resp.Private != nil {
@@ -143,7 +143,7 @@ func ownedHere(ctx context.Context, req resource.ReadRequest, resp *resource.Rea
 // with -refresh=false, where Read did not run): false (the caller returns, so no plan check
 // reads anything) when the object belongs elsewhere; the plan fails before any request.
 func planOwnedHere(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, c *client.Client,
-	k identityKey, typeName string,
+	k identityKey,
 ) bool {
 	if req.State.Raw.IsNull() {
 		return true
@@ -156,7 +156,7 @@ func planOwnedHere(ctx context.Context, req resource.ModifyPlanRequest, resp *re
 	if req.Private != nil {
 		get = req.Private
 	}
-	return checkOwner(ctx, get, nil, c, k, typeName, name.ValueString(), &resp.Diagnostics)
+	return checkOwner(ctx, get, nil, c, k, name.ValueString(), &resp.Diagnostics)
 }
 
 // ownerAtCreate starts every Create: the object is recorded under the organization and host it

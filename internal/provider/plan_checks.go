@@ -136,17 +136,17 @@ func (b *planBook) settle(ctx context.Context, done func() bool) {
 
 // refKind is a referenced type (role, deployment) with its holders (users, apps).
 type refKind struct {
-	target, targetType string // "role", "rockit_role"
-	attr               string // the holders' attribute: "roles"
-	holder, holders    string // "user", "users"
-	verb               string // "hold", "register"
-	builtIn            string // a name that always exists, "" for none
-	names              func(ctx context.Context, c *client.Client, l *listOnce) error
-	refs               func(ctx context.Context, c *client.Client, l *listOnce) error
+	key             identityKey // the referenced type: roleKey ("role", "rockit_role", "roles")
+	attr            string      // the holders' attribute: "roles"
+	holder, holders string      // "user", "users"
+	verb            string      // "hold", "register"
+	builtIn         string      // a name that always exists, "" for none
+	names           func(ctx context.Context, c *client.Client, l *listOnce) error
+	refs            func(ctx context.Context, c *client.Client, l *listOnce) error
 }
 
 var roleRefs = refKind{
-	target: "role", targetType: "rockit_role", attr: "roles", holder: "user", holders: "users", verb: "hold", builtIn: builtInRole,
+	key: roleKey, attr: "roles", holder: "user", holders: "users", verb: "hold", builtIn: builtInRole,
 	names: listOf((*client.Client).ReadRoles, func(r client.Role) string { return r.Name }, nil),
 	refs: listOf(func(c *client.Client, ctx context.Context) ([]client.User, error) {
 		return c.ReadUsers(ctx, client.ListUsersOptions{})
@@ -154,7 +154,7 @@ var roleRefs = refKind{
 }
 
 var deploymentRefs = refKind{
-	target: "deployment", targetType: "rockit_deployment", attr: "deployments", holder: "app", holders: "apps", verb: "register",
+	key: deploymentKey, attr: "deployments", holder: "app", holders: "apps", verb: "register",
 	names: listOf((*client.Client).ReadDeployments, func(d client.Deployment) string { return d.Name }, nil),
 	refs:  listOf((*client.Client).ReadApps, func(a client.App) string { return a.Name }, func(a client.App) []string { return a.Deployments }),
 }
@@ -237,11 +237,11 @@ func checkTarget(ctx context.Context, m *runMemory, k refKind, req resource.Modi
 	b.mu.Lock()
 	b.touch()
 	if known(planned) && !planned.Equal(prior) {
-		if b.creates[k.target] == nil {
-			b.creates[k.target] = map[string]bool{}
+		if b.creates[k.key.kind] == nil {
+			b.creates[k.key.kind] = map[string]bool{}
 		}
-		b.creates[k.target][planned.ValueString()] = true
-		b.shared.note(k.target, planned.ValueString())
+		b.creates[k.key.kind][planned.ValueString()] = true
+		b.shared.note(k.key.kind, planned.ValueString())
 	}
 	b.mu.Unlock()
 	if !known(prior) || planned.Equal(prior) || planned.IsUnknown() {
@@ -262,11 +262,11 @@ func checkTarget(ctx context.Context, m *runMemory, k refKind, req resource.Modi
 	if !req.Plan.Raw.IsNull() {
 		what = fmt.Sprintf("renames it to %q, which replaces it: it deletes", planned.ValueString())
 	}
-	resp.Diagnostics.AddWarning(fmt.Sprintf("The %s %q is still in use", k.target, removed),
+	resp.Diagnostics.AddWarning(fmt.Sprintf("The %s %q is still in use", k.key.kind, removed),
 		fmt.Sprintf("This plan %s the %s %q, but %s that this plan does not change still %s it: %s. The server refuses to "+
 			"delete a %s that is in use (409), so the apply will fail there unless they give it up first: remove it from "+
 			"their %s (in this configuration, or wherever they are managed), or keep the %s.",
-			what, k.target, removed, k.holders, k.verb, listNames(outside), k.target, k.attr, k.target))
+			what, k.key.kind, removed, k.holders, k.verb, listNames(outside), k.key.kind, k.attr, k.key.kind))
 }
 
 // outsideHolders are the holders on the server that reference name and that this walk does
@@ -341,9 +341,9 @@ func checkHolder(ctx context.Context, m *runMemory, k refKind, key string, req r
 	if len(added) == 0 || len(b.missing(k, added)) == 0 {
 		return
 	}
-	l, err := b.list(k.target+"s", func(l *listOnce) error { return k.names(ctx, c, l) })
+	l, err := b.list(k.key.collection(), func(l *listOnce) error { return k.names(ctx, c, l) })
 	if err != nil {
-		tflog.Debug(ctx, "plan check skipped: the list could not be read", map[string]any{"list": k.target + "s", "error": err.Error()})
+		tflog.Debug(ctx, "plan check skipped: the list could not be read", map[string]any{"list": k.key.collection(), "error": err.Error()})
 		return
 	}
 	var absent []string
@@ -363,30 +363,30 @@ func checkHolder(ctx context.Context, m *runMemory, k refKind, key string, req r
 	for _, n := range b.missing(k, absent) {
 		literal[n] = false
 	}
-	ref := fmt.Sprintf("`%s.<name>.name`", k.targetType)
+	ref := fmt.Sprintf("`%s.<name>.name`", k.key.typeName)
 	// Another provider configuration of this organization that is still planning may plan the
 	// name yet: the check cannot know, so it warns instead of failing a valid configuration.
 	busy := b.shared != nil && siblingsQuietIn(b.shared.siblings(), b.quiet) > 0
 	for _, n := range absent {
 		if !literal[n] && busy {
-			resp.Diagnostics.AddAttributeWarning(path.Root(k.attr), fmt.Sprintf("The %s %q was not found", k.target, n),
+			resp.Diagnostics.AddAttributeWarning(path.Root(k.attr), fmt.Sprintf("The %s %q was not found", k.key.kind, n),
 				fmt.Sprintf("The %s %q does not exist in the organization and no %s planned so far creates it, but another "+
 					"provider configuration of this organization is still planning in this run, so it may create it. If not, "+
-					"the apply fails on it. If this configuration creates it, reference it as %s.", k.target, n, k.targetType, ref))
+					"the apply fails on it. If this configuration creates it, reference it as %s.", k.key.kind, n, k.key.typeName, ref))
 			continue
 		}
 		if literal[n] {
-			resp.Diagnostics.AddAttributeWarning(path.Root(k.attr), fmt.Sprintf("The %s %q is named with a literal string", k.target, n),
+			resp.Diagnostics.AddAttributeWarning(path.Root(k.attr), fmt.Sprintf("The %s %q is named with a literal string", k.key.kind, n),
 				fmt.Sprintf("The %s %q does not exist yet: a %s of this configuration creates it, but a literal name does not tell "+
 					"Terraform to create it first, so the apply may create this %s first and fail. Reference it as %s, so that "+
-					"Terraform creates it first.", k.target, n, k.targetType, k.holder, ref))
+					"Terraform creates it first.", k.key.kind, n, k.key.typeName, k.holder, ref))
 			continue
 		}
-		detail := fmt.Sprintf("The %s %q does not exist in the organization, and no %s of this plan creates it.", k.target, n, k.targetType)
+		detail := fmt.Sprintf("The %s %q does not exist in the organization, and no %s of this plan creates it.", k.key.kind, n, k.key.typeName)
 		if near := nearestNames(n, append(l.names, builtInOf(k)...)); len(near) > 0 {
 			detail += " Did you mean " + orNames(near) + "?"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(k.attr), fmt.Sprintf("No %s %q", k.target, n),
+		resp.Diagnostics.AddAttributeError(path.Root(k.attr), fmt.Sprintf("No %s %q", k.key.kind, n),
 			detail+fmt.Sprintf(" If this configuration creates it under this literal name, reference it as %s, so that "+
 				"Terraform creates it first.", ref))
 	}
@@ -409,7 +409,7 @@ func (b *planBook) missing(k refKind, names []string) []string {
 	b.mu.Lock()
 	var out []string
 	for _, n := range names {
-		if !b.creates[k.target][n] {
+		if !b.creates[k.key.kind][n] {
 			out = append(out, n)
 		}
 	}
@@ -418,7 +418,7 @@ func (b *planBook) missing(k refKind, names []string) []string {
 		return out
 	}
 	sibs := b.shared.siblings()
-	return slices.DeleteFunc(out, func(n string) bool { return plannedBySiblings(sibs, k.target, n) })
+	return slices.DeleteFunc(out, func(n string) bool { return plannedBySiblings(sibs, k.key.kind, n) })
 }
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

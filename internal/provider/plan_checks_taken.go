@@ -29,7 +29,7 @@ import (
 // or the private state of a replacement planned from a prior state names it), and when the list
 // cannot be read (the create then says what is wrong).
 func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, c *client.Client,
-	m *runMemory, k identityKey, typeName string, request plannedRequest,
+	m *runMemory, k identityKey, request plannedRequest,
 ) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -55,7 +55,7 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 			return
 		}
 	}
-	coll := collectionOf[k.kind]
+	coll := k.collection()
 	if coll == "" || c.SentCreate(coll, name.ValueString()) || m.heldInState(coll, name.ValueString()) {
 		return
 	}
@@ -99,7 +99,7 @@ func checkNameTaken(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 		"%s %s named %q exists already in the organization, and this workspace has no evidence that it created "+
 			"it, so applying this plan would fail. To manage it with Terraform, import it:\n\n%s\n\n"+
 			"or give this resource another name.",
-		article(k.kind), k.kind, name.ValueString(), importBlock(typeName, name.ValueString())))
+		article(k.kind), k.kind, name.ValueString(), importBlock(k.typeName, name.ValueString())))
 }
 
 // A plannedRequest is the create request a resource's Create will send for the plan of req

@@ -115,10 +115,10 @@ func (r *roleResource) Configure(_ context.Context, req resource.ConfigureReques
 // checks (plan_checks.go).
 func (r *roleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_role", &resp.Diagnostics)
-	if !planOwnedHere(ctx, req, resp, r.client, roleKey, "rockit_role") {
+	if !planOwnedHere(ctx, req, resp, r.client, roleKey) {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, r.mem, roleKey, "rockit_role", planned(plain(roleToAPI)))
+	checkNameTaken(ctx, req, resp, r.client, r.mem, roleKey, planned(plain(roleToAPI)))
 	checkRoleTarget(ctx, r.mem, req, resp)
 }
 
@@ -131,10 +131,10 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	ro, err := r.client.CreateRole(ctx, roleToAPI(plan))
 	if err != nil {
-		if keepMaybeCreated(ctx, req, resp, "rockit_role", "role", plan.Name.ValueString(), err) {
+		if keepMaybeCreated(ctx, req, resp, roleKey, plan.Name.ValueString(), err) {
 			return
 		}
-		addCreateError(&resp.Diagnostics, "rockit_role", "role", "name", plan.Name.ValueString(), "in the organization", err)
+		roleKey.createError(&resp.Diagnostics, plan.Name.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(roleFromAPI(ro, &plan)...)
@@ -149,8 +149,8 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !ownedHere(ctx, req, resp, r.client, roleKey, "rockit_role", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, roleKey, "rockit_role", r.client, r.mem, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, roleKey, state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, roleKey, r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	ro, err := r.client.ReadRole(ctx, state.Name.ValueString())
@@ -165,7 +165,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	resp.Diagnostics.Append(roleFromAPI(ro, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(roleKey.set(ctx, resp.Identity, r.client, state.Name.ValueString())...)
-	if listDriftUnconfirmed(r.client, "roles", state.Name.ValueString(), req, resp) {
+	if listDriftUnconfirmed(r.client, roleKey.collection(), state.Name.ValueString(), req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }

@@ -154,10 +154,10 @@ func (r *subscriptionResource) Configure(_ context.Context, req resource.Configu
 // secret (clear or encrypted) of a new subscription; a replacement is planned as a new one.
 func (r *subscriptionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkProviderServes(r.client, client.ScopeOrg, "rockit_subscription", &resp.Diagnostics)
-	if !planOwnedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription") {
+	if !planOwnedHere(ctx, req, resp, r.client, subscriptionKey) {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, r.mem, subscriptionKey, "rockit_subscription", planned(func(ctx context.Context, m subscriptionResourceModel) (client.CreateSubscriptionRequest, bool) {
+	checkNameTaken(ctx, req, resp, r.client, r.mem, subscriptionKey, planned(func(ctx context.Context, m subscriptionResourceModel) (client.CreateSubscriptionRequest, bool) {
 		in, diags := subscriptionToAPI(ctx, m)
 		return in, !diags.HasError()
 	}))
@@ -184,10 +184,10 @@ func (r *subscriptionResource) Create(ctx context.Context, req resource.CreateRe
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
-		if keepMaybeCreated(ctx, req, resp, "rockit_subscription", "subscription", plan.Name.ValueString(), err) {
+		if keepMaybeCreated(ctx, req, resp, subscriptionKey, plan.Name.ValueString(), err) {
 			return
 		}
-		addCreateError(&resp.Diagnostics, "rockit_subscription", "subscription", "name", plan.Name.ValueString(), "in the organization", err)
+		subscriptionKey.createError(&resp.Diagnostics, plan.Name.ValueString(), err)
 		return
 	}
 	tflog.Info(ctx, "created subscription", map[string]any{"name": sub.Name})
@@ -203,8 +203,8 @@ func (r *subscriptionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !ownedHere(ctx, req, resp, r.client, subscriptionKey, "rockit_subscription", state.Name.ValueString()) ||
-		settleUnknownCreate(ctx, req, resp, subscriptionKey, "rockit_subscription", r.client, r.mem, state.Name.ValueString()) {
+	if !ownedHere(ctx, req, resp, r.client, subscriptionKey, state.Name.ValueString()) ||
+		settleUnknownCreate(ctx, req, resp, subscriptionKey, r.client, r.mem, state.Name.ValueString()) {
 		return
 	}
 	sub, err := r.client.GetSubscription(ctx, state.Name.ValueString())

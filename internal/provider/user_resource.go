@@ -35,7 +35,7 @@ type userResourceModel struct {
 
 // humanUserKind is rockit_user: a human user, with a profile and an initial password.
 var humanUserKind = userKind[userResourceModel]{
-	suffix: "_user", typeName: "rockit_user", noun: "user", apiType: client.UserTypeHuman, key: userKey,
+	suffix: "_user", apiType: client.UserTypeHuman, key: userKey,
 	description: "A human backend user of a ROCKIT Edge organization, who logs in with a password. " +
 		"The API issues an initial password at creation, kept in `initial_password` (in state, sensitive), or only " +
 		"encrypted in `initial_password_encrypted` when a `public_key_pem` is set; changing `credentials_version` issues " +

@@ -117,11 +117,9 @@ func readUser(ctx context.Context, c *client.Client, k identityKey, username, wa
 // both user resources, userResource: what differs between rockit_user and rockit_machine_user
 // is their model, their own attributes, their issued secret and the words of their messages.
 type userKind[M any] struct {
-	suffix      string // type name after the provider's, "_user"
-	typeName    string // "rockit_user", in messages
-	noun        string // "user", "machine user"
-	apiType     string // client.UserTypeHuman, client.UserTypeMachine
-	key         identityKey
+	suffix      string      // type name after the provider's, "_user"
+	apiType     string      // client.UserTypeHuman, client.UserTypeMachine
+	key         identityKey // its type name ("rockit_user") and noun ("user", "machine user") too
 	description string
 	idDoc       string                      // description of id
 	usernameDoc string                      // description of username
@@ -177,7 +175,7 @@ func (r *userResource[M]) Schema(_ context.Context, _ resource.SchemaRequest, re
 			Validators:          []validator.String{validators.Name()},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
-		"roles":            rolesAttribute("the " + k.noun),
+		"roles":            rolesAttribute("the " + k.key.kind),
 		"public_key_pem":   publicKeyAttribute(k.secretNoun, k.secret.clear, k.secret.encrypted, "the next `"+k.secret.version+"` change"),
 		k.secret.encrypted: encryptedSecretAttribute(k.secretNoun),
 	}
@@ -202,11 +200,11 @@ func (r *userResource[M]) Configure(_ context.Context, req resource.ConfigureReq
 // key; clear or encrypted) at creation and when the version attribute asks for a reset, and
 // checks the roles (plan_checks.go).
 func (r *userResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkProviderServes(r.client, client.ScopeOrg, r.kind.typeName, &resp.Diagnostics)
-	if !planOwnedHere(ctx, req, resp, r.client, r.kind.key, r.kind.typeName) {
+	checkProviderServes(r.client, client.ScopeOrg, r.kind.key.typeName, &resp.Diagnostics)
+	if !planOwnedHere(ctx, req, resp, r.client, r.kind.key) {
 		return
 	}
-	checkNameTaken(ctx, req, resp, r.client, r.mem, r.kind.key, r.kind.typeName, planned(plain(r.kind.toAPI)))
+	checkNameTaken(ctx, req, resp, r.client, r.mem, r.kind.key, planned(plain(r.kind.toAPI)))
 	planIssuedSecret(ctx, req, resp, r.kind.secret, r.secretsKey)
 	checkUserRoles(ctx, r.mem, req, resp)
 }
@@ -226,19 +224,19 @@ func (r *userResource[M]) Create(ctx context.Context, req resource.CreateRequest
 	}
 	u, err := r.client.CreateUser(ctx, k.toAPI(plan))
 	if err != nil {
-		if u != nil && credentialsLost(&resp.Diagnostics, k.typeName, k.secret.clear, k.secret.version, err) {
+		if u != nil && credentialsLost(&resp.Diagnostics, k.key.typeName, k.secret.clear, k.secret.version, err) {
 			resp.Diagnostics.Append(k.fromAPI(u, &plan, key)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			return
 		}
-		if keepMaybeCreated(ctx, req, resp, k.typeName, k.noun, f.username.ValueString(), err) {
+		if keepMaybeCreated(ctx, req, resp, k.key, f.username.ValueString(), err) {
 			return
 		}
-		addUserCreateError(&resp.Diagnostics, k.typeName, f.username.ValueString(), err)
+		addUserCreateError(&resp.Diagnostics, k.key.typeName, f.username.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(k.fromAPI(u, &plan, key)...)
-	tflog.Info(ctx, "created "+k.noun, map[string]any{"username": u.Username})
+	tflog.Info(ctx, "created "+k.key.kind, map[string]any{"username": u.Username})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(k.key.set(ctx, resp.Identity, r.client, f.username.ValueString())...)
 }
@@ -251,8 +249,8 @@ func (r *userResource[M]) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	username := k.fields(&state).username.ValueString()
-	if !ownedHere(ctx, req, resp, r.client, k.key, k.typeName, username) ||
-		settleUnknownCreate(ctx, req, resp, k.key, k.typeName, r.client, r.mem, username) {
+	if !ownedHere(ctx, req, resp, r.client, k.key, username) ||
+		settleUnknownCreate(ctx, req, resp, k.key, r.client, r.mem, username) {
 		return
 	}
 	u, ok := readUser(ctx, r.client, k.key, username, k.apiType, resp)
@@ -262,7 +260,7 @@ func (r *userResource[M]) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(k.fromAPI(u, &state, secretsKey{})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(k.key.set(ctx, resp.Identity, r.client, k.fields(&state).username.ValueString())...)
-	if listDriftUnconfirmed(r.client, "users", username, req, resp) {
+	if listDriftUnconfirmed(r.client, k.key.collection(), username, req, resp) {
 		r.Read(ctx, req, resp)
 	}
 }
@@ -288,7 +286,7 @@ func (r *userResource[M]) Update(ctx context.Context, req resource.UpdateRequest
 	if patch := k.patch(plan, state, reset); patch.Changes() {
 		u, err := r.client.UpdateUser(ctx, patch)
 		if err != nil {
-			addClientError(&resp.Diagnostics, "Error updating "+k.noun, err)
+			addClientError(&resp.Diagnostics, "Error updating "+k.key.kind, err)
 			return
 		}
 		resp.Diagnostics.Append(k.fromAPI(u, &plan, key)...)
