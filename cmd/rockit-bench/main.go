@@ -99,17 +99,6 @@ func run() error {
 		if *types != "" {
 			o.Types = strings.Split(*types, ",")
 		}
-		if *targets != "" {
-			o.Targets = strings.Split(*targets, ",")
-			for _, t := range o.Targets {
-				if !slices.Contains([]string{bench.TargetData, bench.TargetNoop, bench.TargetShaped, bench.TargetRockit}, t) {
-					return fmt.Errorf("-targets: unknown target %q", t)
-				}
-			}
-		}
-		if *beforeIsRef {
-			o.BeforeRef = *beforeRef
-		}
 		if o.Terraform, err = terraformPath(); err != nil {
 			return err
 		}
